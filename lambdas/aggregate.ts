@@ -1,0 +1,48 @@
+import middy from '@middy/core';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { aggregateRecords } from '../src/aggregation/aggregate-records.ts';
+import type { CardinalityGuard } from '../src/aggregation/cardinality-guard.ts';
+import type { MetricStore } from '../src/ports.ts';
+import { decodeStreamRecord, type StreamRecord } from '../src/stream/record.ts';
+import { consoleLogger, type Logger } from './middleware/http-responses.ts';
+
+export interface AggregateDependencies {
+  store: MetricStore;
+  guard?: CardinalityGuard;
+  logger?: Logger;
+}
+
+/**
+ * Kinesis consumer. Records are folded in order up to the first one that cannot be decoded; that
+ * prefix is stored under the identity (stream, shard, first sequence number) and the bad record is
+ * reported as a batch item failure, so Lambda resumes from it (and, after retries, bisects it into
+ * the dead-letter queue). A redelivered batch starts at the same sequence number and so replaces,
+ * rather than adds to, what it stored before. A store failure throws: the whole batch is retried.
+ */
+export function createAggregateHandler(deps: AggregateDependencies) {
+  const logger = deps.logger ?? consoleLogger;
+  return middy<KinesisStreamEvent, KinesisStreamBatchResponse>().handler(async (event) => {
+    const decoded: StreamRecord[] = [];
+    let failed: KinesisStreamRecord | undefined;
+    for (const record of event.Records) {
+      try {
+        decoded.push(decodeStreamRecord(Buffer.from(record.kinesis.data, 'base64')));
+      } catch (error) {
+        logger.error('undecodable stream record', { sequenceNumber: record.kinesis.sequenceNumber, error: (error as Error).message });
+        failed = record;
+        break;
+      }
+    }
+    const first = event.Records[0];
+    if (first && decoded.length > 0) {
+      await deps.store.replacePartials(partialIdOf(first), aggregateRecords(decoded, deps.guard));
+    }
+    return { batchItemFailures: failed ? [{ itemIdentifier: failed.kinesis.sequenceNumber }] : [] };
+  });
+}
+
+/** eventID is `<shardId>:<sequenceNumber>`; the ARN keeps two streams' shards apart. */
+export function partialIdOf(first: KinesisStreamRecord): string {
+  const shard = first.eventID.split(':')[0] ?? 'shard';
+  return `${first.eventSourceARN}/${shard}/${first.kinesis.sequenceNumber}`;
+}

@@ -1,0 +1,132 @@
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { LoggedRecord, SqliteStream } from './sqlite-stream.ts';
+import { localContext } from './lambda-context.ts';
+
+export type KinesisHandler = (event: KinesisStreamEvent, context: ReturnType<typeof localContext>) => Promise<KinesisStreamBatchResponse | void>;
+
+export interface ConsumerOptions {
+  name?: string;
+  batchSize?: number;
+  pollMs?: number;
+  /** Attempts at a record reported as failed before it goes to the dead-letter table (Lambda's MaximumRetryAttempts). */
+  maxAttempts?: number;
+  /** Called after every committed checkpoint, between batches. */
+  afterCheckpoint?: () => void;
+  log?: (line: string) => void;
+}
+
+export interface Consumer {
+  stop(): Promise<void>;
+  /** Resolves once every record logged so far is checkpointed (or dead-lettered). */
+  drained(timeoutMs: number): Promise<boolean>;
+  status(): { checkpoint: number; lastSeq: number; lag: number; deadLetters: number; failing: boolean };
+}
+
+export const LOCAL_STREAM_ARN = 'arn:local:kinesis:local:000000000000:stream/vitalstream';
+
+/**
+ * Plays Lambda's event source mapping for the local stream: reads batches after the checkpoint,
+ * invokes the handler with a Kinesis-shaped event, honours batchItemFailures (resume from the
+ * lowest failed record, dead-letter it after maxAttempts), and retries a thrown batch with backoff.
+ */
+export function startConsumer(stream: SqliteStream, handler: KinesisHandler, options: ConsumerOptions = {}): Consumer {
+  const name = options.name ?? 'aggregate';
+  const batchSize = options.batchSize ?? 1000;
+  const pollMs = options.pollMs ?? 100;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const attempts = new Map<number, number>();
+  let running = true;
+  let failing = false;
+  let wake: (() => void) | undefined;
+  let backoffMs = pollMs;
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => { clearTimeout(timer); resolve(); };
+  });
+
+  const step = async (): Promise<boolean> => {
+    const checkpoint = stream.checkpoint(name);
+    const records = stream.read(checkpoint, batchSize);
+    if (records.length === 0) return false;
+    const response = await handler(toKinesisEvent(records), localContext(name));
+    const failedSeqs = (response?.batchItemFailures ?? []).map((f) => Number(f.itemIdentifier)).filter(Number.isFinite);
+    if (failedSeqs.length === 0) {
+      stream.commitCheckpoint(name, records.at(-1)!.seq);
+    } else {
+      const failedSeq = Math.min(...failedSeqs);
+      const failedRecord = records.find((r) => r.seq === failedSeq);
+      const tries = (attempts.get(failedSeq) ?? 0) + 1;
+      attempts.set(failedSeq, tries);
+      if (tries >= maxAttempts && failedRecord) {
+        stream.deadLetter(failedRecord, `handler reported it failed ${tries} times`);
+        attempts.delete(failedSeq);
+        log(`[consumer] record ${failedSeq} moved to dead letters after ${tries} attempts`);
+        stream.commitCheckpoint(name, failedSeq);
+      } else {
+        stream.commitCheckpoint(name, failedSeq - 1);
+      }
+    }
+    options.afterCheckpoint?.();
+    return true;
+  };
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        const worked = await step();
+        failing = false;
+        backoffMs = pollMs;
+        if (!worked) await sleep(pollMs);
+      } catch (error) {
+        failing = true;
+        log(`[consumer] batch failed, retrying in ${backoffMs} ms: ${(error as Error).message}`);
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 5000);
+      }
+    }
+  })();
+
+  return {
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+    async drained(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (stream.checkpoint(name) >= stream.lastSeq()) return true;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return false;
+    },
+    status() {
+      const checkpoint = stream.checkpoint(name);
+      const lastSeq = stream.lastSeq();
+      return { checkpoint, lastSeq, lag: lastSeq - checkpoint, deadLetters: stream.deadLetterCount(), failing };
+    },
+  };
+}
+
+export function toKinesisEvent(records: readonly LoggedRecord[]): KinesisStreamEvent {
+  return {
+    Records: records.map((record): KinesisStreamRecord => ({
+      awsRegion: 'local',
+      eventID: `shardId-000000000000:${record.seq}`,
+      eventName: 'aws:kinesis:record',
+      eventSource: 'aws:kinesis',
+      eventSourceARN: LOCAL_STREAM_ARN,
+      eventVersion: '1.0',
+      invokeIdentityArn: 'arn:local:iam::000000000000:role/local',
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: record.partitionKey,
+        sequenceNumber: String(record.seq),
+        data: Buffer.from(record.data).toString('base64'),
+        approximateArrivalTimestamp: record.arrivedAt / 1000,
+      },
+    })),
+  };
+}

@@ -1,0 +1,40 @@
+import { readLocalConfig } from './config.ts';
+import { startPipeline } from './pipeline.ts';
+
+const config = readLocalConfig(process.env);
+const pipeline = await startPipeline(config).catch((error: Error) => {
+  console.error(`vitalstream could not start: ${error.message}`);
+  process.exit(1);
+});
+
+const { url } = pipeline;
+console.log(`vitalstream is running on ${url}  (data in ${config.dataDir})
+
+  send beacons   POST ${url}/v1/beacon
+                 curl -X POST ${url}/v1/beacon -H 'content-type: application/json' \\
+                   -d '{"app":"demo","context":{"page":"/home"},"metrics":[{"name":"web_vitals_lcp","value":1234}]}'
+  query          GET  ${url}/v1/aggregates?metric=web_vitals_lcp
+  metric list    GET  ${url}/v1/metrics
+  health         GET  ${url}/healthz
+  allowed origins: ${config.allowedOrigins.join(', ')}  (VITALSTREAM_ALLOWED_ORIGINS)
+
+Ctrl-C or SIGTERM stops it cleanly; every beacon answered 202 is already on disk.`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received: finishing queued work and closing…`);
+    pipeline.close().then(
+      () => {
+        console.log('vitalstream stopped.');
+        process.exit(0);
+      },
+      (error: Error) => {
+        console.error(`shutdown failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  });
+}

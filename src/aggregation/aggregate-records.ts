@@ -1,0 +1,28 @@
+import type { StreamRecord } from '../stream/record.ts';
+import type { CardinalityGuard } from './cardinality-guard.ts';
+import { addValue, emptyPartial, seriesKey, windowStartOf, type PartialAggregate } from './partial-aggregate.ts';
+
+/** Folds stream records into one partial aggregate per metric, one-minute window (by event time) and dimension set. */
+export function aggregateRecords(records: readonly StreamRecord[], guard?: CardinalityGuard): PartialAggregate[] {
+  const partials = new Map<string, PartialAggregate>();
+  for (const record of records) {
+    for (const metric of record.metrics) {
+      const windowStart = windowStartOf(metric.timestamp);
+      const raw: Record<string, string> = { ...record.common, source: metric.source, ...metric.dimensions };
+      const dimensions = guard ? capped(raw, metric.name, windowStart, guard) : raw;
+      const key = seriesKey(metric.name, windowStart, dimensions);
+      let partial = partials.get(key);
+      if (!partial) partials.set(key, (partial = emptyPartial(metric.name, windowStart, dimensions)));
+      addValue(partial, metric.value);
+    }
+  }
+  return [...partials.values()];
+}
+
+function capped(dimensions: Record<string, string>, metric: string, windowStart: number, guard: CardinalityGuard): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [dimension, value] of Object.entries(dimensions)) {
+    out[dimension] = guard.admit(metric, windowStart, dimension, value);
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+import type { PartialAggregate } from './aggregation/partial-aggregate.ts';
+
+export interface StreamEntry {
+  readonly partitionKey: string;
+  readonly data: Uint8Array;
+}
+
+/** Kinesis on AWS, an fsync'd SQLite log locally. `put` resolves only once every entry is durable. */
+export interface MetricStream {
+  put(entries: readonly StreamEntry[]): Promise<void>;
+}
+
+export interface AggregateQuery {
+  readonly metric: string;
+  /** Inclusive, epoch ms. */
+  readonly from: number;
+  /** Exclusive, epoch ms. */
+  readonly to: number;
+  /** Only series whose dimensions hold every one of these values. */
+  readonly filters: Readonly<Record<string, string>>;
+}
+
+/** Timestream on AWS, SQLite locally. */
+export interface MetricStore {
+  /**
+   * Stores one batch's partial aggregates under its identity, replacing whatever that identity
+   * stored before, atomically: a replayed batch overwrites itself instead of counting twice.
+   */
+  replacePartials(partialId: string, partials: readonly PartialAggregate[]): Promise<void>;
+  /** Every stored partial of the metric whose window starts in [from, to) and that matches the filters. */
+  readPartials(query: AggregateQuery): Promise<PartialAggregate[]>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,35 @@
+import { emptyPartial, mergeInto, type PartialAggregate } from '../aggregation/partial-aggregate.ts';
+import { summarize, type AggregatePoint } from '../aggregation/summarize.ts';
+
+export interface Series {
+  dimensions: Record<string, string>;
+  points: AggregatePoint[];
+}
+
+/**
+ * Merges stored partials into one point per minute, per value of `groupBy` (or all together).
+ * Series lacking the grouped dimension are left out: they have no value to be grouped under.
+ */
+export function buildSeries(partials: readonly PartialAggregate[], groupBy?: string): Series[] {
+  const groups = new Map<string, Map<number, PartialAggregate>>();
+  for (const partial of partials) {
+    let groupValue = '';
+    if (groupBy !== undefined) {
+      const value = partial.dimensions[groupBy];
+      if (value === undefined) continue;
+      groupValue = value;
+    }
+    let windows = groups.get(groupValue);
+    if (!windows) groups.set(groupValue, (windows = new Map()));
+    let merged = windows.get(partial.windowStart);
+    if (!merged) windows.set(partial.windowStart, (merged = emptyPartial(partial.metric, partial.windowStart, {})));
+    mergeInto(merged, partial);
+  }
+  if (groupBy === undefined && groups.size === 0) return [{ dimensions: {}, points: [] }];
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([groupValue, windows]) => ({
+      dimensions: groupBy !== undefined ? { [groupBy]: groupValue } : {},
+      points: [...windows.values()].sort((a, b) => a.windowStart - b.windowStart).map(summarize),
+    }));
+}

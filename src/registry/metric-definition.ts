@@ -1,0 +1,34 @@
+export const METRIC_UNITS = ['ms', 's', 'bytes', '%', 'count', 'rate', 'score'] as const;
+export type MetricUnit = (typeof METRIC_UNITS)[number];
+
+export const METRIC_SOURCES = ['browser', 'server', 'database', 'cdn', 'external_api', 'system'] as const;
+export type MetricSource = (typeof METRIC_SOURCES)[number];
+
+/** Rating bands as web-vitals defines them: value <= good is good, <= poor needs improvement, above is poor. */
+export interface RatingThresholds {
+  readonly good: number;
+  readonly poor: number;
+}
+
+export interface MetricDefinition {
+  readonly name: string;
+  readonly unit: MetricUnit;
+  readonly source: MetricSource;
+  readonly description: string;
+  /** Inclusive bounds a plausible value must fall within; anything outside is a client bug or an attack. */
+  readonly min: number;
+  readonly max: number;
+  readonly rating?: RatingThresholds;
+  /** Tag keys a client may send. Tags not listed are refused so typos surface instead of vanishing. */
+  readonly tags: readonly string[];
+  /** The subset of `tags` stored as dimensions of the per-minute aggregates; the others are accepted and dropped. */
+  readonly dimensions: readonly string[];
+}
+
+export type Rating = 'good' | 'needs-improvement' | 'poor';
+
+export function rate(value: number, thresholds: RatingThresholds): Rating {
+  if (value <= thresholds.good) return 'good';
+  if (value <= thresholds.poor) return 'needs-improvement';
+  return 'poor';
+}
