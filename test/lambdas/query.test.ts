@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAggregateHandler } from '../../lambdas/aggregate.ts';
+import { createQueryHandler } from '../../lambdas/query.ts';
+import { toKinesisEvent } from '../../local/consumer.ts';
+import { localContext } from '../../local/lambda-context.ts';
+import { openSqliteStore, type SqliteStore } from '../../local/sqlite-store.ts';
+import { encodeStreamRecord } from '../../src/stream/record.ts';
+import { httpEvent, json, status } from '../helpers/http-events.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+const T = Date.UTC(2026, 10, 26, 19, 1, 0);
+const dir = tempDir();
+let store: SqliteStore;
+const query = (params: Record<string, string>, path = '/v1/aggregates') =>
+  createQueryHandler({ store, allowedOrigins: [], clock: { now: () => T + 120_000 } })(httpEvent('GET', path, { query: params }), localContext('q'));
+
+beforeAll(async () => {
+  store = openSqliteStore(`${dir.path}/metrics.db`);
+  const lcp = [[840, 'mobile'], [2210, 'mobile'], [6120, 'mobile'], [1500, 'desktop']] as const;
+  const records = lcp.map(([value, device], i) => ({
+    seq: i + 1, partitionKey: 'p', arrivedAt: T,
+    data: encodeStreamRecord({ v: 1, beaconId: `b${i}`, receivedAt: T, common: { app: 'shop', page: '/courses/:id', device },
+      metrics: [{ name: 'web_vitals_lcp', value, timestamp: T + 1000, source: 'browser', dimensions: { navigation_type: 'navigate' } }] }),
+  }));
+  await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
+});
+afterAll(() => {
+  store.close();
+  dir.remove();
+});
+
+describe('query handler', () => {
+  it('merges every matching series into one without group_by', async () => {
+    const result = await query({ metric: 'web_vitals_lcp', from: new Date(T).toISOString(), to: String(T + 60_000) });
+    expect(status(result)).toBe(200);
+    const body = json(result);
+    expect(body).toMatchObject({ metric: 'web_vitals_lcp', unit: 'ms' });
+    expect(body.series).toHaveLength(1);
+    expect(body.series[0].dimensions).toEqual({});
+    expect(body.series[0].points[0]).toMatchObject({
+      t: '2026-11-26T19:01:00.000Z', count: 4, sum: 10670, avg: 2667.5, min: 840, max: 6120,
+      ratings: { good: 3, needsImprovement: 0, poor: 1 },
+    });
+  });
+
+  it('groups by a dimension and filters by another', async () => {
+    const grouped = json(await query({ metric: 'web_vitals_lcp', from: String(T), to: String(T + 60_000), group_by: 'device' }));
+    expect(grouped.series.map((s: { dimensions: object; points: { count: number }[] }) => [s.dimensions, s.points[0]!.count]))
+      .toEqual([[{ device: 'desktop' }, 1], [{ device: 'mobile' }, 3]]);
+    const filtered = json(await query({ metric: 'web_vitals_lcp', from: String(T), to: String(T + 60_000), device: 'mobile' }));
+    expect(filtered.series[0].points[0].count).toBe(3);
+    // Rank q·(n−1), lower value: with three samples p99 is the second largest, within 1 %.
+    expect(Math.abs(filtered.series[0].points[0].p99 - 2210)).toBeLessThanOrEqual(22.1);
+  });
+
+  it('treats to as exclusive and defaults to the last hour', async () => {
+    expect(json(await query({ metric: 'web_vitals_lcp', from: String(T - 60_000), to: String(T) })).series[0].points).toEqual([]);
+    expect(json(await query({ metric: 'web_vitals_lcp' })).series[0].points).toHaveLength(1);
+  });
+
+  it.each([
+    [{}, /metric is required/],
+    [{ metric: 'nope' }, /'nope' is not a known metric/],
+    [{ metric: 'web_vitals_lcp', from: 'yesterday' }, /from 'yesterday' is not epoch milliseconds/],
+    [{ metric: 'web_vitals_lcp', from: String(T), to: String(T - 1) }, /from must be before to/],
+    [{ metric: 'web_vitals_lcp', from: '0', to: String(T) }, /at most 31 days/],
+    [{ metric: 'web_vitals_lcp', colour: 'red' }, /colour is not a dimension of web_vitals_lcp/],
+    [{ metric: 'web_vitals_lcp', group_by: 'status_code' }, /group_by 'status_code' is not a dimension/],
+  ])('refuses %j with a 400 naming the problem', async (params, message) => {
+    const result = await query(params as Record<string, string>);
+    expect(status(result)).toBe(400);
+    expect(json(result).message).toMatch(message);
+  });
+
+  it('lists the metric registry with units, thresholds and dimensions', async () => {
+    const body = json(await query({}, '/v1/metrics'));
+    const inp = body.metrics.find((m: { name: string }) => m.name === 'web_vitals_inp');
+    expect(inp).toMatchObject({ unit: 'ms', rating: { good: 200, poor: 500 } });
+    expect(inp.dimensions).toEqual(expect.arrayContaining(['app', 'page', 'device', 'navigation_type']));
+  });
+});

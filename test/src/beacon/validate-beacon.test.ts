@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { validateBeacon } from '../../../src/beacon/validate-beacon.ts';
+import { beacon, metric, NOW } from '../../helpers/beacons.ts';
+
+const validate = (body: unknown) => validateBeacon(body, NOW, 'beacon-1');
+
+function refusal(body: unknown) {
+  const result = validate(body);
+  if (result.ok) throw new Error('expected a refusal');
+  return result.refusal;
+}
+
+describe('validateBeacon', () => {
+  it('normalizes a good beacon into one stream record', () => {
+    const result = validate(beacon());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.rejected).toEqual([]);
+    expect(result.value.record).toEqual({
+      v: 1,
+      beaconId: 'beacon-1',
+      receivedAt: NOW,
+      common: { app: 'shop-web', page: '/courses/:id', device: 'mobile' },
+      metrics: [{ name: 'web_vitals_lcp', value: 2310.5, timestamp: NOW - 1000, source: 'browser', dimensions: { navigation_type: 'navigate' } }],
+    });
+  });
+
+  it('names every envelope problem with its path', () => {
+    const r = refusal({ context: { device: 'fridge', extra: 1 }, metrics: [], more: true });
+    expect(r.status).toBe(400);
+    const paths = r.problems!.map((p) => p.path).sort();
+    expect(paths).toEqual(['app', 'context.device', 'context.extra', 'metrics', 'more']);
+    expect(r.problems!.find((p) => p.path === 'app')!.reason).toBe('is required');
+    expect(r.problems!.find((p) => p.path === 'context.device')!.reason).toMatch(/must be one of "mobile"/);
+    expect(r.problems!.find((p) => p.path === 'metrics')!.reason).toMatch(/fewer than 1/);
+  });
+
+  it('refuses more than 500 metrics', () => {
+    const r = refusal(beacon({ metrics: Array.from({ length: 501 }, () => metric()) }));
+    expect(r.problems).toEqual([{ path: 'metrics', reason: 'must NOT have more than 500 items' }]);
+  });
+
+  it('refuses non-object bodies', () => {
+    expect(refusal([1, 2]).message).toMatch(/must be object/);
+    expect(refusal('text').message).toMatch(/must be object/);
+  });
+
+  it('stores the good metrics and reports the refused ones by index', () => {
+    const result = validate(beacon({
+      metrics: [
+        metric(),
+        metric({ name: 'web_vitals_cls', value: -0.1, unit: 'score', tags: {} }),
+        metric({ value: 'fast' }),
+        metric({ name: 'not_a_metric' }),
+        metric({ timestamp: NOW - 25 * 3600_000 }),
+        metric({ timestamp: NOW + 6 * 60_000 }),
+        metric({ unit: 's' }),
+        metric({ tags: { favourite_colour: 'blue' } }),
+        metric({ value: 1e12 }),
+        metric({ timestamp: '2026-11-26T19:01:00' }),
+        metric({ timestamp: Math.floor(NOW / 1000) }),
+      ],
+    }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.record.metrics).toHaveLength(1);
+    const reasons = Object.fromEntries(result.value.rejected.map((r) => [r.index, r.reason]));
+    expect(reasons[1]).toBe("value -0.1 is below web_vitals_cls's minimum 0");
+    expect(reasons[2]).toBe('value must be number');
+    expect(reasons[3]).toMatch(/unknown metric 'not_a_metric'; custom metrics must be named custom_<name>/);
+    expect(reasons[4]).toMatch(/more than 24 h old/);
+    expect(reasons[5]).toMatch(/more than 5 min in the future/);
+    expect(reasons[6]).toBe("unit 's' does not match web_vitals_lcp's unit 'ms'");
+    expect(reasons[7]).toMatch(/tag 'favourite_colour' is not registered for web_vitals_lcp \(allowed: navigation_type/);
+    expect(reasons[8]).toMatch(/above web_vitals_lcp's maximum/);
+    expect(reasons[9]).toMatch(/ISO 8601 with a zone/);
+    expect(reasons[10]).toMatch(/seconds instead of milliseconds/);
+  });
+
+  it('refuses the whole beacon when every metric is refused, naming each', () => {
+    const r = refusal(beacon({ metrics: [metric({ value: -1 }), metric({ name: 'Bad Name' })] }));
+    expect(r.message).toMatch(/all 2 metrics were refused/);
+    expect(r.problems).toEqual([
+      { path: 'metrics[0]', reason: "value -1 is below web_vitals_lcp's minimum 0" },
+      { path: 'metrics[1].name', reason: 'does not match the expected format ^[a-z][a-z0-9_]{0,127}$' },
+    ]);
+  });
+
+  it('limits tags: count, key shape, value length and control characters', () => {
+    const many = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v']));
+    const result = validate(beacon({
+      metrics: [
+        metric(),
+        metric({ tags: many }),
+        metric({ tags: { 'bad-key': 'x' } }),
+        metric({ tags: { navigation_type: 'x'.repeat(300) } }),
+        metric({ tags: { navigation_type: 'a\u0000b' } }),
+        metric({ tags: { navigation_type: 'x'.repeat(200) } }),
+        metric({ tags: { navigation_type: { nested: true } } }),
+      ],
+    }));
+    if (!result.ok) throw new Error('expected partial acceptance');
+    const reasons = Object.fromEntries(result.value.rejected.map((r) => [r.index, r.reason]));
+    expect(reasons[1]).toMatch(/more than 16 properties/);
+    expect(reasons[2]).toMatch(/tags\["bad-key"\] is not a valid tag key/);
+    expect(reasons[3]).toMatch(/more than 256 characters/);
+    expect(reasons[4]).toMatch(/does not match the expected format/);
+    expect(reasons[5]).toMatch(/dimension values are limited to 128/);
+    expect(reasons[6]).toMatch(/must be string or number or boolean/);
+  });
+
+  it('accepts ISO timestamps, defaults a missing one to receipt time, and keeps only dimension tags', () => {
+    const result = validate(beacon({
+      metrics: [
+        metric({ timestamp: '2026-11-26T19:00:00.250Z', tags: { navigation_type: 'reload', rating: 'good', delta: 12 } }),
+        { name: 'api_request', value: 120, tags: { endpoint: '/api/orders/981', method: 'GET', status_code: 200, status_class: '2xx' } },
+      ],
+    }));
+    if (!result.ok) throw new Error(result.refusal.message);
+    const [lcp, api] = result.value.record.metrics;
+    expect(lcp).toMatchObject({ timestamp: Date.UTC(2026, 10, 26, 19, 0, 0, 250), dimensions: { navigation_type: 'reload' } });
+    expect(api).toEqual({
+      name: 'api_request', value: 120, timestamp: NOW, source: 'server',
+      dimensions: { endpoint: '/api/orders/:id', method: 'GET', status_code: '200', status_class: '2xx' },
+    });
+  });
+
+  it('accepts custom metrics with a unit and their tags as dimensions, and function_ families', () => {
+    const result = validate(beacon({
+      metrics: [
+        { name: 'custom_checkout_steps', value: -2, unit: 'count', tags: { flow: 'express' } },
+        { name: 'custom_no_unit', value: 1 },
+        { name: 'function_render_invoice', value: 15, tags: { function_name: 'render_invoice', status: 'success' } },
+        { name: 'custom_too_many', value: 1, unit: 'count', tags: { a: '1', b: '2', c: '3', d: '4', e: '5', f: '6' } },
+      ],
+    }));
+    if (!result.ok) throw new Error(result.refusal.message);
+    expect(result.value.record.metrics.map((m) => m.name)).toEqual(['custom_checkout_steps', 'function_render_invoice']);
+    expect(result.value.record.metrics[0]!.dimensions).toEqual({ flow: 'express' });
+    expect(result.value.rejected.map((r) => r.reason)).toEqual([
+      "custom metric 'custom_no_unit' must declare a unit",
+      'custom metrics may carry at most 5 tags (each becomes a dimension); got 6',
+    ]);
+  });
+
+  it('prefers the route the app passes over the raw page and never stores session or user ids', () => {
+    const result = validate(beacon({ context: { page: '/p/9?email=a@b.c', route: '/p/:productId', sessionId: 's', userIdHash: 'h' } }));
+    if (!result.ok) throw new Error(result.refusal.message);
+    expect(result.value.record.common).toEqual({ app: 'shop-web', page: '/p/:productId' });
+    expect(JSON.stringify(result.value.record)).not.toMatch(/email|"s"|"h"/);
+  });
+});
