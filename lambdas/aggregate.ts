@@ -35,7 +35,8 @@ export function createAggregateHandler(deps: AggregateDependencies) {
     }
     const first = event.Records[0];
     if (first && decoded.length > 0) {
-      await deps.store.replacePartials(partialIdOf(first), aggregateRecords(decoded, deps.guard));
+      const batchTime = Math.round(first.kinesis.approximateArrivalTimestamp * 1000);
+      await deps.store.replacePartials(partialIdOf(first), aggregateRecords(decoded, deps.guard), batchTime);
     }
     return { batchItemFailures: failed ? [{ itemIdentifier: failed.kinesis.sequenceNumber }] : [] };
   });

@@ -25,8 +25,9 @@ export interface MetricStore {
   /**
    * Stores one batch's partial aggregates under its identity, replacing whatever that identity
    * stored before, atomically: a replayed batch overwrites itself instead of counting twice.
+   * `batchTime` is when the batch's first record reached the stream: fixed for a partial identity.
    */
-  replacePartials(partialId: string, partials: readonly PartialAggregate[]): Promise<void>;
+  replacePartials(partialId: string, partials: readonly PartialAggregate[], batchTime: number): Promise<void>;
   /** Every stored partial of the metric whose window starts in [from, to) and that matches the filters. */
   readPartials(query: AggregateQuery): Promise<PartialAggregate[]>;
 }

@@ -1,0 +1,51 @@
+import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import type { MetricStream, StreamEntry } from '../../src/ports.ts';
+import { backoffDelay, sleep } from '../../src/resilience/backoff.ts';
+import { chunkEntries } from '../../src/stream/chunk-entries.ts';
+
+export interface KinesisStreamOptions {
+  streamArn: string;
+  /** Attempts for entries Kinesis reports as failed (throttled or internal), the first included. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  wait?: (ms: number) => Promise<void>;
+}
+
+export class StreamPutError extends Error {
+  constructor(readonly failedCount: number, readonly errorCodes: readonly string[]) {
+    super(`${failedCount} records were not stored after retries (${[...new Set(errorCodes)].join(', ')})`);
+    this.name = 'StreamPutError';
+  }
+}
+
+/**
+ * Kinesis behind the MetricStream port. PutRecords is not atomic: it answers which entries
+ * failed, and only those are retried (full-jitter backoff). If any still fail, put rejects, so
+ * the ingest answers 503 and the client retries: a 202 never hides a dropped beacon.
+ */
+export function kinesisStream(client: KinesisClient, options: KinesisStreamOptions): MetricStream {
+  const maxAttempts = options.maxAttempts ?? 4;
+  const wait = options.wait ?? sleep;
+  return {
+    async put(entries: readonly StreamEntry[]) {
+      for (const chunk of chunkEntries(entries)) {
+        let pending: PutRecordsRequestEntry[] = chunk.map((e) => ({ PartitionKey: e.partitionKey, Data: e.data }));
+        let codes: string[] = [];
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt >= maxAttempts) throw new StreamPutError(pending.length, codes);
+          if (attempt > 0) await wait(backoffDelay(attempt, options.baseDelayMs ?? 50, options.maxDelayMs ?? 1000));
+          const response = await client.send(new PutRecordsCommand({ StreamARN: options.streamArn, Records: pending }));
+          if (!response.FailedRecordCount) break;
+          const results = response.Records ?? [];
+          if (results.length !== pending.length) {
+            codes = ['MalformedResponse'];
+            continue; // cannot tell which entries failed: retry them all (a duplicate beacon is idempotent downstream only per batch, so this is rare and logged upstream)
+          }
+          codes = results.filter((r) => r.ErrorCode).map((r) => r.ErrorCode!);
+          pending = pending.filter((_, i) => results[i]?.ErrorCode !== undefined);
+        }
+      }
+    },
+  };
+}

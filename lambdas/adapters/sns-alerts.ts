@@ -1,0 +1,62 @@
+import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import type { Alert, AlertSink } from '../../src/alerts/alert.ts';
+import { backoffDelay, sleep } from '../../src/resilience/backoff.ts';
+
+const RETRYABLE = new Set(['ThrottledException', 'ThrottlingException', 'InternalErrorException', 'KMSThrottlingException', 'ServiceUnavailable']);
+
+export class AlertDeliveryError extends Error {
+  constructor(readonly alertKey: string, cause: unknown) {
+    super(`alert '${alertKey}' was not delivered: ${(cause as Error).message ?? String(cause)}`, { cause });
+    this.name = 'AlertDeliveryError';
+  }
+}
+
+/** An e-mail subject SNS accepts: ASCII, no line breaks, at most 100 characters. */
+export function snsSubject(alert: Alert): string {
+  const text = `[${alert.severity.toUpperCase()}]${alert.state === 'resolved' ? ' RESOLVED' : ''} ${alert.title}`
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?');
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+export function snsMessage(alert: Alert): string {
+  const lines = [alert.message, ''];
+  if (alert.metric) lines.push(`metric:     ${alert.metric}`);
+  if (alert.value !== undefined) lines.push(`value:      ${alert.value}`);
+  if (alert.threshold !== undefined) lines.push(`threshold:  ${alert.threshold}`);
+  for (const [name, value] of Object.entries(alert.dimensions ?? {})) lines.push(`${`${name}:`.padEnd(12)}${value}`);
+  lines.push(`at:         ${new Date(alert.at).toISOString()}`);
+  if (alert.link) lines.push('', `open: ${alert.link}`);
+  return lines.join('\n');
+}
+
+/** Attributes subscribers filter on (e.g. a pager subscription with {"severity": ["critical"]}). */
+export function snsAttributes(alert: Alert): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, MessageAttributeValue> = {
+    severity: { DataType: 'String', StringValue: alert.severity },
+    state: { DataType: 'String', StringValue: alert.state },
+    rule: { DataType: 'String', StringValue: alert.rule },
+  };
+  if (alert.app) attributes.app = { DataType: 'String', StringValue: alert.app };
+  if (alert.metric) attributes.metric = { DataType: 'String', StringValue: alert.metric };
+  return attributes;
+}
+
+export function snsAlertSink(client: SNSClient, topicArn: string, options: { maxAttempts?: number; wait?: (ms: number) => Promise<void> } = {}): AlertSink {
+  const maxAttempts = options.maxAttempts ?? 4;
+  const wait = options.wait ?? sleep;
+  return {
+    async deliver(alert) {
+      const command = new PublishCommand({ TopicArn: topicArn, Subject: snsSubject(alert), Message: snsMessage(alert), MessageAttributes: snsAttributes(alert) });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await client.send(command);
+          return;
+        } catch (error) {
+          if (!RETRYABLE.has((error as Error).name) || attempt + 1 >= maxAttempts) throw new AlertDeliveryError(alert.key, error);
+          await wait(backoffDelay(attempt + 1, 200, 5000));
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { kinesisStream } from '../adapters/kinesis-stream.ts';
+import { createIngestHandler } from '../ingest.ts';
+import { list, required } from './environment.ts';
+
+export const handler = createIngestHandler({
+  stream: kinesisStream(new KinesisClient({}), { streamArn: required('STREAM_ARN') }),
+  allowedOrigins: list(process.env.ALLOWED_ORIGINS),
+});

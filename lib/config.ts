@@ -1,0 +1,56 @@
+/** Everything a user may set with `-c key=value`; the defaults are what `cdk deploy` uses without flags. */
+export interface VitalstreamConfig {
+  /** Origins allowed to send beacons with CORS (comma-separated). sendBeacon's text/plain needs none. */
+  allowedOrigins: string[];
+  /** Optional e-mail address subscribed to the alert topic (confirm the e-mail AWS sends). */
+  alertEmail?: string;
+  /** Beacon route throttle (requests/s steady, burst). */
+  throttleRateLimit: number;
+  throttleBurstLimit: number;
+  /** Timestream memory store: fast writes and queries; must cover the 24 h late-data window. */
+  memoryRetentionHours: number;
+  magneticRetentionDays: number;
+  logRetentionDays: number;
+}
+
+export const DEFAULTS: VitalstreamConfig = {
+  allowedOrigins: [],
+  throttleRateLimit: 1000,
+  throttleBurstLimit: 2000,
+  memoryRetentionHours: 48,
+  magneticRetentionDays: 400,
+  logRetentionDays: 30,
+};
+
+type ContextReader = (key: string) => unknown;
+
+/** Reads CDK context, refusing values that would deploy something broken. */
+export function readConfig(context: ContextReader): VitalstreamConfig {
+  const number = (key: keyof VitalstreamConfig, min: number, max: number): number => {
+    const raw = context(key);
+    if (raw === undefined) return DEFAULTS[key] as number;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`context ${key} must be an integer from ${min} to ${max}, got '${String(raw)}'`);
+    return value;
+  };
+  const origins = String(context('allowedOrigins') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*' || !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(`context allowedOrigins: '${origin}' is not an origin like https://shop.example.com (and never *: beacons carry credentials)`);
+    }
+  }
+  const alertEmail = context('alertEmail');
+  if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(alertEmail))) {
+    throw new Error(`context alertEmail: '${String(alertEmail)}' is not an e-mail address`);
+  }
+  const config: VitalstreamConfig = {
+    allowedOrigins: origins,
+    throttleRateLimit: number('throttleRateLimit', 1, 10_000),
+    throttleBurstLimit: number('throttleBurstLimit', 1, 5_000),
+    memoryRetentionHours: number('memoryRetentionHours', 25, 8766),
+    magneticRetentionDays: number('magneticRetentionDays', 1, 73_000),
+    logRetentionDays: number('logRetentionDays', 1, 3653),
+  };
+  if (alertEmail !== undefined) config.alertEmail = String(alertEmail);
+  return config;
+}

@@ -1,0 +1,36 @@
+import { HttpMethod, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { nodeFunction } from './node-function.ts';
+
+export interface BeaconIngestionProps {
+  api: HttpApi;
+  allowedOrigins: string[];
+  logRetention: RetentionDays;
+}
+
+/** POST /v1/beacon -> ingest function -> Kinesis (on-demand: no shards to size, pay per GB). */
+export class BeaconIngestion extends Construct {
+  readonly stream: Stream;
+  readonly ingest: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: BeaconIngestionProps) {
+    super(scope, id);
+    this.stream = new Stream(this, 'Stream', { streamMode: StreamMode.ON_DEMAND, encryption: StreamEncryption.MANAGED });
+    this.ingest = nodeFunction(this, 'Ingest', {
+      entry: 'ingest.ts',
+      description: 'Validates beacons and puts them on the stream',
+      logRetention: props.logRetention,
+      environment: { STREAM_ARN: this.stream.streamArn, ALLOWED_ORIGINS: props.allowedOrigins.join(',') },
+    });
+    this.stream.grantWrite(this.ingest);
+    props.api.addRoutes({
+      path: '/v1/beacon',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('IngestIntegration', this.ingest),
+    });
+  }
+}

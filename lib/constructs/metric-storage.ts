@@ -1,0 +1,51 @@
+import { RemovalPolicy, Duration, Stack } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
+import { Construct } from 'constructs';
+
+export interface MetricStorageProps {
+  memoryRetentionHours: number;
+  magneticRetentionDays: number;
+}
+
+/** Timestream database with the per-minute aggregates table and the analysis jobs' table. */
+export class MetricStorage extends Construct {
+  readonly database: CfnDatabase;
+  readonly aggregates: CfnTable;
+  readonly analysis: CfnTable;
+  readonly rejectedData: Bucket;
+
+  constructor(scope: Construct, id: string, props: MetricStorageProps) {
+    super(scope, id);
+    this.rejectedData = new Bucket(this, 'RejectedData', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.database = new CfnDatabase(this, 'Database', { databaseName: `${Stack.of(this).stackName}-metrics` });
+    const table = (tableId: string, tableName: string) => {
+      const t = new CfnTable(this, tableId, {
+        databaseName: this.database.ref,
+        tableName,
+        retentionProperties: {
+          MemoryStoreRetentionPeriodInHours: String(props.memoryRetentionHours),
+          MagneticStoreRetentionPeriodInDays: String(props.magneticRetentionDays),
+        },
+        // Late beacons for windows older than the memory store still land (in the magnetic store);
+        // records it refuses are reported to the bucket instead of vanishing.
+        magneticStoreWriteProperties: {
+          EnableMagneticStoreWrites: true,
+          MagneticStoreRejectedDataLocation: {
+            S3Configuration: { BucketName: this.rejectedData.bucketName, EncryptionOption: 'SSE_S3', ObjectKeyPrefix: `${tableName}/` },
+          },
+        },
+      });
+      t.node.addDependency(this.database);
+      return t;
+    };
+    this.aggregates = table('Aggregates', 'aggregates');
+    this.analysis = table('Analysis', 'analysis');
+  }
+}

@@ -1,0 +1,48 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface NodeFunctionProps {
+  /** File under lambdas/aws/ that exports `handler`. */
+  entry: string;
+  description: string;
+  logRetention: RetentionDays;
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeout?: Duration;
+}
+
+/**
+ * Every vitalstream function: Node 22 on arm64 (20 % cheaper per GB-second than x86), bundled by
+ * esbuild on this machine (no Docker), with its own log group and retention.
+ */
+export function nodeFunction(scope: Construct, id: string, props: NodeFunctionProps): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+  return new NodejsFunction(scope, id, {
+    entry: join(ROOT, 'lambdas', 'aws', props.entry),
+    handler: 'handler',
+    description: props.description,
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: props.memorySize ?? 256,
+    timeout: props.timeout ?? Duration.seconds(10),
+    environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+    logGroup,
+    projectRoot: ROOT,
+    depsLockFilePath: join(ROOT, 'package-lock.json'),
+    bundling: {
+      forceDockerBundling: false,
+      minify: true,
+      sourceMap: true,
+      target: 'node22',
+      format: OutputFormat.CJS,
+      // Pin the SDK versions the tests ran against instead of the runtime's bundled copy.
+      bundleAwsSDK: true,
+    },
+  });
+}

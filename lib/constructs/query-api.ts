@@ -1,0 +1,66 @@
+import { Duration } from 'aws-cdk-lib';
+import { HttpMethod, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
+import { Construct } from 'constructs';
+import { nodeFunction } from './node-function.ts';
+
+export interface QueryApiProps {
+  api: HttpApi;
+  database: CfnDatabase;
+  tables: CfnTable[];
+  allowedOrigins: string[];
+  logRetention: RetentionDays;
+}
+
+/** GET /v1/* for the dashboard, CLI and scripts, behind a bearer token kept in Secrets Manager. */
+export class QueryApi extends Construct {
+  readonly query: NodejsFunction;
+  readonly authorizer: NodejsFunction;
+  readonly token: Secret;
+
+  constructor(scope: Construct, id: string, props: QueryApiProps) {
+    super(scope, id);
+    this.token = new Secret(this, 'Token', {
+      description: 'Bearer token for the vitalstream query API (Authorization: Bearer <token>)',
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+    });
+    this.authorizer = nodeFunction(this, 'Authorizer', {
+      entry: 'authorize.ts',
+      description: 'Checks the query API bearer token',
+      logRetention: props.logRetention,
+      memorySize: 128,
+      environment: { QUERY_TOKEN_SECRET_ARN: this.token.secretArn },
+    });
+    this.token.grantRead(this.authorizer);
+    this.query = nodeFunction(this, 'Query', {
+      entry: 'query.ts',
+      description: 'Answers /v1 queries from Timestream',
+      logRetention: props.logRetention,
+      memorySize: 512,
+      timeout: Duration.seconds(29), // the HTTP API integration limit
+      environment: {
+        TIMESTREAM_DATABASE: props.database.ref,
+        TIMESTREAM_TABLE: props.tables[0]!.attrName,
+        ALLOWED_ORIGINS: props.allowedOrigins.join(','),
+      },
+    });
+    this.query.addToRolePolicy(new PolicyStatement({ actions: ['timestream:Select'], resources: props.tables.map((t) => t.attrArn) }));
+    this.query.addToRolePolicy(new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }));
+    props.api.addRoutes({
+      path: '/v1/{proxy+}',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('QueryIntegration', this.query),
+      authorizer: new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizer, {
+        responseTypes: [HttpLambdaResponseType.SIMPLE],
+        identitySource: ['$request.header.Authorization'],
+        resultsCacheTtl: Duration.minutes(5),
+      }),
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { VitalstreamConfig } from './config.ts';
+import { Aggregation } from './constructs/aggregation.ts';
+import { Alerting } from './constructs/alerting.ts';
+import { BeaconIngestion } from './constructs/beacon-ingestion.ts';
+import { PublicHttpApi } from './constructs/http-api.ts';
+import { MetricStorage } from './constructs/metric-storage.ts';
+import { PipelineHealth } from './constructs/pipeline-health.ts';
+import { QueryApi } from './constructs/query-api.ts';
+import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
+
+export interface VitalstreamStackProps extends StackProps {
+  config: VitalstreamConfig;
+}
+
+export class VitalstreamStack extends Stack {
+  constructor(scope: Construct, id: string, props: VitalstreamStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = logRetentionOf(config.logRetentionDays);
+
+    const http = new PublicHttpApi(this, 'Http', { ...config, logRetention });
+    const alerting = new Alerting(this, 'Alerting', config.alertEmail ? { alertEmail: config.alertEmail } : {});
+    const storage = new MetricStorage(this, 'Storage', config);
+    const ingestion = new BeaconIngestion(this, 'Ingestion', { api: http.api, allowedOrigins: config.allowedOrigins, logRetention });
+    const aggregation = new Aggregation(this, 'Aggregation', {
+      stream: ingestion.stream, database: storage.database, table: storage.aggregates, logRetention,
+    });
+    const query = new QueryApi(this, 'Query', {
+      api: http.api, database: storage.database, tables: [storage.aggregates, storage.analysis], allowedOrigins: config.allowedOrigins, logRetention,
+    });
+    new PipelineHealth(this, 'Health', {
+      api: http.api, stream: ingestion.stream, ingest: ingestion.ingest, aggregate: aggregation.aggregate,
+      deadLetters: aggregation.deadLetters, deadLetterAlarm: aggregation.deadLetterAlarm, topic: alerting.topic,
+    });
+
+    const base = http.api.apiEndpoint;
+    new CfnOutput(this, 'BeaconUrl', { value: `${base}/v1/beacon`, description: 'Point the SDKs here' });
+    new CfnOutput(this, 'QueryUrl', { value: `${base}/v1/aggregates`, description: 'Needs Authorization: Bearer <QueryTokenSecretArn value>' });
+    new CfnOutput(this, 'QueryTokenSecretArn', { value: query.token.secretArn, description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text' });
+    new CfnOutput(this, 'TopicArn', { value: alerting.topic.topicArn });
+    new CfnOutput(this, 'DatabaseName', { value: storage.database.ref });
+    new CfnOutput(this, 'AggregatesTableName', { value: storage.aggregates.attrName });
+    new CfnOutput(this, 'AnalysisTableName', { value: storage.analysis.attrName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: aggregation.deadLetters.queueUrl });
+
+    acknowledgeNagFindings(this, { beaconRoute: http.api, rejectedData: storage.rejectedData, deadLetters: aggregation.deadLetters, stream: ingestion.stream, token: query.token, timestream: storage });
+  }
+}
+
+function logRetentionOf(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0).sort((a, b) => a - b);
+  return (allowed.find((d) => d >= days) ?? RetentionDays.TEN_YEARS) as RetentionDays;
+}

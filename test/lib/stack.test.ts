@@ -1,0 +1,133 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../lib/config.ts';
+import { VitalstreamStack } from '../../lib/vitalstream-stack.ts';
+
+function synth(context: Record<string, unknown> = {}) {
+  // Bundling is proven by `cdk synth` in its own test; template checks do not need the bundles.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new VitalstreamStack(app, 'vitalstream', { config: readConfig((key) => app.node.tryGetContext(key)) });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+let template: Template;
+let built: ReturnType<typeof synth>;
+beforeAll(() => {
+  built = synth({ alertEmail: 'ops@example.com', allowedOrigins: 'https://shop.example.com,https://www.example.com' });
+  template = built.template;
+});
+
+const functionsWith = (entryHint: string) => Object.entries(template.findResources('AWS::Lambda::Function'))
+  .filter(([logicalId]) => logicalId.includes(entryHint));
+
+describe('VitalstreamStack', () => {
+  it('runs every function on nodejs22.x arm64 with its own log group and retention', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(4);
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('puts beacons on an on-demand, encrypted Kinesis stream', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+    });
+  });
+
+  it('consumes the stream with partial batch responses, bisection, bounded retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 2,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 21600,
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, AlarmActions: [Match.anyValue()],
+    });
+  });
+
+  it('creates Timestream tables with configurable retention, magnetic writes and a rejected-data bucket', () => {
+    const tables = template.findResources('AWS::Timestream::Table');
+    expect(Object.keys(tables)).toHaveLength(2);
+    for (const table of Object.values(tables)) {
+      expect(table.Properties.RetentionProperties).toEqual({ MemoryStoreRetentionPeriodInHours: '48', MagneticStoreRetentionPeriodInDays: '400' });
+      expect(table.Properties.MagneticStoreWriteProperties.EnableMagneticStoreWrites).toBe(true);
+      expect(table.Properties.MagneticStoreWriteProperties.MagneticStoreRejectedDataLocation.S3Configuration.EncryptionOption).toBe('SSE_S3');
+    }
+    const custom = synth({ memoryRetentionHours: '72', magneticRetentionDays: '30' }).template;
+    custom.hasResourceProperties('AWS::Timestream::Table', { RetentionProperties: { MemoryStoreRetentionPeriodInHours: '72', MagneticStoreRetentionPeriodInDays: '30' } });
+  });
+
+  it('serves POST /v1/beacon publicly and GET /v1/* behind the token authorizer, with CORS and throttling', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: { AllowOrigins: ['https://shop.example.com', 'https://www.example.com'], AllowCredentials: true },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/beacon', AuthorizationType: 'NONE' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/{proxy+}', AuthorizationType: 'CUSTOM' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', EnableSimpleResponses: true, IdentitySource: ['$request.header.Authorization'] });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
+      AccessLogSettings: { DestinationArn: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 40, ExcludePunctuation: true } });
+  });
+
+  it('gives every function only the actions it needs, no * action, and * resource only for DescribeEndpoints', () => {
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+        const actions = [statement.Action].flat();
+        expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+        if (statement.Resource === '*') expect(actions).toEqual(['timestream:DescribeEndpoints']);
+      }
+    }
+    const ingestPolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('kinesis:PutRecords'));
+    expect(JSON.stringify(ingestPolicy)).not.toMatch(/timestream/);
+  });
+
+  it('encrypts the alert topic with a rotating customer key and subscribes the alert e-mail', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    expect(Object.keys(synth().template.findResources('AWS::SNS::Subscription'))).toHaveLength(0);
+  });
+
+  it('watches its own health: ingest 4xx/5xx, iterator age, throttles, aggregate errors, rejected records, DLQ', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const described = alarms.map((a) => String(a.Properties.AlarmDescription)).join('\n');
+    for (const phrase of ['5xx', '20 %', 'behind the stream', 'throttled', 'failed batches', 'rejected', 'dead-letter']) expect(described).toContain(phrase);
+    for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
+  });
+
+  it('outputs the beacon URL, query URL, token secret, topic, database and table names', () => {
+    const outputs = Object.keys(template.findOutputs('*'));
+    expect(outputs).toEqual(expect.arrayContaining(['BeaconUrl', 'QueryUrl', 'QueryTokenSecretArn', 'TopicArn', 'DatabaseName', 'AggregatesTableName', 'AnalysisTableName']));
+  });
+
+  it('passes cdk-nag AwsSolutions with every kept finding acknowledged', () => {
+    const report = new AwsSolutionsChecks(built.app).validateScope(built.app);
+    const open = report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`);
+    expect(open).toEqual([]);
+  });
+
+  it('refuses context that would deploy something broken', () => {
+    expect(() => synth({ allowedOrigins: '*' })).toThrow(/never \*/);
+    expect(() => synth({ alertEmail: 'not-an-address' })).toThrow(/not an e-mail/);
+    expect(() => synth({ memoryRetentionHours: '3' })).toThrow(/memoryRetentionHours must be an integer from 25/);
+  });
+});
+

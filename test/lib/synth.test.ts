@@ -1,0 +1,26 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const out = tempDir('vitalstream-cdk-');
+afterAll(() => out.remove());
+
+describe('cdk synth', () => {
+  it('synthesizes offline, with no credentials and no Docker, bundling every function with esbuild', async () => {
+    const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', npm_config_update_notifier: 'false', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` };
+    await promisify(execFile)(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '-q', '--no-notices', '-o', out.path, '-c', 'alertEmail=ops@example.com'], { cwd: ROOT, env, timeout: 240_000 });
+    const template = JSON.parse(readFileSync(join(out.path, 'vitalstream.template.json'), 'utf8'));
+    const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>)
+      .filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBe(4);
+    for (const fn of functions) {
+      const assetDir = join(out.path, fn.Metadata!['aws:asset:path']!);
+      expect(existsSync(join(assetDir, 'index.js'))).toBe(true);
+    }
+    expect(readdirSync(out.path).some((f) => f.startsWith('asset.'))).toBe(true);
+  }, 300_000);
+});
