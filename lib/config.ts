@@ -7,7 +7,12 @@ export interface VitalstreamConfig {
   /** Beacon route throttle (requests/s steady, burst). */
   throttleRateLimit: number;
   throttleBurstLimit: number;
-  /** Timestream memory store: fast writes and queries; must cover the 24 h late-data window. */
+  /**
+   * How long the stream consumer gathers records before one invocation (Lambda's MaximumBatchingWindow).
+   * Longer windows fold more events into each (series, minute) record: Timestream bills per record.
+   */
+  batchWindowSeconds: number;
+  /** Timestream memory store: fast writes and queries. Older (and late) data goes to the magnetic store. */
   memoryRetentionHours: number;
   magneticRetentionDays: number;
   logRetentionDays: number;
@@ -17,7 +22,8 @@ export const DEFAULTS: VitalstreamConfig = {
   allowedOrigins: [],
   throttleRateLimit: 1000,
   throttleBurstLimit: 2000,
-  memoryRetentionHours: 48,
+  batchWindowSeconds: 60,
+  memoryRetentionHours: 12,
   magneticRetentionDays: 400,
   logRetentionDays: 30,
 };
@@ -47,7 +53,8 @@ export function readConfig(context: ContextReader): VitalstreamConfig {
     allowedOrigins: origins,
     throttleRateLimit: number('throttleRateLimit', 1, 10_000),
     throttleBurstLimit: number('throttleBurstLimit', 1, 5_000),
-    memoryRetentionHours: number('memoryRetentionHours', 25, 8766),
+    batchWindowSeconds: number('batchWindowSeconds', 0, 300),
+    memoryRetentionHours: number('memoryRetentionHours', 1, 8766),
     magneticRetentionDays: number('magneticRetentionDays', 1, 73_000),
     logRetentionDays: number('logRetentionDays', 1, 3653),
   };

@@ -26,7 +26,7 @@ export class VitalstreamStack extends Stack {
     const storage = new MetricStorage(this, 'Storage', config);
     const ingestion = new BeaconIngestion(this, 'Ingestion', { api: http.api, allowedOrigins: config.allowedOrigins, logRetention });
     const aggregation = new Aggregation(this, 'Aggregation', {
-      stream: ingestion.stream, database: storage.database, table: storage.aggregates, logRetention,
+      stream: ingestion.stream, database: storage.database, table: storage.aggregates, logRetention, batchWindowSeconds: config.batchWindowSeconds,
     });
     const query = new QueryApi(this, 'Query', {
       api: http.api, database: storage.database, tables: [storage.aggregates, storage.analysis], allowedOrigins: config.allowedOrigins, logRetention,

@@ -44,7 +44,7 @@ describe('VitalstreamStack', () => {
   it('consumes the stream with partial batch responses, bisection, bounded retries and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 1000,
-      MaximumBatchingWindowInSeconds: 2,
+      MaximumBatchingWindowInSeconds: 60,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
@@ -62,7 +62,7 @@ describe('VitalstreamStack', () => {
     const tables = template.findResources('AWS::Timestream::Table');
     expect(Object.keys(tables)).toHaveLength(2);
     for (const table of Object.values(tables)) {
-      expect(table.Properties.RetentionProperties).toEqual({ MemoryStoreRetentionPeriodInHours: '48', MagneticStoreRetentionPeriodInDays: '400' });
+      expect(table.Properties.RetentionProperties).toEqual({ MemoryStoreRetentionPeriodInHours: '12', MagneticStoreRetentionPeriodInDays: '400' });
       expect(table.Properties.MagneticStoreWriteProperties.EnableMagneticStoreWrites).toBe(true);
       expect(table.Properties.MagneticStoreWriteProperties.MagneticStoreRejectedDataLocation.S3Configuration.EncryptionOption).toBe('SSE_S3');
     }
@@ -127,7 +127,8 @@ describe('VitalstreamStack', () => {
   it('refuses context that would deploy something broken', () => {
     expect(() => synth({ allowedOrigins: '*' })).toThrow(/never \*/);
     expect(() => synth({ alertEmail: 'not-an-address' })).toThrow(/not an e-mail/);
-    expect(() => synth({ memoryRetentionHours: '3' })).toThrow(/memoryRetentionHours must be an integer from 25/);
+    expect(() => synth({ memoryRetentionHours: '0' })).toThrow(/memoryRetentionHours must be an integer from 1/);
+    expect(() => synth({ batchWindowSeconds: '301' })).toThrow(/batchWindowSeconds must be an integer from 0 to 300/);
   });
 });
 
