@@ -83,7 +83,7 @@ async function main() {
 async function endToEnd(pool: string[], metricsPerBeacon: number) {
   const dir = tempDir('vitalstream-bench-e2e-');
   const script: string = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).scripts.start;
-  const child = spawn(process.execPath, script.split(/\s+/).slice(1), {
+  const child = spawn(process.execPath, script.split('&&').at(-1)!.trim().split(/\s+/).slice(1), {
     cwd: ROOT, env: { ...process.env, PORT: '0', VITALSTREAM_DATA_DIR: dir.path }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolveUrl, reject) => {

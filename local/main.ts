@@ -16,6 +16,7 @@ console.log(`vitalstream is running on ${url}  (data in ${config.dataDir})
   query          GET  ${url}/v1/aggregates?metric=web_vitals_lcp
   metric list    GET  ${url}/v1/metrics
   health         GET  ${url}/healthz
+  demo page      ${url}/demo   (uses the browser SDK: click around, switch tabs, then query app=demo)
   allowed origins: ${config.allowedOrigins.join(', ')}  (VITALSTREAM_ALLOWED_ORIGINS)
 
 Ctrl-C or SIGTERM stops it cleanly; every beacon answered 202 is already on disk.`);

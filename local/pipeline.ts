@@ -12,6 +12,7 @@ import { toApiGatewayEvent, writeJson, writeResult, type HttpHandler } from './h
 import { localContext } from './lambda-context.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
 import { openSqliteStream, type SqliteStream } from './sqlite-stream.ts';
+import { staticFile } from './static-files.ts';
 
 export interface RunningPipeline {
   url: string;
@@ -62,6 +63,9 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     const handle = async () => {
       if (url.pathname === '/healthz') return writeJson(response, 200, { status: 'ok', stream: consumer.status() });
       if (url.pathname === '/' && method === 'GET') return writeJson(response, 200, index(baseUrl()));
+      const file = method === 'GET' ? await staticFile(url.pathname) : undefined;
+      if (file?.status === 200) return void response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' }).end(file.body);
+      if (file) return writeJson(response, 404, { error: 'not_built', message: file.message });
       const handler = routes[url.pathname];
       if (!handler) return writeJson(response, 404, { error: 'not_found', message: `no route ${url.pathname}; see GET / for the API` });
       if (!allowedMethods[url.pathname]!.includes(method)) {
@@ -124,6 +128,8 @@ function index(base: string) {
       aggregates: `GET ${base}/v1/aggregates?metric=web_vitals_lcp&from=<ISO or epoch ms>&to=<...>[&<dimension>=<value>][&group_by=<dimension>]`,
       metrics: `GET ${base}/v1/metrics`,
       health: `GET ${base}/healthz`,
+      demo: `${base}/demo`,
+      browserSdk: `${base}/sdk/vitalstream.min.js`,
     },
   };
 }

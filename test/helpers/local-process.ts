@@ -17,7 +17,8 @@ export interface LocalProcess {
  */
 export async function startLocalProcess(env: Record<string, string>): Promise<LocalProcess> {
   const script: string = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).scripts.start;
-  const [command, ...args] = script.split(/\s+/);
+  // `npm start` builds the browser SDK first (npm test does too), then runs the server.
+  const [command, ...args] = script.split('&&').at(-1)!.trim().split(/\s+/);
   if (command !== 'node') throw new Error(`npm start no longer runs node directly: ${script}`);
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

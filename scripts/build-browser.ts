@@ -1,0 +1,35 @@
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { brotliCompressSync } from 'node:zlib';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const OUT = join(ROOT, 'dist', 'browser');
+export const SIZE_BUDGET_BYTES = 6 * 1024;
+
+/** Builds the browser SDK: an ES module for bundlers and a minified IIFE for a script tag. */
+export async function buildBrowserSdk(outDir = OUT): Promise<{ esm: string; iife: string; iifeBrotli: number; webVitalsBrotli: number }> {
+  mkdirSync(outDir, { recursive: true });
+  const common = { bundle: true, target: ['es2020'], platform: 'browser' as const, legalComments: 'none' as const };
+  await build({ ...common, entryPoints: [join(ROOT, 'sdk/browser/index.ts')], format: 'esm', outfile: join(outDir, 'vitalstream.esm.js'), minify: true });
+  await build({ ...common, entryPoints: [join(ROOT, 'sdk/browser/script-tag.ts')], format: 'iife', outfile: join(outDir, 'vitalstream.min.js'), minify: true });
+  const iife = readFileSync(join(outDir, 'vitalstream.min.js'));
+  const webVitals = readFileSync(join(ROOT, 'node_modules/web-vitals/dist/web-vitals.iife.js'));
+  return {
+    esm: join(outDir, 'vitalstream.esm.js'),
+    iife: join(outDir, 'vitalstream.min.js'),
+    iifeBrotli: brotliCompressSync(iife).length,
+    webVitalsBrotli: brotliCompressSync(webVitals).length,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await buildBrowserSdk();
+  const line = `browser SDK: ${result.iife} is ${result.iifeBrotli} B brotli (budget ${SIZE_BUDGET_BYTES} B); web-vitals alone is ${result.webVitalsBrotli} B`;
+  writeFileSync(join(OUT, 'size.txt'), `${line}\n`);
+  console.log(line);
+  if (result.iifeBrotli > SIZE_BUDGET_BYTES) {
+    console.error(`over the size budget by ${result.iifeBrotli - SIZE_BUDGET_BYTES} B`);
+    process.exit(1);
+  }
+}

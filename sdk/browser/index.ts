@@ -1,0 +1,89 @@
+import { connectionType, deviceClass, isBot, sampled, sessionId } from './context.ts';
+import { interactions, rageClicks } from './signals/interactions.ts';
+import { longTasks } from './signals/long-tasks.ts';
+import { navigation } from './signals/navigation.ts';
+import { resources } from './signals/resources.ts';
+import { userExperienceScore } from './signals/ux-score.ts';
+import { webVitals } from './signals/web-vitals.ts';
+import { send, toBodies, type Envelope } from './transport.ts';
+import type { BrowserMetric, Options, Signal, SignalContext } from './types.ts';
+
+export type { BrowserMetric, Options, Signal } from './types.ts';
+export { webVitals, resources, navigation, longTasks, interactions, rageClicks };
+
+export interface Collector {
+  /** Report a metric of your own (e.g. `custom_checkout_steps` with a unit). */
+  push(metric: BrowserMetric): void;
+  /** Send what is queued now. */
+  flush(): void;
+}
+
+const MAX_QUEUED = 1000;
+const MAX_RETRY_BODIES = 10;
+const noop: Collector = { push() {}, flush() {} };
+
+/** Starts measuring this page and sends beacons to `options.endpoint`. */
+export function init(options: Options): Collector {
+  if (typeof window === 'undefined' || !options.endpoint || !options.app) return noop;
+  if (!sampled(options.sampleRate ?? 1)) return noop;
+  if ((options.dropBots ?? true) && isBot()) return noop;
+
+  const endpoint = new URL(options.endpoint, location.href).href;
+  const queue: BrowserMetric[] = [];
+  const retry: string[] = [];
+  const vitals: BrowserMetric[] = [];
+  const hiddenCallbacks: (() => void)[] = [];
+  let errors = 0;
+  addEventListener('error', () => void errors++);
+  addEventListener('unhandledrejection', () => void errors++);
+
+  const push = (metric: BrowserMetric) => {
+    const stamped = { ...metric, timestamp: metric.timestamp ?? Date.now() };
+    if (stamped.name.startsWith('web_vitals_')) vitals.push(stamped);
+    const edited = options.beforeSend ? options.beforeSend(stamped) : stamped;
+    if (!edited) return;
+    queue.push(edited);
+    if (queue.length > MAX_QUEUED) queue.shift();
+  };
+
+  const envelope = (): Envelope => {
+    const context: Record<string, string> = { sessionId: sessionId(), page: location.pathname, device: deviceClass() };
+    const route = typeof options.route === 'function' ? options.route() : options.route;
+    if (route) context.route = route;
+    const connection = connectionType();
+    if (connection) context.connection = connection;
+    if (options.release) context.release = options.release;
+    return { app: options.app, context };
+  };
+
+  const flush = () => {
+    const bodies = [...retry.splice(0), ...toBodies(envelope(), queue.splice(0))];
+    for (const body of bodies) send(endpoint, body, (failed) => retry.length < MAX_RETRY_BODIES && retry.push(failed));
+  };
+
+  const context: SignalContext = {
+    isOwnRequest: (url) => url.startsWith(endpoint),
+    onHidden: (callback) => void hiddenCallbacks.push(callback),
+    errors: () => errors,
+  };
+  const signals: Signal[] = options.signals ?? [webVitals, resources, navigation, longTasks, interactions, rageClicks, userExperienceScore(vitals)];
+  for (const signal of signals) {
+    try {
+      signal(push, context);
+    } catch {
+      // One signal failing must not stop the others or break the page.
+    }
+  }
+
+  // Registered after the signals, so web-vitals has reported its final values when this runs.
+  // pagehide, not beforeunload: beforeunload keeps a page out of the back/forward cache.
+  const leave = () => {
+    for (const callback of hiddenCallbacks) callback();
+    flush();
+  };
+  addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && leave());
+  addEventListener('pagehide', leave);
+  setInterval(flush, options.flushInterval ?? 30_000);
+
+  return { push, flush };
+}

@@ -1,0 +1,17 @@
+import { init, type Collector } from './index.ts';
+
+declare global {
+  interface Window {
+    vitalstream?: { init: typeof init; collector?: Collector };
+  }
+}
+
+// <script src=".../vitalstream.min.js" data-endpoint="https://.../v1/beacon" data-app="shop-web" async></script>
+const data = (document.currentScript as HTMLScriptElement | null)?.dataset ?? {};
+window.vitalstream = { init };
+if (data.endpoint && data.app) {
+  const options: Parameters<typeof init>[0] = { endpoint: data.endpoint, app: data.app, dropBots: data.dropBots !== 'false' };
+  if (data.release) options.release = data.release;
+  if (data.sampleRate) options.sampleRate = Number(data.sampleRate);
+  window.vitalstream.collector = init(options);
+}

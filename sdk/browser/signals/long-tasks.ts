@@ -1,0 +1,27 @@
+import type { Signal } from '../types.ts';
+import { observe } from './selector.ts';
+
+type LongTask = PerformanceEntry & { attribution?: { containerType?: string; name?: string }[] };
+type AnimationFrame = PerformanceEntry & { scripts?: { duration: number; sourceURL?: string; invokerType?: string }[] };
+
+/** Long tasks (> 50 ms) and Long Animation Frames with the script that blocked them, where the browser says. */
+export const longTasks: Signal = (report) => {
+  observe('longtask', (entries) => {
+    for (const entry of entries as LongTask[]) {
+      const source = entry.attribution?.[0];
+      report({ name: 'long_task', value: entry.duration, unit: 'ms', tags: { attribution: source?.containerType || source?.name || 'unknown' } });
+    }
+  });
+  observe('long-animation-frame', (entries) => {
+    for (const entry of entries as AnimationFrame[]) {
+      const script = [...(entry.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0];
+      let path = 'unknown';
+      try {
+        if (script?.sourceURL) path = new URL(script.sourceURL).pathname;
+      } catch {
+        // keep 'unknown'
+      }
+      report({ name: 'long_animation_frame', value: entry.duration, unit: 'ms', tags: { blocking_script: path, invoker_type: script?.invokerType ?? 'unknown' } });
+    }
+  });
+};

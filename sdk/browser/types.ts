@@ -1,0 +1,43 @@
+/** What a signal reports; the collector adds the timestamp and the transport the envelope. */
+export interface BrowserMetric {
+  name: string;
+  value: number;
+  unit?: 'ms' | 'bytes' | 'count' | 'score';
+  timestamp?: number;
+  tags?: Record<string, string>;
+}
+
+export type Report = (metric: BrowserMetric) => void;
+
+/** Narrow instrumentation interface (as in Grafana Faro): a signal gets `report` and returns nothing. */
+export interface Signal {
+  (report: Report, context: SignalContext): void;
+}
+
+export interface SignalContext {
+  /** URLs the SDK itself sends to; signals must never measure them. */
+  isOwnRequest(url: string): boolean;
+  /** Runs when the page is being hidden or left: the last chance to report. */
+  onHidden(callback: () => void): void;
+  /** Counts uncaught errors, for the reliability part of the UX score. */
+  errors(): number;
+}
+
+export interface Options {
+  /** Beacon URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com/v1/beacon */
+  endpoint: string;
+  app: string;
+  release?: string;
+  /** Route template for this page (e.g. '/courses/:id'); by default the server folds ids in the path. */
+  route?: string | (() => string);
+  /** Share of sessions to measure, 0..1 (default 1). Decided once per tab session. */
+  sampleRate?: number;
+  /** Edit or drop (return null) a metric before it is queued. */
+  beforeSend?: (metric: BrowserMetric) => BrowserMetric | null;
+  /** Drop automated traffic (navigator.webdriver, headless, crawlers). Default true. */
+  dropBots?: boolean;
+  /** Send queued metrics this often while the page is open (ms, default 30 000). */
+  flushInterval?: number;
+  /** Signals to run; default all. */
+  signals?: Signal[];
+}

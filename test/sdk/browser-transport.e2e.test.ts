@@ -1,0 +1,65 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.ts';
+import { startLocalProcess, waitFor, type LocalProcess } from '../helpers/local-process.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+const dir = tempDir();
+let server: LocalProcess;
+let browser: Browser;
+let page: Page;
+
+async function count(app: string): Promise<number> {
+  const response = await fetch(`${server.url}/v1/aggregates?metric=custom_transport_check&app=${app}`);
+  const body = await response.json() as { series: { points: { count: number }[] }[] };
+  return body.series.flatMap((s) => s.points).reduce((n, p) => n + p.count, 0);
+}
+
+beforeAll(async () => {
+  server = await startLocalProcess({ VITALSTREAM_DATA_DIR: dir.path });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(`${server.url}/healthz`);
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  server?.child.kill('SIGTERM');
+  await server?.exited;
+  dir.remove();
+});
+
+describe('browser SDK transport in Chromium', () => {
+  it('falls back to fetch keepalive when sendBeacon refuses, and retries a failed send on the next flush', async () => {
+    await page.evaluate(`(async () => {
+      const { init } = await import('/sdk/vitalstream.esm.js');
+      navigator.sendBeacon = () => false;
+      window.collector = init({ endpoint: '/v1/beacon', app: 'transport', dropBots: false, signals: [] });
+      window.collector.push({ name: 'custom_transport_check', value: 1, unit: 'count' });
+      window.collector.flush();
+    })()`);
+    await waitFor(async () => ((await count('transport')) === 1 ? true : undefined), 5000, 'the fetch fallback');
+
+    await page.evaluate(`(async () => {
+      const realFetch = window.fetch;
+      window.fetch = () => Promise.reject(new TypeError('offline'));
+      window.collector.push({ name: 'custom_transport_check', value: 2, unit: 'count' });
+      window.collector.flush();
+      await new Promise((r) => setTimeout(r, 50));
+      window.fetch = realFetch;
+      window.collector.flush();
+    })()`);
+    await waitFor(async () => ((await count('transport')) === 2 ? true : undefined), 5000, 'the retried beacon');
+    expect(await count('transport')).toBe(2);
+  });
+
+  it('sends nothing for a headless browser unless told to keep bots', async () => {
+    await page.evaluate(`(async () => {
+      const { init } = await import('/sdk/vitalstream.esm.js');
+      const collector = init({ endpoint: '/v1/beacon', app: 'bots', signals: [] });
+      collector.push({ name: 'custom_transport_check', value: 1, unit: 'count' });
+      collector.flush();
+    })()`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await count('bots')).toBe(0);
+  });
+});
