@@ -137,6 +137,10 @@ const SPECS: Record<string, Spec> = {
     unit: 'score', source: 'external_api', description: '1 when a call met its service SLA target, else 0', min: 0, max: 1,
     dimensions: ['service', 'metric_type'], extraTags: ['target'],
   },
+  sdk_dropped_metrics: {
+    unit: 'count', source: 'system', description: 'Metrics a server SDK dropped because its buffer was full', min: 0, max: 1e9,
+    dimensions: [],
+  },
   circuit_breaker_transition: {
     unit: 'count', source: 'server', description: 'A circuit breaker changed state', min: 0, max: 1_000_000,
     dimensions: ['service', 'state'],

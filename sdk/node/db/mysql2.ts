@@ -1,0 +1,67 @@
+import type { Monitor } from '../monitor.ts';
+import { elapsedMs, recordQuery, trackPoolGauges, type QueryOptions } from './record-query.ts';
+
+const PATCHED = Symbol.for('vitalstream.mysql2');
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+interface Mysql2Module { Connection: { prototype: object } }
+interface QueryEmitter { once?: (event: string, listener: (...args: unknown[]) => void) => unknown }
+type Result = unknown[] | { affectedRows?: number };
+
+const rowsOf = (result: Result | undefined): number | undefined =>
+  Array.isArray(result) ? result.length : typeof result?.affectedRows === 'number' ? result.affectedRows : undefined;
+
+/**
+ * Instruments mysql2's `query` and `execute` on the base connection class, which the promise API,
+ * pools and pool connections all go through. Returns a function that undoes it.
+ */
+export function instrumentMysql2(monitor: Monitor, mysql2: Mysql2Module, options: QueryOptions = {}): () => void {
+  let proto = mysql2.Connection.prototype as Record<string | symbol, unknown>;
+  while (proto && !Object.hasOwn(proto, 'query')) proto = Object.getPrototypeOf(proto) as Record<string | symbol, unknown>;
+  if (!proto || proto[PATCHED]) return () => undefined;
+  proto[PATCHED] = true;
+  const originals: Record<string, Fn> = {};
+  for (const method of ['query', 'execute']) {
+    const original = proto[method] as Fn;
+    originals[method] = original;
+    proto[method] = function instrumented(this: unknown, ...args: unknown[]) {
+      const first = args[0] as string | { sql?: string };
+      const sql = typeof first === 'string' ? first : first?.sql ?? '';
+      const start = process.hrtime.bigint();
+      let reported = false;
+      const done = (error: unknown, result?: Result) => {
+        if (reported) return;
+        reported = true;
+        try {
+          recordQuery(monitor, sql, elapsedMs(start), { error, rows: error ? undefined : rowsOf(result) }, { database: 'mysql', ...options });
+        } catch {
+          // never let instrumentation break a query
+        }
+      };
+      const callbackIndex = args.findIndex((a) => typeof a === 'function');
+      if (callbackIndex >= 0) {
+        const callback = args[callbackIndex] as Fn;
+        args[callbackIndex] = function (this: unknown, error: unknown, result: Result, ...rest: unknown[]) {
+          done(error, result);
+          return callback.call(this, error, result, ...rest);
+        };
+        return original.apply(this, args);
+      }
+      const query = original.apply(this, args) as QueryEmitter;
+      query?.once?.('error', (error) => done(error));
+      query?.once?.('end', () => done(undefined));
+      return query;
+    };
+  }
+  return () => {
+    for (const [method, original] of Object.entries(originals)) proto[method] = original;
+    delete proto[PATCHED];
+  };
+}
+
+/** mysql2 exposes no public pool counters; these are its internal queues (stable since v2). */
+export function trackMysql2Pool(monitor: Monitor, pool: object, name = 'default', intervalMs?: number): () => void {
+  const inner = ((pool as { pool?: object }).pool ?? pool) as { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number } };
+  return trackPoolGauges(monitor, () => inner._allConnections
+    ? { total: inner._allConnections.length, idle: inner._freeConnections?.length ?? 0, waiting: inner._connectionQueue?.length ?? 0 }
+    : undefined, { database: 'mysql', pool: name }, intervalMs);
+}

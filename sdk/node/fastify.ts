@@ -1,0 +1,31 @@
+import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
+import type { Monitor } from './monitor.ts';
+import { contentLength, recordRequest, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
+
+/**
+ * Fastify plugin: `app.register(vitalstreamFastify(monitor))`. It adds an onResponse hook to the
+ * root instance (Symbol.for('skip-override') keeps it out of plugin encapsulation), so every
+ * route of the app is measured.
+ */
+export function vitalstreamFastify(monitor: Monitor, options: RequestMetricOptions = {}): FastifyPluginCallback {
+  const plugin: FastifyPluginCallback = (fastify: FastifyInstance, _opts, done) => {
+    fastify.addHook('onResponse', (request, reply, hookDone) => {
+      try {
+        recordRequest(monitor, {
+          method: request.method,
+          route: request.routeOptions.url ?? UNMATCHED_ROUTE,
+          status: reply.statusCode,
+          durationMs: reply.elapsedTime,
+          requestBytes: contentLength(request.headers['content-length']) ?? 0,
+          responseBytes: contentLength(reply.getHeader('content-length') as string | undefined),
+        }, options);
+      } catch {
+        // Instrumentation never breaks a response.
+      }
+      hookDone();
+    });
+    done();
+  };
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
+}

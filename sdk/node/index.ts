@@ -1,0 +1,11 @@
+export { createMonitor, httpTransport, type Monitor, type MonitorOptions, type ServerMetric, type Transport } from './monitor.ts';
+export { vitalstreamExpress } from './express.ts';
+export { vitalstreamFastify } from './fastify.ts';
+export { trackFunction } from './track-function.ts';
+export { startProcessMetrics } from './process-metrics.ts';
+export { instrumentPg, trackPgPool } from './db/pg.ts';
+export { instrumentMysql2, trackMysql2Pool } from './db/mysql2.ts';
+export { trackCache, keyPrefix } from './cache.ts';
+export { instrumentFetch, instrumentAxios, DEFAULT_SLA_TARGETS } from './external-api.ts';
+export { circuitBreaker } from './circuit-breaker.ts';
+export { kinesisTransport } from './kinesis-transport.ts';

@@ -1,0 +1,87 @@
+import express from 'express';
+import Fastify from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vitalstreamExpress } from '../../../sdk/node/express.ts';
+import { vitalstreamFastify } from '../../../sdk/node/fastify.ts';
+import { createMonitor } from '../../../sdk/node/monitor.ts';
+import { trackFunction } from '../../../sdk/node/track-function.ts';
+import { startTestPipeline, totalCount, type TestPipeline } from '../../helpers/pipeline.ts';
+
+let pipeline: TestPipeline;
+beforeAll(async () => (pipeline = await startTestPipeline()));
+afterAll(() => pipeline.close());
+
+const byDimension = async (metric: string, app: string, groupBy: string) =>
+  Object.fromEntries((await pipeline.aggregates(metric, { app, group_by: groupBy })).series.map((s) => [s.dimensions[groupBy], s.points.reduce((n, p) => n + p.count, 0)]));
+
+describe('Express middleware', () => {
+  it('reports api_request by route template, method and status, with sizes, and never the raw path', async () => {
+    const monitor = createMonitor({ app: 'express-app', endpoint: pipeline.beaconUrl });
+    const app = express();
+    app.use(vitalstreamExpress(monitor, { slowMs: 50 }));
+    app.get('/courses/:id', (req, res) => void res.json({ id: req.params.id }));
+    app.post('/orders', express.json(), (_req, res) => void res.status(201).json({ ok: true }));
+    app.get('/slow', (_req, res) => void setTimeout(() => res.send('late'), 80));
+    app.get('/boom', () => { throw new Error('boom'); });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    for (const id of [1, 2, 3]) await (await fetch(`${base}/courses/${id}?ref=mail`)).text();
+    await (await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sku":"a"}' })).text();
+    await (await fetch(`${base}/slow`)).text();
+    await (await fetch(`${base}/boom`)).text();
+    await (await fetch(`${base}/no/such/path/42`)).text();
+    server.close();
+    await monitor.shutdown();
+
+    expect(await byDimension('api_request', 'express-app', 'endpoint')).toEqual({ '/courses/:id': 3, '/orders': 1, '/slow': 1, '/boom': 1, '/(unmatched)': 1 });
+    expect(await byDimension('api_request', 'express-app', 'status_class')).toEqual({ '2xx': 5, '5xx': 1, '4xx': 1 });
+    expect(await byDimension('api_request', 'express-app', 'method')).toEqual({ GET: 6, POST: 1 });
+    const sizes = await pipeline.aggregates('api_request_size', { app: 'express-app', endpoint: '/orders' });
+    expect(sizes.series[0]!.points[0]!.max).toBe(11);
+    expect(totalCount(await pipeline.aggregates('api_response_size', { app: 'express-app' }))).toBe(7);
+  });
+});
+
+describe('Fastify plugin', () => {
+  it('reports every route of the app with its template and status', async () => {
+    const monitor = createMonitor({ app: 'fastify-app', endpoint: pipeline.beaconUrl });
+    const app = Fastify();
+    await app.register(vitalstreamFastify(monitor));
+    app.get('/users/:userId/orders', async () => ({ orders: [] }));
+    app.get('/fail', async (_request, reply) => reply.code(503).send({ error: 'down' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    for (const id of ['7f3c', 'abc']) await (await fetch(`${base}/users/${id}/orders`)).text();
+    await (await fetch(`${base}/fail`)).text();
+    await app.close();
+    await monitor.shutdown();
+    expect(await byDimension('api_request', 'fastify-app', 'endpoint')).toEqual({ '/users/:userId/orders': 2, '/fail': 1 });
+    expect(await byDimension('api_request', 'fastify-app', 'status_code')).toEqual({ '200': 2, '503': 1 });
+  });
+});
+
+describe('trackFunction', () => {
+  it('times sync and async functions, reports the error type and rethrows the original error', async () => {
+    const monitor = createMonitor({ app: 'fn-app', endpoint: pipeline.beaconUrl });
+    const add = trackFunction(monitor, 'add', (a: number, b: number) => a + b);
+    const render = trackFunction(monitor, 'render_invoice', async (id: string) => {
+      await new Promise((r) => setTimeout(r, 20));
+      if (id === 'bad') throw Object.assign(new Error('no such invoice'), { code: 'ENOINVOICE' });
+      return `invoice ${id}`;
+    });
+    const explode = trackFunction(monitor, 'explode', () => { throw new TypeError('nope'); });
+    expect(add(2, 3)).toBe(5);
+    expect(await render('42')).toBe('invoice 42');
+    const original = await render('bad').catch((e: unknown) => e);
+    expect((original as { code: string }).code).toBe('ENOINVOICE');
+    expect(() => explode()).toThrow(TypeError);
+    await monitor.shutdown();
+    expect(await byDimension('function_render_invoice', 'fn-app', 'status')).toEqual({ success: 1, error: 1 });
+    expect(await byDimension('function_render_invoice', 'fn-app', 'error_type')).toEqual({ ENOINVOICE: 1 });
+    expect((await pipeline.aggregates('function_render_invoice', { app: 'fn-app', status: 'success' })).series[0]!.points[0]!.min).toBeGreaterThanOrEqual(19);
+    expect(await byDimension('function_explode', 'fn-app', 'error_type')).toEqual({ TypeError: 1 });
+    expect(totalCount(await pipeline.aggregates('function_add', { app: 'fn-app' }))).toBe(1);
+  });
+});

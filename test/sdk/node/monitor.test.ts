@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMonitor, type Monitor } from '../../../sdk/node/monitor.ts';
+import { startTestPipeline, totalCount, type TestPipeline } from '../../helpers/pipeline.ts';
+
+let pipeline: TestPipeline;
+beforeAll(async () => (pipeline = await startTestPipeline()));
+afterAll(() => pipeline.close());
+
+/** A real HTTP receiver that answers with the statuses it is given, in order, and keeps the bodies. */
+async function receiver(statuses: number[]): Promise<{ url: string; bodies: string[]; server: Server }> {
+  const bodies: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      bodies.push(body);
+      response.writeHead(statuses.shift() ?? 202).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/beacon`, bodies, server };
+}
+
+const monitors: Monitor[] = [];
+afterEach(async () => {
+  for (const m of monitors.splice(0)) await m.shutdown();
+});
+
+describe('server SDK monitor', () => {
+  it('delivers metrics to the beacon endpoint in accepted beacons', async () => {
+    const monitor = createMonitor({ app: 'api', endpoint: pipeline.beaconUrl, service: 'orders' });
+    monitors.push(monitor);
+    for (let i = 0; i < 1200; i++) monitor.record({ name: 'custom_jobs_done', value: i, unit: 'count' });
+    await monitor.flush();
+    expect(totalCount(await pipeline.aggregates('custom_jobs_done', { app: 'api' }))).toBe(1200);
+  });
+
+  it('retries 429 and 5xx with backoff, then succeeds', async () => {
+    const target = await receiver([503, 429]);
+    const monitor = createMonitor({ app: 'api', endpoint: target.url });
+    monitors.push(monitor);
+    monitor.record({ name: 'custom_x', value: 1, unit: 'count' });
+    await monitor.flush();
+    expect(target.bodies).toHaveLength(3);
+    expect(new Set(target.bodies).size).toBe(1);
+    target.server.close();
+  });
+
+  it('never throws into the host: refusals and unreachable endpoints go to onError', async () => {
+    const errors: string[] = [];
+    const target = await receiver([400]);
+    const refused = createMonitor({ app: 'api', endpoint: target.url, onError: (e) => errors.push(e.message) });
+    const unreachable = createMonitor({ app: 'api', endpoint: 'http://127.0.0.1:9/v1/beacon', maxRetries: 1, onError: (e) => errors.push(e.message) });
+    monitors.push(refused, unreachable);
+    refused.record({ name: 'custom_x', value: 1, unit: 'count' });
+    unreachable.record({ name: 'custom_x', value: 1, unit: 'count' });
+    await expect(refused.flush()).resolves.toBeUndefined();
+    await expect(unreachable.flush()).resolves.toBeUndefined();
+    expect(errors[0]).toMatch(/refused with HTTP 400/);
+    expect(errors[1]).toBeDefined();
+    target.server.close();
+  });
+
+  it('bounds its buffer, drops the oldest, and reports how many it dropped', async () => {
+    const target = await receiver([]);
+    const monitor = createMonitor({ app: 'api', endpoint: target.url, maxBuffer: 100 });
+    monitors.push(monitor);
+    for (let i = 0; i < 250; i++) monitor.record({ name: 'custom_seq', value: i, unit: 'count' });
+    expect(monitor.dropped).toBe(150);
+    await monitor.flush();
+    const metrics = target.bodies.flatMap((b) => (JSON.parse(b) as { metrics: { name: string; value: number }[] }).metrics);
+    expect(metrics.filter((m) => m.name === 'custom_seq').map((m) => m.value)).toEqual(Array.from({ length: 100 }, (_, i) => 150 + i));
+    expect(metrics.find((m) => m.name === 'sdk_dropped_metrics')?.value).toBe(150);
+    target.server.close();
+  });
+
+  it('never keeps a process alive: a script that only creates a monitor exits, flushing on the way out', async () => {
+    const target = await receiver([]);
+    const script = `
+      const { createMonitor } = await import(${JSON.stringify(new URL('../../../sdk/node/index.ts', import.meta.url).pathname)});
+      const { startProcessMetrics } = await import(${JSON.stringify(new URL('../../../sdk/node/process-metrics.ts', import.meta.url).pathname)});
+      const monitor = createMonitor({ app: 'cli', endpoint: ${JSON.stringify(target.url)} });
+      startProcessMetrics(monitor, 1000);
+      monitor.record({ name: 'custom_ran', value: 1, unit: 'count' });`;
+    const started = Date.now();
+    const result = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'inherit' });
+      child.on('exit', resolve);
+    });
+    expect(result).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(target.bodies.join('')).toContain('custom_ran');
+    target.server.close();
+  });
+});
