@@ -10,6 +10,7 @@ import { openSqliteStore } from '../local/sqlite-store.ts';
 import type { MetricStream, StreamEntry } from '../src/ports.ts';
 import { tempDir } from '../test/helpers/temp-dir.ts';
 import { makeBeacons } from './workload.ts';
+import { serverOverhead } from './server-overhead.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BEACONS = Number(process.env.BENCH_BEACONS ?? 4000);
@@ -77,6 +78,11 @@ async function main() {
   dir.remove();
 
   await endToEnd(bodies.slice(0, 2000), metricCount / BEACONS);
+
+  const overhead = await serverOverhead();
+  log(`server SDK: hello-world Express, 32 connections, median of 5 alternating 3 s runs (autocannon${overhead.pinned ? ', app on core 1, load on core 0' : ''}):`);
+  log(`          ${fmt(Math.round(overhead.plain))} req/s plain, ${fmt(Math.round(overhead.instrumented))} req/s with the middleware = ${(100 * overhead.ratio).toFixed(1)} % of uninstrumented (target >= 95 %); ${overhead.beacons} beacons sent`);
+  log(`          app CPU per request ${overhead.cpuPlain.toFixed(0)} µs plain, ${overhead.cpuInstrumented.toFixed(0)} µs instrumented = ${(100 * overhead.cpuRatio).toFixed(1)} % (steadier than req/s on a shared machine)`);
 }
 
 /** Sustained beacons/s through a real `npm start` process, checked for loss through the query API. */

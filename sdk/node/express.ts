@@ -5,7 +5,7 @@ import { contentLength, recordRequest, UNMATCHED_ROUTE, type RequestMetricOption
 /** Express middleware: `app.use(vitalstreamExpress(monitor))` before your routes. */
 export function vitalstreamExpress(monitor: Monitor, options: RequestMetricOptions = {}) {
   return (request: Request, response: Response, next: NextFunction) => {
-    const start = process.hrtime.bigint();
+    const start = performance.now();
     response.once('finish', () => {
       try {
         const route = request.route?.path ? `${request.baseUrl ?? ''}${String(request.route.path)}` : UNMATCHED_ROUTE;
@@ -13,8 +13,8 @@ export function vitalstreamExpress(monitor: Monitor, options: RequestMetricOptio
           method: request.method,
           route,
           status: response.statusCode,
-          durationMs: Number(process.hrtime.bigint() - start) / 1e6,
-          requestBytes: contentLength(request.headers['content-length']) ?? 0,
+          durationMs: performance.now() - start,
+          requestBytes: contentLength(request.headers['content-length']),
           responseBytes: contentLength(response.getHeader('content-length') as string | undefined),
         }, options);
       } catch {

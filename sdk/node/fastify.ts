@@ -16,7 +16,7 @@ export function vitalstreamFastify(monitor: Monitor, options: RequestMetricOptio
           route: request.routeOptions.url ?? UNMATCHED_ROUTE,
           status: reply.statusCode,
           durationMs: reply.elapsedTime,
-          requestBytes: contentLength(request.headers['content-length']) ?? 0,
+          requestBytes: contentLength(request.headers['content-length']),
           responseBytes: contentLength(reply.getHeader('content-length') as string | undefined),
         }, options);
       } catch {

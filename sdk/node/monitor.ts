@@ -1,8 +1,12 @@
+import { METRICS } from '../../src/registry/metrics.ts';
 import { backoffDelay } from '../../src/resilience/backoff.ts';
+import { foldKey } from './fold.ts';
 
 export interface ServerMetric {
   name: string;
   value: number;
+  /** How many times `value` occurred (set by the monitor when it folds repeats). */
+  count?: number;
   unit?: 'ms' | 'bytes' | 'count' | '%' | 'rate' | 'score';
   timestamp?: number;
   source?: 'server' | 'database' | 'external_api' | 'system';
@@ -19,7 +23,7 @@ export interface MonitorOptions {
   transport?: Transport;
   service?: string;
   release?: string;
-  /** Hard bound on buffered metrics; beyond it the oldest are dropped and counted. */
+  /** Hard bound on buffered entries; beyond it the oldest are dropped and counted. */
   maxBuffer?: number;
   flushIntervalMs?: number;
   maxRetries?: number;
@@ -36,6 +40,8 @@ export interface Monitor {
 }
 
 const MAX_METRICS_PER_BEACON = 500;
+/** A busy server sends as soon as two beacons' worth is waiting instead of holding a burst until the timer. */
+const EARLY_FLUSH_AT = 1000;
 const MAX_BEACON_BYTES = 60_000;
 
 export function httpTransport(endpoint: string): Transport {
@@ -58,6 +64,8 @@ export function createMonitor(options: MonitorOptions): Monitor {
   const maxBuffer = options.maxBuffer ?? 10_000;
   const maxRetries = options.maxRetries ?? 3;
   const onError = options.onError ?? (() => undefined);
+  // Folded entries by key (durations and sizes), in insertion order; everything else as is.
+  let folded = new Map<string, ServerMetric>();
   let buffer: ServerMetric[] = [];
   let dropped = 0;
   let droppedReported = 0;
@@ -68,13 +76,36 @@ export function createMonitor(options: MonitorOptions): Monitor {
   if (options.service) context.service = options.service;
   if (options.release) context.release = options.release;
 
+  /** Drops the `n` oldest entries (plain first, then folded) and counts every occurrence dropped. */
+  const dropOldest = (n: number) => {
+    const fromBuffer = buffer.splice(0, n);
+    dropped += fromBuffer.length;
+    let remaining = n - fromBuffer.length;
+    for (const [key, metric] of folded) {
+      if (remaining <= 0) break;
+      dropped += metric.count ?? 1;
+      folded.delete(key);
+      remaining -= 1;
+    }
+  };
+
   const record = (metric: ServerMetric) => {
-    if (stopped) return;
-    if (!Number.isFinite(metric.value)) return;
-    buffer.push({ ...metric, timestamp: metric.timestamp ?? Date.now() });
-    if (buffer.length > maxBuffer) {
-      buffer.splice(0, buffer.length - maxBuffer);
-      dropped += 1;
+    if (stopped || !Number.isFinite(metric.value)) return;
+    const timestamp = metric.timestamp ?? Date.now();
+    const fold = foldKey(metric, Math.floor(timestamp / 60_000));
+    if (fold) {
+      const existing = folded.get(fold.key);
+      if (existing) existing.count = (existing.count ?? 1) + (metric.count ?? 1);
+      else folded.set(fold.key, { ...metric, value: fold.value, timestamp, count: metric.count ?? 1 });
+    } else {
+      buffer.push({ ...metric, timestamp });
+    }
+    const entries = buffer.length + folded.size;
+    if (entries > maxBuffer) {
+      // Drop a tenth at once: removing one entry per record would make every record O(buffer).
+      dropOldest(entries - maxBuffer + Math.ceil(maxBuffer / 10));
+    } else if (entries === EARLY_FLUSH_AT && !flushing) {
+      setImmediate(() => void flush()).unref();
     }
   };
 
@@ -98,8 +129,9 @@ export function createMonitor(options: MonitorOptions): Monitor {
       buffer.push({ name: 'sdk_dropped_metrics', value: dropped - droppedReported, unit: 'count', timestamp: Date.now(), source: 'system' });
       droppedReported = dropped;
     }
-    const batch = buffer;
+    const batch = [...buffer, ...[...folded.values()].map((m) => (m.count === 1 ? { ...m, count: undefined } : m))];
     buffer = [];
+    folded = new Map();
     for (const body of toBodies(options.app, context, batch)) {
       try {
         await sendWithRetry(body);
@@ -146,13 +178,22 @@ function toBodies(app: string, context: Record<string, string>, metrics: ServerM
     size = 0;
   };
   for (const metric of metrics) {
-    const json = JSON.stringify(metric);
+    const json = JSON.stringify(metric, withoutRegistryDefaults);
     if (batch.length === MAX_METRICS_PER_BEACON || size + json.length > MAX_BEACON_BYTES) emit();
     batch.push(json);
     size += json.length + 1;
   }
   emit();
   return bodies;
+}
+
+/** The registry already knows a registered metric's unit and source: leaving them out cuts beacon bytes by a fifth. */
+function withoutRegistryDefaults(this: unknown, key: string, value: unknown): unknown {
+  if ((key === 'unit' || key === 'source') && this && typeof this === 'object') {
+    const known = METRICS.get((this as ServerMetric).name);
+    if (known && (known as unknown as Record<string, unknown>)[key] === value) return undefined;
+  }
+  return value;
 }
 
 export const statusClass = (status: number): string => `${Math.floor(status / 100)}xx`;

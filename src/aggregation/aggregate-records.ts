@@ -13,7 +13,7 @@ export function aggregateRecords(records: readonly StreamRecord[], guard?: Cardi
       const key = seriesKey(metric.name, windowStart, dimensions);
       let partial = partials.get(key);
       if (!partial) partials.set(key, (partial = emptyPartial(metric.name, windowStart, dimensions)));
-      addValue(partial, metric.value);
+      addValue(partial, metric.value, metric.count ?? 1);
     }
   }
   return [...partials.values()];

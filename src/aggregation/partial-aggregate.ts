@@ -41,18 +41,19 @@ export function emptyPartial(metric: string, windowStart: number, dimensions: Re
   return partial;
 }
 
-export function addValue(partial: PartialAggregate, value: number): void {
-  partial.count += 1;
-  partial.sum += value;
+/** Adds `value` seen `weight` times. */
+export function addValue(partial: PartialAggregate, value: number, weight = 1): void {
+  partial.count += weight;
+  partial.sum += value * weight;
   if (value < partial.min) partial.min = value;
   if (value > partial.max) partial.max = value;
-  partial.sketch.accept(value);
+  partial.sketch.accept(value, weight);
   const thresholds = findMetric(partial.metric)?.rating;
   if (thresholds && partial.ratings) {
     const rating = rate(value, thresholds);
-    if (rating === 'good') partial.ratings.good += 1;
-    else if (rating === 'poor') partial.ratings.poor += 1;
-    else partial.ratings.needsImprovement += 1;
+    if (rating === 'good') partial.ratings.good += weight;
+    else if (rating === 'poor') partial.ratings.poor += weight;
+    else partial.ratings.needsImprovement += weight;
   }
 }
 

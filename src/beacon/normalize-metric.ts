@@ -8,6 +8,7 @@ import { readTimestamp } from './timestamp.ts';
 export interface RawMetric {
   name: string;
   value: number;
+  count?: number;
   unit?: MetricUnit;
   timestamp?: number | string;
   source?: MetricSource;
@@ -69,6 +70,9 @@ export function normalizeMetric(raw: RawMetric, receivedAt: number): NormalizedM
   if (reasons.length > 0 || !time.ok) return { ok: false, reasons };
   return {
     ok: true,
-    metric: { name: raw.name, value: raw.value, timestamp: time.epochMs, source: raw.source ?? definition.source, dimensions },
+    metric: {
+      name: raw.name, value: raw.value, timestamp: time.epochMs, source: raw.source ?? definition.source, dimensions,
+      ...(raw.count !== undefined && raw.count > 1 ? { count: raw.count } : {}),
+    },
   };
 }

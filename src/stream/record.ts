@@ -16,6 +16,8 @@ export interface StreamRecord {
 export interface StreamMetric {
   readonly name: string;
   readonly value: number;
+  /** Occurrences of this value (clients that pre-aggregate); absent means 1. */
+  readonly count?: number;
   readonly timestamp: number;
   readonly source: MetricSource;
   /** Only the tags that are stored dimensions. */
@@ -49,6 +51,7 @@ function isMetric(value: unknown): value is StreamMetric {
   const metric = value as Partial<StreamMetric>;
   return typeof metric.name === 'string'
     && typeof metric.value === 'number' && Number.isFinite(metric.value)
+    && (metric.count === undefined || (Number.isInteger(metric.count) && metric.count >= 1))
     && typeof metric.timestamp === 'number' && Number.isFinite(metric.timestamp)
     && typeof metric.source === 'string'
     && isStringMap(metric.dimensions);

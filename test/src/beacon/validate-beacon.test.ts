@@ -150,3 +150,12 @@ describe('validateBeacon', () => {
     expect(JSON.stringify(result.value.record)).not.toMatch(/email|"s"|"h"/);
   });
 });
+
+describe('pre-aggregated metrics', () => {
+  it('carries a count of at least 1 through to the stream record, and refuses a bad one', () => {
+    const result = validateBeacon(beacon({ metrics: [metric({ count: 40 }), metric({ count: 1 }), metric({ count: 0 }), metric({ count: 2.5 })] }), NOW, 'b');
+    if (!result.ok) throw new Error(result.refusal.message);
+    expect(result.value.record.metrics.map((m) => m.count)).toEqual([40, undefined]);
+    expect(result.value.rejected.map((r) => r.index)).toEqual([2, 3]);
+  });
+});
