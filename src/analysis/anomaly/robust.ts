@@ -1,0 +1,20 @@
+/** Median and scaled MAD (a robust standard deviation) of a window. */
+export function medianAndScale(values: readonly number[]): { median: number; scale: number } {
+  if (values.length === 0) return { median: 0, scale: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = quantileSorted(sorted, 0.5);
+  const deviations = sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
+  return { median, scale: 1.4826 * quantileSorted(deviations, 0.5) };
+}
+
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
+}
+
+/** A robust z-score that stays finite on flat windows: the scale never drops below a small share of the level. */
+export function robustZ(x: number, median: number, scale: number, floor: number): number {
+  return (x - median) / Math.max(scale, floor);
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createAnomalyDetector, DEFAULT_DETECTOR } from '../../../src/analysis/anomaly/detector.ts';
+import { fitForest, scoreForest } from '../../../src/analysis/anomaly/isolation-forest.ts';
+import { seededRandom } from '../../../src/analysis/anomaly/random.ts';
+import { parseSeriesCsv } from '../../../src/analysis/series-csv.ts';
+
+const STEP = 5 * 60_000;
+const T0 = Date.UTC(2026, 10, 1);
+
+/** A week of 5-minute points with a daily cycle and noise, plus optional disturbances. */
+function series(days: number, disturb: (i: number, v: number) => number = (_, v) => v) {
+  const random = seededRandom(3);
+  return Array.from({ length: (days * 86_400_000) / STEP }, (_, i) => {
+    const daily = 50 + 20 * Math.sin((2 * Math.PI * i * STEP) / 86_400_000);
+    return { t: T0 + i * STEP, v: disturb(i, daily + (random() - 0.5) * 4) };
+  });
+}
+
+const alertsOf = (points: { t: number; v: number }[]) => {
+  const detector = createAnomalyDetector(DEFAULT_DETECTOR);
+  return points.map((p) => ({ ...p, ...detector.update(p.t, p.v) })).filter((p) => p.alert);
+};
+
+describe('anomaly detector', () => {
+  it('stays quiet on a normal seasonal series', () => {
+    expect(alertsOf(series(7))).toEqual([]);
+  });
+
+  it('raises one alert for a clear incident after the learning period, then cools down', () => {
+    const incidentAt = 4 * 288 + 100;
+    const alerts = alertsOf(series(7, (i, v) => (i >= incidentAt && i < incidentAt + 12 ? v + 80 : v)));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.t).toBeGreaterThanOrEqual(T0 + incidentAt * STEP);
+    expect(alerts[0]!.t).toBeLessThanOrEqual(T0 + (incidentAt + 3) * STEP);
+    expect(alerts[0]!.score).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('never alerts during the 24 h learning period, however wild the data', () => {
+    const alerts = alertsOf(series(2, (i, v) => (i === 200 ? v * 50 : v)));
+    expect(alerts.every((a) => a.t - T0 >= 24 * 3600_000)).toBe(true);
+    expect(alerts.some((a) => a.t === T0 + 200 * STEP)).toBe(false);
+  });
+
+  it('judges each point only from the points before it (appending the future changes nothing)', () => {
+    const points = series(3);
+    const prefix = points.slice(0, 600);
+    const a = createAnomalyDetector();
+    const b = createAnomalyDetector();
+    const first = prefix.map((p) => a.update(p.t, p.v).score);
+    const second = points.map((p) => b.update(p.t, p.v).score).slice(0, 600);
+    expect(second).toEqual(first);
+  });
+});
+
+describe('isolation forest', () => {
+  it('scores an isolated point far above the crowd, deterministically', () => {
+    const random = seededRandom(9);
+    const crowd = Array.from({ length: 500 }, () => [random(), random()]);
+    const forest = fitForest(crowd, { seed: 1 });
+    expect(scoreForest(forest, [5, 5])).toBeGreaterThan(0.6);
+    expect(scoreForest(forest, [0.5, 0.5])).toBeLessThan(0.5);
+    expect(scoreForest(fitForest(crowd, { seed: 1 }), [5, 5])).toBe(scoreForest(forest, [5, 5]));
+  });
+});
+
+describe('series CSV', () => {
+  it('reads NAB timestamps as UTC and keeps the raw text', () => {
+    expect(parseSeriesCsv('timestamp,value\n2014-07-01 00:00:00,10844\n2014-07-01 00:30:00,8127.5\n')).toEqual([
+      { raw: '2014-07-01 00:00:00', time: Date.UTC(2014, 6, 1), value: 10844 },
+      { raw: '2014-07-01 00:30:00', time: Date.UTC(2014, 6, 1, 0, 30), value: 8127.5 },
+    ]);
+  });
+
+  it('names the problem in a bad file', () => {
+    expect(() => parseSeriesCsv('time,val\n1,2')).toThrow(/expected a "timestamp,value" header/);
+    expect(() => parseSeriesCsv('timestamp,value\n2014-07-01 00:00:00,abc')).toThrow(/line 2: value 'abc' is not a number/);
+    expect(() => parseSeriesCsv('timestamp,value\nyesterday,1')).toThrow(/line 2: timestamp 'yesterday' is not a date/);
+  });
+});
