@@ -30,3 +30,22 @@ describe('npm run detect', () => {
     expect((failure as { stderr: string }).stderr).toMatch(/expected a "timestamp,value" header/);
   });
 });
+
+describe('npm run forecast', () => {
+  const forecast = (args: string[]) => promisify(execFile)('npm', ['run', '--silent', 'forecast', '--', ...args], { cwd: ROOT });
+
+  it.skipIf(!existsSync(NAB))('forecasts the n points after the training end, using only data up to it', async () => {
+    const { stdout } = await forecast([join(NAB, 'realKnownCause/nyc_taxi.csv'), '--train-until', '2014-12-01 00:00:00', '--horizon', '48']);
+    const { forecast: points } = JSON.parse(stdout) as { forecast: { timestamp: string; value: number; lower: number; upper: number }[] };
+    expect(points).toHaveLength(48);
+    expect(points[0]!.timestamp).toBe('2014-12-01 00:30:00');
+    expect(points.at(-1)!.timestamp).toBe('2014-12-02 00:00:00');
+    for (const p of points) expect(p.lower).toBeLessThanOrEqual(p.upper);
+  });
+
+  it('explains its usage when arguments are missing', async () => {
+    const failure = await forecast(['x.csv']).catch((e: { code: number; stderr: string }) => e);
+    expect((failure as { code: number }).code).toBe(1);
+    expect((failure as { stderr: string }).stderr).toMatch(/usage: npm run --silent forecast/);
+  });
+});

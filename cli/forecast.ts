@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatLike, medianStep } from '../src/analysis/forecast/format-time.ts';
+import { forecastSeasonal } from '../src/analysis/forecast/seasonal-profile.ts';
+import { parseSeriesCsv } from '../src/analysis/series-csv.ts';
+
+// npm run --silent forecast -- <file.csv> --train-until "<timestamp>" --horizon <n points>
+const usage = 'usage: npm run --silent forecast -- <file.csv> --train-until "<timestamp>" --horizon <n points>';
+try {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'train-until': { type: 'string' }, horizon: { type: 'string' } } });
+  const file = positionals[0];
+  const horizon = Number(values.horizon);
+  if (!file || !values['train-until'] || !Number.isInteger(horizon) || horizon < 1 || horizon > 100_000) throw new Error(usage);
+  const points = parseSeriesCsv(readFileSync(file, 'utf8'));
+  const [cut] = parseSeriesCsv(`timestamp,value\n${values['train-until']},0`);
+  const training = points.filter((p) => p.time <= cut!.time);
+  if (training.length < 2) throw new Error(`fewer than 2 points at or before ${values['train-until']}`);
+  const step = medianStep(training.map((p) => p.time));
+  const last = training.at(-1)!;
+  const forecast = forecastSeasonal(training.map((p) => p.value), step, last.time, horizon).map((f) => ({
+    timestamp: formatLike(last.raw, f.time), value: round(f.value), lower: round(f.lower), upper: round(f.upper),
+  }));
+  process.stdout.write(`${JSON.stringify({ forecast })}\n`);
+} catch (error) {
+  console.error(`forecast: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+function round(v: number): number {
+  return Number(v.toPrecision(8));
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/analysis/anomaly/random.ts';
+import { formatLike } from '../../../src/analysis/forecast/format-time.ts';
+import { forecastSeasonal, forecastSeasonalNaive } from '../../../src/analysis/forecast/seasonal-profile.ts';
+
+const HOUR = 3_600_000;
+
+/** Hourly points for `weeks` weeks: a daily cycle, weekends lower, noise. */
+function weekly(weeks: number) {
+  const random = seededRandom(5);
+  return Array.from({ length: weeks * 168 }, (_, i) => {
+    const hour = i % 24;
+    const weekend = Math.floor(i / 24) % 7 >= 5;
+    return 100 + 40 * Math.sin((2 * Math.PI * hour) / 24) - (weekend ? 30 : 0) + (random() - 0.5) * 10;
+  });
+}
+
+describe('seasonal forecast', () => {
+  it('beats seasonal naive on a daily and weekly cycle, with honest intervals', () => {
+    const all = weekly(11);
+    const train = all.slice(0, 10 * 168);
+    const actual = all.slice(10 * 168);
+    const forecast = forecastSeasonal(train, HOUR, 0, 168);
+    const naive = forecastSeasonalNaive(train, HOUR, 168);
+    const mae = (xs: number[]) => xs.reduce((s, x, i) => s + Math.abs(x - actual[i]!), 0) / xs.length;
+    expect(mae(forecast.map((f) => f.value))).toBeLessThan(mae(naive));
+    const covered = forecast.filter((f, i) => actual[i]! >= f.lower && actual[i]! <= f.upper).length / forecast.length;
+    expect(covered).toBeGreaterThan(0.85);
+    expect(forecast.every((f) => f.lower <= f.value && f.value <= f.upper)).toBe(true);
+    expect(forecast[0]!.time).toBe(HOUR);
+  });
+
+  it('uses the daily cycle when there are under two weeks of history', () => {
+    const train = weekly(1).slice(0, 72);
+    const forecast = forecastSeasonal(train, HOUR, 0, 24);
+    expect(forecast).toHaveLength(24);
+    expect(Math.abs(forecast[6]!.value - train[48 + 6]!)).toBeLessThan(25);
+  });
+
+  it('refuses what it cannot forecast', () => {
+    expect(() => forecastSeasonal([], HOUR, 0, 10)).toThrow(/no training data/);
+    expect(() => forecastSeasonal([1, 2], 0, 0, 10)).toThrow(/regular step/);
+  });
+
+  it('writes times the way the input did', () => {
+    const t = Date.UTC(2015, 0, 31, 23, 30);
+    expect(formatLike('2014-07-01 00:00:00', t)).toBe('2015-01-31 23:30:00');
+    expect(formatLike('2014-07-01T00:00:00Z', t)).toBe('2015-01-31T23:30:00.000Z');
+    expect(formatLike('1404172800000', t)).toBe(String(t));
+  });
+});
