@@ -1,0 +1,73 @@
+import type { Alert } from './alert.ts';
+import type { Condition } from './rules.ts';
+
+export interface OpenAlert {
+  condition: Condition;
+  since: number;
+  lastSeen: number;
+}
+
+export interface AlertState {
+  open: Record<string, OpenAlert>;
+  /** When each condition last resolved, for the cooldown. */
+  resolvedAt: Record<string, number>;
+}
+
+export const emptyAlertState = (): AlertState => ({ open: {}, resolvedAt: {} });
+
+export interface LifecycleOptions {
+  /** A condition that resolved this recently does not fire again (flapping protection). */
+  cooldownMs: number;
+  /** Builds the dashboard link for a condition. */
+  link?: (condition: Condition) => string;
+}
+
+/**
+ * One evaluation step: conditions that start fire once, conditions still open stay quiet
+ * (dedupe), and open conditions no longer seen resolve with a message. Pure: the caller stores
+ * the returned state and delivers the returned alerts.
+ */
+export function reconcile(state: AlertState, conditions: readonly Condition[], now: number, options: LifecycleOptions): { state: AlertState; alerts: Alert[] } {
+  const open: Record<string, OpenAlert> = {};
+  const resolvedAt = { ...state.resolvedAt };
+  const alerts: Alert[] = [];
+  const seen = new Set<string>();
+  for (const condition of conditions) {
+    if (seen.has(condition.key)) continue;
+    seen.add(condition.key);
+    const existing = state.open[condition.key];
+    if (existing) {
+      open[condition.key] = { ...existing, condition, lastSeen: now };
+      continue;
+    }
+    const cooling = resolvedAt[condition.key] !== undefined && now - resolvedAt[condition.key]! < options.cooldownMs;
+    if (cooling) continue;
+    open[condition.key] = { condition, since: now, lastSeen: now };
+    alerts.push(toAlert(condition, 'firing', now, options));
+  }
+  for (const [key, existing] of Object.entries(state.open)) {
+    if (seen.has(key)) continue;
+    resolvedAt[key] = now;
+    alerts.push(toAlert(existing.condition, 'resolved', now, options, existing.since));
+  }
+  return { state: { open, resolvedAt }, alerts };
+}
+
+function toAlert(condition: Condition, state: 'firing' | 'resolved', now: number, options: LifecycleOptions, since?: number): Alert {
+  const minutes = since === undefined ? 0 : Math.round((now - since) / 60_000);
+  return {
+    key: condition.key,
+    rule: condition.rule,
+    severity: state === 'resolved' ? 'info' : condition.severity,
+    state,
+    title: state === 'resolved' ? `Resolved: ${condition.title}` : condition.title,
+    message: state === 'resolved' ? `Back to normal after ${minutes} min. It was: ${condition.message}` : condition.message,
+    at: now,
+    metric: condition.metric,
+    dimensions: condition.dimensions,
+    value: condition.value,
+    threshold: condition.threshold,
+    ...(condition.dimensions.app ? { app: condition.dimensions.app } : {}),
+    ...(options.link ? { link: options.link(condition) } : {}),
+  };
+}
