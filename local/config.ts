@@ -5,6 +5,10 @@ export interface LocalConfig {
   port: number;
   dataDir: string;
   allowedOrigins: string[];
+  /** How often the analyze job runs (ms); 0 turns it off. */
+  analyzeEveryMs?: number;
+  /** Slack-compatible webhook for alerts. */
+  alertWebhookUrl?: string;
 }
 
 /** Any page served from this machine may send beacons by default; set VITALSTREAM_ALLOWED_ORIGINS for real sites. */
@@ -21,5 +25,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     port,
     dataDir: resolve(env.VITALSTREAM_DATA_DIR ?? './.vitalstream'),
     allowedOrigins: origins.length > 0 ? origins : DEFAULT_LOCAL_ORIGINS,
+    analyzeEveryMs: Number(env.VITALSTREAM_ANALYZE_EVERY_MS ?? 60_000),
+    ...(env.VITALSTREAM_ALERT_WEBHOOK ? { alertWebhookUrl: env.VITALSTREAM_ALERT_WEBHOOK } : {}),
   };
 }

@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAggregateHandler } from '../lambdas/aggregate.ts';
+import { createAnalyzeHandler } from '../lambdas/analyze.ts';
+import { fileAlertState } from './alert-state-file.ts';
+import { localAlertSink } from './alert-log.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { createQueryHandler } from '../lambdas/query.ts';
 import { createCardinalityGuard } from '../src/aggregation/cardinality-guard.ts';
@@ -16,6 +19,8 @@ import { staticFile } from './static-files.ts';
 
 export interface RunningPipeline {
   url: string;
+  /** Runs the analyze job now (it also runs on its timer). */
+  analyze(): Promise<unknown>;
   server: Server;
   stream: SqliteStream;
   store: SqliteStore;
@@ -45,6 +50,22 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
       stream.trim('aggregate', now - STREAM_RETENTION_MS);
     },
   });
+
+  const analyze = createAnalyzeHandler({
+    store,
+    alertState: fileAlertState(join(config.dataDir, 'alert-state.json')),
+    sink: localAlertSink(join(config.dataDir, 'alerts.jsonl'), { print: log, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
+    link: (condition) => `${baseUrl()}/v1/aggregates?metric=${encodeURIComponent(condition.metric)}${Object.entries(condition.dimensions).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('')}`,
+  });
+  let analyzing: Promise<unknown> | undefined;
+  const runAnalyze = () => {
+    analyzing ??= analyze({}, localContext('analyze'))
+      .catch((error: Error) => log(`[analyze] ${error.message}`))
+      .finally(() => (analyzing = undefined));
+    return analyzing;
+  };
+  const analyzeTimer = config.analyzeEveryMs ? setInterval(() => void runAnalyze(), config.analyzeEveryMs) : undefined;
+  analyzeTimer?.unref();
 
   const routes: Record<string, HttpHandler> = {
     '/v1/beacon': ingest as HttpHandler,
@@ -100,12 +121,15 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl(),
+    analyze: runAnalyze,
     server,
     stream,
     store,
     consumer,
     close() {
       closing ??= (async () => {
+        if (analyzeTimer) clearInterval(analyzeTimer);
+        await analyzing;
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -58,6 +58,11 @@ export function openSqliteStore(path: string): SqliteStore {
         ...filters.flatMap(([key, value]) => [`$."${key}"`, value])];
       return db.prepare(sql).all(...args).map(toPartial);
     },
+    async readMetrics(metrics, from, to) {
+      if (metrics.length === 0) return [];
+      const sql = `SELECT * FROM partials WHERE metric IN (${metrics.map(() => '?').join(', ')}) AND window_start >= ? AND window_start < ?`;
+      return db.prepare(sql).all(...metrics, from, to).map(toPartial);
+    },
     compact(before, maxGroups = 1000) {
       const groups = compactable.all(before, maxGroups) as { metric: string; window_start: number; dims: string }[];
       if (groups.length === 0) return 0;

@@ -30,6 +30,8 @@ export interface MetricStore {
   replacePartials(partialId: string, partials: readonly PartialAggregate[], batchTime: number): Promise<void>;
   /** Every stored partial of the metric whose window starts in [from, to) and that matches the filters. */
   readPartials(query: AggregateQuery): Promise<PartialAggregate[]>;
+  /** Every partial of several metrics in [from, to), in one read: the scheduled jobs pay per query on AWS. */
+  readMetrics(metrics: readonly string[], from: number, to: number): Promise<PartialAggregate[]>;
 }
 
 export interface Clock {

@@ -71,6 +71,14 @@ export function timestreamStore(writer: TimestreamWriteClient, reader: Timestrea
     }
   };
 
+  const read = async (sql: string) => {
+    const partials: PartialAggregate[] = [];
+    for await (const page of paginateQuery({ client: reader }, { QueryString: sql })) {
+      for (const row of page.Rows ?? []) partials.push(rowToPartial(row, page.ColumnInfo ?? []));
+    }
+    return partials;
+  };
+
   return {
     async replacePartials(partialId, partials, batchTime) {
       const writeId = clock();
@@ -82,12 +90,12 @@ export function timestreamStore(writer: TimestreamWriteClient, reader: Timestrea
     },
 
     async readPartials(query) {
-      const sql = aggregateSql(options.database, options.table, query);
-      const partials: PartialAggregate[] = [];
-      for await (const page of paginateQuery({ client: reader }, { QueryString: sql })) {
-        for (const row of page.Rows ?? []) partials.push(rowToPartial(row, page.ColumnInfo ?? [], query.metric));
-      }
-      return partials;
+      return read(aggregateSql(options.database, options.table, query));
+    },
+
+    async readMetrics(metrics, from, to) {
+      if (metrics.length === 0) return [];
+      return read(aggregateSql(options.database, options.table, { metric: metrics, from, to, filters: {} }));
     },
   };
 }
@@ -99,7 +107,7 @@ const identifier = (name: string) => {
 };
 
 /** One query per read: Timestream bills each query for at least 30 s of compute (TCU), however small. */
-export function aggregateSql(database: string, table: string, query: AggregateQuery): string {
+export function aggregateSql(database: string, table: string, query: Omit<AggregateQuery, 'metric'> & { metric: string | readonly string[] }): string {
   const source = `"${database}"."${table}"`;
   const filters = Object.entries(query.filters).map(([key, value]) => ` AND a.${identifier(key)} = ${literal(value)}`).join('');
   return `SELECT a.* FROM ${source} a
@@ -108,11 +116,11 @@ JOIN (SELECT partial, max(write_id) AS newest FROM ${source}
         AND time BETWEEN from_milliseconds(${query.from - MARKER_LOOKBACK_MS}) AND from_milliseconds(${query.to + MARKER_LOOKAHEAD_MS})
       GROUP BY partial) m
   ON a.partial = m.partial AND a.write_id = m.newest
-WHERE a.measure_name = ${literal(query.metric)}
+WHERE a.measure_name ${typeof query.metric === 'string' ? `= ${literal(query.metric)}` : `IN (${query.metric.map(literal).join(', ')})`}
   AND a.time >= from_milliseconds(${query.from}) AND a.time < from_milliseconds(${query.to})${filters}`;
 }
 
-export function rowToPartial(row: Row, columns: readonly ColumnInfo[], metric: string): PartialAggregate {
+export function rowToPartial(row: Row, columns: readonly ColumnInfo[]): PartialAggregate {
   const values: Record<string, string | undefined> = {};
   columns.forEach((column, i) => {
     const datum = row.Data?.[i];
@@ -121,7 +129,7 @@ export function rowToPartial(row: Row, columns: readonly ColumnInfo[], metric: s
   const dimensions: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) if (!RESERVED_COLUMNS.has(name) && value !== undefined) dimensions[name] = value;
   const partial: PartialAggregate = {
-    metric,
+    metric: values.measure_name ?? '',
     windowStart: Date.parse(`${values.time!.replace(' ', 'T').slice(0, 23)}Z`),
     dimensions,
     count: Number(values.value_count),

@@ -4,6 +4,7 @@ import { tempDir } from './temp-dir.ts';
 export interface TestPipeline {
   pipeline: RunningPipeline;
   beaconUrl: string;
+  dataDir: string;
   /** Waits until everything accepted is aggregated, then reads /v1/aggregates. */
   aggregates(metric: string, params?: Record<string, string>): Promise<{ series: { dimensions: Record<string, string>; points: { count: number; min: number; max: number; avg: number; sum: number }[] }[] }>;
   close(): Promise<void>;
@@ -12,10 +13,11 @@ export interface TestPipeline {
 /** The real local pipeline (HTTP server, SQLite stream and store, consumer) in this process. */
 export async function startTestPipeline(): Promise<TestPipeline> {
   const dir = tempDir();
-  const pipeline = await startPipeline({ host: '127.0.0.1', port: 0, dataDir: dir.path, allowedOrigins: [] }, () => undefined);
+  const pipeline = await startPipeline({ host: '127.0.0.1', port: 0, dataDir: dir.path, allowedOrigins: [], analyzeEveryMs: 0 }, () => undefined);
   return {
     pipeline,
     beaconUrl: `${pipeline.url}/v1/beacon`,
+    dataDir: dir.path,
     async aggregates(metric, params = {}) {
       await pipeline.consumer.drained(10_000);
       const query = new URLSearchParams({ metric, from: String(Date.now() - 3_600_000), to: String(Date.now() + 60_000), ...params });

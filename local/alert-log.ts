@@ -1,0 +1,36 @@
+import { appendFile, readFile } from 'node:fs/promises';
+import type { Alert, AlertSink } from '../src/alerts/alert.ts';
+
+/**
+ * The local alert sink: every alert is appended to a JSON-lines log (what the dashboard reads),
+ * printed as one line, and, if a webhook URL is configured, posted as Slack-compatible JSON.
+ */
+export function localAlertSink(logPath: string, options: { webhookUrl?: string; print?: (line: string) => void } = {}): AlertSink {
+  const print = options.print ?? ((line: string) => console.log(line));
+  return {
+    async deliver(alert: Alert) {
+      await appendFile(logPath, `${JSON.stringify(alert)}\n`);
+      print(`[alert] ${alert.severity.toUpperCase()} ${alert.state === 'resolved' ? 'resolved' : 'firing'}: ${alert.title}`);
+      if (options.webhookUrl) {
+        const response = await fetch(options.webhookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: `*[${alert.severity.toUpperCase()}]* ${alert.title}\n${alert.message}${alert.link ? `\n<${alert.link}|open in vitalstream>` : ''}` }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`webhook answered HTTP ${response.status}`);
+      }
+    },
+  };
+}
+
+export async function readAlertLog(logPath: string, limit = 100): Promise<Alert[]> {
+  try {
+    const lines = (await readFile(logPath, 'utf8')).trim().split('\n').filter(Boolean);
+    return lines.slice(-limit).map((line) => JSON.parse(line) as Alert).reverse();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}

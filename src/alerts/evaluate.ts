@@ -1,0 +1,66 @@
+import { emptyPartial, mergeInto, type PartialAggregate } from '../aggregation/partial-aggregate.ts';
+import { summarize } from '../aggregation/summarize.ts';
+import { conditionsFor, serverErrorCondition, type Condition } from './rules.ts';
+
+/** The dimensions an alert is about, per metric: fine enough to act on, coarse enough not to spam. */
+export const ALERT_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  web_vitals_lcp: ['app', 'page'],
+  web_vitals_inp: ['app', 'page'],
+  web_vitals_cls: ['app', 'page'],
+  web_vitals_fcp: ['app', 'page'],
+  web_vitals_ttfb: ['app', 'page'],
+  api_request: ['app', 'method', 'endpoint'],
+  long_task: ['app', 'page'],
+  database_query: ['app', 'query_type', 'table'],
+  circuit_breaker_transition: ['app', 'service', 'state'],
+  sla_compliance: ['app', 'service'],
+  cache_hit_rate: ['app', 'cache', 'key_prefix'],
+};
+
+export const ALERT_METRICS = Object.keys(ALERT_GROUPS);
+
+const pick = (dimensions: Readonly<Record<string, string>>, keys: readonly string[]) => {
+  const out: Record<string, string> = {};
+  for (const key of keys) if (dimensions[key] !== undefined) out[key] = dimensions[key]!;
+  return out;
+};
+
+/**
+ * Turns the partials of the alerting metrics into the conditions that hold now: for each alert
+ * group, the newest window with data is judged against the seed's thresholds.
+ */
+export function evaluateConditions(partials: readonly PartialAggregate[]): Condition[] {
+  const latest = new Map<string, PartialAggregate>();
+  const statusByWindow = new Map<string, { dimensions: Record<string, string>; windowStart: number; byClass: Record<string, number> }>();
+  for (const partial of partials) {
+    const keys = ALERT_GROUPS[partial.metric];
+    if (!keys) continue;
+    const dimensions = pick(partial.dimensions, keys);
+    const groupKey = `${partial.metric}|${JSON.stringify(dimensions)}`;
+    const current = latest.get(groupKey);
+    if (!current || partial.windowStart > current.windowStart) {
+      const fresh = emptyPartial(partial.metric, partial.windowStart, dimensions);
+      mergeInto(fresh, partial);
+      latest.set(groupKey, fresh);
+    } else if (partial.windowStart === current.windowStart) {
+      mergeInto(current, partial);
+    }
+    if (partial.metric === 'api_request') {
+      const windowKey = `${groupKey}|${partial.windowStart}`;
+      const entry = statusByWindow.get(windowKey) ?? { dimensions, windowStart: partial.windowStart, byClass: {} };
+      const statusClass = partial.dimensions.status_class ?? 'unknown';
+      entry.byClass[statusClass] = (entry.byClass[statusClass] ?? 0) + partial.count;
+      statusByWindow.set(windowKey, entry);
+    }
+  }
+  const conditions: Condition[] = [];
+  for (const partial of latest.values()) {
+    conditions.push(...conditionsFor({ metric: partial.metric, dimensions: partial.dimensions, point: summarize(partial) }));
+    if (partial.metric === 'api_request') {
+      const window = statusByWindow.get(`api_request|${JSON.stringify(partial.dimensions)}|${partial.windowStart}`);
+      const condition = window && serverErrorCondition(window.dimensions, window.byClass, new Date(window.windowStart).toISOString().slice(11, 16));
+      if (condition) conditions.push(condition);
+    }
+  }
+  return conditions;
+}

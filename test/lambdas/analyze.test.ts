@@ -1,0 +1,114 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAggregateHandler } from '../../lambdas/aggregate.ts';
+import { createAnalyzeHandler } from '../../lambdas/analyze.ts';
+import { fileAlertState } from '../../local/alert-state-file.ts';
+import { localAlertSink, readAlertLog } from '../../local/alert-log.ts';
+import { toKinesisEvent } from '../../local/consumer.ts';
+import { localContext } from '../../local/lambda-context.ts';
+import { openSqliteStore } from '../../local/sqlite-store.ts';
+import type { Alert, AlertSink } from '../../src/alerts/alert.ts';
+import { encodeStreamRecord, type StreamMetric } from '../../src/stream/record.ts';
+import { beacon } from '../helpers/beacons.ts';
+import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+const T = Date.UTC(2026, 10, 26, 19, 0, 0);
+const dir = tempDir();
+afterAll(() => dir.remove());
+
+async function storeWith(name: string, metrics: StreamMetric[]) {
+  const store = openSqliteStore(join(dir.path, `${name}.db`));
+  const data = encodeStreamRecord({ v: 1, beaconId: 'b', receivedAt: T, common: { app: 'shop', page: '/checkout' }, metrics });
+  await createAggregateHandler({ store })(toKinesisEvent([{ seq: 1, partitionKey: 'p', data, arrivedAt: T }]), localContext('a'));
+  return store;
+}
+
+const lcp = (value: number, minute = 1): StreamMetric => ({ name: 'web_vitals_lcp', value, timestamp: T + minute * 60_000 + 5000, source: 'browser', dimensions: {} });
+
+describe('analyze job: threshold alerts', () => {
+  it('fires once for a poor p75, stays quiet while it holds, and resolves when it clears', async () => {
+    const store = await storeWith('lifecycle', [lcp(4500), lcp(5200), lcp(6100), lcp(1200)]);
+    const delivered: Alert[] = [];
+    const sink: AlertSink = { deliver: async (a) => void delivered.push(a) };
+    let now = T + 2 * 60_000 + 1000;
+    const analyze = createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'state.json')), clock: { now: () => now } });
+    const first = await analyze({}, localContext('analyze'));
+    expect(first).toMatchObject({ conditions: 1, sent: 1, failed: 0 });
+    expect(delivered.map((a) => [a.state, a.rule, a.severity])).toEqual([['firing', 'web_vital_poor', 'warning']]);
+    expect(delivered[0]!.title).toMatch(/^LCP p75 is poor \(5\.\d s > 4\.0 s\) on app=shop, page=\/checkout$/);
+    now += 60_000;
+    await analyze({}, localContext('analyze'));
+    expect(delivered).toHaveLength(1);
+    now += 10 * 60_000; // the poor minute is out of the lookback: the condition no longer holds
+    await analyze({}, localContext('analyze'));
+    expect(delivered.map((a) => a.state)).toEqual(['firing', 'resolved']);
+    store.close();
+  });
+
+  it('keeps an alert that could not be delivered for the next run, and reports the failure', async () => {
+    const store = await storeWith('retry', [lcp(7000), lcp(8000)]);
+    let failing = true;
+    const delivered: Alert[] = [];
+    const sink: AlertSink = { deliver: async (a) => { if (failing) throw new Error('SNS is down'); delivered.push(a); } };
+    const analyze = createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'retry.json')), clock: { now: () => T + 2 * 60_000 }, logger: { error: () => undefined } });
+    await expect(analyze({}, localContext('analyze'))).rejects.toThrow(/1 of 1 alerts were not delivered/);
+    failing = false;
+    await analyze({}, localContext('analyze'));
+    expect(delivered.map((a) => a.state)).toEqual(['firing']);
+    store.close();
+  });
+
+  it('judges server-error share, slow queries and breaker transitions from one read', async () => {
+    const api = (status: number): StreamMetric => ({ name: 'api_request', value: 40, timestamp: T + 65_000, source: 'server', dimensions: { method: 'GET', endpoint: '/api/cart', status_class: `${status}xx`, status_code: `${status}00` } });
+    const store = await storeWith('mixed', [
+      ...Array.from({ length: 18 }, () => api(2)), api(5), api(5), api(5),
+      { name: 'database_query', value: 12_500, timestamp: T + 65_000, source: 'database', dimensions: { query_type: 'SELECT', table: 'orders' } },
+      { name: 'circuit_breaker_transition', value: 1, timestamp: T + 65_000, source: 'server', dimensions: { service: 'stripe', state: 'open' } },
+    ]);
+    const delivered: Alert[] = [];
+    await createAnalyzeHandler({ store, sink: { deliver: async (a) => void delivered.push(a) }, alertState: fileAlertState(join(dir.path, 'mixed.json')), clock: { now: () => T + 2 * 60_000 } })({}, localContext('analyze'));
+    expect(delivered.map((a) => `${a.rule}:${a.severity}`).sort()).toEqual(['circuit_breaker_open:critical', 'extremely_slow_query:critical', 'server_errors:error']);
+    store.close();
+  });
+
+  it('locally: writes the alert log and posts Slack-compatible JSON to a webhook', async () => {
+    const bodies: string[] = [];
+    const hook = createServer((request, response) => {
+      let body = '';
+      request.on('data', (c) => (body += c));
+      request.on('end', () => { bodies.push(body); response.end('ok'); });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const log = join(dir.path, 'alerts.jsonl');
+    const sink = localAlertSink(log, { webhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, print: () => undefined });
+    const store = await storeWith('webhook', [lcp(9000)]);
+    await createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'webhook.json')), clock: { now: () => T + 2 * 60_000 } })({}, localContext('analyze'));
+    hook.close();
+    store.close();
+    expect((await readAlertLog(log)).map((a) => a.rule)).toEqual(['web_vital_poor']);
+    expect(JSON.parse(bodies[0]!).text).toMatch(/^\*\[WARNING\]\* LCP p75 is poor/);
+  });
+});
+
+describe('analyze job in the local pipeline', () => {
+  let pipeline: TestPipeline;
+  afterAll(() => pipeline?.close());
+
+  it('raises an alert from beacons sent over HTTP', async () => {
+    pipeline = await startTestPipeline();
+    const minuteAgo = Math.floor(Date.now() / 60_000) * 60_000 - 30_000;
+    const response = await fetch(pipeline.beaconUrl, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(beacon({ app: 'alerting', metrics: [5100, 6200, 7000].map((value) => ({ name: 'web_vitals_inp', value, timestamp: minuteAgo })) })),
+    });
+    expect(response.status).toBe(202);
+    await pipeline.pipeline.consumer.drained(5000);
+    await pipeline.pipeline.analyze();
+    const alerts = await readAlertLog(join(pipeline.dataDir, 'alerts.jsonl'));
+    expect(alerts.map((a) => [a.rule, a.metric, a.dimensions?.app])).toEqual([['web_vital_poor', 'web_vitals_inp', 'alerting']]);
+    expect(alerts[0]!.link).toMatch(/\/v1\/aggregates\?metric=web_vitals_inp&app=alerting&page=/);
+  });
+});
