@@ -122,7 +122,7 @@ const lines: [string, number, string][] = [
 ];
 const fixed: [string, number, string][] = [
   ['Kinesis on-demand stream hours', HOURS_PER_MONTH * PRICES.kinesisOnDemandStreamHour, '730 h'],
-  ['CloudWatch alarms and dashboard', 7 * PRICES.cloudwatchAlarmMonth + PRICES.cloudwatchDashboardMonth, '7 alarms, 1 dashboard'],
+  ['CloudWatch alarms and dashboard', 8 * PRICES.cloudwatchAlarmMonth + PRICES.cloudwatchDashboardMonth, '8 alarms, 1 dashboard'],
   ['KMS key, Secrets Manager secret', PRICES.kmsKeyMonth + PRICES.secretsManagerSecretMonth, ''],
   ['Timestream queries: analyze job', analyzeRuns * queryCost, `${fmt(analyzeRuns)} runs x 1 query x 4 TCU x 30 s`],
   ['Timestream queries: dashboard', dashboardHours * 4 * PRICES.timestreamPerTcuHour, `${dashboardHours} h/month with 4 TCUs busy`],

@@ -16,6 +16,8 @@ export interface VitalstreamConfig {
   memoryRetentionHours: number;
   magneticRetentionDays: number;
   logRetentionDays: number;
+  /** How often the scheduled analysis runs (minutes); each run is one Timestream query. */
+  analyzeEveryMinutes: number;
 }
 
 export const DEFAULTS: VitalstreamConfig = {
@@ -26,6 +28,7 @@ export const DEFAULTS: VitalstreamConfig = {
   memoryRetentionHours: 12,
   magneticRetentionDays: 400,
   logRetentionDays: 30,
+  analyzeEveryMinutes: 15,
 };
 
 type ContextReader = (key: string) => unknown;
@@ -57,6 +60,7 @@ export function readConfig(context: ContextReader): VitalstreamConfig {
     memoryRetentionHours: number('memoryRetentionHours', 1, 8766),
     magneticRetentionDays: number('magneticRetentionDays', 1, 73_000),
     logRetentionDays: number('logRetentionDays', 1, 3653),
+    analyzeEveryMinutes: number('analyzeEveryMinutes', 1, 1440),
   };
   if (alertEmail !== undefined) config.alertEmail = String(alertEmail);
   return config;

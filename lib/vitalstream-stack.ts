@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { VitalstreamConfig } from './config.ts';
 import { Aggregation } from './constructs/aggregation.ts';
 import { Alerting } from './constructs/alerting.ts';
+import { Analysis } from './constructs/analysis.ts';
 import { BeaconIngestion } from './constructs/beacon-ingestion.ts';
 import { PublicHttpApi } from './constructs/http-api.ts';
 import { MetricStorage } from './constructs/metric-storage.ts';
@@ -31,9 +32,13 @@ export class VitalstreamStack extends Stack {
     const query = new QueryApi(this, 'Query', {
       api: http.api, database: storage.database, tables: [storage.aggregates, storage.analysis], allowedOrigins: config.allowedOrigins, logRetention,
     });
+    const analysis = new Analysis(this, 'Analysis', {
+      database: storage.database, aggregates: storage.aggregates, topic: alerting.topic, topicKey: alerting.key,
+      everyMinutes: config.analyzeEveryMinutes, queryUrl: `${http.api.apiEndpoint}/v1/aggregates`, logRetention,
+    });
     new PipelineHealth(this, 'Health', {
       api: http.api, stream: ingestion.stream, ingest: ingestion.ingest, aggregate: aggregation.aggregate,
-      deadLetters: aggregation.deadLetters, deadLetterAlarm: aggregation.deadLetterAlarm, topic: alerting.topic,
+      deadLetters: aggregation.deadLetters, deadLetterAlarm: aggregation.deadLetterAlarm, topic: alerting.topic, analyze: analysis.analyze,
     });
 
     const base = http.api.apiEndpoint;

@@ -18,6 +18,7 @@ export interface PipelineHealthProps {
   deadLetters: Queue;
   deadLetterAlarm: Alarm;
   topic: ITopic;
+  analyze: NodejsFunction;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -54,6 +55,7 @@ export class PipelineHealth extends Construct {
       alarm('AggregateErrors', 'The aggregate function failed batches (retried, then dead-lettered)', aggregateErrors, 1, 3),
       alarm('RejectedRecords', 'Timestream rejected aggregate records', rejected, 1),
       props.deadLetterAlarm,
+      alarm('AnalyzeErrors', 'The scheduled analysis failed (alerts may not have been delivered; they are retried next run)', props.analyze.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1),
     ];
     for (const a of this.alarms) if (a instanceof Alarm) a.addAlarmAction(new SnsAction(props.topic));
 

@@ -108,9 +108,20 @@ describe('VitalstreamStack', () => {
   it('watches its own health: ingest 4xx/5xx, iterator age, throttles, aggregate errors, rejected records, DLQ', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const described = alarms.map((a) => String(a.Properties.AlarmDescription)).join('\n');
-    for (const phrase of ['5xx', '20 %', 'behind the stream', 'throttled', 'failed batches', 'rejected', 'dead-letter']) expect(described).toContain(phrase);
+    for (const phrase of ['5xx', '20 %', 'behind the stream', 'throttled', 'failed batches', 'rejected', 'dead-letter', 'scheduled analysis']) expect(described).toContain(phrase);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     expect(Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
+  });
+
+  it('runs the analysis on a configurable schedule with its alert state in DynamoDB and SNS to publish to', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    expect(synth({ analyzeEveryMinutes: '5' }).template.findResources('AWS::Events::Rule')).toSatisfy((rules: Record<string, { Properties: { ScheduleExpression: string } }>) =>
+      Object.values(rules).some((r) => r.Properties.ScheduleExpression === 'rate(5 minutes)'));
+    template.hasResourceProperties('AWS::DynamoDB::Table', { BillingMode: 'PAY_PER_REQUEST', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+    const analyzePolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('dynamodb:PutItem'));
+    expect(JSON.stringify(analyzePolicy)).toContain('sns:Publish');
+    expect(JSON.stringify(analyzePolicy)).toContain('timestream:Select');
+    expect(JSON.stringify(analyzePolicy)).not.toContain('timestream:WriteRecords');
   });
 
   it('outputs the beacon URL, query URL, token secret, topic, database and table names', () => {

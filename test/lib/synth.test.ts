@@ -16,7 +16,7 @@ describe('cdk synth', () => {
     const template = JSON.parse(readFileSync(join(out.path, 'vitalstream.template.json'), 'utf8'));
     const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>)
       .filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions.length).toBe(4);
+    expect(functions.length).toBe(5);
     for (const fn of functions) {
       const assetDir = join(out.path, fn.Metadata!['aws:asset:path']!);
       expect(existsSync(join(assetDir, 'index.js'))).toBe(true);

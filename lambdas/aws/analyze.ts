@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
+import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
+import { snsAlertSink } from '../adapters/sns-alerts.ts';
+import { timestreamStore } from '../adapters/timestream-store.ts';
+import { createAnalyzeHandler } from '../analyze.ts';
+import { required } from './environment.ts';
+
+const queryUrl = process.env.QUERY_URL;
+
+export const handler = createAnalyzeHandler({
+  store: timestreamStore(new TimestreamWriteClient({}), new TimestreamQueryClient({}), {
+    database: required('TIMESTREAM_DATABASE'),
+    table: required('TIMESTREAM_TABLE'),
+  }),
+  alertState: dynamoAlertState(new DynamoDBClient({}), required('ALERT_STATE_TABLE')),
+  sink: snsAlertSink(new SNSClient({}), required('TOPIC_ARN')),
+  ...(queryUrl
+    ? { link: (c) => `${queryUrl}?metric=${encodeURIComponent(c.metric)}${Object.entries(c.dimensions).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('')}` }
+    : {}),
+});

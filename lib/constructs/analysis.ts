@@ -1,0 +1,69 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
+import { Construct } from 'constructs';
+import { nodeFunction } from './node-function.ts';
+
+export interface AnalysisProps {
+  database: CfnDatabase;
+  aggregates: CfnTable;
+  topic: ITopic;
+  topicKey: IKey;
+  everyMinutes: number;
+  queryUrl: string;
+  logRetention: RetentionDays;
+}
+
+/**
+ * The scheduled analyze function. Every run reads Timestream once (each query is billed at least
+ * 4 TCUs for 30 s, about $0.017), so the rate is the main cost knob: every 15 minutes is ~$49 a
+ * month, every 5 minutes ~$146. Alert lifecycle state lives in an on-demand DynamoDB item.
+ */
+export class Analysis extends Construct {
+  readonly analyze: NodejsFunction;
+  readonly alertState: Table;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: AnalysisProps) {
+    super(scope, id);
+    this.alertState = new Table(this, 'AlertState', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.analyze = nodeFunction(this, 'Analyze', {
+      entry: 'analyze.ts',
+      description: 'Scheduled analysis: threshold alerts (anomalies and forecasts to follow)',
+      logRetention: props.logRetention,
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      environment: {
+        TIMESTREAM_DATABASE: props.database.ref,
+        TIMESTREAM_TABLE: props.aggregates.attrName,
+        ALERT_STATE_TABLE: this.alertState.tableName,
+        TOPIC_ARN: props.topic.topicArn,
+        QUERY_URL: props.queryUrl,
+      },
+    });
+    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['timestream:Select'], resources: [props.aggregates.attrArn] }));
+    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }));
+    this.alertState.grant(this.analyze, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // Exact actions rather than grantPublish, which adds the wildcard kms:GenerateDataKey*.
+    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [props.topic.topicArn] }));
+    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.topicKey.keyArn] }));
+    this.schedule = new Rule(this, 'Schedule', {
+      description: 'Runs the vitalstream analysis',
+      schedule: Schedule.rate(Duration.minutes(props.everyMinutes)),
+      targets: [new LambdaFunction(this.analyze, { retryAttempts: 1 })],
+    });
+  }
+}
