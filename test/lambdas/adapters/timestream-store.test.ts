@@ -108,6 +108,8 @@ describe('timestreamStore reads', () => {
     expect(sql).toContain(`a."page" = '/o''hara'`);
     expect(sql).toContain(`a.time >= from_milliseconds(${T}) AND a.time < from_milliseconds(${T + 60_000})`);
     expect(() => aggregateSql('d', 't', { metric: 'x', from: 0, to: 1, filters: { 'page" OR 1=1 --': 'x' } })).toThrow(/unsafe identifier/);
+    // The scheduled job reads every alerting metric in one query.
+    expect(aggregateSql('d', 't', { metric: ['web_vitals_lcp', "o'k"], from: T, to: T + 1, filters: {} })).toContain(`a.measure_name IN ('web_vitals_lcp', 'o''k')`);
   });
 
   it('follows NextToken across pages and turns rows back into mergeable partials', async () => {
