@@ -1,15 +1,6 @@
-/** A deterministic mix of browser and server beacons, shaped like a real site's traffic. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/analysis/anomaly/random.ts';
 
+/** A deterministic mix of browser and server beacons, shaped like a real site's traffic. */
 const PAGES = ['/', '/courses', '/courses/42', '/courses/77/lessons/3', '/checkout', '/account/settings', '/blog/how-to-measure-inp'];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
 const ENDPOINTS = ['/api/courses/:id', '/api/cart', '/api/checkout', '/api/search'];
