@@ -29,12 +29,12 @@ export class VitalstreamStack extends Stack {
     const aggregation = new Aggregation(this, 'Aggregation', {
       stream: ingestion.stream, database: storage.database, table: storage.aggregates, logRetention, batchWindowSeconds: config.batchWindowSeconds,
     });
-    const query = new QueryApi(this, 'Query', {
-      api: http.api, database: storage.database, tables: [storage.aggregates, storage.analysis], allowedOrigins: config.allowedOrigins, logRetention,
-    });
     const analysis = new Analysis(this, 'Analysis', {
       database: storage.database, aggregates: storage.aggregates, topic: alerting.topic, topicKey: alerting.key,
       everyMinutes: config.analyzeEveryMinutes, queryUrl: `${http.api.apiEndpoint}/v1/aggregates`, logRetention,
+    });
+    const query = new QueryApi(this, 'Query', {
+      api: http.api, database: storage.database, tables: [storage.aggregates, storage.analysis], allowedOrigins: config.allowedOrigins, logRetention, alertState: analysis.alertState,
     });
     new PipelineHealth(this, 'Health', {
       api: http.api, stream: ingestion.stream, ingest: ingestion.ingest, aggregate: aggregation.aggregate,

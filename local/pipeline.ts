@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createAggregateHandler } from '../lambdas/aggregate.ts';
 import { createAnalyzeHandler } from '../lambdas/analyze.ts';
 import { fileAlertState } from './alert-state-file.ts';
-import { localAlertSink } from './alert-log.ts';
+import { localAlertSink, readAlertLog } from './alert-log.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { createQueryHandler } from '../lambdas/query.ts';
 import { createCardinalityGuard } from '../src/aggregation/cardinality-guard.ts';
@@ -36,7 +36,13 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const stream = openSqliteStream(join(config.dataDir, 'stream.db'));
   const store = openSqliteStore(join(config.dataDir, 'metrics.db'));
   const ingest = createIngestHandler({ stream, allowedOrigins: config.allowedOrigins });
-  const query = createQueryHandler({ store, allowedOrigins: config.allowedOrigins });
+  const alertState = fileAlertState(join(config.dataDir, 'alert-state.json'));
+  const alertLog = join(config.dataDir, 'alerts.jsonl');
+  const query = createQueryHandler({
+    store,
+    allowedOrigins: config.allowedOrigins,
+    alerts: { open: async () => Object.values((await alertState.load()).open), recent: (limit) => readAlertLog(alertLog, limit) },
+  });
   const aggregate = createAggregateHandler({ store, guard: createCardinalityGuard() });
 
   let lastCompaction = 0;
@@ -53,8 +59,8 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
 
   const analyze = createAnalyzeHandler({
     store,
-    alertState: fileAlertState(join(config.dataDir, 'alert-state.json')),
-    sink: localAlertSink(join(config.dataDir, 'alerts.jsonl'), { print: log, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
+    alertState,
+    sink: localAlertSink(alertLog, { print: log, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
     link: (condition) => `${baseUrl()}/v1/aggregates?metric=${encodeURIComponent(condition.metric)}${Object.entries(condition.dimensions).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('')}`,
   });
   let analyzing: Promise<unknown> | undefined;
@@ -71,11 +77,15 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     '/v1/beacon': ingest as HttpHandler,
     '/v1/aggregates': query as HttpHandler,
     '/v1/metrics': query as HttpHandler,
+    '/v1/alerts': query as HttpHandler,
+    '/v1/advice': query as HttpHandler,
   };
   const allowedMethods: Record<string, string[]> = {
     '/v1/beacon': ['POST', 'OPTIONS'],
     '/v1/aggregates': ['GET', 'OPTIONS'],
     '/v1/metrics': ['GET', 'OPTIONS'],
+    '/v1/alerts': ['GET', 'OPTIONS'],
+    '/v1/advice': ['GET', 'OPTIONS'],
   };
 
   const server = createServer((request, response) => {
@@ -151,6 +161,8 @@ function index(base: string) {
       beacon: `POST ${base}/v1/beacon`,
       aggregates: `GET ${base}/v1/aggregates?metric=web_vitals_lcp&from=<ISO or epoch ms>&to=<...>[&<dimension>=<value>][&group_by=<dimension>]`,
       metrics: `GET ${base}/v1/metrics`,
+      alerts: `GET ${base}/v1/alerts`,
+      advice: `GET ${base}/v1/advice[?from=&to=&app=]`,
       health: `GET ${base}/healthz`,
       demo: `${base}/demo`,
       browserSdk: `${base}/sdk/vitalstream.min.js`,

@@ -1,10 +1,15 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
+import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { timestreamStore } from '../adapters/timestream-store.ts';
 import { createQueryHandler } from '../query.ts';
 import { list, required } from './environment.ts';
 
+const alertState = dynamoAlertState(new DynamoDBClient({}), required('ALERT_STATE_TABLE'));
+
 export const handler = createQueryHandler({
+  alerts: { open: async () => Object.values((await alertState.load()).open) },
   store: timestreamStore(new TimestreamWriteClient({}), new TimestreamQueryClient({}), {
     database: required('TIMESTREAM_DATABASE'),
     table: required('TIMESTREAM_TABLE'),

@@ -3,6 +3,7 @@ import { HttpMethod, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,9 +17,10 @@ export interface QueryApiProps {
   tables: CfnTable[];
   allowedOrigins: string[];
   logRetention: RetentionDays;
+  alertState: ITable;
 }
 
-/** GET /v1/* for the dashboard, CLI and scripts, behind a bearer token kept in Secrets Manager. */
+/** GET /v1/* (aggregates, metrics, alerts, advice) for the dashboard, CLI and scripts, behind a bearer token kept in Secrets Manager. */
 export class QueryApi extends Construct {
   readonly query: NodejsFunction;
   readonly authorizer: NodejsFunction;
@@ -48,8 +50,10 @@ export class QueryApi extends Construct {
         TIMESTREAM_DATABASE: props.database.ref,
         TIMESTREAM_TABLE: props.tables[0]!.attrName,
         ALLOWED_ORIGINS: props.allowedOrigins.join(','),
+        ALERT_STATE_TABLE: props.alertState.tableName,
       },
     });
+    props.alertState.grant(this.query, 'dynamodb:GetItem');
     this.query.addToRolePolicy(new PolicyStatement({ actions: ['timestream:Select'], resources: props.tables.map((t) => t.attrArn) }));
     this.query.addToRolePolicy(new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }));
     props.api.addRoutes({

@@ -21,12 +21,7 @@ export function parseAggregateQuery(params: Readonly<Record<string, string | und
   if (!metric) problems.push({ path: 'metric', reason: 'is required (e.g. metric=web_vitals_lcp)' });
   else if (!definition && !isCustom) problems.push({ path: 'metric', reason: `'${metric}' is not a known metric` });
 
-  const to = params.to === undefined ? now : readTime(params.to, 'to', problems);
-  const from = params.from === undefined ? (to ?? now) - DEFAULT_QUERY_RANGE_MS : readTime(params.from, 'from', problems);
-  if (from !== undefined && to !== undefined) {
-    if (from >= to) problems.push({ path: 'from', reason: 'must be before to' });
-    else if (to - from > MAX_QUERY_RANGE_MS) problems.push({ path: 'to', reason: 'the range may span at most 31 days' });
-  }
+  const { from, to } = readTimeRange(params, now, problems);
 
   const allowed = definition ? new Set(dimensionsOf(definition)) : undefined;
   const dimensionAllowed = (key: string) => (isCustom ? /^[a-z][a-z0-9_]{0,63}$/.test(key) : allowed?.has(key) ?? false);
@@ -52,6 +47,17 @@ export function parseAggregateQuery(params: Readonly<Record<string, string | und
     ok: true,
     value: { metric, unit: definition?.unit ?? 'unknown', from, to, filters, ...(groupBy ? { groupBy } : {}) },
   };
+}
+
+/** `from` (inclusive) and `to` (exclusive): `to` defaults to now, `from` to an hour before `to`; at most 31 days. */
+export function readTimeRange(params: Readonly<Record<string, string | undefined>>, now: number, problems: Problem[]): { from?: number; to?: number } {
+  const to = params.to === undefined ? now : readTime(params.to, 'to', problems);
+  const from = params.from === undefined ? (to ?? now) - DEFAULT_QUERY_RANGE_MS : readTime(params.from, 'from', problems);
+  if (from !== undefined && to !== undefined) {
+    if (from >= to) problems.push({ path: 'from', reason: 'must be before to' });
+    else if (to - from > MAX_QUERY_RANGE_MS) problems.push({ path: 'to', reason: 'the range may span at most 31 days' });
+  }
+  return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
 }
 
 function readTime(raw: string, name: string, problems: Problem[]): number | undefined {

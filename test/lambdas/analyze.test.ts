@@ -112,3 +112,28 @@ describe('analyze job in the local pipeline', () => {
     expect(alerts[0]!.link).toMatch(/\/v1\/aggregates\?metric=web_vitals_inp&app=alerting&page=/);
   });
 });
+
+describe('GET /v1/alerts and /v1/advice in the local pipeline', () => {
+  let pipeline: TestPipeline;
+  afterAll(() => pipeline?.close());
+
+  it('lists open and recent alerts, and advice for the period', async () => {
+    pipeline = await startTestPipeline();
+    const minuteAgo = Math.floor(Date.now() / 60_000) * 60_000 - 30_000;
+    await fetch(pipeline.beaconUrl, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ app: 'api', metrics: [
+        { name: 'database_query', value: 12_000, timestamp: minuteAgo, tags: { fingerprint: 'SELECT * FROM t WHERE x LIKE ?', table: 't', query_type: 'SELECT' } },
+      ] }),
+    });
+    await pipeline.pipeline.consumer.drained(5000);
+    await pipeline.pipeline.analyze();
+    const alerts = await (await fetch(`${pipeline.pipeline.url}/v1/alerts`)).json() as { open: { rule: string }[]; recent: { rule: string; state: string }[] };
+    expect(alerts.open.map((a) => a.rule)).toEqual(['extremely_slow_query']);
+    expect(alerts.recent.map((a) => [a.rule, a.state])).toEqual([['extremely_slow_query', 'firing']]);
+    const advice = await (await fetch(`${pipeline.pipeline.url}/v1/advice?app=api`)).json() as { advice: { rule: string; evidence: { fingerprint: string }[] }[] };
+    expect(advice.advice.map((a) => a.rule)).toEqual(['slow_queries']);
+    expect(advice.advice[0]!.evidence[0]!.fingerprint).toBe('SELECT * FROM t WHERE x LIKE ?');
+    expect((await fetch(`${pipeline.pipeline.url}/v1/advice?from=tomorrow`)).status).toBe(400);
+  });
+});

@@ -122,6 +122,8 @@ describe('VitalstreamStack', () => {
     expect(JSON.stringify(analyzePolicy)).toContain('sns:Publish');
     expect(JSON.stringify(analyzePolicy)).toContain('timestream:Select');
     expect(JSON.stringify(analyzePolicy)).not.toContain('timestream:WriteRecords');
+    const queryPolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('dynamodb:GetItem') && !JSON.stringify(p).includes('dynamodb:PutItem'));
+    expect(JSON.stringify(queryPolicy)).toContain('timestream:Select');
   });
 
   it('outputs the beacon URL, query URL, token secret, topic, database and table names', () => {

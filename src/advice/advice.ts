@@ -1,0 +1,73 @@
+import { emptyPartial, mergeInto, type PartialAggregate } from '../aggregation/partial-aggregate.ts';
+import { summarize } from '../aggregation/summarize.ts';
+
+export const ADVICE_METRICS = ['database_query', 'cache_hit_rate', 'api_request'] as const;
+
+export interface Advice {
+  rule: 'slow_queries' | 'cache_miss_rate' | 'api_response_time';
+  severity: 'info' | 'warning';
+  title: string;
+  recommendation: string;
+  /** The worst offenders, with the numbers that make the case. */
+  evidence: Record<string, string | number>[];
+}
+
+/** The seed's AutomaticOptimizer limits: queries over 5 s, cache hit rate under 0.8, API responses over 2 s. */
+export const ADVICE_LIMITS = { slowQueryMs: 5000, cacheHitRate: 0.8, apiResponseMs: 2000 } as const;
+
+function mergeBy(partials: readonly PartialAggregate[], metric: string, keys: readonly string[]) {
+  const groups = new Map<string, PartialAggregate>();
+  for (const partial of partials) {
+    if (partial.metric !== metric) continue;
+    const dimensions: Record<string, string> = {};
+    for (const key of keys) dimensions[key] = partial.dimensions[key] ?? '(none)';
+    const id = JSON.stringify(dimensions);
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = emptyPartial(metric, 0, dimensions)));
+    mergeInto(group, partial);
+  }
+  return [...groups.values()].map((g) => ({ dimensions: g.dimensions, point: summarize(g) }));
+}
+
+const round = (v: number) => Math.round(v * 10) / 10;
+
+/**
+ * Recommendations with evidence from the aggregates of a period. They are advice, not actions:
+ * nothing here touches a database or a cache (the seed's createMissingIndexes and friends become
+ * a documented hook a team can wire to its own tooling).
+ */
+export function adviseFrom(partials: readonly PartialAggregate[], top = 5): Advice[] {
+  const advice: Advice[] = [];
+  const queries = mergeBy(partials, 'database_query', ['fingerprint', 'table']).sort((a, b) => b.point.sum - a.point.sum);
+  const slowQueries = queries.filter((q) => q.point.max > ADVICE_LIMITS.slowQueryMs || q.point.p95 > ADVICE_LIMITS.slowQueryMs / 5);
+  if (slowQueries.length > 0) {
+    advice.push({
+      rule: 'slow_queries',
+      severity: slowQueries.some((q) => q.point.p95 > ADVICE_LIMITS.slowQueryMs) ? 'warning' : 'info',
+      title: `${slowQueries.length} query shape${slowQueries.length === 1 ? '' : 's'} ran slow; the top one took ${round(slowQueries[0]!.point.sum / 1000)} s in total`,
+      recommendation: 'Run EXPLAIN (ANALYZE) on these fingerprints: look for sequential scans that an index on the filtered columns would avoid, and for N+1 patterns (a high count with a low p95). If the pool waits (connection_pool_waiting > 0) rather than the query, raise the pool size instead.',
+      evidence: queries.slice(0, top).map((q) => ({ fingerprint: q.dimensions.fingerprint!, table: q.dimensions.table!, calls: q.point.count, total_ms: Math.round(q.point.sum), p95_ms: round(q.point.p95), max_ms: round(q.point.max) })),
+    });
+  }
+  const caches = mergeBy(partials, 'cache_hit_rate', ['cache', 'key_prefix']).filter((c) => c.point.avg < ADVICE_LIMITS.cacheHitRate).sort((a, b) => a.point.avg - b.point.avg);
+  if (caches.length > 0) {
+    advice.push({
+      rule: 'cache_miss_rate',
+      severity: 'warning',
+      title: `${caches.length} cache key prefix${caches.length === 1 ? '' : 'es'} hit under 80 %; worst: ${caches[0]!.dimensions.key_prefix} at ${Math.round(100 * caches[0]!.point.avg)} %`,
+      recommendation: 'Check the TTLs of these prefixes (entries expiring before reuse), warm the popular keys after deploys, and make sure keys do not embed values that change per request.',
+      evidence: caches.slice(0, top).map((c) => ({ cache: c.dimensions.cache!, key_prefix: c.dimensions.key_prefix!, hit_rate: round(100 * c.point.avg) / 100, samples: c.point.count })),
+    });
+  }
+  const endpoints = mergeBy(partials, 'api_request', ['method', 'endpoint']).filter((e) => e.point.p95 > ADVICE_LIMITS.apiResponseMs).sort((a, b) => b.point.p95 * b.point.count - a.point.p95 * a.point.count);
+  if (endpoints.length > 0) {
+    advice.push({
+      rule: 'api_response_time',
+      severity: 'warning',
+      title: `${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'} answered slower than 2 s at p95; worst: ${endpoints[0]!.dimensions.method} ${endpoints[0]!.dimensions.endpoint}`,
+      recommendation: 'For each: enable response compression, cache responses that do not vary per user, and look at the database queries it runs (the slow_queries advice) and its external calls (external_api_call by service).',
+      evidence: endpoints.slice(0, top).map((e) => ({ method: e.dimensions.method!, endpoint: e.dimensions.endpoint!, requests: e.point.count, p95_ms: round(e.point.p95), p99_ms: round(e.point.p99) })),
+    });
+  }
+  return advice;
+}
