@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import type { AlertSink } from '../src/alerts/alert.ts';
 import { evaluateConditions, ALERT_METRICS } from '../src/alerts/evaluate.ts';
+import { ANOMALY_HISTORY_MS, anomalyCondition, detectSeriesAnomalies } from '../src/analysis/anomaly/series-anomalies.ts';
 import { reconcile, type AlertState } from '../src/alerts/lifecycle.ts';
 import type { Condition } from '../src/alerts/rules.ts';
 import { systemClock, type Clock, type MetricStore } from '../src/ports.ts';
@@ -24,21 +25,25 @@ export interface AnalyzeDependencies {
   /** Complete one-minute windows looked at per run (default 5). */
   lookbackMinutes?: number;
   cooldownMs?: number;
+  /** How often the anomaly detector replays the series (default 15 min; 0 turns it off). */
+  anomalyEveryMs?: number;
 }
 
 export interface AnalyzeResult {
   windows: { from: string; to: string };
   partials: number;
   conditions: number;
+  anomalies: number;
   sent: number;
   failed: number;
 }
 
 /**
- * The scheduled job (EventBridge on AWS, a timer locally). This first job raises the seed's
- * threshold alerts: it reads the last few complete minutes of every alerting metric in one query,
- * judges the newest window of each alert group, and fires, dedupes and resolves through the alert
- * lifecycle. Anomaly detection and forecasts will join it.
+ * The scheduled job (EventBridge on AWS, a timer locally). Every run reads the last few complete
+ * minutes of every alerting metric in one query and judges the newest window of each alert group
+ * against the seed's thresholds; every `anomalyEveryMs` it also replays each group's last eight
+ * days (a second query) through the anomaly detector. Both feed one alert lifecycle that fires,
+ * dedupes and resolves. Forecasts will join it.
  */
 export function createAnalyzeHandler(deps: AnalyzeDependencies) {
   const clock = deps.clock ?? systemClock;
@@ -49,9 +54,18 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     const to = Math.floor(now / WINDOW_MS) * WINDOW_MS;
     const from = to - (deps.lookbackMinutes ?? 5) * WINDOW_MS;
     const partials = await deps.store.readMetrics(ALERT_METRICS, from, to);
-    const conditions = evaluateConditions(partials);
     const before = await deps.alertState.load();
-    const { state, alerts } = reconcile(before, conditions, now, { cooldownMs: deps.cooldownMs ?? 30 * 60_000, ...(deps.link ? { link: deps.link } : {}) });
+    let anomalies = before.anomalies ?? { checkedAt: 0, conditions: [] };
+    const anomalyEvery = deps.anomalyEveryMs ?? 15 * 60_000;
+    if (anomalyEvery > 0 && now - anomalies.checkedAt >= anomalyEvery) {
+      const history = await deps.store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to);
+      const since = anomalies.checkedAt > 0 ? anomalies.checkedAt : to - anomalyEvery;
+      anomalies = { checkedAt: now, conditions: detectSeriesAnomalies(history, since, to).map(anomalyCondition) };
+    }
+    const conditions = [...evaluateConditions(partials), ...anomalies.conditions];
+    const reconciled = reconcile(before, conditions, now, { cooldownMs: deps.cooldownMs ?? 30 * 60_000, ...(deps.link ? { link: deps.link } : {}) });
+    const alerts = reconciled.alerts;
+    const state = { ...reconciled.state, anomalies };
     let failed = 0;
     for (const alert of alerts) {
       try {
@@ -70,7 +84,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     await deps.alertState.save(state);
     const result = {
       windows: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-      partials: partials.length, conditions: conditions.length, sent: alerts.length - failed, failed,
+      partials: partials.length, conditions: conditions.length, anomalies: anomalies.conditions.length, sent: alerts.length - failed, failed,
     };
     if (failed > 0) throw new Error(`${failed} of ${alerts.length} alerts were not delivered; they will be retried on the next run`);
     return result;

@@ -11,6 +11,8 @@ export interface AlertState {
   open: Record<string, OpenAlert>;
   /** When each condition last resolved, for the cooldown. */
   resolvedAt: Record<string, number>;
+  /** The anomaly detector runs less often than the threshold rules; its findings hold until its next run. */
+  anomalies?: { checkedAt: number; conditions: Condition[] };
 }
 
 export const emptyAlertState = (): AlertState => ({ open: {}, resolvedAt: {} });

@@ -137,3 +137,33 @@ describe('GET /v1/alerts and /v1/advice in the local pipeline', () => {
     expect((await fetch(`${pipeline.pipeline.url}/v1/advice?from=tomorrow`)).status).toBe(400);
   });
 });
+
+describe('analyze job: anomalies', () => {
+  it('replays each alert group through the detector and raises an anomaly alert for an unusual bucket', async () => {
+    const store = openSqliteStore(join(dir.path, 'anomaly.db'));
+    const start = T - 3 * 86_400_000;
+    const records = [];
+    // Three days of per-minute api_request p95 around a daily cycle, then a burst of slow requests.
+    for (let minute = 0; minute < 3 * 1440; minute += 1) {
+      const t = start + minute * 60_000;
+      const base = 120 + 40 * Math.sin((2 * Math.PI * minute) / 1440);
+      const incident = minute >= 3 * 1440 - 15; // the newest 15-minute bucket: a previous run would have judged older ones
+      const metrics: StreamMetric[] = Array.from({ length: 3 }, (_, i) => ({
+        name: 'api_request', value: incident ? 2400 + i * 50 : base + i * 3, timestamp: t + 1000, source: 'server',
+        dimensions: { method: 'GET', endpoint: '/api/search', status_class: '2xx' },
+      }));
+      records.push({ seq: minute + 1, partitionKey: 'p', arrivedAt: t, data: encodeStreamRecord({ v: 1, beaconId: `b${minute}`, receivedAt: t, common: { app: 'shop' }, metrics }) });
+    }
+    await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
+    const delivered: Alert[] = [];
+    const result = await createAnalyzeHandler({
+      store, sink: { deliver: async (a) => void delivered.push(a) }, alertState: fileAlertState(join(dir.path, 'anomaly.json')),
+      clock: { now: () => T + 30_000 }, anomalyEveryMs: 15 * 60_000,
+    })({}, localContext('analyze'));
+    expect(result.anomalies).toBe(1);
+    const anomaly = delivered.find((a) => a.rule === 'anomaly')!;
+    expect(anomaly.title).toMatch(/^Unusual api_request p95 \(\d+ ms\) on app=shop, method=GET, endpoint=\/api\/search$/);
+    expect(anomaly.message).toMatch(/anomaly score (0\.\d\d|1\.00), alerting at 0\.85/);
+    store.close();
+  }, 60_000);
+});

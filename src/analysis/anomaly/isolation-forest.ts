@@ -39,24 +39,43 @@ export function fitForest(samples: readonly number[][], options: ForestOptions =
 }
 
 function grow(points: number[][], depth: number, limit: number, random: () => number): Node {
-  if (depth >= limit || points.length <= 1) return { leaf: true, size: points.length };
-  const dims = points[0]!.length;
+  return growRange(points, 0, points.length, depth, limit, random);
+}
+
+/**
+ * Grows a tree over points[start, end), partitioning in place (no arrays per node). Children are
+ * grown left then right, so the random draws, and so the tree, are the same as with filtering.
+ */
+function growRange(points: number[][], start: number, end: number, depth: number, limit: number, random: () => number): Node {
+  const size = end - start;
+  if (depth >= limit || size <= 1) return { leaf: true, size };
+  const dims = points[start]!.length;
   // Pick a feature that actually varies here; a constant one cannot split.
   for (let attempt = 0; attempt < dims * 2; attempt++) {
     const feature = Math.floor(random() * dims);
     let min = Infinity;
     let max = -Infinity;
-    for (const p of points) {
-      if (p[feature]! < min) min = p[feature]!;
-      if (p[feature]! > max) max = p[feature]!;
+    for (let i = start; i < end; i++) {
+      const v = points[i]![feature]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
     if (max <= min) continue;
     const split = min + random() * (max - min);
-    const left = points.filter((p) => p[feature]! < split);
-    const right = points.filter((p) => p[feature]! >= split);
-    return { leaf: false, feature, split, left: grow(left, depth + 1, limit, random), right: grow(right, depth + 1, limit, random) };
+    let middle = start;
+    for (let i = start; i < end; i++) {
+      if (points[i]![feature]! < split) {
+        const swap = points[middle]!;
+        points[middle] = points[i]!;
+        points[i] = swap;
+        middle += 1;
+      }
+    }
+    const left = growRange(points, start, middle, depth + 1, limit, random);
+    const right = growRange(points, middle, end, depth + 1, limit, random);
+    return { leaf: false, feature, split, left, right };
   }
-  return { leaf: true, size: points.length };
+  return { leaf: true, size };
 }
 
 function pathLength(node: Node, x: readonly number[], depth: number): number {

@@ -1,13 +1,14 @@
 /** Median and scaled MAD (a robust standard deviation) of a window. */
 export function medianAndScale(values: readonly number[]): { median: number; scale: number } {
   if (values.length === 0) return { median: 0, scale: 0 };
-  const sorted = [...values].sort((a, b) => a - b);
+  // Typed arrays sort numerically in native code: several times faster than a comparator.
+  const sorted = Float64Array.from(values).sort();
   const median = quantileSorted(sorted, 0.5);
-  const deviations = sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
+  const deviations = sorted.map((v) => Math.abs(v - median)).sort();
   return { median, scale: 1.4826 * quantileSorted(deviations, 0.5) };
 }
 
-export function quantileSorted(sorted: readonly number[], q: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const position = (sorted.length - 1) * q;
   const low = Math.floor(position);
   const high = Math.ceil(position);
