@@ -4,17 +4,21 @@ import { METRICS } from '../src/registry/metrics.ts';
 import { dimensionsOf } from '../src/registry/metrics.ts';
 import { parseAggregateQuery, readTimeRange } from '../src/query/aggregate-query.ts';
 import { adviseFrom, ADVICE_METRICS } from '../src/advice/advice.ts';
+import { FORECAST_HISTORY_MS, forecastMetric } from '../src/analysis/forecast/forecast-series.ts';
 import { refuse, type Problem } from '../src/beacon/problems.ts';
 import type { Alert } from '../src/alerts/alert.ts';
 import type { OpenAlert } from '../src/alerts/lifecycle.ts';
+import type { Condition } from '../src/alerts/rules.ts';
 import { buildSeries } from '../src/query/build-series.ts';
 import { systemClock, type Clock, type MetricStore } from '../src/ports.ts';
 import { corsFor } from './middleware/cors.ts';
 import { consoleLogger, jsonResponse, refusalResponse, unexpectedErrorsAsJson, type Logger } from './middleware/http-responses.ts';
 
-/** What /v1/alerts reads: the lifecycle's open alerts and, where a log exists (locally), recent ones. */
+/** What /v1/alerts and /v1/anomalies read: the lifecycle state and, where a log exists (locally), recent alerts. */
 export interface AlertReader {
   open(): Promise<OpenAlert[]>;
+  /** The anomaly detector's findings from its latest run. */
+  anomalies?(): Promise<{ checkedAt: number; conditions: Condition[] }>;
   recent?(limit: number): Promise<Alert[]>;
 }
 
@@ -26,7 +30,7 @@ export interface QueryDependencies {
   logger?: Logger;
 }
 
-/** GET /v1/aggregates, /v1/metrics, /v1/alerts and /v1/advice. */
+/** GET /v1/aggregates, /v1/metrics, /v1/alerts, /v1/anomalies, /v1/forecasts and /v1/advice. */
 export function createQueryHandler(deps: QueryDependencies) {
   const clock = deps.clock ?? systemClock;
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
@@ -45,13 +49,36 @@ export function createQueryHandler(deps: QueryDependencies) {
         const partials = (await deps.store.readMetrics(ADVICE_METRICS, from, to)).filter((p) => !params.app || p.dimensions.app === params.app);
         return jsonResponse(200, { from: new Date(from).toISOString(), to: new Date(to).toISOString(), advice: adviseFrom(partials) });
       }
+      if (path === '/v1/forecasts') {
+        const horizon = Number(params.horizon_hours ?? 168);
+        const { horizon_hours: _horizon, from: _from, ...rest } = params;
+        const now = clock.now();
+        const parsed = parseAggregateQuery({ ...rest, from: String(now - FORECAST_HISTORY_MS), to: String(now) }, now);
+        if (!parsed.ok) return refusalResponse(parsed.refusal);
+        if (!Number.isInteger(horizon) || horizon < 1 || horizon > 24 * 31) {
+          return refusalResponse(refuse(400, 'invalid_query', 'horizon_hours must be an integer from 1 to 744', [{ path: 'horizon_hours', reason: 'must be an integer from 1 to 744' }]).refusal);
+        }
+        const partials = await deps.store.readPartials(parsed.value);
+        return jsonResponse(200, { ...forecastMetric(parsed.value.metric, partials, now, horizon), unit: parsed.value.unit, filters: parsed.value.filters });
+      }
+      if (path === '/v1/anomalies') {
+        if (!deps.alerts?.anomalies) return jsonResponse(404, { error: 'not_configured', message: 'anomalies are not available on this deployment' });
+        const latest = await deps.alerts.anomalies();
+        const matches = (c: { metric?: string }) => !params.metric || c.metric === params.metric;
+        const recent = deps.alerts.recent ? (await deps.alerts.recent(500)).filter((a) => a.rule === 'anomaly' && a.state === 'firing' && matches(a)) : [];
+        return jsonResponse(200, {
+          checkedAt: latest.checkedAt ? new Date(latest.checkedAt).toISOString() : null,
+          current: latest.conditions.filter(matches),
+          recent: recent.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
+        });
+      }
       if (path === '/v1/alerts') {
         if (!deps.alerts) return jsonResponse(404, { error: 'not_configured', message: 'alerts are not available on this deployment' });
         const open = (await deps.alerts.open()).map((o) => ({ ...o.condition, since: new Date(o.since).toISOString(), lastSeen: new Date(o.lastSeen).toISOString() }));
         const recent = deps.alerts.recent ? await deps.alerts.recent(100) : [];
         return jsonResponse(200, { open, recent: recent.map((a) => ({ ...a, at: new Date(a.at).toISOString() })) });
       }
-      if (path !== '/v1/aggregates') return jsonResponse(404, { error: 'not_found', message: `no route ${path}; try /v1/aggregates, /v1/metrics, /v1/alerts or /v1/advice` });
+      if (path !== '/v1/aggregates') return jsonResponse(404, { error: 'not_found', message: `no route ${path}; try /v1/aggregates, /v1/metrics, /v1/alerts, /v1/anomalies, /v1/forecasts or /v1/advice` });
       const parsed = parseAggregateQuery(params, clock.now());
       if (!parsed.ok) return refusalResponse(parsed.refusal);
       const query = parsed.value;

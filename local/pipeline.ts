@@ -41,7 +41,11 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const query = createQueryHandler({
     store,
     allowedOrigins: config.allowedOrigins,
-    alerts: { open: async () => Object.values((await alertState.load()).open), recent: (limit) => readAlertLog(alertLog, limit) },
+    alerts: {
+      open: async () => Object.values((await alertState.load()).open),
+      anomalies: async () => (await alertState.load()).anomalies ?? { checkedAt: 0, conditions: [] },
+      recent: (limit) => readAlertLog(alertLog, limit),
+    },
   });
   const aggregate = createAggregateHandler({ store, guard: createCardinalityGuard() });
 
@@ -79,6 +83,8 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     '/v1/metrics': query as HttpHandler,
     '/v1/alerts': query as HttpHandler,
     '/v1/advice': query as HttpHandler,
+    '/v1/anomalies': query as HttpHandler,
+    '/v1/forecasts': query as HttpHandler,
   };
   const allowedMethods: Record<string, string[]> = {
     '/v1/beacon': ['POST', 'OPTIONS'],
@@ -86,6 +92,8 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     '/v1/metrics': ['GET', 'OPTIONS'],
     '/v1/alerts': ['GET', 'OPTIONS'],
     '/v1/advice': ['GET', 'OPTIONS'],
+    '/v1/anomalies': ['GET', 'OPTIONS'],
+    '/v1/forecasts': ['GET', 'OPTIONS'],
   };
 
   const server = createServer((request, response) => {
@@ -163,6 +171,8 @@ function index(base: string) {
       metrics: `GET ${base}/v1/metrics`,
       alerts: `GET ${base}/v1/alerts`,
       advice: `GET ${base}/v1/advice[?from=&to=&app=]`,
+      anomalies: `GET ${base}/v1/anomalies[?metric=]`,
+      forecasts: `GET ${base}/v1/forecasts?metric=web_vitals_lcp[&<dimension>=<value>][&horizon_hours=168]`,
       health: `GET ${base}/healthz`,
       demo: `${base}/demo`,
       browserSdk: `${base}/sdk/vitalstream.min.js`,

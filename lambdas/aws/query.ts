@@ -9,7 +9,10 @@ import { list, required } from './environment.ts';
 const alertState = dynamoAlertState(new DynamoDBClient({}), required('ALERT_STATE_TABLE'));
 
 export const handler = createQueryHandler({
-  alerts: { open: async () => Object.values((await alertState.load()).open) },
+  alerts: {
+    open: async () => Object.values((await alertState.load()).open),
+    anomalies: async () => (await alertState.load()).anomalies ?? { checkedAt: 0, conditions: [] },
+  },
   store: timestreamStore(new TimestreamWriteClient({}), new TimestreamQueryClient({}), {
     database: required('TIMESTREAM_DATABASE'),
     table: required('TIMESTREAM_TABLE'),

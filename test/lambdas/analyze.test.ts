@@ -135,6 +135,9 @@ describe('GET /v1/alerts and /v1/advice in the local pipeline', () => {
     expect(advice.advice.map((a) => a.rule)).toEqual(['slow_queries']);
     expect(advice.advice[0]!.evidence[0]!.fingerprint).toBe('SELECT * FROM t WHERE x LIKE ?');
     expect((await fetch(`${pipeline.pipeline.url}/v1/advice?from=tomorrow`)).status).toBe(400);
+    const anomalies = await (await fetch(`${pipeline.pipeline.url}/v1/anomalies?metric=database_query`)).json() as { checkedAt: string | null; current: unknown[] };
+    expect(anomalies.checkedAt).not.toBeNull();
+    expect(anomalies.current).toEqual([]);
   });
 });
 
