@@ -23,6 +23,8 @@ export interface DetectorConfig {
   localGate: number;
   trees: number;
   seed: number;
+  /** The forest is refitted on the series' recent features this often (days of points). */
+  refitEveryDays: number;
 }
 
 export const DEFAULT_DETECTOR: DetectorConfig = {
@@ -36,6 +38,7 @@ export const DEFAULT_DETECTOR: DetectorConfig = {
   localGate: 2,
   trees: 100,
   seed: 7,
+  refitEveryDays: 1,
 };
 
 export interface Judgement {
@@ -137,7 +140,7 @@ export function createAnomalyDetector(config: DetectorConfig = DEFAULT_DETECTOR)
         features.push(vector);
         if (features.length > 2000) features.shift();
         sinceFit += 1;
-        if (features.length >= MIN_FOREST_SAMPLES && (!forest || sinceFit >= pointsPerDay())) {
+        if (features.length >= MIN_FOREST_SAMPLES && (!forest || sinceFit >= config.refitEveryDays * pointsPerDay())) {
           forest = fitForest(features, { trees: config.trees, seed: config.seed });
           sinceFit = 0;
         }
