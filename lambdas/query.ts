@@ -88,7 +88,7 @@ export function createQueryHandler(deps: QueryDependencies) {
         unit: query.unit,
         from: new Date(query.from).toISOString(),
         to: new Date(query.to).toISOString(),
-        series: buildSeries(partials, query.groupBy),
+        series: buildSeries(partials, query.groupBy, query.step === 'total' ? { from: query.from } : undefined),
       });
     });
 }

@@ -15,6 +15,7 @@ console.log(`vitalstream is running on ${url}  (data in ${config.dataDir})
                    -d '{"app":"demo","context":{"page":"/home"},"metrics":[{"name":"web_vitals_lcp","value":1234}]}'
   query          GET  ${url}/v1/aggregates?metric=web_vitals_lcp
   metric list    GET  ${url}/v1/metrics
+  dashboard      ${url}/
   health         GET  ${url}/healthz
   demo page      ${url}/demo   (uses the browser SDK: click around, switch tabs, then query app=demo)
   allowed origins: ${config.allowedOrigins.join(', ')}  (VITALSTREAM_ALLOWED_ORIGINS)

@@ -101,12 +101,12 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     const method = request.method ?? 'GET';
     const handle = async () => {
       if (url.pathname === '/healthz') return writeJson(response, 200, { status: 'ok', stream: consumer.status() });
-      if (url.pathname === '/' && method === 'GET') return writeJson(response, 200, index(baseUrl()));
+      if (url.pathname === '/v1' && method === 'GET') return writeJson(response, 200, index(baseUrl()));
       const file = method === 'GET' ? await staticFile(url.pathname) : undefined;
       if (file?.status === 200) return void response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' }).end(file.body);
       if (file) return writeJson(response, 404, { error: 'not_built', message: file.message });
       const handler = routes[url.pathname];
-      if (!handler) return writeJson(response, 404, { error: 'not_found', message: `no route ${url.pathname}; see GET / for the API` });
+      if (!handler) return writeJson(response, 404, { error: 'not_found', message: `no route ${url.pathname}; see GET /v1 for the API` });
       if (!allowedMethods[url.pathname]!.includes(method)) {
         return writeJson(response, 405, { error: 'method_not_allowed', message: `${method} is not allowed on ${url.pathname}` }, { allow: allowedMethods[url.pathname]!.join(', ') });
       }

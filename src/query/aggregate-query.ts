@@ -5,11 +5,13 @@ import type { AggregateQuery } from '../ports.ts';
 
 export const MAX_QUERY_RANGE_MS = 31 * 24 * 60 * 60 * 1000;
 export const DEFAULT_QUERY_RANGE_MS = 60 * 60 * 1000;
-const RESERVED = new Set(['metric', 'from', 'to', 'group_by']);
+const RESERVED = new Set(['metric', 'from', 'to', 'group_by', 'step']);
 
 export interface ParsedAggregateQuery extends AggregateQuery {
   readonly unit: MetricUnit | 'unknown';
   readonly groupBy?: string;
+  /** `minute` (default): one point per minute; `total`: one point merging the whole range. */
+  readonly step: 'minute' | 'total';
 }
 
 /** Reads GET /v1/aggregates parameters; `from` defaults to one hour before `to`, `to` to now. */
@@ -36,6 +38,8 @@ export function parseAggregateQuery(params: Readonly<Record<string, string | und
       filters[key] = value;
     }
   }
+  const step = params.step ?? 'minute';
+  if (step !== 'minute' && step !== 'total') problems.push({ path: 'step', reason: "must be 'minute' or 'total'" });
   const groupBy = params.group_by;
   if (groupBy !== undefined && !dimensionAllowed(groupBy)) {
     problems.push({ path: 'group_by', reason: `'${groupBy}' is not a dimension of ${metric ?? 'this metric'}` });
@@ -45,7 +49,7 @@ export function parseAggregateQuery(params: Readonly<Record<string, string | und
   }
   return {
     ok: true,
-    value: { metric, unit: definition?.unit ?? 'unknown', from, to, filters, ...(groupBy ? { groupBy } : {}) },
+    value: { metric, unit: definition?.unit ?? 'unknown', from, to, filters, step: step as 'minute' | 'total', ...(groupBy ? { groupBy } : {}) },
   };
 }
 

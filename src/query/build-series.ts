@@ -10,7 +10,7 @@ export interface Series {
  * Merges stored partials into one point per minute, per value of `groupBy` (or all together).
  * Series lacking the grouped dimension are left out: they have no value to be grouped under.
  */
-export function buildSeries(partials: readonly PartialAggregate[], groupBy?: string): Series[] {
+export function buildSeries(partials: readonly PartialAggregate[], groupBy?: string, total?: { from: number }): Series[] {
   const groups = new Map<string, Map<number, PartialAggregate>>();
   for (const partial of partials) {
     let groupValue = '';
@@ -21,8 +21,9 @@ export function buildSeries(partials: readonly PartialAggregate[], groupBy?: str
     }
     let windows = groups.get(groupValue);
     if (!windows) groups.set(groupValue, (windows = new Map()));
-    let merged = windows.get(partial.windowStart);
-    if (!merged) windows.set(partial.windowStart, (merged = emptyPartial(partial.metric, partial.windowStart, {})));
+    const windowStart = total ? total.from : partial.windowStart;
+    let merged = windows.get(windowStart);
+    if (!merged) windows.set(windowStart, (merged = emptyPartial(partial.metric, windowStart, {})));
     mergeInto(merged, partial);
   }
   if (groupBy === undefined && groups.size === 0) return [{ dimensions: {}, points: [] }];

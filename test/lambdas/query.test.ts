@@ -79,3 +79,12 @@ describe('query handler', () => {
     expect(inp.dimensions).toEqual(expect.arrayContaining(['app', 'page', 'device', 'navigation_type']));
   });
 });
+
+describe('step=total', () => {
+  it('merges the whole range into one point per series, with exact counts and ratings', async () => {
+    const body = json(await query({ metric: 'web_vitals_lcp', from: String(T - 3_600_000), to: String(T + 60_000), step: 'total', group_by: 'device' }));
+    expect(body.series.map((s: { dimensions: object; points: { count: number; t: string }[] }) => [s.dimensions, s.points.length, s.points[0]!.count, s.points[0]!.t]))
+      .toEqual([[{ device: 'desktop' }, 1, 1, new Date(T - 3_600_000).toISOString()], [{ device: 'mobile' }, 1, 3, new Date(T - 3_600_000).toISOString()]]);
+    expect(status(await query({ metric: 'web_vitals_lcp', step: 'hour' }))).toBe(400);
+  });
+});
