@@ -1,4 +1,5 @@
 import { readLocalConfig } from './config.ts';
+import { startDemoTraffic } from './demo-traffic.ts';
 import { startPipeline } from './pipeline.ts';
 
 const config = readLocalConfig(process.env);
@@ -22,12 +23,16 @@ console.log(`vitalstream is running on ${url}  (data in ${config.dataDir})
 
 Ctrl-C or SIGTERM stops it cleanly; every beacon answered 202 is already on disk.`);
 
+const demo = process.env.VITALSTREAM_DEMO === '1' ? startDemoTraffic(`${url}/v1/beacon`, console.log) : undefined;
+if (!demo) console.log(`\nTip: VITALSTREAM_DEMO=1 npm start fills the dashboard with six hours of demo traffic and an incident.`);
+
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal} received: finishing queued work and closing…`);
+    demo?.stop();
     pipeline.close().then(
       () => {
         console.log('vitalstream stopped.');
