@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { brotliCompressSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,25 @@ describe('dashboard', () => {
     const point = await apiP75('web_vitals_lcp', { device: 'mobile' });
     await page.waitForFunction(`document.querySelector('.card[data-metric="web_vitals_lcp"] .meta')?.textContent?.includes('${point.count} samples')`);
     await expect(page.evaluate('window.__marker')).resolves.toBe(1);
+  });
+
+  it('loads the 24 h view, script and data, in well under 300 KiB compressed', async () => {
+    const fresh = await browser.newPage();
+    let bytes = 0;
+    const pending: Promise<void>[] = [];
+    fresh.on('response', (response) => pending.push(response.body().then((body) => void (bytes += brotliCompressSync(body).length), () => undefined)));
+    await fresh.goto(`${pipeline.pipeline.url}/`);
+    await fresh.waitForSelector('.card .value');
+    pending.length = 0;
+    bytes = 0;
+    await fresh.reload();
+    await fresh.waitForSelector('.card .value');
+    await fresh.selectOption('select[name="range"]', '24h');
+    await fresh.waitForTimeout(1000);
+    await Promise.all(pending);
+    console.log(`dashboard: page, scripts and the 24 h view's data = ${(bytes / 1024).toFixed(1)} KiB brotli`);
+    expect(bytes).toBeLessThan(300 * 1024);
+    await fresh.close();
   });
 
   it('tells a newcomer where to send beacons when there is no data, and logs no console errors', async () => {
