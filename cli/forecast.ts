@@ -12,7 +12,7 @@ try {
   const horizon = Number(values.horizon);
   if (!file || !values['train-until'] || !Number.isInteger(horizon) || horizon < 1 || horizon > 100_000) throw new Error(usage);
   const points = parseSeriesCsv(readFileSync(file, 'utf8'));
-  const [cut] = parseSeriesCsv(`timestamp,value\n${values['train-until']},0`);
+  const [cut] = parseTrainUntil(values['train-until']);
   const training = points.filter((p) => p.time <= cut!.time);
   if (training.length < 2) throw new Error(`fewer than 2 points at or before ${values['train-until']}`);
   const step = medianStep(training.map((p) => p.time));
@@ -24,6 +24,14 @@ try {
 } catch (error) {
   console.error(`forecast: ${(error as Error).message}`);
   process.exit(1);
+}
+
+function parseTrainUntil(raw: string) {
+  try {
+    return parseSeriesCsv(`timestamp,value\n${raw},0`);
+  } catch {
+    throw new Error(`--train-until '${raw}' is not a timestamp (use the file's format, e.g. "2014-12-01 00:00:00")`);
+  }
 }
 
 function round(v: number): number {
