@@ -28,8 +28,15 @@ const pageViews = Number(args['page-views']);
 const metricsPerBeacon = Number(args['metrics-per-beacon']);
 const analyzeEveryMinutes = Number(args['analyze-every-minutes']);
 const dashboardHours = Number(args['dashboard-hours']);
-for (const [name, value] of Object.entries({ pageViews, metricsPerBeacon, analyzeEveryMinutes, dashboardHours })) {
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
+for (const [name, value] of Object.entries({ 'page-views': pageViews, 'metrics-per-beacon': metricsPerBeacon, 'analyze-every-minutes': analyzeEveryMinutes, 'dashboard-hours': dashboardHours })) {
+  if (!Number.isFinite(value) || value < 0) {
+    console.error(`cost: --${name} must be a non-negative number, got '${String(args[name as keyof typeof args])}'`);
+    process.exit(2);
+  }
+}
+if (pageViews < 1 || !Number.isInteger(metricsPerBeacon) || metricsPerBeacon < 1 || metricsPerBeacon > 500) {
+  console.error('cost: --page-views must be at least 1 and --metrics-per-beacon an integer from 1 to 500');
+  process.exit(2);
 }
 
 // Assumptions that no local run can measure, stated once.

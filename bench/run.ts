@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createAggregateHandler } from '../lambdas/aggregate.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
@@ -8,11 +5,11 @@ import { toKinesisEvent } from '../local/consumer.ts';
 import { localContext } from '../local/lambda-context.ts';
 import { openSqliteStore } from '../local/sqlite-store.ts';
 import type { MetricStream, StreamEntry } from '../src/ports.ts';
+import { startLocalProcess } from '../test/helpers/local-process.ts';
 import { tempDir } from '../test/helpers/temp-dir.ts';
 import { makeBeacons } from './workload.ts';
 import { serverOverhead } from './server-overhead.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const BEACONS = Number(process.env.BENCH_BEACONS ?? 4000);
 const E2E_SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 10);
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -88,19 +85,8 @@ async function main() {
 /** Sustained beacons/s through a real `npm start` process, checked for loss through the query API. */
 async function endToEnd(pool: string[], metricsPerBeacon: number) {
   const dir = tempDir('vitalstream-bench-e2e-');
-  const script: string = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).scripts.start;
-  const child = spawn(process.execPath, script.split('&&').at(-1)!.trim().split(/\s+/).slice(1), {
-    cwd: ROOT, env: { ...process.env, PORT: '0', VITALSTREAM_DATA_DIR: dir.path }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /running on (http:\/\/[\d.:]+)/.exec(out);
-      if (match) resolveUrl(match[1]!);
-    });
-    child.on('exit', () => reject(new Error(`local pipeline exited:\n${out}`)));
-  });
+  const local = await startLocalProcess({ VITALSTREAM_DATA_DIR: dir.path, VITALSTREAM_ANALYZE_EVERY_MS: '0' });
+  const { url, child } = local;
   const app = `e2e-${Date.now()}`;
   const bodies = pool.map((b) => b.replace('"app":"bench-shop"', `"app":"${app}"`));
   const concurrency = 32;
@@ -139,7 +125,7 @@ async function endToEnd(pool: string[], metricsPerBeacon: number) {
   }
   const totalMs = performance.now() - start;
   child.kill('SIGTERM');
-  await new Promise((r) => child.on('exit', r));
+  await local.exited;
   dir.remove();
   log(`end-to-end npm start, ${concurrency} concurrent senders for ${E2E_SECONDS} s:`);
   log(`          sent ${fmt(sent)} beacons, ${fmt(accepted)} answered 202 (${failed} refused), ${fmt(acceptedMetrics)} metrics`);

@@ -7,6 +7,7 @@ import { fileAlertState } from './alert-state-file.ts';
 import { localAlertSink, readAlertLog } from './alert-log.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { createQueryHandler } from '../lambdas/query.ts';
+import { conditionLink } from '../src/alerts/link.ts';
 import { createCardinalityGuard } from '../src/aggregation/cardinality-guard.ts';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import type { LocalConfig } from './config.ts';
@@ -65,7 +66,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     store,
     alertState,
     sink: localAlertSink(alertLog, { print: log, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
-    link: (condition) => `${baseUrl()}/v1/aggregates?metric=${encodeURIComponent(condition.metric)}${Object.entries(condition.dimensions).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('')}`,
+    link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
   });
   let analyzing: Promise<unknown> | undefined;
   const runAnalyze = () => {

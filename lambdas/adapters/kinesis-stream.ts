@@ -40,7 +40,7 @@ export function kinesisStream(client: KinesisClient, options: KinesisStreamOptio
           const results = response.Records ?? [];
           if (results.length !== pending.length) {
             codes = ['MalformedResponse'];
-            continue; // cannot tell which entries failed: retry them all (a duplicate beacon is idempotent downstream only per batch, so this is rare and logged upstream)
+            continue; // cannot tell which entries failed: retry them all (at worst a beacon is stored twice, never lost)
           }
           codes = results.filter((r) => r.ErrorCode).map((r) => r.ErrorCode!);
           pending = pending.filter((_, i) => results[i]?.ErrorCode !== undefined);

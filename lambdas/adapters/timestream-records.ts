@@ -18,8 +18,10 @@ const measure = (Name: string, Value: number | string, Type: MeasureValue['Type'
 export function toTimestreamRecords(partials: readonly PartialAggregate[], writeId: number): _Record[] {
   const records: _Record[] = [];
   for (const partial of partials) {
-    const fragments = splitForSize(partial, MAX_SKETCH_BYTES);
+    const whole = encodeSketch(partial.sketch);
+    const fragments = whole.byteLength <= MAX_SKETCH_BYTES ? [partial] : splitForSize(partial, MAX_SKETCH_BYTES);
     fragments.forEach((fragment, index) => {
+      const sketch = fragments.length === 1 ? whole : encodeSketch(fragment.sketch);
       const dimensions: Dimension[] = Object.entries(fragment.dimensions).map(([Name, Value]) => ({ Name, Value }));
       if (fragments.length > 1) dimensions.push({ Name: 'fragment', Value: String(index) });
       const values: MeasureValue[] = [
@@ -27,7 +29,7 @@ export function toTimestreamRecords(partials: readonly PartialAggregate[], write
         measure('value_sum', fragment.sum, 'DOUBLE'),
         measure('value_min', fragment.min, 'DOUBLE'),
         measure('value_max', fragment.max, 'DOUBLE'),
-        measure('sketch', Buffer.from(encodeSketch(fragment.sketch)).toString('base64'), 'VARCHAR'),
+        measure('sketch', Buffer.from(sketch).toString('base64'), 'VARCHAR'),
         measure('write_id', writeId, 'BIGINT'),
       ];
       if (fragment.ratings) {

@@ -6,6 +6,7 @@ import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
 import { snsAlertSink } from '../adapters/sns-alerts.ts';
 import { timestreamStore } from '../adapters/timestream-store.ts';
 import { createAnalyzeHandler } from '../analyze.ts';
+import { conditionLink } from '../../src/alerts/link.ts';
 import { required } from './environment.ts';
 
 const queryUrl = process.env.QUERY_URL;
@@ -18,6 +19,6 @@ export const handler = createAnalyzeHandler({
   alertState: dynamoAlertState(new DynamoDBClient({}), required('ALERT_STATE_TABLE')),
   sink: snsAlertSink(new SNSClient({}), required('TOPIC_ARN')),
   ...(queryUrl
-    ? { link: (c) => `${queryUrl}?metric=${encodeURIComponent(c.metric)}${Object.entries(c.dimensions).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('')}` }
+    ? { link: (c) => conditionLink(queryUrl, c) }
     : {}),
 });

@@ -1,6 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Stream } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -10,6 +9,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import { nodeFunction } from './node-function.ts';
+import { allowTimestream } from './timestream-access.ts';
 
 export interface AggregationProps {
   stream: Stream;
@@ -58,14 +58,7 @@ export class Aggregation extends Construct {
       maxRecordAge: Duration.hours(6),
       onFailure: new SqsDlq(this.deadLetters),
     }));
-    this.aggregate.addToRolePolicy(new PolicyStatement({
-      actions: ['timestream:WriteRecords', 'timestream:Select'],
-      resources: [props.table.attrArn],
-    }));
-    this.aggregate.addToRolePolicy(new PolicyStatement({
-      actions: ['timestream:DescribeEndpoints'],
-      resources: ['*'], // DescribeEndpoints has no resource-level permissions
-    }));
+    allowTimestream(this.aggregate, ['timestream:WriteRecords', 'timestream:Select'], [props.table]);
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
       alarmDescription: `Stream records failed aggregation and are parked in the dead-letter queue (${Stack.of(this).stackName}); inspect and redrive them`,
       metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),

@@ -10,6 +10,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import { nodeFunction } from './node-function.ts';
+import { allowTimestream } from './timestream-access.ts';
 
 export interface AnalysisProps {
   database: CfnDatabase;
@@ -54,8 +55,7 @@ export class Analysis extends Construct {
         QUERY_URL: props.queryUrl,
       },
     });
-    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['timestream:Select'], resources: [props.aggregates.attrArn] }));
-    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }));
+    allowTimestream(this.analyze, ['timestream:Select'], [props.aggregates]);
     this.alertState.grant(this.analyze, 'dynamodb:GetItem', 'dynamodb:PutItem');
     // Exact actions rather than grantPublish, which adds the wildcard kms:GenerateDataKey*.
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [props.topic.topicArn] }));

@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import { HttpMethod, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,6 +9,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import { nodeFunction } from './node-function.ts';
+import { allowTimestream } from './timestream-access.ts';
 
 export interface QueryApiProps {
   api: HttpApi;
@@ -54,8 +54,7 @@ export class QueryApi extends Construct {
       },
     });
     props.alertState.grant(this.query, 'dynamodb:GetItem');
-    this.query.addToRolePolicy(new PolicyStatement({ actions: ['timestream:Select'], resources: props.tables.map((t) => t.attrArn) }));
-    this.query.addToRolePolicy(new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }));
+    allowTimestream(this.query, ['timestream:Select'], props.tables);
     props.api.addRoutes({
       path: '/v1/{proxy+}',
       methods: [HttpMethod.GET],

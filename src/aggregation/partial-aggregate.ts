@@ -1,6 +1,14 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import { findMetric } from '../registry/metrics.ts';
-import { rate } from '../registry/metric-definition.ts';
+import { rate, type RatingThresholds } from '../registry/metric-definition.ts';
+
+const thresholdsByMetric = new Map<string, RatingThresholds | undefined>();
+
+/** Rating thresholds by metric name, looked up once: addValue runs for every event. */
+function ratingOf(metric: string): RatingThresholds | undefined {
+  if (!thresholdsByMetric.has(metric)) thresholdsByMetric.set(metric, findMetric(metric)?.rating);
+  return thresholdsByMetric.get(metric);
+}
 import { newSketch } from './sketch.ts';
 
 export const WINDOW_MS = 60_000;
@@ -37,7 +45,7 @@ export function seriesKey(metric: string, windowStart: number, dimensions: Reado
 
 export function emptyPartial(metric: string, windowStart: number, dimensions: Readonly<Record<string, string>>): PartialAggregate {
   const partial: PartialAggregate = { metric, windowStart, dimensions, count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: newSketch() };
-  if (findMetric(metric)?.rating) partial.ratings = { good: 0, needsImprovement: 0, poor: 0 };
+  if (ratingOf(metric)) partial.ratings = { good: 0, needsImprovement: 0, poor: 0 };
   return partial;
 }
 
@@ -48,7 +56,7 @@ export function addValue(partial: PartialAggregate, value: number, weight = 1): 
   if (value < partial.min) partial.min = value;
   if (value > partial.max) partial.max = value;
   partial.sketch.accept(value, weight);
-  const thresholds = findMetric(partial.metric)?.rating;
+  const thresholds = ratingOf(partial.metric);
   if (thresholds && partial.ratings) {
     const rating = rate(value, thresholds);
     if (rating === 'good') partial.ratings.good += weight;

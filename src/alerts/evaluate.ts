@@ -19,11 +19,14 @@ export const ALERT_GROUPS: Readonly<Record<string, readonly string[]>> = {
 
 export const ALERT_METRICS = Object.keys(ALERT_GROUPS);
 
-const pick = (dimensions: Readonly<Record<string, string>>, keys: readonly string[]) => {
+/** The dimensions of the alert group a partial belongs to, or undefined for metrics nobody alerts on. */
+export function alertGroupOf(partial: PartialAggregate): Record<string, string> | undefined {
+  const keys = ALERT_GROUPS[partial.metric];
+  if (!keys) return undefined;
   const out: Record<string, string> = {};
-  for (const key of keys) if (dimensions[key] !== undefined) out[key] = dimensions[key]!;
+  for (const key of keys) if (partial.dimensions[key] !== undefined) out[key] = partial.dimensions[key]!;
   return out;
-};
+}
 
 /**
  * Turns the partials of the alerting metrics into the conditions that hold now: for each alert
@@ -33,9 +36,8 @@ export function evaluateConditions(partials: readonly PartialAggregate[]): Condi
   const latest = new Map<string, PartialAggregate>();
   const statusByWindow = new Map<string, { dimensions: Record<string, string>; windowStart: number; byClass: Record<string, number> }>();
   for (const partial of partials) {
-    const keys = ALERT_GROUPS[partial.metric];
-    if (!keys) continue;
-    const dimensions = pick(partial.dimensions, keys);
+    const dimensions = alertGroupOf(partial);
+    if (!dimensions) continue;
     const groupKey = `${partial.metric}|${JSON.stringify(dimensions)}`;
     const current = latest.get(groupKey);
     if (!current || partial.windowStart > current.windowStart) {

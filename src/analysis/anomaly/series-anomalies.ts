@@ -1,6 +1,6 @@
 import { emptyPartial, mergeInto, type PartialAggregate } from '../../aggregation/partial-aggregate.ts';
 import { summarize, type AggregatePoint } from '../../aggregation/summarize.ts';
-import { ALERT_GROUPS } from '../../alerts/evaluate.ts';
+import { alertGroupOf } from '../../alerts/evaluate.ts';
 import type { Condition } from '../../alerts/rules.ts';
 import { findMetric } from '../../registry/metrics.ts';
 import { createAnomalyDetector, DEFAULT_DETECTOR, type DetectorConfig } from './detector.ts';
@@ -37,10 +37,8 @@ export interface BucketSeries {
 export function bucketStatistics(partials: readonly PartialAggregate[], until: number): BucketSeries[] {
   const series = new Map<string, { metric: string; dimensions: Record<string, string>; buckets: Map<number, PartialAggregate> }>();
   for (const partial of partials) {
-    const keys = ALERT_GROUPS[partial.metric];
-    if (!keys) continue;
-    const dimensions: Record<string, string> = {};
-    for (const key of keys) if (partial.dimensions[key] !== undefined) dimensions[key] = partial.dimensions[key]!;
+    const dimensions = alertGroupOf(partial);
+    if (!dimensions) continue;
     const id = `${partial.metric}|${JSON.stringify(dimensions)}`;
     let entry = series.get(id);
     if (!entry) series.set(id, (entry = { metric: partial.metric, dimensions, buckets: new Map() }));
