@@ -12,9 +12,10 @@ export interface DemoTraffic {
 
 /**
  * Realistic traffic for newcomers (`VITALSTREAM_DEMO=1 npm start`): six hours of history with a
- * daily rhythm, a couple of slow endpoints, and an incident on /api/checkout in the latest
- * minutes (slow, with server errors) that trips the threshold alerts; then live traffic every
- * few seconds. Everything goes through POST /v1/beacon like real beacons.
+ * daily rhythm, a couple of slow endpoints, and an incident on /api/checkout (slow, with server
+ * errors) that starts three minutes before now and lasts ten more minutes of live traffic, so the
+ * threshold alerts fire and later resolve. Everything goes through POST /v1/beacon like real
+ * beacons.
  */
 export function startDemoTraffic(beaconUrl: string, log: (line: string) => void): DemoTraffic {
   const random = seededRandom(2026);
@@ -22,11 +23,13 @@ export function startDemoTraffic(beaconUrl: string, log: (line: string) => void)
   const spread = (median: number, width: number) => median * Math.exp(width * (random() + random() + random() - 1.5));
   let stopped = false;
 
-  const beaconsAt = (t: number, incident: boolean): string[] => {
+  // `share` of a minute's traffic: live ticks every 5 s send a twelfth, so rates match the history.
+  const beaconsAt = (t: number, incident: boolean, share = 1): string[] => {
+    const scaled = (perMinute: number) => Math.floor(perMinute * share + random());
     const hour = new Date(t).getUTCHours() + new Date(t).getUTCMinutes() / 60;
     const load = 1 + Math.sin(((hour - 9) / 24) * 2 * Math.PI); // busiest mid-afternoon UTC
     const beacons: string[] = [];
-    for (let i = 0; i < Math.round(2 + 4 * load); i++) {
+    for (let i = 0; i < scaled(2 + 4 * load); i++) {
       const page = pick(PAGES);
       beacons.push(JSON.stringify({
         app: 'demo-shop',
@@ -41,14 +44,17 @@ export function startDemoTraffic(beaconUrl: string, log: (line: string) => void)
       }));
     }
     const requests = [];
-    for (let i = 0; i < Math.round(10 + 20 * load); i++) {
-      const [endpoint, median] = pick(ENDPOINTS);
+    // An incident brings retries: extra checkout calls, so every incident minute holds some.
+    const retries = incident ? scaled(6) : 0;
+    const calls = scaled(10 + 20 * load) + retries;
+    for (let i = 0; i < calls; i++) {
+      const [endpoint, median] = i < retries ? ENDPOINTS[3]! : pick(ENDPOINTS);
       const broken = incident && endpoint === '/api/checkout';
       const status = broken && random() < 0.3 ? 503 : 200;
       requests.push({ name: 'api_request', value: broken ? spread(5500, 0.3) : spread(median, 0.6), timestamp: t, tags: { method: 'GET', endpoint, status_code: String(status), status_class: `${Math.floor(status / 100)}xx` } });
       requests.push({ name: 'database_query', value: broken ? spread(1800, 0.3) : spread(12, 0.8), timestamp: t, tags: { query_type: 'SELECT', table: endpoint === '/api/search' ? 'courses' : 'orders', fingerprint: endpoint === '/api/search' ? 'SELECT * FROM courses WHERE title ILIKE ?' : 'SELECT * FROM orders WHERE user_id = ?' } });
     }
-    beacons.push(JSON.stringify({ app: 'demo-api', context: { service: 'shop-api' }, metrics: requests }));
+    if (requests.length > 0) beacons.push(JSON.stringify({ app: 'demo-api', context: { service: 'shop-api' }, metrics: requests }));
     return beacons;
   };
 
@@ -59,15 +65,22 @@ export function startDemoTraffic(beaconUrl: string, log: (line: string) => void)
     }
   };
 
+  let timer: NodeJS.Timeout | undefined;
   const ready = (async () => {
     const now = Date.now();
     const minutes = 6 * 60;
+    const incidentEnds = now + 10 * 60_000;
     log(`[demo] backfilling ${minutes / 60} h of demo traffic (app=demo-shop, demo-api)…`);
     for (let m = minutes; m >= 1 && !stopped; m--) await send(beaconsAt(now - m * 60_000, m <= 3));
-    log('[demo] backfill done: the last minutes hold an incident on /api/checkout; live traffic continues every 5 s');
+    if (stopped) return;
+    log('[demo] backfill done: an incident on /api/checkout is under way and ends in 10 minutes; live traffic every 5 s');
+    // Live traffic starts only now, so it never lands in a window newer than the backfilled incident.
+    timer = setInterval(() => {
+      const t = Date.now();
+      void send(beaconsAt(t, t < incidentEnds, 5 / 60));
+    }, 5000);
+    timer.unref();
   })();
 
-  const timer = setInterval(() => void send(beaconsAt(Date.now(), false)), 5000);
-  timer.unref();
   return { ready, stop: () => { stopped = true; clearInterval(timer); } };
 }
