@@ -59,7 +59,8 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     const anomalyEvery = deps.anomalyEveryMs ?? 15 * 60_000;
     if (anomalyEvery > 0 && now - anomalies.checkedAt >= anomalyEvery) {
       const history = await deps.store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to);
-      const since = anomalies.checkedAt > 0 ? anomalies.checkedAt : to - anomalyEvery;
+      // A first run (a new deployment) reports what is unusual in the last hour, not just the last interval.
+      const since = anomalies.checkedAt > 0 ? anomalies.checkedAt : to - Math.max(anomalyEvery, 60 * 60_000);
       anomalies = { checkedAt: now, conditions: detectSeriesAnomalies(history, since, to).map(anomalyCondition) };
     }
     const conditions = [...evaluateConditions(partials), ...anomalies.conditions];

@@ -1,8 +1,20 @@
 import { seededRandom } from '../src/analysis/anomaly/random.ts';
+import type { MetricStream } from '../src/ports.ts';
+import { findMetric } from '../src/registry/metrics.ts';
+import { encodeStreamRecord, type StreamRecord } from '../src/stream/record.ts';
 
 const PAGES = ['/', '/courses', '/courses/42', '/courses/77/lessons/3', '/checkout', '/account/settings'];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
-const ENDPOINTS: [string, number][] = [['/api/courses/:id', 80], ['/api/cart', 60], ['/api/search', 250], ['/api/checkout', 300]];
+/** [endpoint, median ms, query type and table its database call makes, share of background 5xx] */
+const ENDPOINTS: [string, number, string, string, number][] = [
+  ['/api/courses/:id', 80, 'SELECT', 'courses', 0],
+  ['/api/cart', 60, 'INSERT', 'cart_items', 0.002],
+  ['/api/search', 250, 'SELECT', 'courses', 0.01],
+  ['/api/checkout', 300, 'UPDATE', 'orders', 0.004],
+];
+const CHECKOUT = ENDPOINTS[3]!;
+const MINUTE = 60_000;
+const POOL_MAX = 20;
 
 export interface DemoTraffic {
   stop(): void;
@@ -11,23 +23,59 @@ export interface DemoTraffic {
 }
 
 /**
- * Realistic traffic for newcomers (`VITALSTREAM_DEMO=1 npm start`): six hours of history with a
- * daily rhythm, a couple of slow endpoints, and an incident on /api/checkout (slow, with server
- * errors) that starts three minutes before now and lasts ten more minutes of live traffic, so the
- * threshold alerts fire and later resolve. Everything goes through POST /v1/beacon like real
- * beacons.
+ * Realistic traffic for newcomers (`VITALSTREAM_DEMO=1 npm start`):
+ * - eight days of thin server history (a few dozen calls per 15 minutes) so the anomaly detector
+ *   is past its learning day and knows the daily rhythm. The beacon endpoint refuses timestamps
+ *   older than 24 h, so this history goes straight onto the stream, as records the ingest handler
+ *   would have written; everything else goes through POST /v1/beacon like real beacons;
+ * - six hours of full browser and server traffic: web vitals, requests, queries of several types,
+ *   connection-pool gauges, a little background 5xx on a few endpoints;
+ * - an incident on /api/checkout (a retry storm: slow, 503s, queries piling up, the pool exhausted)
+ *   that began with the last complete 15-minute bucket, so the anomaly detector's next run judges
+ *   its first bucket, and lasts ten more minutes of live traffic, so the threshold alerts fire and
+ *   then resolve;
+ * - then live traffic every 5 s at the same rates.
  */
-export function startDemoTraffic(beaconUrl: string, log: (line: string) => void): DemoTraffic {
+export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: (line: string) => void): DemoTraffic {
   const random = seededRandom(2026);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const spread = (median: number, width: number) => median * Math.exp(width * (random() + random() + random() - 1.5));
+  const loadAt = (t: number) => {
+    const hour = new Date(t).getUTCHours() + new Date(t).getUTCMinutes() / 60;
+    return 1 + Math.sin(((hour - 9) / 24) * 2 * Math.PI); // busiest mid-afternoon UTC
+  };
   let stopped = false;
 
+  const serverCalls = (t: number, count: number, incident: boolean, spreadMs: number, retries = 0) => {
+    const metrics = [];
+    for (let i = 0; i < count + retries; i++) {
+      const [endpoint, median, queryType, table, errorShare] = i < retries ? CHECKOUT : pick(ENDPOINTS);
+      const broken = incident && endpoint === CHECKOUT[0];
+      const status = random() < (broken ? 0.3 : errorShare) ? 503 : 200;
+      const at = Math.round(t + random() * spreadMs);
+      const method = queryType === 'SELECT' ? 'GET' : 'POST';
+      metrics.push({ name: 'api_request', value: broken ? spread(5500, 0.3) : spread(median, 0.6), timestamp: at, tags: { method, endpoint, status_code: String(status), status_class: `${Math.floor(status / 100)}xx` } });
+      metrics.push({ name: 'database_query', value: broken ? spread(1800, 0.3) : spread(queryType === 'SELECT' ? 12 : 25, 0.8), timestamp: at, tags: { query_type: queryType, table, database: 'postgresql', fingerprint: `${queryType} … ${table} WHERE id = ?` } });
+    }
+    return metrics;
+  };
+
+  const poolGauges = (t: number, load: number, incident: boolean) => {
+    const total = incident ? POOL_MAX : Math.min(POOL_MAX, Math.round(6 + 6 * load));
+    const busy = incident ? POOL_MAX - (random() < 0.5 ? 0 : 1) : Math.min(total, Math.round(spread(2 + 5 * load, 0.4)));
+    const tags = (type: string) => ({ pool_type: type, database: 'postgresql', pool: 'main' });
+    return [
+      { name: 'connection_pool_max', value: POOL_MAX, timestamp: t, tags: tags('max') },
+      { name: 'connection_pool_total', value: total, timestamp: t, tags: tags('total') },
+      { name: 'connection_pool_idle', value: total - busy, timestamp: t, tags: tags('idle') },
+      { name: 'connection_pool_waiting', value: incident ? Math.round(spread(6, 0.5)) : 0, timestamp: t, tags: tags('waiting') },
+    ];
+  };
+
   // `share` of a minute's traffic: live ticks every 5 s send a twelfth, so rates match the history.
-  const beaconsAt = (t: number, incident: boolean, share = 1): string[] => {
+  const minuteAt = (t: number, incident: boolean, share = 1): string[] => {
     const scaled = (perMinute: number) => Math.floor(perMinute * share + random());
-    const hour = new Date(t).getUTCHours() + new Date(t).getUTCMinutes() / 60;
-    const load = 1 + Math.sin(((hour - 9) / 24) * 2 * Math.PI); // busiest mid-afternoon UTC
+    const load = loadAt(t);
     const beacons: string[] = [];
     for (let i = 0; i < scaled(2 + 4 * load); i++) {
       const page = pick(PAGES);
@@ -35,7 +83,7 @@ export function startDemoTraffic(beaconUrl: string, log: (line: string) => void)
         app: 'demo-shop',
         context: { page, device: pick(DEVICES), connection: '4g', release: '2.3.0' },
         metrics: [
-          { name: 'web_vitals_lcp', value: spread(page === '/checkout' ? 2900 : 1900, 0.5), timestamp: t, tags: { navigation_type: 'navigate' } },
+          { name: 'web_vitals_lcp', value: spread(page === '/checkout' ? 2600 : 1900, 0.4), timestamp: t, tags: { navigation_type: 'navigate' } },
           { name: 'web_vitals_inp', value: spread(140, 0.6), timestamp: t, tags: { interaction_type: 'pointer' } },
           { name: 'web_vitals_cls', value: spread(0.05, 0.8), timestamp: t },
           { name: 'web_vitals_fcp', value: spread(1300, 0.4), timestamp: t },
@@ -43,20 +91,21 @@ export function startDemoTraffic(beaconUrl: string, log: (line: string) => void)
         ],
       }));
     }
-    const requests = [];
-    // An incident brings retries: extra checkout calls, so every incident minute holds some.
-    const retries = incident ? scaled(6) : 0;
-    const calls = scaled(10 + 20 * load) + retries;
-    for (let i = 0; i < calls; i++) {
-      const [endpoint, median] = i < retries ? ENDPOINTS[3]! : pick(ENDPOINTS);
-      const broken = incident && endpoint === '/api/checkout';
-      const status = broken && random() < 0.3 ? 503 : 200;
-      requests.push({ name: 'api_request', value: broken ? spread(5500, 0.3) : spread(median, 0.6), timestamp: t, tags: { method: 'GET', endpoint, status_code: String(status), status_class: `${Math.floor(status / 100)}xx` } });
-      requests.push({ name: 'database_query', value: broken ? spread(1800, 0.3) : spread(12, 0.8), timestamp: t, tags: { query_type: 'SELECT', table: endpoint === '/api/search' ? 'courses' : 'orders', fingerprint: endpoint === '/api/search' ? 'SELECT * FROM courses WHERE title ILIKE ?' : 'SELECT * FROM orders WHERE user_id = ?' } });
-    }
-    if (requests.length > 0) beacons.push(JSON.stringify({ app: 'demo-api', context: { service: 'shop-api' }, metrics: requests }));
+    const metrics = [...serverCalls(t, scaled(10 + 20 * load), incident, 0, incident ? scaled(24) : 0), ...(share === 1 || random() < share ? poolGauges(t, load, incident) : [])];
+    if (metrics.length > 0) beacons.push(JSON.stringify({ app: 'demo-api', context: { service: 'shop-api' }, metrics }));
     return beacons;
   };
+
+  /** Older history, thinner: one stream record of server calls spread over each 15 minutes. */
+  const quarterAt = (t: number): StreamRecord => ({
+    v: 1,
+    beaconId: `demo-history-${t}`,
+    receivedAt: t,
+    common: { app: 'demo-api' },
+    metrics: serverCalls(t, Math.round(20 + 40 * loadAt(t)), false, 15 * MINUTE).map(({ name, value, timestamp, tags }) => ({
+      name, value, timestamp, source: findMetric(name)!.source, dimensions: tags,
+    })),
+  });
 
   const send = async (bodies: string[]) => {
     for (const body of bodies) {
@@ -68,16 +117,25 @@ export function startDemoTraffic(beaconUrl: string, log: (line: string) => void)
   let timer: NodeJS.Timeout | undefined;
   const ready = (async () => {
     const now = Date.now();
-    const minutes = 6 * 60;
-    const incidentEnds = now + 10 * 60_000;
-    log(`[demo] backfilling ${minutes / 60} h of demo traffic (app=demo-shop, demo-api)…`);
-    for (let m = minutes; m >= 1 && !stopped; m--) await send(beaconsAt(now - m * 60_000, m <= 3));
+    const recentMinutes = 6 * 60;
+    const historyStart = Math.floor((now - 8 * 24 * 60 * MINUTE) / (15 * MINUTE)) * 15 * MINUTE;
+    const recentStart = now - recentMinutes * MINUTE;
+    const incidentStarts = Math.floor(now / (15 * MINUTE)) * 15 * MINUTE - 15 * MINUTE;
+    const incidentEnds = now + 10 * MINUTE;
+    log('[demo] backfilling eight days of demo traffic (app=demo-shop, demo-api)…');
+    const records = [];
+    for (let t = historyStart; t + 15 * MINUTE <= recentStart; t += 15 * MINUTE) records.push(quarterAt(t));
+    await history.put(records.map((record) => ({ partitionKey: record.beaconId, data: encodeStreamRecord(record) })));
+    for (let m = recentMinutes; m >= 1 && !stopped; m--) {
+      const t = now - m * MINUTE;
+      await send(minuteAt(t, t >= incidentStarts));
+    }
     if (stopped) return;
     log('[demo] backfill done: an incident on /api/checkout is under way and ends in 10 minutes; live traffic every 5 s');
     // Live traffic starts only now, so it never lands in a window newer than the backfilled incident.
     timer = setInterval(() => {
       const t = Date.now();
-      void send(beaconsAt(t, t < incidentEnds, 5 / 60));
+      void send(minuteAt(t, t < incidentEnds, 5 / 60));
     }, 5000);
     timer.unref();
   })();

@@ -125,6 +125,7 @@ const SPECS: Record<string, Spec> = {
   connection_pool_total: pool('Connections the pool holds'),
   connection_pool_idle: pool('Idle connections in the pool'),
   connection_pool_waiting: pool('Clients waiting for a connection'),
+  connection_pool_max: pool('The most connections the pool may open (its configured limit)'),
   cache_hit_rate: {
     unit: 'rate', source: 'server', description: 'Share of cache lookups that hit (0-1)', min: 0, max: 1,
     dimensions: ['cache', 'key_prefix'],

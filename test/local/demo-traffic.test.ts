@@ -10,7 +10,7 @@ afterAll(() => pipeline?.close());
 describe('demo traffic (VITALSTREAM_DEMO=1 npm start)', () => {
   it('backfills hours of browser and server traffic and ends in an incident the alerts catch', async () => {
     pipeline = await startTestPipeline();
-    const demo = startDemoTraffic(pipeline.beaconUrl, () => undefined);
+    const demo = startDemoTraffic(pipeline.beaconUrl, pipeline.pipeline.stream, () => undefined);
     await demo.ready;
     demo.stop();
     const now = Date.now();
@@ -18,8 +18,12 @@ describe('demo traffic (VITALSTREAM_DEMO=1 npm start)', () => {
     expect(lcp.series[0]!.points.length).toBeGreaterThan(300);
     expect(totalCount(await pipeline.aggregates('api_request', { app: 'demo-api' }))).toBeGreaterThan(100);
     await pipeline.pipeline.analyze();
-    const rules = (await readAlertLog(join(pipeline.dataDir, 'alerts.jsonl'))).map((a) => a.rule);
+    const alerts = await readAlertLog(join(pipeline.dataDir, 'alerts.jsonl'));
+    console.log(alerts.map((a) => `${a.rule}: ${a.title}`).join('\n'));
+    const rules = alerts.map((a) => a.rule);
     expect(rules).toContain('slow_request');
     expect(rules).toContain('slow_query');
+    expect(rules).toContain('server_errors');
+    expect(rules).toContain('anomaly');
   }, 120_000);
 });

@@ -60,8 +60,8 @@ export function instrumentMysql2(monitor: Monitor, mysql2: Mysql2Module, options
 
 /** mysql2 exposes no public pool counters; these are its internal queues (stable since v2). */
 export function trackMysql2Pool(monitor: Monitor, pool: object, name = 'default', intervalMs?: number): () => void {
-  const inner = ((pool as { pool?: object }).pool ?? pool) as { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number } };
+  const inner = ((pool as { pool?: object }).pool ?? pool) as { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number }; config?: { connectionLimit?: number } };
   return trackPoolGauges(monitor, () => inner._allConnections
-    ? { total: inner._allConnections.length, idle: inner._freeConnections?.length ?? 0, waiting: inner._connectionQueue?.length ?? 0 }
+    ? { total: inner._allConnections.length, idle: inner._freeConnections?.length ?? 0, waiting: inner._connectionQueue?.length ?? 0, ...(inner.config?.connectionLimit ? { max: inner.config.connectionLimit } : {}) }
     : undefined, { database: 'mysql', pool: name }, intervalMs);
 }

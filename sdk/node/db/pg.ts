@@ -4,7 +4,7 @@ import { elapsedMs, recordQuery, trackPoolGauges, type QueryOptions } from './re
 const PATCHED = Symbol.for('vitalstream.pg');
 type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
 interface PgModule { Client: { prototype: object } }
-interface PgPool { totalCount: number; idleCount: number; waitingCount: number }
+interface PgPool { totalCount: number; idleCount: number; waitingCount: number; options?: { max?: number } }
 
 /**
  * Instruments node-postgres: every Client query (and so every Pool query) reports database_query.
@@ -57,5 +57,5 @@ export function instrumentPg(monitor: Monitor, pg: PgModule, options: QueryOptio
 }
 
 export function trackPgPool(monitor: Monitor, pool: PgPool, name = 'default', intervalMs?: number): () => void {
-  return trackPoolGauges(monitor, () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }), { database: 'postgresql', pool: name }, intervalMs);
+  return trackPoolGauges(monitor, () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options?.max ?? 10 }), { database: 'postgresql', pool: name }, intervalMs);
 }

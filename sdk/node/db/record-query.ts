@@ -29,11 +29,12 @@ export function recordQuery(monitor: Monitor, sql: string, durationMs: number, o
 export const elapsedMs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
 /** Pool gauges every `intervalMs` (the seed's 5 s); returns a stop function, the timer is unref'd. */
-export function trackPoolGauges(monitor: Monitor, read: () => { total: number; idle: number; waiting: number } | undefined, tags: Record<string, string>, intervalMs = 5000): () => void {
+export function trackPoolGauges(monitor: Monitor, read: () => { total: number; idle: number; waiting: number; max?: number } | undefined, tags: Record<string, string>, intervalMs = 5000): () => void {
   const timer = setInterval(() => {
     const gauges = read();
     if (!gauges) return;
     for (const [type, value] of Object.entries(gauges)) {
+      if (value === undefined) continue;
       monitor.record({ name: `connection_pool_${type}`, value, unit: 'count', source: 'database', tags: { pool_type: type, ...tags } });
     }
   }, intervalMs);

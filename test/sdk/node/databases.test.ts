@@ -52,6 +52,7 @@ describe('PostgreSQL (pg) at 127.0.0.1:5432', () => {
     const total = await pipeline.aggregates('connection_pool_total', { app: 'pg-app', pool: 'main' });
     expect(total.series[0]!.points[0]!.max).toBeGreaterThanOrEqual(1);
     expect((await pipeline.aggregates('connection_pool_waiting', { app: 'pg-app' })).series[0]!.points.length).toBeGreaterThan(0);
+    expect((await pipeline.aggregates('connection_pool_max', { app: 'pg-app', pool: 'main' })).series[0]!.points[0]!.max).toBe(2);
   });
 });
 
@@ -87,6 +88,7 @@ describe('MariaDB (mysql2) at 127.0.0.1:3306', () => {
     expect(JSON.stringify(byFingerprint)).not.toContain('jane');
     expect(await groups('database_query', 'mysql-app', 'error_code')).toEqual({ ER_NO_SUCH_TABLE: 1 });
     expect((await pipeline.aggregates('connection_pool_total', { app: 'mysql-app' })).series[0]!.points[0]!.max).toBeGreaterThanOrEqual(1);
+    expect((await pipeline.aggregates('connection_pool_max', { app: 'mysql-app' })).series[0]!.points[0]!.max).toBe(2);
   });
 });
 
