@@ -47,7 +47,7 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
   let stopped = false;
 
   const serverCalls = (t: number, count: number, incident: boolean, spreadMs: number, retries = 0) => {
-    const metrics = [];
+    const metrics: { name: string; value: number; timestamp: number; tags: Record<string, string> }[] = [];
     for (let i = 0; i < count + retries; i++) {
       const [endpoint, median, queryType, table, errorShare] = i < retries ? CHECKOUT : pick(ENDPOINTS);
       const broken = incident && endpoint === CHECKOUT[0];
