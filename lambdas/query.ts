@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { METRICS } from '../src/registry/metrics.ts';
 import { dimensionsOf } from '../src/registry/metrics.ts';
-import { parseAggregateQuery, readTimeRange } from '../src/query/aggregate-query.ts';
+import { parseAggregateQuery, readTimeRange, STEPS } from '../src/query/aggregate-query.ts';
 import { adviseFrom, ADVICE_METRICS } from '../src/advice/advice.ts';
 import { FORECAST_HISTORY_MS, forecastMetric } from '../src/analysis/forecast/forecast-series.ts';
 import { refuse, type Problem } from '../src/beacon/problems.ts';
@@ -68,15 +68,15 @@ export function createQueryHandler(deps: QueryDependencies) {
         const recent = deps.alerts.recent ? (await deps.alerts.recent(500)).filter((a) => a.rule === 'anomaly' && a.state === 'firing' && matches(a)) : [];
         return jsonResponse(200, {
           checkedAt: latest.checkedAt ? new Date(latest.checkedAt).toISOString() : null,
-          current: latest.conditions.filter(matches),
-          recent: recent.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
+          current: latest.conditions.filter(matches).map(withIsoWindow),
+          recent: recent.map((a) => withIsoWindow({ ...a, at: new Date(a.at).toISOString() })),
         });
       }
       if (path === '/v1/alerts') {
         if (!deps.alerts) return jsonResponse(404, { error: 'not_configured', message: 'alerts are not available on this deployment' });
-        const open = (await deps.alerts.open()).map((o) => ({ ...o.condition, since: new Date(o.since).toISOString(), lastSeen: new Date(o.lastSeen).toISOString() }));
+        const open = (await deps.alerts.open()).map((o) => withIsoWindow({ ...o.condition, since: new Date(o.since).toISOString(), lastSeen: new Date(o.lastSeen).toISOString() }));
         const recent = deps.alerts.recent ? await deps.alerts.recent(100) : [];
-        return jsonResponse(200, { open, recent: recent.map((a) => ({ ...a, at: new Date(a.at).toISOString() })) });
+        return jsonResponse(200, { open, recent: recent.map((a) => withIsoWindow({ ...a, at: new Date(a.at).toISOString() })) });
       }
       if (path !== '/v1/aggregates') return jsonResponse(404, { error: 'not_found', message: `no route ${path}; try /v1/aggregates, /v1/metrics, /v1/alerts, /v1/anomalies, /v1/forecasts or /v1/advice` });
       const parsed = parseAggregateQuery(params, clock.now());
@@ -88,9 +88,15 @@ export function createQueryHandler(deps: QueryDependencies) {
         unit: query.unit,
         from: new Date(query.from).toISOString(),
         to: new Date(query.to).toISOString(),
-        series: buildSeries(partials, query.groupBy, query.step === 'total' ? { from: query.from } : undefined),
+        series: buildSeries(partials, query.groupBy, query.step === 'total' ? { total: { from: query.from } } : { stepMs: STEPS[query.step] }),
       });
     });
+}
+
+/** Window starts travel as ISO 8601, like every other time the API answers with. */
+function withIsoWindow<T extends { windowStart?: number }>(item: T): Omit<T, 'windowStart'> & { windowStart?: string } {
+  const { windowStart, ...rest } = item;
+  return windowStart === undefined ? rest : { ...rest, windowStart: new Date(windowStart).toISOString() };
 }
 
 function metricCatalog() {

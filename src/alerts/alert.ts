@@ -17,6 +17,9 @@ export interface Alert {
   readonly value?: number;
   readonly threshold?: number;
   readonly link?: string;
+  /** Start and length of the window the condition was seen in, where known (anomalies). */
+  readonly windowStart?: number;
+  readonly windowMs?: number;
 }
 
 /** SNS on AWS; a local alert log (and optional webhook) on one machine. */

@@ -69,6 +69,7 @@ function toAlert(condition: Condition, state: 'firing' | 'resolved', now: number
     dimensions: condition.dimensions,
     value: condition.value,
     threshold: condition.threshold,
+    ...(condition.windowStart === undefined ? {} : { windowStart: condition.windowStart, windowMs: condition.windowMs }),
     ...(condition.dimensions.app ? { app: condition.dimensions.app } : {}),
     ...(options.link ? { link: options.link(condition) } : {}),
   };

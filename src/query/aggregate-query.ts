@@ -7,11 +7,15 @@ export const MAX_QUERY_RANGE_MS = 31 * 24 * 60 * 60 * 1000;
 export const DEFAULT_QUERY_RANGE_MS = 60 * 60 * 1000;
 const RESERVED = new Set(['metric', 'from', 'to', 'group_by', 'step']);
 
+/** Point widths a query may ask for; `total` merges the whole range into one point. */
+export const STEPS = { minute: 60_000, '5m': 300_000, '15m': 900_000, hour: 3_600_000, total: undefined } as const;
+export type Step = keyof typeof STEPS;
+
 export interface ParsedAggregateQuery extends AggregateQuery {
   readonly unit: MetricUnit | 'unknown';
   readonly groupBy?: string;
-  /** `minute` (default): one point per minute; `total`: one point merging the whole range. */
-  readonly step: 'minute' | 'total';
+  /** `minute` (default) or a coarser width for long ranges; `total`: one point for the whole range. */
+  readonly step: Step;
 }
 
 /** Reads GET /v1/aggregates parameters; `from` defaults to one hour before `to`, `to` to now. */
@@ -39,7 +43,7 @@ export function parseAggregateQuery(params: Readonly<Record<string, string | und
     }
   }
   const step = params.step ?? 'minute';
-  if (step !== 'minute' && step !== 'total') problems.push({ path: 'step', reason: "must be 'minute' or 'total'" });
+  if (!Object.hasOwn(STEPS, step)) problems.push({ path: 'step', reason: `must be one of ${Object.keys(STEPS).join(', ')}` });
   const groupBy = params.group_by;
   if (groupBy !== undefined && !dimensionAllowed(groupBy)) {
     problems.push({ path: 'group_by', reason: `'${groupBy}' is not a dimension of ${metric ?? 'this metric'}` });
@@ -49,7 +53,7 @@ export function parseAggregateQuery(params: Readonly<Record<string, string | und
   }
   return {
     ok: true,
-    value: { metric, unit: definition?.unit ?? 'unknown', from, to, filters, step: step as 'minute' | 'total', ...(groupBy ? { groupBy } : {}) },
+    value: { metric, unit: definition?.unit ?? 'unknown', from, to, filters, step: step as Step, ...(groupBy ? { groupBy } : {}) },
   };
 }
 

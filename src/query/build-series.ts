@@ -6,11 +6,15 @@ export interface Series {
   points: AggregatePoint[];
 }
 
+/** How points are cut: `{ stepMs }` buckets aligned to the epoch (one minute by default), or one `total` from `from`. */
+export type Bucketing = { stepMs: number } | { total: { from: number } };
+
 /**
- * Merges stored partials into one point per minute, per value of `groupBy` (or all together).
+ * Merges stored partials into one point per step, per value of `groupBy` (or all together).
  * Series lacking the grouped dimension are left out: they have no value to be grouped under.
  */
-export function buildSeries(partials: readonly PartialAggregate[], groupBy?: string, total?: { from: number }): Series[] {
+export function buildSeries(partials: readonly PartialAggregate[], groupBy?: string, bucketing: Bucketing = { stepMs: 60_000 }): Series[] {
+  const bucketOf = 'total' in bucketing ? () => bucketing.total.from : (t: number) => Math.floor(t / bucketing.stepMs) * bucketing.stepMs;
   const groups = new Map<string, Map<number, PartialAggregate>>();
   for (const partial of partials) {
     let groupValue = '';
@@ -21,7 +25,7 @@ export function buildSeries(partials: readonly PartialAggregate[], groupBy?: str
     }
     let windows = groups.get(groupValue);
     if (!windows) groups.set(groupValue, (windows = new Map()));
-    const windowStart = total ? total.from : partial.windowStart;
+    const windowStart = bucketOf(partial.windowStart);
     let merged = windows.get(windowStart);
     if (!merged) windows.set(windowStart, (merged = emptyPartial(partial.metric, windowStart, {})));
     mergeInto(merged, partial);

@@ -85,6 +85,7 @@ describe('step=total', () => {
     const body = json(await query({ metric: 'web_vitals_lcp', from: String(T - 3_600_000), to: String(T + 60_000), step: 'total', group_by: 'device' }));
     expect(body.series.map((s: { dimensions: object; points: { count: number; t: string }[] }) => [s.dimensions, s.points.length, s.points[0]!.count, s.points[0]!.t]))
       .toEqual([[{ device: 'desktop' }, 1, 1, new Date(T - 3_600_000).toISOString()], [{ device: 'mobile' }, 1, 3, new Date(T - 3_600_000).toISOString()]]);
-    expect(status(await query({ metric: 'web_vitals_lcp', step: 'hour' }))).toBe(400);
+    expect(status(await query({ metric: 'web_vitals_lcp', step: 'week' }))).toBe(400);
+    expect(json(await query({ metric: 'web_vitals_lcp', step: 'week' })).message).toContain('step must be one of minute, 5m, 15m, hour, total');
   });
 });

@@ -91,5 +91,7 @@ export function anomalyCondition(anomaly: SeriesAnomaly): Condition {
     dimensions: anomaly.dimensions,
     value: anomaly.value,
     threshold: DEFAULT_DETECTOR.sensitivity,
+    windowStart: anomaly.time,
+    windowMs: ANOMALY_BUCKET_MS,
   };
 }
