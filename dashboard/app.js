@@ -1,113 +1,114 @@
-// The dashboard reads only the query API. Plain ES module, no build step.
-const VITALS = [
-  ['web_vitals_lcp', 'LCP', 'ms'], ['web_vitals_inp', 'INP', 'ms'], ['web_vitals_cls', 'CLS', ''],
-  ['web_vitals_fcp', 'FCP', 'ms'], ['web_vitals_ttfb', 'TTFB', 'ms'],
-];
+// The page a team keeps open. Plain ES modules, no build step; every number comes from the query API.
+import { api, saveToken, TokenRequired } from './api.js';
+import { clock } from './format.js';
+import { loadDatabase, renderDatabase } from './panels/database.js';
+import { loadErrors, renderErrors } from './panels/errors.js';
+import { renderAdvice, renderAlerts } from './panels/lists.js';
+import { loadPools, renderPools } from './panels/pool.js';
+import { loadTimeline, renderTimeline } from './panels/timeline.js';
+import { loadVitals, renderVitals } from './panels/vitals.js';
+
 const RANGES = { '15m': 15 * 60e3, '1h': 3600e3, '6h': 6 * 3600e3, '24h': 24 * 3600e3, '7d': 7 * 24 * 3600e3 };
+const STEPS = { minute: 60e3, '5m': 300e3, '15m': 900e3, hour: 3600e3 };
 const REFRESH_MS = 30_000;
 const form = document.getElementById('filters');
-const charts = {};
-let thresholds = {};
+let thresholds;
+/** A window the user narrowed to by clicking a chart point or a heatmap cell; cleared by picking a range. */
+let focus;
 
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const show = (value, unit) => (unit === 'ms' ? (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`) : value.toFixed(3));
+/** About 60 to 170 points whatever the range: minutes up to 2 h, then 5 min, 15 min, hours. */
+const stepFor = (span) => (span <= 2 * 3600e3 ? 'minute' : span <= 12 * 3600e3 ? '5m' : span <= 2 * 86400e3 ? '15m' : 'hour');
 
-function filters() {
+function currentView() {
   const data = new FormData(form);
-  const out = {};
-  for (const key of ['app', 'page', 'device']) if (data.get(key)) out[key] = String(data.get(key));
-  return out;
-}
-
-async function api(path, params) {
-  const response = await fetch(`${path}?${new URLSearchParams(params)}`, { headers: authHeaders() });
-  if (!response.ok) throw new Error(`${path}: ${(await response.json().catch(() => ({}))).message ?? response.status}`);
-  return response.json();
-}
-
-// On AWS the query API wants the bearer token; it is kept in this browser only.
-function authHeaders() {
-  const token = localStorage.getItem('vitalstream.token');
-  return token ? { authorization: `Bearer ${token}` } : {};
-}
-
-async function vitalCard([metric, label, unit], from, to) {
-  const range = to - from;
-  const [now, before] = await Promise.all([
-    api('/v1/aggregates', { metric, from, to, step: 'total', ...filters() }),
-    api('/v1/aggregates', { metric, from: from - range, to: from, step: 'total', ...filters() }),
-  ]);
-  const point = now.series[0]?.points[0];
-  const previous = before.series[0]?.points[0];
-  const limits = thresholds[metric];
-  if (!point) return `<div class="card"><div class="name">${label}</div><div class="value none">no data</div><div class="meta">target ≤ ${show(limits.good, unit)}</div></div>`;
-  const rating = point.p75 <= limits.good ? 'good' : point.p75 <= limits.poor ? 'needs-improvement' : 'poor';
-  const r = point.ratings ?? { good: 0, needsImprovement: 0, poor: 0 };
-  const pct = (n) => `${((100 * n) / point.count).toFixed(0)}%`;
-  const trend = previous ? (point.p75 - previous.p75) / previous.p75 : undefined;
-  return `<div class="card ${rating}" data-metric="${metric}">
-    <div class="name">${label}</div>
-    <div class="value">${show(point.p75, unit)}</div>
-    <div class="meta">target ≤ ${show(limits.good, unit)} · ${point.count} samples</div>
-    <div class="bar" title="good ${pct(r.good)}, needs improvement ${pct(r.needsImprovement)}, poor ${pct(r.poor)}"><span style="width:${pct(r.good)}"></span><span style="width:${pct(r.needsImprovement)}"></span><span style="width:${pct(r.poor)}"></span></div>
-    <div class="meta">${pct(r.good)} good · ${pct(r.poor)} poor${trend === undefined ? '' : ` · ${trend > 0 ? '▲' : '▼'} ${(Math.abs(trend) * 100).toFixed(0)}% vs previous`}</div>
-  </div>`;
-}
-
-function drawChart(id, series, labels, colors, fill) {
-  const element = document.getElementById(id);
-  const width = element.clientWidth - 16;
-  if (series[0].length === 0) {
-    charts[id]?.destroy();
-    delete charts[id];
-    element.innerHTML = '<p class="none">No requests in this range yet.</p>';
-    return;
-  }
-  if (!charts[id]) element.innerHTML = '';
-  const options = {
-    width, height: 220,
-    series: [{}, ...labels.map((label, i) => ({ label, stroke: colors[i], width: 2, ...(fill ? { fill: `${colors[i]}33` } : {}) }))],
-    axes: [{}, { size: 60 }],
+  const value = (key) => String(data.get(key) ?? '').trim();
+  const now = Date.now();
+  const [from, to] = focus ? [focus.from, focus.to] : [now - RANGES[value('range')], now];
+  const step = stepFor(to - from);
+  const only = (keys) => Object.fromEntries(keys.filter((k) => value(k)).map((k) => [k, value(k)]));
+  return {
+    from, to, step, stepMs: STEPS[step], endsNow: !focus,
+    appFilter: only(['app']),
+    // Page and device describe browser beacons; endpoints describe server requests.
+    browserFilters: only(['app', 'page', 'device']),
+    serverFilters: only(['app', 'endpoint']),
   };
-  if (charts[id]) charts[id].setData(series);
-  else charts[id] = new uPlot(options, series, element);
+}
+
+function narrow({ at, from, to, endpoint }) {
+  const view = currentView();
+  const width = Math.max(15 * 60e3, 4 * view.stepMs, (to ?? 0) - (from ?? 0));
+  const middle = at ?? (from + to) / 2;
+  const end = Math.min(Date.now(), middle + width / 2);
+  focus = { from: end - width, to: end };
+  if (endpoint) form.elements.endpoint.value = endpoint;
+  void refresh();
+}
+
+function showFocus(view) {
+  const chip = document.getElementById('focus');
+  chip.hidden = !focus;
+  if (!focus) return;
+  const endpoint = view.serverFilters.endpoint;
+  chip.querySelector('span').textContent = `Narrowed to ${clock(view.from)}–${clock(view.to)}${endpoint ? ` on ${endpoint}` : ''}`;
 }
 
 async function refresh() {
-  const to = Date.now();
-  const from = to - RANGES[new FormData(form).get('range')];
+  const view = currentView();
+  showFocus(view);
   try {
-    const [cards, latency, alerts, advice] = await Promise.all([
-      Promise.all(VITALS.map((v) => vitalCard(v, from, to))),
-      api('/v1/aggregates', { metric: 'api_request', from, to, ...filters() }),
-      api('/v1/alerts', {}).catch(() => ({ open: [], recent: [] })),
-      api('/v1/advice', { from, to, ...(filters().app ? { app: filters().app } : {}) }).catch(() => ({ advice: [] })),
+    thresholds ??= Object.fromEntries((await api('/v1/metrics')).metrics.filter((m) => m.rating).map((m) => [m.name, m.rating]));
+    const [vitals, timeline, database, pools, errors, alerts, advice, anomalies] = await Promise.all([
+      loadVitals(view),
+      loadTimeline(view),
+      loadDatabase(view),
+      loadPools(view),
+      loadErrors(view),
+      api('/v1/alerts').catch(() => ({ open: [], recent: [] })),
+      api('/v1/advice', { from: view.from, to: view.to, ...view.appFilter }).catch(() => ({ advice: [] })),
+      api('/v1/anomalies').then((a) => [...a.current, ...a.recent]).catch(() => []),
     ]);
-    document.getElementById('vitals').innerHTML = cards.join('');
-    const points = latency.series[0]?.points ?? [];
-    const times = points.map((p) => Date.parse(p.t) / 1000);
-    drawChart('latency', [times, points.map((p) => p.p50), points.map((p) => p.p90), points.map((p) => p.p95)], ['p50 ms', 'p90 ms', 'p95 ms'], ['#10B981', '#F59E0B', '#EF4444']);
-    drawChart('throughput', [times, points.map((p) => p.count / 60)], ['req/s'], ['#3B82F6'], true);
-    const alertItems = [...alerts.open.map((a) => ({ ...a, state: 'open' })), ...alerts.recent.filter((a) => a.state === 'resolved').slice(0, 5)];
-    document.getElementById('alerts').innerHTML = alertItems.length
-      ? alertItems.map((a) => `<li class="${esc(a.severity)}"><strong>${esc(a.title)}</strong><div>${esc(a.message)}</div><div class="when">${esc(a.state)} · ${esc(a.since ?? a.at ?? '')}</div></li>`).join('')
-      : '<li class="none">No open alerts.</li>';
-    document.getElementById('advice').innerHTML = advice.advice.length
-      ? advice.advice.map((a) => `<li class="${esc(a.severity)}"><strong>${esc(a.title)}</strong><div>${esc(a.recommendation)}</div></li>`).join('')
-      : '<li class="none">Nothing to advise for this range.</li>';
-    const anyData = cards.some((c) => !c.includes('no data')) || points.length > 0;
+    renderVitals(document.getElementById('vitals'), vitals, thresholds, anomalies);
+    renderTimeline(view, timeline, anomalies, narrow);
+    renderDatabase(document.getElementById('database'), database, anomalies);
+    renderPools(document.getElementById('pool'), pools);
+    renderErrors(document.getElementById('errors'), errors, view, narrow);
+    renderAlerts(document.getElementById('alerts'), alerts);
+    renderAdvice(document.getElementById('advice'), advice.advice);
+    const anyData = vitals.some((v) => v.point) || timeline.points.length > 0 || database.length > 0 || pools.length > 0;
     const empty = document.getElementById('empty');
     empty.hidden = anyData;
-    empty.innerHTML = `No data yet: send beacons to <code>POST ${location.origin}/v1/beacon</code>, or open <a href="/demo">the demo page</a>.`;
+    empty.innerHTML = `No data yet${focus || Object.keys(view.browserFilters).length ? ' for this range and these filters' : ''}: send beacons to <code>POST ${location.origin}/v1/beacon</code>, or open <a href="/demo">the demo page</a> (locally, <code>VITALSTREAM_DEMO=1 npm start</code> fills every panel).`;
+    document.getElementById('token').hidden = true;
     document.getElementById('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {
+    if (error instanceof TokenRequired) document.getElementById('token').hidden = false;
     document.getElementById('updated').textContent = `could not load: ${error.message}`;
   }
 }
 
-const catalog = await api('/v1/metrics', {});
-thresholds = Object.fromEntries(catalog.metrics.filter((m) => m.rating).map((m) => [m.name, m.rating]));
-form.addEventListener('change', refresh);
-form.addEventListener('submit', (event) => { event.preventDefault(); refresh(); });
+form.addEventListener('change', (event) => {
+  if (event.target.name === 'range') focus = undefined;
+  void refresh();
+});
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void refresh();
+});
+document.querySelector('#focus button').addEventListener('click', () => {
+  focus = undefined;
+  form.elements.endpoint.value = '';
+  void refresh();
+});
+document.getElementById('token').addEventListener('submit', (event) => {
+  event.preventDefault();
+  saveToken(new FormData(event.target).get('token'));
+  void refresh();
+});
+let resizing;
+window.addEventListener('resize', () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(refresh, 250);
+});
 await refresh();
 setInterval(refresh, REFRESH_MS);

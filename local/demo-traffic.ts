@@ -24,7 +24,7 @@ export interface DemoTraffic {
 
 /**
  * Realistic traffic for newcomers (`VITALSTREAM_DEMO=1 npm start`):
- * - eight days of thin server history (a few dozen calls per 15 minutes) so the anomaly detector
+ * - eight days of server history (weighted samples per 15 minutes) so the anomaly detector
  *   is past its learning day and knows the daily rhythm. The beacon endpoint refuses timestamps
  *   older than 24 h, so this history goes straight onto the stream, as records the ingest handler
  *   would have written; everything else goes through POST /v1/beacon like real beacons;
@@ -96,16 +96,23 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
     return beacons;
   };
 
-  /** Older history, thinner: one stream record of server calls spread over each 15 minutes. */
-  const quarterAt = (t: number): StreamRecord => ({
-    v: 1,
-    beaconId: `demo-history-${t}`,
-    receivedAt: t,
-    common: { app: 'demo-api' },
-    metrics: serverCalls(t, Math.round(20 + 40 * loadAt(t)), false, 15 * MINUTE).map(({ name, value, timestamp, tags }) => ({
-      name, value, timestamp, source: findMetric(name)!.source, dimensions: tags,
-    })),
-  });
+  /**
+   * Older history: one stream record per 15 minutes holding the same rates as live traffic, as
+   * weighted samples (a value with a count), the way a pre-aggregating client sends them.
+   */
+  const quarterAt = (t: number): StreamRecord => {
+    const calls = 15 * (10 + 20 * loadAt(t));
+    const samples = serverCalls(t, 48, false, 15 * MINUTE);
+    return {
+      v: 1,
+      beaconId: `demo-history-${t}`,
+      receivedAt: t,
+      common: { app: 'demo-api' },
+      metrics: samples.map(({ name, value, timestamp, tags }) => ({
+        name, value, timestamp, count: Math.max(1, Math.round(calls / 48)), source: findMetric(name)!.source, dimensions: tags,
+      })),
+    };
+  };
 
   const send = async (bodies: string[]) => {
     for (const body of bodies) {
@@ -118,18 +125,17 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
   const ready = (async () => {
     const now = Date.now();
     const recentMinutes = 6 * 60;
-    const historyStart = Math.floor((now - 8 * 24 * 60 * MINUTE) / (15 * MINUTE)) * 15 * MINUTE;
-    const recentStart = now - recentMinutes * MINUTE;
+    const quarter = (t: number) => Math.floor(t / (15 * MINUTE)) * 15 * MINUTE;
+    const historyStart = quarter(now - 8 * 24 * 60 * MINUTE);
+    // Aligned to a quarter hour, so the history's last bucket and the first beacon minute meet.
+    const recentStart = quarter(now - recentMinutes * MINUTE);
     const incidentStarts = Math.floor(now / (15 * MINUTE)) * 15 * MINUTE - 15 * MINUTE;
     const incidentEnds = now + 10 * MINUTE;
     log('[demo] backfilling eight days of demo traffic (app=demo-shop, demo-api)…');
     const records = [];
     for (let t = historyStart; t + 15 * MINUTE <= recentStart; t += 15 * MINUTE) records.push(quarterAt(t));
     await history.put(records.map((record) => ({ partitionKey: record.beaconId, data: encodeStreamRecord(record) })));
-    for (let m = recentMinutes; m >= 1 && !stopped; m--) {
-      const t = now - m * MINUTE;
-      await send(minuteAt(t, t >= incidentStarts));
-    }
+    for (let t = recentStart + (now % MINUTE); t < now - MINUTE / 2 && !stopped; t += MINUTE) await send(minuteAt(t, t >= incidentStarts));
     if (stopped) return;
     log('[demo] backfill done: an incident on /api/checkout is under way and ends in 10 minutes; live traffic every 5 s');
     // Live traffic starts only now, so it never lands in a window newer than the backfilled incident.

@@ -3,7 +3,7 @@ import { brotliCompressSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBeacons } from '../../bench/workload.ts';
+import { startDemoTraffic } from '../../local/demo-traffic.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
 
@@ -13,57 +13,124 @@ let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
-async function apiP75(metric: string, params: Record<string, string> = {}) {
-  const now = Date.now();
-  const answer = await pipeline.aggregates(metric, { from: String(now - 3_600_000), to: String(now), step: 'total', ...params });
-  return answer.series[0]!.points[0]!;
+interface Point { t: string; count: number; p75: number; p95: number; avg: number; max: number }
+interface Answer { series: { dimensions: Record<string, string>; points: Point[] }[] }
+async function query(metric: string, params: Record<string, string>): Promise<Answer> {
+  return pipeline.aggregates(metric, params) as Promise<Answer>;
 }
-const shown = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const lastHour = () => ({ from: String(Date.now() - 3_600_000), to: String(Date.now()) });
+const shownMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const shot = (target: Page, name: string) => target.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 
 beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
   pipeline = await startTestPipeline();
-  for (const body of makeBeacons(400, Date.now() - 60_000)) {
-    await fetch(pipeline.beaconUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
-  }
-  await pipeline.pipeline.consumer.drained(10_000);
+  const demo = startDemoTraffic(pipeline.beaconUrl, pipeline.pipeline.stream, () => undefined);
+  await demo.ready;
+  demo.stop();
+  await pipeline.pipeline.consumer.drained(30_000);
+  await pipeline.pipeline.analyze();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${pipeline.pipeline.url}/`);
   await page.waitForSelector('.card .value');
-}, 60_000);
+  await page.waitForSelector('#errors .heatmap');
+}, 120_000);
 
 afterAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page?.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   await browser?.close();
   await pipeline?.close();
 });
 
-describe('dashboard', () => {
+describe('dashboard, with the demo traffic', () => {
   it('shows each Core Web Vital p75 and sample count exactly as the query API reports them', async () => {
+    await shot(page, 'dashboard-1h.png');
     for (const [metric, label] of [['web_vitals_lcp', 'LCP'], ['web_vitals_inp', 'INP'], ['web_vitals_ttfb', 'TTFB']] as const) {
-      const point = await apiP75(metric);
+      const point = (await query(metric, { ...lastHour(), step: 'total' })).series[0]!.points[0]!;
       const card = page.locator(`.card[data-metric="${metric}"]`);
       await expect(card.locator('.name').textContent()).resolves.toBe(label);
-      await expect(card.locator('.value').textContent()).resolves.toBe(shown(point.p75));
+      await expect(card.locator('.value').textContent()).resolves.toBe(shownMs(point.p75));
       await expect(card.locator('.meta').first().textContent()).resolves.toContain(`${point.count} samples`);
     }
   });
 
-  it('draws the response time and throughput charts', async () => {
+  it('draws response time and throughput, with the incident marked as an anomaly', async () => {
     await expect(page.locator('#latency canvas').count()).resolves.toBeGreaterThan(0);
     await expect(page.locator('#throughput canvas').count()).resolves.toBeGreaterThan(0);
     await expect(page.locator('#latency .u-legend').textContent()).resolves.toContain('p95 ms');
+    const marks = await page.locator('#latency-notes .mark').allTextContents();
+    expect(marks.join('\n')).toContain('endpoint=/api/checkout');
+  });
+
+  it('shows database p95 and volume per query type as the API reports them, with the anomalous type flagged', async () => {
+    const answer = await query('database_query', { ...lastHour(), step: 'total', group_by: 'query_type' });
+    expect(answer.series.map((s) => s.dimensions.query_type).sort()).toEqual(['INSERT', 'SELECT', 'UPDATE']);
+    for (const series of answer.series) {
+      const row = page.locator(`#database li[data-query-type="${series.dimensions.query_type}"] .figures`);
+      const text = await row.textContent();
+      expect(text).toContain(`p95 ${shownMs(series.points[0]!.p95)}`);
+      expect(text).toContain(`${series.points[0]!.count.toLocaleString('en-US')} queries`);
+    }
+    await expect(page.locator('#database li[data-query-type="UPDATE"] .badge').textContent()).resolves.toMatch(/unusual at/);
+  });
+
+  it('gauges the pool in use against its limit over the last five minutes', async () => {
+    const recent = { from: String(Date.now() - 5 * 60_000), to: String(Date.now()), step: 'total', pool: 'main' };
+    const [total, idle, max] = await Promise.all(['connection_pool_total', 'connection_pool_idle', 'connection_pool_max'].map((m) => query(m, recent)));
+    const expected = (total.series[0]!.points[0]!.avg - idle.series[0]!.points[0]!.avg) / max.series[0]!.points[0]!.avg;
+    const shown = Number(await page.locator('#pool .gauge[data-pool="main"]').getAttribute('data-share'));
+    expect(shown).toBeCloseTo(expected, 1);
+    expect(shown).toBeGreaterThan(0.95); // the incident exhausts it
+    await expect(page.locator('#pool figcaption').textContent()).resolves.toMatch(/of 20 connections in use/);
+  });
+
+  it('counts every 5xx of the range in the heatmap, and narrows to a cell when clicked', async () => {
+    const answer = await query('api_request', { ...lastHour(), group_by: 'endpoint', status_class: '5xx', step: 'total' });
+    const failures = Object.fromEntries(answer.series.map((s) => [s.dimensions.endpoint, s.points[0]!.count]));
+    const shownFailures = await page.$$eval('#errors button.hm-cell[data-endpoint="/api/checkout"]', (cells) => cells.reduce((sum, c) => sum + Number((c as HTMLElement).dataset.errors), 0));
+    expect(shownFailures).toBe(failures['/api/checkout']);
+    expect(shownFailures).toBeGreaterThan(0);
+    await page.evaluate('window.__marker = 1');
+    const hottest = page.locator('#errors button.hm-cell[data-endpoint="/api/checkout"]').last();
+    await hottest.click();
+    await page.waitForSelector('#focus:not([hidden])');
+    await expect(page.locator('#focus span').textContent()).resolves.toMatch(/^Narrowed to .+ on \/api\/checkout$/);
+    await expect(page.inputValue('input[name="endpoint"]')).resolves.toBe('/api/checkout');
+    await page.waitForFunction(`[...document.querySelectorAll('#errors .hm-label')].every((l) => l.textContent.startsWith('/api/checkout'))`);
+    await shot(page, 'dashboard-narrowed.png');
+    await expect(page.evaluate('window.__marker')).resolves.toBe(1);
+    await page.click('#focus button');
+    await page.waitForSelector('#focus[hidden]', { state: 'attached' });
+  });
+
+  it('lists the open alerts the incident raised, threshold and anomaly', async () => {
+    const rules = await page.$$eval('#alerts li', (items) => items.map((i) => (i as HTMLElement).dataset.rule));
+    expect(rules).toEqual(expect.arrayContaining(['slow_request', 'server_errors', 'slow_query', 'anomaly']));
+    await expect(page.locator('#advice li').first().textContent()).resolves.toMatch(/slow/);
   });
 
   it('narrows every card when a filter changes, without reloading the page', async () => {
-    await page.evaluate('window.__marker = 1');
+    await page.evaluate('window.__marker = 2');
     await page.selectOption('select[name="device"]', 'mobile');
-    const point = await apiP75('web_vitals_lcp', { device: 'mobile' });
+    const point = (await query('web_vitals_lcp', { ...lastHour(), step: 'total', device: 'mobile' })).series[0]!.points[0]!;
     await page.waitForFunction(`document.querySelector('.card[data-metric="web_vitals_lcp"] .meta')?.textContent?.includes('${point.count} samples')`);
-    await expect(page.evaluate('window.__marker')).resolves.toBe(1);
+    await expect(page.evaluate('window.__marker')).resolves.toBe(2);
+    await page.selectOption('select[name="device"]', '');
+  });
+
+  it('cuts every range into about a hundred points, and draws the forecast ahead of the 24 h and 7 d views', async () => {
+    for (const [range, columns] of [['15m', 15], ['6h', 72], ['24h', 96], ['7d', 168]] as const) {
+      await page.selectOption('select[name="range"]', range);
+      await page.waitForFunction(`Math.abs(document.querySelectorAll('#errors .hm-time').length - ${columns}) <= 1`);
+    }
+    await page.waitForSelector('#latency-notes .forecast');
+    await expect(page.locator('#latency .u-legend').textContent()).resolves.toContain('p95 forecast');
+    await shot(page, 'dashboard-7d.png');
+    await page.selectOption('select[name="range"]', '24h');
+    await page.waitForSelector('#latency-notes .forecast');
+    await shot(page, 'dashboard-24h.png');
   });
 
   it('loads the 24 h view, script and data, in well under 300 KiB compressed', async () => {
@@ -72,24 +139,36 @@ describe('dashboard', () => {
     const pending: Promise<void>[] = [];
     fresh.on('response', (response) => pending.push(response.body().then((body) => void (bytes += brotliCompressSync(body).length), () => undefined)));
     await fresh.goto(`${pipeline.pipeline.url}/`);
-    await fresh.waitForSelector('.card .value');
+    await fresh.waitForSelector('#errors .heatmap');
     pending.length = 0;
     bytes = 0;
     await fresh.reload();
-    await fresh.waitForSelector('.card .value');
+    await fresh.waitForSelector('#errors .heatmap');
     await fresh.selectOption('select[name="range"]', '24h');
-    await fresh.waitForTimeout(1000);
+    await fresh.waitForSelector('#latency-notes .forecast');
+    await fresh.waitForTimeout(500);
     await Promise.all(pending);
-    console.log(`dashboard: page, scripts and the 24 h view's data = ${(bytes / 1024).toFixed(1)} KiB brotli`);
+    console.log(`dashboard: page, scripts and the 24 h view's data (eight days of demo history) = ${(bytes / 1024).toFixed(1)} KiB brotli`);
     expect(bytes).toBeLessThan(300 * 1024);
     await fresh.close();
+  });
+
+  it('fits a phone screen without sideways scrolling', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    phone.on('pageerror', (e) => errors.push(e.message));
+    await phone.goto(`${pipeline.pipeline.url}/`);
+    await phone.waitForSelector('#errors .heatmap');
+    await expect(phone.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390);
+    await shot(phone, 'dashboard-phone.png');
+    await phone.close();
   });
 
   it('tells a newcomer where to send beacons when there is no data, and logs no console errors', async () => {
     await page.fill('input[name="app"]', 'no-such-app');
     await page.dispatchEvent('form#filters', 'change');
     await page.waitForSelector('#empty:not([hidden])');
-    await expect(page.locator('#empty').textContent()).resolves.toMatch(/No data yet: send beacons to POST http:\/\/127\.0\.0\.1:\d+\/v1\/beacon/);
+    await expect(page.locator('#empty').textContent()).resolves.toMatch(/No data yet for this range and these filters: send beacons to POST http:\/\/127\.0\.0\.1:\d+\/v1\/beacon/);
+    await expect(page.locator('#token').isHidden()).resolves.toBe(true);
     expect(errors).toEqual([]);
   });
 });

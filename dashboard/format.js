@@ -1,0 +1,12 @@
+export const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+export const ms = (value) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`);
+
+export const show = (value, unit) => (unit === 'ms' ? ms(value) : value.toFixed(3));
+
+export const percent = (share, digits = 0) => `${(100 * share).toFixed(digits)}%`;
+
+/** HH:MM in the viewer's time zone (the charts use it too). */
+export const clock = (t) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+export const count = (n) => n.toLocaleString('en-US');
