@@ -20,6 +20,7 @@ const { values: args } = parseArgs({
     'metrics-per-beacon': { type: 'string', default: '8' },
     'analyze-every-minutes': { type: 'string', default: '15' },
     'dashboard-hours': { type: 'string', default: '0' },
+    'dashboard-refresh-seconds': { type: 'string', default: String(DEFAULTS.dashboardRefreshSeconds) },
     'batch-window-seconds': { type: 'string', default: String(DEFAULTS.batchWindowSeconds) },
     'memory-hours': { type: 'string', default: String(DEFAULTS.memoryRetentionHours) },
   },
@@ -28,7 +29,8 @@ const pageViews = Number(args['page-views']);
 const metricsPerBeacon = Number(args['metrics-per-beacon']);
 const analyzeEveryMinutes = Number(args['analyze-every-minutes']);
 const dashboardHours = Number(args['dashboard-hours']);
-for (const [name, value] of Object.entries({ 'page-views': pageViews, 'metrics-per-beacon': metricsPerBeacon, 'analyze-every-minutes': analyzeEveryMinutes, 'dashboard-hours': dashboardHours })) {
+const dashboardRefreshSeconds = Number(args['dashboard-refresh-seconds']);
+for (const [name, value] of Object.entries({ 'page-views': pageViews, 'metrics-per-beacon': metricsPerBeacon, 'analyze-every-minutes': analyzeEveryMinutes, 'dashboard-hours': dashboardHours, 'dashboard-refresh-seconds': dashboardRefreshSeconds })) {
   if (!Number.isFinite(value) || value < 0) {
     console.error(`cost: --${name} must be a non-negative number, got '${String(args[name as keyof typeof args])}'`);
     process.exit(2);
@@ -132,7 +134,9 @@ const fixed: [string, number, string][] = [
   ['CloudWatch alarms and dashboard', 8 * PRICES.cloudwatchAlarmMonth + PRICES.cloudwatchDashboardMonth, '8 alarms, 1 dashboard'],
   ['KMS key, Secrets Manager secret', PRICES.kmsKeyMonth + PRICES.secretsManagerSecretMonth, ''],
   ['Timestream queries: analyze job', analyzeRuns * queryCost, `${fmt(analyzeRuns)} runs x 1 query x 4 TCU x 30 s`],
-  ['Timestream queries: dashboard', dashboardHours * 4 * PRICES.timestreamPerTcuHour, `${dashboardHours} h/month with 4 TCUs busy`],
+  // A refresh is a burst of concurrent queries: 4 TCUs for at least 30 s, busy all the time from a 30 s refresh.
+  ['Timestream queries: dashboard', dashboardHours * Math.min(1, 30 / dashboardRefreshSeconds) * 4 * PRICES.timestreamPerTcuHour,
+    `${dashboardHours} h/month open, a refresh every ${dashboardRefreshSeconds} s x 4 TCU x 30 s`],
 ];
 const variable = lines.reduce((n, [, c]) => n + c, 0);
 const fixedTotal = fixed.reduce((n, [, c]) => n + c, 0);

@@ -10,9 +10,9 @@ import { loadVitals, renderVitals } from './panels/vitals.js';
 
 const RANGES = { '15m': 15 * 60e3, '1h': 3600e3, '6h': 6 * 3600e3, '24h': 24 * 3600e3, '7d': 7 * 24 * 3600e3 };
 const STEPS = { minute: 60e3, '5m': 300e3, '15m': 900e3, hour: 3600e3 };
-const REFRESH_MS = 30_000;
 const form = document.getElementById('filters');
 let thresholds;
+let refreshSeconds;
 /** A window the user narrowed to by clicking a chart point or a heatmap cell; cleared by picking a range. */
 let focus;
 
@@ -57,7 +57,13 @@ async function refresh() {
   const view = currentView();
   showFocus(view);
   try {
-    thresholds ??= Object.fromEntries((await api('/v1/metrics')).metrics.filter((m) => m.rating).map((m) => [m.name, m.rating]));
+    if (!thresholds) {
+      const catalog = await api('/v1/metrics');
+      thresholds = Object.fromEntries(catalog.metrics.filter((m) => m.rating).map((m) => [m.name, m.rating]));
+      // The deployment says how often: every refresh costs Timestream queries on AWS.
+      refreshSeconds = catalog.dashboardRefreshSeconds ?? 30;
+      setInterval(refresh, refreshSeconds * 1000);
+    }
     const [vitals, timeline, database, pools, errors, alerts, advice, anomalies] = await Promise.all([
       loadVitals(view),
       loadTimeline(view),
@@ -80,7 +86,7 @@ async function refresh() {
     empty.hidden = anyData;
     empty.innerHTML = `No data yet${focus || Object.keys(view.browserFilters).length ? ' for this range and these filters' : ''}: send beacons to <code>POST ${location.origin}/v1/beacon</code>, or open <a href="/demo">the demo page</a> (locally, <code>VITALSTREAM_DEMO=1 npm start</code> fills every panel).`;
     document.getElementById('token').hidden = true;
-    document.getElementById('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
+    document.getElementById('updated').textContent = `updated ${new Date().toLocaleTimeString()} · every ${refreshSeconds < 60 ? `${refreshSeconds} s` : `${refreshSeconds / 60} min`}`;
   } catch (error) {
     if (error instanceof TokenRequired) document.getElementById('token').hidden = false;
     document.getElementById('updated').textContent = `could not load: ${error.message}`;
@@ -111,4 +117,3 @@ window.addEventListener('resize', () => {
   resizing = setTimeout(refresh, 250);
 });
 await refresh();
-setInterval(refresh, REFRESH_MS);

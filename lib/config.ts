@@ -18,6 +18,8 @@ export interface VitalstreamConfig {
   logRetentionDays: number;
   /** How often the scheduled analysis runs (minutes); each run is one Timestream query. */
   analyzeEveryMinutes: number;
+  /** How often an open dashboard refreshes (seconds); each refresh is a burst of Timestream queries. */
+  dashboardRefreshSeconds: number;
 }
 
 export const DEFAULTS: VitalstreamConfig = {
@@ -29,6 +31,7 @@ export const DEFAULTS: VitalstreamConfig = {
   magneticRetentionDays: 400,
   logRetentionDays: 30,
   analyzeEveryMinutes: 15,
+  dashboardRefreshSeconds: 300,
 };
 
 type ContextReader = (key: string) => unknown;
@@ -61,6 +64,7 @@ export function readConfig(context: ContextReader): VitalstreamConfig {
     magneticRetentionDays: number('magneticRetentionDays', 1, 73_000),
     logRetentionDays: number('logRetentionDays', 1, 3653),
     analyzeEveryMinutes: number('analyzeEveryMinutes', 1, 1440),
+    dashboardRefreshSeconds: number('dashboardRefreshSeconds', 30, 3600),
   };
   if (alertEmail !== undefined) config.alertEmail = String(alertEmail);
   return config;

@@ -18,7 +18,7 @@ export function acknowledgeNagFindings(stack: Stack, targets: NagTargets): void 
   ack(stack, 'AwsSolutions-IAM5[Resource::*]', 'timestream:DescribeEndpoints supports no resource-level permissions (resource must be *); every other action is scoped to a resource.');
   ack(targets.timestream, 'AwsSolutions-TS3', 'The Timestream database uses the AWS-owned key: encrypted at rest, no key policy to get wrong, no KMS charges.');
   ack(stack, 'AwsSolutions-L1', 'Functions are pinned to nodejs22.x, the Node major the tests and local pipeline run on.');
-  ack(targets.beaconRoute, 'AwsSolutions-APIG4', 'POST /v1/beacon is public by design (browsers cannot hold a secret); it is validated, size-limited and throttled. The /v1 query routes use a Lambda authorizer.');
+  ack(targets.beaconRoute, 'AwsSolutions-APIG4', 'POST /v1/beacon is public by design (browsers cannot hold a secret); it is validated, size-limited and throttled. GET / and /dashboard/* serve the static dashboard page, which holds no data and no secret. The /v1 query routes use a Lambda authorizer.');
   ack(targets.rejectedData, 'AwsSolutions-S1', 'The bucket only receives Timestream reports of rejected records; access logs for it would need yet another bucket.');
   ack(targets.deadLetters, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter destination of the stream consumer.');
   ack(targets.stream, 'AwsSolutions-KDS3', 'The stream uses the AWS-managed aws/kinesis key: encrypted at rest at no per-request KMS cost.');

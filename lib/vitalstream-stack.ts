@@ -10,6 +10,7 @@ import { PublicHttpApi } from './constructs/http-api.ts';
 import { MetricStorage } from './constructs/metric-storage.ts';
 import { PipelineHealth } from './constructs/pipeline-health.ts';
 import { QueryApi } from './constructs/query-api.ts';
+import { DashboardSite } from './constructs/dashboard-site.ts';
 import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 
 export interface VitalstreamStackProps extends StackProps {
@@ -34,8 +35,9 @@ export class VitalstreamStack extends Stack {
       everyMinutes: config.analyzeEveryMinutes, queryUrl: `${http.api.apiEndpoint}/v1/aggregates`, logRetention,
     });
     const query = new QueryApi(this, 'Query', {
-      api: http.api, database: storage.database, tables: [storage.aggregates, storage.analysis], allowedOrigins: config.allowedOrigins, logRetention, alertState: analysis.alertState,
+      api: http.api, database: storage.database, tables: [storage.aggregates, storage.analysis], allowedOrigins: config.allowedOrigins, logRetention, alertState: analysis.alertState, dashboardRefreshSeconds: config.dashboardRefreshSeconds,
     });
+    new DashboardSite(this, 'Dashboard', { api: http.api, logRetention });
     new PipelineHealth(this, 'Health', {
       api: http.api, stream: ingestion.stream, ingest: ingestion.ingest, aggregate: aggregation.aggregate,
       deadLetters: aggregation.deadLetters, deadLetterAlarm: aggregation.deadLetterAlarm, topic: alerting.topic, analyze: analysis.analyze,
@@ -43,6 +45,7 @@ export class VitalstreamStack extends Stack {
 
     const base = http.api.apiEndpoint;
     new CfnOutput(this, 'BeaconUrl', { value: `${base}/v1/beacon`, description: 'Point the SDKs here' });
+    new CfnOutput(this, 'DashboardUrl', { value: `${base}/`, description: 'Open it and paste the token from QueryTokenSecretArn' });
     new CfnOutput(this, 'QueryUrl', { value: `${base}/v1/aggregates`, description: 'Needs Authorization: Bearer <QueryTokenSecretArn value>' });
     new CfnOutput(this, 'QueryTokenSecretArn', { value: query.token.secretArn, description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text' });
     new CfnOutput(this, 'TopicArn', { value: alerting.topic.topicArn });

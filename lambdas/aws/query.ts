@@ -18,4 +18,5 @@ export const handler = createQueryHandler({
     table: required('TIMESTREAM_TABLE'),
   }),
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
+  dashboardRefreshSeconds: Number(process.env.DASHBOARD_REFRESH_SECONDS ?? 300),
 });

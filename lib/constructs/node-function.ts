@@ -15,6 +15,8 @@ export interface NodeFunctionProps {
   environment?: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
+  /** Files (paths from the repository root) copied next to the bundle under the same paths. */
+  copyFiles?: readonly string[];
 }
 
 /**
@@ -43,6 +45,14 @@ export function nodeFunction(scope: Construct, id: string, props: NodeFunctionPr
       format: OutputFormat.CJS,
       // Pin the SDK versions the tests ran against instead of the runtime's bundled copy.
       bundleAwsSDK: true,
+      ...(props.copyFiles ? {
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => props.copyFiles!.map((file) =>
+            `mkdir -p "${join(outputDir, file, '..')}" && cp "${join(inputDir, file)}" "${join(outputDir, file)}"`),
+        },
+      } : {}),
     },
   });
 }

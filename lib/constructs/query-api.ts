@@ -18,6 +18,7 @@ export interface QueryApiProps {
   allowedOrigins: string[];
   logRetention: RetentionDays;
   alertState: ITable;
+  dashboardRefreshSeconds: number;
 }
 
 /** GET /v1/* (aggregates, metrics, alerts, advice) for the dashboard, CLI and scripts, behind a bearer token kept in Secrets Manager. */
@@ -51,6 +52,7 @@ export class QueryApi extends Construct {
         TIMESTREAM_TABLE: props.tables[0]!.attrName,
         ALLOWED_ORIGINS: props.allowedOrigins.join(','),
         ALERT_STATE_TABLE: props.alertState.tableName,
+        DASHBOARD_REFRESH_SECONDS: String(props.dashboardRefreshSeconds),
       },
     });
     props.alertState.grant(this.query, 'dynamodb:GetItem');

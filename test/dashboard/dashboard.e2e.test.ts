@@ -16,7 +16,7 @@ const errors: string[] = [];
 interface Point { t: string; count: number; p75: number; p95: number; avg: number; max: number }
 interface Answer { series: { dimensions: Record<string, string>; points: Point[] }[] }
 async function query(metric: string, params: Record<string, string>): Promise<Answer> {
-  return pipeline.aggregates(metric, params) as Promise<Answer>;
+  return (await pipeline.aggregates(metric, params)) as unknown as Answer;
 }
 const lastHour = () => ({ from: String(Date.now() - 3_600_000), to: String(Date.now()) });
 const shownMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
@@ -78,8 +78,8 @@ describe('dashboard, with the demo traffic', () => {
 
   it('gauges the pool in use against its limit over the last five minutes', async () => {
     const recent = { from: String(Date.now() - 5 * 60_000), to: String(Date.now()), step: 'total', pool: 'main' };
-    const [total, idle, max] = await Promise.all(['connection_pool_total', 'connection_pool_idle', 'connection_pool_max'].map((m) => query(m, recent)));
-    const expected = (total.series[0]!.points[0]!.avg - idle.series[0]!.points[0]!.avg) / max.series[0]!.points[0]!.avg;
+    const [total, idle, max] = await Promise.all(['connection_pool_total', 'connection_pool_idle', 'connection_pool_max'].map(async (m) => (await query(m, recent)).series[0]!.points[0]!.avg));
+    const expected = (total! - idle!) / max!;
     const shown = Number(await page.locator('#pool .gauge[data-pool="main"]').getAttribute('data-share'));
     expect(shown).toBeCloseTo(expected, 1);
     expect(shown).toBeGreaterThan(0.95); // the incident exhausts it
@@ -89,7 +89,7 @@ describe('dashboard, with the demo traffic', () => {
   it('counts every 5xx of the range in the heatmap, and narrows to a cell when clicked', async () => {
     const answer = await query('api_request', { ...lastHour(), group_by: 'endpoint', status_class: '5xx', step: 'total' });
     const failures = Object.fromEntries(answer.series.map((s) => [s.dimensions.endpoint, s.points[0]!.count]));
-    const shownFailures = await page.$$eval('#errors button.hm-cell[data-endpoint="/api/checkout"]', (cells) => cells.reduce((sum, c) => sum + Number((c as HTMLElement).dataset.errors), 0));
+    const shownFailures = await page.$$eval('#errors button.hm-cell[data-endpoint="/api/checkout"]', (cells) => cells.reduce((sum, c) => sum + Number(c.getAttribute('data-errors')), 0));
     expect(shownFailures).toBe(failures['/api/checkout']);
     expect(shownFailures).toBeGreaterThan(0);
     await page.evaluate('window.__marker = 1');
@@ -106,7 +106,7 @@ describe('dashboard, with the demo traffic', () => {
   });
 
   it('lists the open alerts the incident raised, threshold and anomaly', async () => {
-    const rules = await page.$$eval('#alerts li', (items) => items.map((i) => (i as HTMLElement).dataset.rule));
+    const rules = await page.$$eval('#alerts li', (items) => items.map((i) => i.getAttribute('data-rule')));
     expect(rules).toEqual(expect.arrayContaining(['slow_request', 'server_errors', 'slow_query', 'anomaly']));
     await expect(page.locator('#advice li').first().textContent()).resolves.toMatch(/slow/);
   });

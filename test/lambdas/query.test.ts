@@ -74,6 +74,7 @@ describe('query handler', () => {
 
   it('lists the metric registry with units, thresholds and dimensions', async () => {
     const body = json(await query({}, '/v1/metrics'));
+    expect(body.dashboardRefreshSeconds).toBe(30);
     const inp = body.metrics.find((m: { name: string }) => m.name === 'web_vitals_inp');
     expect(inp).toMatchObject({ unit: 'ms', rating: { good: 200, poor: 500 } });
     expect(inp.dimensions).toEqual(expect.arrayContaining(['app', 'page', 'device', 'navigation_type']));

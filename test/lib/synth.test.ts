@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_FILES } from '../../dashboard/manifest.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -16,10 +17,14 @@ describe('cdk synth', () => {
     const template = JSON.parse(readFileSync(join(out.path, 'vitalstream.template.json'), 'utf8'));
     const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>)
       .filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions.length).toBe(5);
-    for (const fn of functions) {
-      const assetDir = join(out.path, fn.Metadata!['aws:asset:path']!);
-      expect(existsSync(join(assetDir, 'index.js'))).toBe(true);
+    expect(functions.length).toBe(6);
+    const assetDirs = functions.map((fn) => join(out.path, fn.Metadata!['aws:asset:path']!));
+    for (const assetDir of assetDirs) expect(existsSync(join(assetDir, 'index.js'))).toBe(true);
+    // The dashboard function carries every file of the page, byte for byte, under its repository path.
+    const dashboard = assetDirs.filter((dir) => existsSync(join(dir, 'dashboard/index.html')));
+    expect(dashboard).toHaveLength(1);
+    for (const file of Object.values(DASHBOARD_FILES)) {
+      expect(readFileSync(join(dashboard[0]!, file.path)).equals(readFileSync(join(ROOT, file.path)))).toBe(true);
     }
     expect(readdirSync(out.path).some((f) => f.startsWith('asset.'))).toBe(true);
   }, 300_000);
