@@ -4,6 +4,8 @@ import type { AlertSink } from '../src/alerts/alert.ts';
 import { evaluateConditions, ALERT_METRICS } from '../src/alerts/evaluate.ts';
 import { ANOMALY_HISTORY_MS, anomalyCondition, detectSeriesAnomalies } from '../src/analysis/anomaly/series-anomalies.ts';
 import { reconcile, type AlertState } from '../src/alerts/lifecycle.ts';
+import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
+import { FORECAST_METRICS, fitScheduledForecasts, type StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import type { Condition } from '../src/alerts/rules.ts';
 import { systemClock, type Clock, type MetricStore } from '../src/ports.ts';
 import { consoleLogger, type Logger } from './middleware/http-responses.ts';
@@ -12,6 +14,15 @@ import { consoleLogger, type Logger } from './middleware/http-responses.ts';
 export interface AlertStateStore {
   load(): Promise<AlertState>;
   save(state: AlertState): Promise<void>;
+}
+
+/** Where the scheduled forecasts live between refits: DynamoDB items on AWS, a file locally. */
+export interface ForecastStore {
+  load(key: string): Promise<StoredForecast | undefined>;
+  /** Replaces the stored forecasts with these (keys not in the list are kept: an app that went quiet keeps its last fit). */
+  save(forecasts: readonly StoredForecast[]): Promise<void>;
+  /** When the forecasts were last refitted (epoch ms), 0 if never. */
+  fittedAt(): Promise<number>;
 }
 
 export interface AnalyzeDependencies {
@@ -27,6 +38,10 @@ export interface AnalyzeDependencies {
   cooldownMs?: number;
   /** How often the anomaly detector replays the series (default 15 min; 0 turns it off). */
   anomalyEveryMs?: number;
+  /** Where the scheduled forecasts go; without it none are fitted. */
+  forecasts?: ForecastStore;
+  /** How often the forecasts are refitted (default 6 h: they are hourly, a week ahead). */
+  forecastEveryMs?: number;
 }
 
 export interface AnalyzeResult {
@@ -36,6 +51,8 @@ export interface AnalyzeResult {
   anomalies: number;
   sent: number;
   failed: number;
+  /** Forecasts refitted by this run (0 when it was not due). */
+  forecasts: number;
 }
 
 /**
@@ -43,7 +60,8 @@ export interface AnalyzeResult {
  * minutes of every alerting metric in one query and judges the newest window of each alert group
  * against the seed's thresholds; every `anomalyEveryMs` it also replays each group's last eight
  * days (a second query) through the anomaly detector. Both feed one alert lifecycle that fires,
- * dedupes and resolves. Forecasts will join it.
+ * dedupes and resolves. Every `forecastEveryMs` it refits the per-app forecasts (a third query) and
+ * stores them for the dashboard.
  */
 export function createAnalyzeHandler(deps: AnalyzeDependencies) {
   const clock = deps.clock ?? systemClock;
@@ -62,6 +80,12 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
       // A first run (a new deployment) reports what is unusual in the last hour, not just the last interval.
       const since = anomalies.checkedAt > 0 ? anomalies.checkedAt : to - Math.max(anomalyEvery, 60 * 60_000);
       anomalies = { checkedAt: now, conditions: detectSeriesAnomalies(history, since, to).map(anomalyCondition) };
+    }
+    let refitted = 0;
+    if (deps.forecasts && now - (await deps.forecasts.fittedAt()) >= (deps.forecastEveryMs ?? 6 * 3600_000)) {
+      const fitted = fitScheduledForecasts(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to), to);
+      await deps.forecasts.save(fitted);
+      refitted = fitted.length;
     }
     const conditions = [...evaluateConditions(partials), ...anomalies.conditions];
     const reconciled = reconcile(before, conditions, now, { cooldownMs: deps.cooldownMs ?? 30 * 60_000, ...(deps.link ? { link: deps.link } : {}) });
@@ -85,7 +109,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     await deps.alertState.save(state);
     const result = {
       windows: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-      partials: partials.length, conditions: conditions.length, anomalies: anomalies.conditions.length, sent: alerts.length - failed, failed,
+      partials: partials.length, conditions: conditions.length, anomalies: anomalies.conditions.length, sent: alerts.length - failed, failed, forecasts: refitted,
     };
     if (failed > 0) throw new Error(`${failed} of ${alerts.length} alerts were not delivered; they will be retried on the next run`);
     return result;

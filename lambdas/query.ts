@@ -10,6 +10,8 @@ import type { Alert } from '../src/alerts/alert.ts';
 import type { OpenAlert } from '../src/alerts/lifecycle.ts';
 import type { Condition } from '../src/alerts/rules.ts';
 import { buildSeries } from '../src/query/build-series.ts';
+import { FORECAST_HORIZON_HOURS, forecastKey } from '../src/analysis/forecast/scheduled-forecasts.ts';
+import type { ForecastStore } from './analyze.ts';
 import { systemClock, type Clock, type MetricStore } from '../src/ports.ts';
 import { corsFor } from './middleware/cors.ts';
 import { consoleLogger, jsonResponse, refusalResponse, unexpectedErrorsAsJson, type Logger } from './middleware/http-responses.ts';
@@ -24,6 +26,8 @@ export interface AlertReader {
 
 export interface QueryDependencies {
   store: MetricStore;
+  /** The analyze job's scheduled forecasts; a per-app request is answered from them. */
+  forecasts?: Pick<ForecastStore, 'load'>;
   alerts?: AlertReader;
   allowedOrigins: readonly string[];
   clock?: Clock;
@@ -63,8 +67,16 @@ export function createQueryHandler(deps: QueryDependencies) {
         if (!Number.isInteger(horizon) || horizon < 1 || horizon > 24 * 31) {
           return refusalResponse(refuse(400, 'invalid_query', 'horizon_hours must be an integer from 1 to 744', [{ path: 'horizon_hours', reason: 'must be an integer from 1 to 744' }]).refusal);
         }
+        const filters = parsed.value.filters;
+        // Per app, the scheduled fit answers without a read; any other filter is fitted on request.
+        const stored = horizon <= FORECAST_HORIZON_HOURS && Object.keys(filters).length === 1 && filters.app !== undefined
+          ? await deps.forecasts?.load(forecastKey(parsed.value.metric, filters)) : undefined;
+        if (stored) {
+          const { key: _key, dimensions: _dimensions, ...forecast } = stored;
+          return jsonResponse(200, { ...forecast, forecast: forecast.forecast.slice(0, horizon), unit: parsed.value.unit, filters, fitted: 'scheduled' });
+        }
         const partials = await deps.store.readPartials(parsed.value);
-        return jsonResponse(200, { ...forecastMetric(parsed.value.metric, partials, now, horizon), unit: parsed.value.unit, filters: parsed.value.filters });
+        return jsonResponse(200, { ...forecastMetric(parsed.value.metric, partials, now, horizon), fittedAt: new Date(now).toISOString(), unit: parsed.value.unit, filters, fitted: 'on-request' });
       }
       if (path === '/v1/anomalies') {
         if (!deps.alerts?.anomalies) return jsonResponse(404, { error: 'not_configured', message: 'anomalies are not available on this deployment' });

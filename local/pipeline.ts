@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createAggregateHandler } from '../lambdas/aggregate.ts';
 import { createAnalyzeHandler } from '../lambdas/analyze.ts';
 import { fileAlertState } from './alert-state-file.ts';
+import { fileForecastStore } from './forecast-file.ts';
 import { localAlertSink, readAlertLog } from './alert-log.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { createQueryHandler } from '../lambdas/query.ts';
@@ -39,8 +40,10 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const ingest = createIngestHandler({ stream, allowedOrigins: config.allowedOrigins });
   const alertState = fileAlertState(join(config.dataDir, 'alert-state.json'));
   const alertLog = join(config.dataDir, 'alerts.jsonl');
+  const forecasts = fileForecastStore(join(config.dataDir, 'forecasts.json'));
   const query = createQueryHandler({
     store,
+    forecasts,
     allowedOrigins: config.allowedOrigins,
     alerts: {
       open: async () => Object.values((await alertState.load()).open),
@@ -65,6 +68,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const analyze = createAnalyzeHandler({
     store,
     alertState,
+    forecasts,
     sink: localAlertSink(alertLog, { print: log, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
     link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
   });

@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
+import { dynamoForecastStore } from '../adapters/dynamodb-forecasts.ts';
 import { snsAlertSink } from '../adapters/sns-alerts.ts';
 import { timestreamStore } from '../adapters/timestream-store.ts';
 import { createAnalyzeHandler } from '../analyze.ts';
@@ -10,13 +11,15 @@ import { conditionLink } from '../../src/alerts/link.ts';
 import { required } from './environment.ts';
 
 const queryUrl = process.env.QUERY_URL;
+const dynamo = new DynamoDBClient({});
 
 export const handler = createAnalyzeHandler({
   store: timestreamStore(new TimestreamWriteClient({}), new TimestreamQueryClient({}), {
     database: required('TIMESTREAM_DATABASE'),
     table: required('TIMESTREAM_TABLE'),
   }),
-  alertState: dynamoAlertState(new DynamoDBClient({}), required('ALERT_STATE_TABLE')),
+  alertState: dynamoAlertState(dynamo, required('ALERT_STATE_TABLE')),
+  forecasts: dynamoForecastStore(dynamo, required('ALERT_STATE_TABLE')),
   sink: snsAlertSink(new SNSClient({}), required('TOPIC_ARN')),
   ...(queryUrl
     ? { link: (c) => conditionLink(queryUrl, c) }

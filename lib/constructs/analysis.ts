@@ -43,7 +43,7 @@ export class Analysis extends Construct {
     });
     this.analyze = nodeFunction(this, 'Analyze', {
       entry: 'analyze.ts',
-      description: 'Scheduled analysis: threshold alerts (anomalies and forecasts to follow)',
+      description: 'Scheduled analysis: threshold and anomaly alerts, forecast refits',
       logRetention: props.logRetention,
       memorySize: 1024,
       timeout: Duration.minutes(5),
@@ -56,7 +56,7 @@ export class Analysis extends Construct {
       },
     });
     allowTimestream(this.analyze, ['timestream:Select'], [props.aggregates]);
-    this.alertState.grant(this.analyze, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    this.alertState.grant(this.analyze, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
     // Exact actions rather than grantPublish, which adds the wildcard kms:GenerateDataKey*.
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [props.topic.topicArn] }));
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.topicKey.keyArn] }));

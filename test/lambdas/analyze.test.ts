@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAggregateHandler } from '../../lambdas/aggregate.ts';
 import { createAnalyzeHandler } from '../../lambdas/analyze.ts';
+import { createQueryHandler } from '../../lambdas/query.ts';
+import { fileForecastStore } from '../../local/forecast-file.ts';
+import { forecastKey } from '../../src/analysis/forecast/scheduled-forecasts.ts';
+import { httpEvent, json } from '../helpers/http-events.ts';
 import { fileAlertState } from '../../local/alert-state-file.ts';
 import { localAlertSink, readAlertLog } from '../../local/alert-log.ts';
 import { toKinesisEvent } from '../../local/consumer.ts';
@@ -169,4 +173,35 @@ describe('analyze job: anomalies', () => {
     expect(anomaly.message).toMatch(/anomaly score (0\.\d\d|1\.00), alerting at 0\.85/);
     store.close();
   }, 60_000);
+});
+
+describe('analyze job: scheduled forecasts', () => {
+  it('refits one forecast per app on its schedule, stores it, and the query API answers from it', async () => {
+    const store = openSqliteStore(join(dir.path, 'forecast-schedule.db'));
+    const HOUR = 3_600_000;
+    const start = T - 14 * 24 * HOUR;
+    const records = Array.from({ length: 14 * 24 }, (_, h) => ({
+      seq: h + 1, partitionKey: 'p', arrivedAt: start + h * HOUR,
+      data: encodeStreamRecord({ v: 1, beaconId: `f${h}`, receivedAt: start + h * HOUR, common: { app: h % 2 ? 'shop' : 'blog' },
+        metrics: [{ name: 'api_request', value: 100 + 50 * Math.sin((2 * Math.PI * h) / 24), timestamp: start + h * HOUR + 60_000, source: 'server', dimensions: { endpoint: '/api/x' } }] }),
+    }));
+    await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
+    const forecasts = fileForecastStore(join(dir.path, 'forecasts.json'));
+    let now = T + 5000;
+    const analyze = createAnalyzeHandler({ store, forecasts, sink: { deliver: async () => undefined }, alertState: fileAlertState(join(dir.path, 'forecast-state.json')), clock: { now: () => now }, anomalyEveryMs: 0 });
+    expect(await analyze({}, localContext('analyze'))).toMatchObject({ forecasts: 2 });
+    now += HOUR;
+    expect(await analyze({}, localContext('analyze'))).toMatchObject({ forecasts: 0 }); // not due: every 6 h
+    const stored = await forecasts.load(forecastKey('api_request', { app: 'shop' }));
+    expect(stored).toMatchObject({ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop' }, fittedAt: new Date(T).toISOString() });
+    expect(stored!.forecast).toHaveLength(168);
+
+    const query = createQueryHandler({ store, forecasts, allowedOrigins: [], clock: { now: () => now } });
+    const scheduled = json(await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', horizon_hours: '24' } }), localContext('q')));
+    expect(scheduled).toMatchObject({ fitted: 'scheduled', fittedAt: new Date(T).toISOString() });
+    expect(scheduled.forecast).toEqual(stored!.forecast.slice(0, 24));
+    const onRequest = json(await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', endpoint: '/api/x', horizon_hours: '24' } }), localContext('q')));
+    expect(onRequest.fitted).toBe('on-request');
+    store.close();
+  });
 });

@@ -127,6 +127,7 @@ describe('VitalstreamStack', () => {
     expect(JSON.stringify(analyzePolicy)).toContain('sns:Publish');
     expect(JSON.stringify(analyzePolicy)).toContain('timestream:Select');
     expect(JSON.stringify(analyzePolicy)).not.toContain('timestream:WriteRecords');
+    expect(JSON.stringify(analyzePolicy)).toContain('dynamodb:BatchWriteItem'); // the scheduled forecasts
     const queryPolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('dynamodb:GetItem') && !JSON.stringify(p).includes('dynamodb:PutItem'));
     expect(JSON.stringify(queryPolicy)).toContain('timestream:Select');
   });
