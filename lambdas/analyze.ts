@@ -71,12 +71,15 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     // The current minute is still filling; the one before may still get late beacons, but is judged.
     const to = Math.floor(now / WINDOW_MS) * WINDOW_MS;
     const from = to - (deps.lookbackMinutes ?? 5) * WINDOW_MS;
-    const partials = await deps.store.readMetrics(ALERT_METRICS, from, to);
     const before = await deps.alertState.load();
     let anomalies = before.anomalies ?? { checkedAt: 0, conditions: [] };
     const anomalyEvery = deps.anomalyEveryMs ?? 15 * 60_000;
-    if (anomalyEvery > 0 && now - anomalies.checkedAt >= anomalyEvery) {
-      const history = await deps.store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to);
+    const anomalyDue = anomalyEvery > 0 && now - anomalies.checkedAt >= anomalyEvery;
+    // Each Timestream query is billed 30 s at least: when the eight days are read anyway, the
+    // recent minutes come from the same read.
+    const history = anomalyDue ? await deps.store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to) : undefined;
+    const partials = history ? history.filter((p) => p.windowStart >= from) : await deps.store.readMetrics(ALERT_METRICS, from, to);
+    if (history) {
       // A first run (a new deployment) reports what is unusual in the last hour, not just the last interval.
       const since = anomalies.checkedAt > 0 ? anomalies.checkedAt : to - Math.max(anomalyEvery, 60 * 60_000);
       anomalies = { checkedAt: now, conditions: detectSeriesAnomalies(history, since, to).map(anomalyCondition) };

@@ -205,3 +205,22 @@ describe('analyze job: scheduled forecasts', () => {
     store.close();
   });
 });
+
+describe('analyze job: reads', () => {
+  it('reads the store once a run (twice when the forecasts are due), since Timestream bills every query 30 s at least', async () => {
+    const store = await storeWith('reads', [lcp(7000), lcp(7200)]);
+    const reads: [number, number][] = [];
+    const counting = { ...store, readMetrics: (metrics: readonly string[], from: number, to: number) => (reads.push([from, to]), store.readMetrics(metrics, from, to)) };
+    let now = T + 2 * 60_000;
+    const analyze = createAnalyzeHandler({ store: counting, forecasts: fileForecastStore(join(dir.path, 'reads-forecasts.json')), sink: { deliver: async () => undefined }, alertState: fileAlertState(join(dir.path, 'reads.json')), clock: { now: () => now } });
+    const first = await analyze({}, localContext('analyze'));
+    expect(reads).toHaveLength(2); // the eight days (recent minutes included) and the forecasts' four weeks
+    expect(first).toMatchObject({ conditions: 1 }); // the poor LCP minute came out of the eight-day read
+    now += 60_000;
+    reads.length = 0;
+    await analyze({}, localContext('analyze'));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]![1] - reads[0]![0]).toBe(5 * 60_000);
+    store.close();
+  });
+});
