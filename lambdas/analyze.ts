@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import type { AlertSink } from '../src/alerts/alert.ts';
 import { evaluateConditions, ALERT_METRICS } from '../src/alerts/evaluate.ts';
-import { ANOMALY_HISTORY_MS, anomalyCondition, detectSeriesAnomalies } from '../src/analysis/anomaly/series-anomalies.ts';
+import { ANOMALY_BUCKET_MS, anomalyCondition, bucketStatistics, detectInSeries } from '../src/analysis/anomaly/series-anomalies.ts';
+import { extendHistory, readStart, type BucketHistory } from '../src/analysis/anomaly/bucket-history.ts';
 import { reconcile, type AlertState } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
 import { FORECAST_METRICS, fitScheduledForecasts, type StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
@@ -25,6 +26,12 @@ export interface ForecastStore {
   fittedAt(): Promise<number>;
 }
 
+/** The anomaly detector's 15-minute statistics between runs: an S3 object on AWS, a file locally. */
+export interface BucketHistoryStore {
+  load(): Promise<BucketHistory | undefined>;
+  save(history: BucketHistory): Promise<void>;
+}
+
 export interface AnalyzeDependencies {
   store: MetricStore;
   alertState: AlertStateStore;
@@ -38,6 +45,11 @@ export interface AnalyzeDependencies {
   cooldownMs?: number;
   /** How often the anomaly detector replays the series (default 15 min; 0 turns it off). */
   anomalyEveryMs?: number;
+  /**
+   * Where the detector's bucket statistics are kept between runs, so a run reads only the minutes
+   * since the last one; without it every detection run re-reads eight days of partials.
+   */
+  bucketHistory?: BucketHistoryStore;
   /** Where the scheduled forecasts go; without it none are fitted. */
   forecasts?: ForecastStore;
   /** How often the forecasts are refitted (default 6 h: they are hourly, a week ahead). */
@@ -75,14 +87,24 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     let anomalies = before.anomalies ?? { checkedAt: 0, conditions: [] };
     const anomalyEvery = deps.anomalyEveryMs ?? 15 * 60_000;
     const anomalyDue = anomalyEvery > 0 && now - anomalies.checkedAt >= anomalyEvery;
-    // Each Timestream query is billed 30 s at least: when the eight days are read anyway, the
-    // recent minutes come from the same read.
-    const history = anomalyDue ? await deps.store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to) : undefined;
-    const partials = history ? history.filter((p) => p.windowStart >= from) : await deps.store.readMetrics(ALERT_METRICS, from, to);
-    if (history) {
+    let partials;
+    if (anomalyDue) {
+      // One read serves both: the minutes since the stored statistics were settled (eight days
+      // when there are none) include the threshold rules' recent minutes. Each Timestream query
+      // is billed 30 s at least.
+      const stored = await deps.bucketHistory?.load();
+      const readFrom = Math.min(readStart(stored, to), from);
+      const read = await deps.store.readMetrics(ALERT_METRICS, readFrom, to);
+      partials = read.filter((p) => p.windowStart >= from);
+      const completeUntil = Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
+      const freshFrom = Math.ceil(readFrom / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
+      const history = extendHistory(stored, bucketStatistics(read.filter((p) => p.windowStart >= freshFrom), completeUntil), freshFrom, completeUntil);
       // A first run (a new deployment) reports what is unusual in the last hour, not just the last interval.
       const since = anomalies.checkedAt > 0 ? anomalies.checkedAt : to - Math.max(anomalyEvery, 60 * 60_000);
-      anomalies = { checkedAt: now, conditions: detectSeriesAnomalies(history, since, to).map(anomalyCondition) };
+      anomalies = { checkedAt: now, conditions: detectInSeries(history.series, since).map(anomalyCondition) };
+      await deps.bucketHistory?.save(history);
+    } else {
+      partials = await deps.store.readMetrics(ALERT_METRICS, from, to);
     }
     let refitted = 0;
     if (deps.forecasts && now - (await deps.forecasts.fittedAt()) >= (deps.forecastEveryMs ?? 6 * 3600_000)) {

@@ -54,7 +54,7 @@ export class VitalstreamStack extends Stack {
     new CfnOutput(this, 'AnalysisTableName', { value: storage.analysis.attrName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: aggregation.deadLetters.queueUrl });
 
-    acknowledgeNagFindings(this, { beaconRoute: http.api, rejectedData: storage.rejectedData, deadLetters: aggregation.deadLetters, stream: ingestion.stream, token: query.token, timestream: storage });
+    acknowledgeNagFindings(this, { beaconRoute: http.api, rejectedData: storage.rejectedData, analysisState: analysis.state, deadLetters: aggregation.deadLetters, stream: ingestion.stream, token: query.token, timestream: storage });
   }
 }
 

@@ -5,6 +5,7 @@ import { createAggregateHandler } from '../lambdas/aggregate.ts';
 import { createAnalyzeHandler } from '../lambdas/analyze.ts';
 import { fileAlertState } from './alert-state-file.ts';
 import { fileForecastStore } from './forecast-file.ts';
+import { fileBucketHistory } from './bucket-history-file.ts';
 import { localAlertSink, readAlertLog } from './alert-log.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { createQueryHandler } from '../lambdas/query.ts';
@@ -69,6 +70,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     store,
     alertState,
     forecasts,
+    bucketHistory: fileBucketHistory(join(config.dataDir, 'bucket-history.json')),
     sink: localAlertSink(alertLog, { print: log, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
     link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
   });

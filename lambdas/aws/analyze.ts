@@ -4,6 +4,8 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
 import { dynamoForecastStore } from '../adapters/dynamodb-forecasts.ts';
+import { s3BucketHistory } from '../adapters/s3-bucket-history.ts';
+import { S3Client } from '@aws-sdk/client-s3';
 import { snsAlertSink } from '../adapters/sns-alerts.ts';
 import { timestreamStore } from '../adapters/timestream-store.ts';
 import { createAnalyzeHandler } from '../analyze.ts';
@@ -20,6 +22,7 @@ export const handler = createAnalyzeHandler({
   }),
   alertState: dynamoAlertState(dynamo, required('ALERT_STATE_TABLE')),
   forecasts: dynamoForecastStore(dynamo, required('ALERT_STATE_TABLE')),
+  bucketHistory: s3BucketHistory(new S3Client({}), required('ANALYSIS_STATE_BUCKET'), required('BUCKET_HISTORY_KEY')),
   sink: snsAlertSink(new SNSClient({}), required('TOPIC_ARN')),
   ...(queryUrl
     ? { link: (c) => conditionLink(queryUrl, c) }

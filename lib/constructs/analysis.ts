@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -10,6 +11,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import { nodeFunction } from './node-function.ts';
+
+const BUCKET_HISTORY_KEY = 'anomaly/bucket-history.json.gz';
 import { allowTimestream } from './timestream-access.ts';
 
 export interface AnalysisProps {
@@ -31,6 +34,8 @@ export class Analysis extends Construct {
   readonly analyze: NodejsFunction;
   readonly alertState: Table;
   readonly schedule: Rule;
+  /** The anomaly detector's bucket statistics between runs (one object). */
+  readonly state: Bucket;
 
   constructor(scope: Construct, id: string, props: AnalysisProps) {
     super(scope, id);
@@ -40,6 +45,13 @@ export class Analysis extends Construct {
       encryption: TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.state = new Bucket(this, 'State', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // Rebuilt from the aggregates if lost, but that first run reads eight days: keep it.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.analyze = nodeFunction(this, 'Analyze', {
       entry: 'analyze.ts',
@@ -53,8 +65,13 @@ export class Analysis extends Construct {
         ALERT_STATE_TABLE: this.alertState.tableName,
         TOPIC_ARN: props.topic.topicArn,
         QUERY_URL: props.queryUrl,
+        ANALYSIS_STATE_BUCKET: this.state.bucketName,
+        BUCKET_HISTORY_KEY,
       },
     });
+    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.state.arnForObjects(BUCKET_HISTORY_KEY)] }));
+    // GetObject of a missing key answers 403 without ListBucket; the adapter needs the 404.
+    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.state.bucketArn] }));
     allowTimestream(this.analyze, ['timestream:Select'], [props.aggregates]);
     this.alertState.grant(this.analyze, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
     // Exact actions rather than grantPublish, which adds the wildcard kms:GenerateDataKey*.

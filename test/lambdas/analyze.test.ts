@@ -6,6 +6,10 @@ import { createAggregateHandler } from '../../lambdas/aggregate.ts';
 import { createAnalyzeHandler } from '../../lambdas/analyze.ts';
 import { createQueryHandler } from '../../lambdas/query.ts';
 import { fileForecastStore } from '../../local/forecast-file.ts';
+import { fileBucketHistory } from '../../local/bucket-history-file.ts';
+import { seededRandom } from '../../src/analysis/anomaly/random.ts';
+import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, bucketStatistics } from '../../src/analysis/anomaly/series-anomalies.ts';
+import { ALERT_METRICS } from '../../src/alerts/evaluate.ts';
 import { forecastKey } from '../../src/analysis/forecast/scheduled-forecasts.ts';
 import { httpEvent, json } from '../helpers/http-events.ts';
 import { fileAlertState } from '../../local/alert-state-file.ts';
@@ -221,6 +225,67 @@ describe('analyze job: reads', () => {
     await analyze({}, localContext('analyze'));
     expect(reads).toHaveLength(1);
     expect(reads[0]![1] - reads[0]![0]).toBe(5 * 60_000);
+    store.close();
+  });
+});
+
+describe('analyze job: stored bucket statistics', () => {
+  it('finds exactly what a full eight-day re-read finds, while reading only the minutes since the last run', async () => {
+    const store = openSqliteStore(join(dir.path, 'buckets.db'));
+    const MINUTE = 60_000;
+    const start = T - 3 * 24 * 60 * MINUTE;
+    const incidentAt = T - 3 * 60 * MINUTE;
+    const random = seededRandom(5);
+    const metrics: StreamMetric[] = [];
+    for (let t = start; t < T + 6 * 60 * MINUTE; t += MINUTE) {
+      for (const endpoint of ['/api/a', '/api/b', '/api/c']) {
+        const daily = 200 + 80 * Math.sin((2 * Math.PI * (t % 86_400_000)) / 86_400_000);
+        const broken = endpoint === '/api/b' && t >= incidentAt && t < incidentAt + 40 * MINUTE;
+        for (let i = 0; i < 3; i++) metrics.push({ name: 'api_request', value: (broken ? 2500 : daily) * (0.8 + 0.4 * random()), timestamp: t + 1000 * i, source: 'server', dimensions: { method: 'GET', endpoint } });
+      }
+    }
+    // Beacons arrive two minutes late: the newest bucket a run sees is incomplete, and only a later
+    // run can settle it.
+    let ingested = 0;
+    let seq = 0; // stream sequence numbers go on across batches: a repeated one is a replay
+    const ingestUntil = async (t: number) => {
+      const due = metrics.slice(ingested).filter((m) => m.timestamp < t);
+      ingested += due.length;
+      const records = [];
+      for (let i = 0; i < due.length; i += 450) {
+        records.push({ seq: ++seq, partitionKey: 'p', arrivedAt: t, data: encodeStreamRecord({ v: 1, beaconId: `m${t}-${i}`, receivedAt: t, common: { app: 'shop' }, metrics: due.slice(i, i + 450) }) });
+      }
+      if (records.length) await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
+    };
+    let now = T - 6 * 60 * MINUTE + 30_000;
+    const reads: number[] = [];
+    const counting = { ...store, readMetrics: (m: readonly string[], from: number, to: number) => (reads.push(to - from), store.readMetrics(m, from, to)) };
+    const sink = { deliver: async () => undefined };
+    const withHistory = createAnalyzeHandler({ store: counting, sink, bucketHistory: fileBucketHistory(join(dir.path, 'buckets.json')), alertState: fileAlertState(join(dir.path, 'buckets-a.json')), clock: { now: () => now } });
+    const fullReread = createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'buckets-b.json')), clock: { now: () => now } });
+    const found: string[] = [];
+    for (let run = 0; run < 24; run++, now += 15 * MINUTE) {
+      await ingestUntil(now - 2 * MINUTE);
+      const a = await withHistory({}, localContext('a'));
+      const b = await fullReread({}, localContext('b'));
+      expect(a.anomalies).toBe(b.anomalies);
+      const conditions = (await fileAlertState(join(dir.path, 'buckets-a.json')).load()).anomalies!.conditions;
+      expect(conditions).toEqual((await fileAlertState(join(dir.path, 'buckets-b.json')).load()).anomalies!.conditions);
+      found.push(...conditions.map((c) => `${c.dimensions.endpoint} ${new Date(c.windowStart!).toISOString().slice(11, 16)}`));
+    }
+    expect(found).toContain(`/api/b ${new Date(incidentAt).toISOString().slice(11, 16)}`);
+    expect(found.every((f) => f.startsWith('/api/b'))).toBe(true);
+    expect(reads[0]).toBeGreaterThanOrEqual(8 * 24 * 60 * MINUTE); // the first run builds the history
+    expect(Math.max(...reads.slice(1))).toBeLessThanOrEqual(31 * MINUTE); // then the last half hour at most
+    // What was kept is what a full read finds now: late minutes reached the buckets they belong to.
+    const to = Math.floor((now - 15 * MINUTE) / MINUTE) * MINUTE;
+    const kept = (await fileBucketHistory(join(dir.path, 'buckets.json')).load())!;
+    const full = bucketStatistics(await store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to), Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS);
+    expect(kept.series.map((s) => s.points.length)).toEqual(full.map((s) => s.points.length));
+    kept.series.forEach((s, i) => s.points.forEach(([t, v], j) => {
+      expect(t).toBe(full[i]!.points[j]![0]);
+      expect(Math.abs(v - full[i]!.points[j]![1])).toBeLessThan(0.01);
+    }));
     store.close();
   });
 });

@@ -1,0 +1,79 @@
+import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, type BucketSeries } from './series-anomalies.ts';
+
+/**
+ * The anomaly detector's view of every series, kept between runs: one statistic per 15-minute
+ * bucket for the last eight days. Re-reading eight days of per-minute partials every run does not
+ * fit a function at 10,000 series; this does (about 30 MB of numbers), and a run then reads only
+ * the minutes since the previous one.
+ */
+export interface BucketHistory {
+  /**
+   * Buckets before this time are settled; the run that stored the history re-reads from here.
+   * The newest complete bucket is never settled: late beacons may still land in it.
+   */
+  settled: number;
+  series: BucketSeries[];
+}
+
+const idOf = (s: Pick<BucketSeries, 'metric' | 'dimensions'>) => `${s.metric}|${JSON.stringify(s.dimensions)}`;
+
+/**
+ * Replaces every stored bucket from `freshFrom` on with the fresh ones (computed from the partials
+ * read since `freshFrom`), forgets buckets older than `keepMs` before `until`, and settles all but
+ * the newest complete bucket.
+ */
+export function extendHistory(stored: BucketHistory | undefined, fresh: readonly BucketSeries[], freshFrom: number, until: number, keepMs = ANOMALY_HISTORY_MS): BucketHistory {
+  const oldest = until - keepMs;
+  const byId = new Map<string, BucketSeries>();
+  for (const s of stored?.series ?? []) {
+    const points = s.points.filter(([t]) => t >= oldest && t < freshFrom);
+    if (points.length > 0) byId.set(idOf(s), { ...s, points });
+  }
+  for (const s of fresh) {
+    const points = s.points.filter(([t]) => t >= Math.max(oldest, freshFrom) && t < until);
+    if (points.length === 0) continue;
+    const kept = byId.get(idOf(s));
+    byId.set(idOf(s), kept ? { ...kept, points: [...kept.points, ...points] } : { ...s, points });
+  }
+  return { settled: Math.max(freshFrom, until - ANOMALY_BUCKET_MS), series: [...byId.values()] };
+}
+
+/** Where the next run starts reading: the settled boundary, or eight days back when there is none (or it is too old to help). */
+export function readStart(stored: BucketHistory | undefined, until: number): number {
+  const floor = Math.floor((until - ANOMALY_HISTORY_MS) / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
+  return stored && stored.settled > floor && stored.settled <= until ? stored.settled : floor;
+}
+
+interface EncodedSeries { m: string; s: string; d: Record<string, string>; t0: number; v: string }
+
+/**
+ * Compact form: per series its first bucket and a Float32 array of one value per bucket (NaN for
+ * a bucket without data), base64 in JSON. 10,000 series of eight days is about 41 MB.
+ */
+export function encodeHistory(history: BucketHistory): string {
+  const series: EncodedSeries[] = history.series.map((s) => {
+    const t0 = s.points[0]![0];
+    const length = (s.points.at(-1)![0] - t0) / ANOMALY_BUCKET_MS + 1;
+    const values = new Float32Array(length).fill(Number.NaN);
+    for (const [t, v] of s.points) values[(t - t0) / ANOMALY_BUCKET_MS] = v;
+    return { m: s.metric, s: s.statistic, d: s.dimensions, t0, v: Buffer.from(values.buffer).toString('base64') };
+  });
+  return JSON.stringify({ v: 1, settled: history.settled, series });
+}
+
+export function decodeHistory(text: string): BucketHistory {
+  const parsed = JSON.parse(text) as { v?: number; settled?: unknown; series?: EncodedSeries[] };
+  if (parsed.v !== 1 || typeof parsed.settled !== 'number' || !Array.isArray(parsed.series)) throw new Error('stored bucket history does not have the v1 shape');
+  return {
+    settled: parsed.settled,
+    series: parsed.series.map((e) => {
+      // A copy: a decoded Buffer may sit at an offset a Float32Array cannot start at.
+      const values = new Float32Array(new Uint8Array(Buffer.from(e.v, 'base64')).buffer);
+      const points: [number, number][] = [];
+      values.forEach((v, i) => {
+        if (!Number.isNaN(v)) points.push([e.t0 + i * ANOMALY_BUCKET_MS, v]);
+      });
+      return { metric: e.m, statistic: e.s, dimensions: e.d, points };
+    }),
+  };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { decodeHistory, encodeHistory, extendHistory, readStart, type BucketHistory } from '../../../src/analysis/anomaly/bucket-history.ts';
+import { ANOMALY_BUCKET_MS as B, ANOMALY_HISTORY_MS, type BucketSeries } from '../../../src/analysis/anomaly/series-anomalies.ts';
+
+const T = Date.UTC(2026, 10, 26, 12);
+const series = (endpoint: string, points: [number, number][]): BucketSeries => ({ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop', endpoint }, points });
+
+describe('bucket history', () => {
+  it('replaces buckets from the fresh read on, appends new ones, forgets the oldest, and leaves the newest unsettled', () => {
+    const stored: BucketHistory = { settled: T, series: [series('/a', [[T - 2 * B, 10], [T - B, 11], [T, 99]]), series('/gone', [[T - ANOMALY_HISTORY_MS - B, 5]])] };
+    const fresh = [series('/a', [[T, 12], [T + B, 13]]), series('/new', [[T + B, 7]])];
+    const next = extendHistory(stored, fresh, T, T + 2 * B);
+    expect(next.settled).toBe(T + B);
+    expect(next.series).toEqual([series('/a', [[T - 2 * B, 10], [T - B, 11], [T, 12], [T + B, 13]]), series('/new', [[T + B, 7]])]);
+  });
+
+  it('starts reading at the settled boundary, or eight days back (bucket-aligned) when there is none or it is stale', () => {
+    const until = T + 7 * 60_000;
+    expect(readStart({ settled: T - B, series: [] }, until)).toBe(T - B);
+    const floor = readStart(undefined, until);
+    expect(floor % B).toBe(0);
+    expect(until - floor).toBeGreaterThanOrEqual(ANOMALY_HISTORY_MS);
+    expect(readStart({ settled: until - ANOMALY_HISTORY_MS - 2 * B, series: [] }, until)).toBe(floor);
+  });
+
+  it('round-trips through its compact form, gaps included, at float32 precision', () => {
+    const history: BucketHistory = { settled: T, series: [series('/a', [[T - 5 * B, 123.456], [T - 2 * B, 0.001], [T - B, 98765.4]]), series('/b', [[T, 1]])] };
+    const decoded = decodeHistory(encodeHistory(history));
+    expect(decoded.settled).toBe(T);
+    expect(decoded.series.map((s) => s.points.map(([t]) => t))).toEqual(history.series.map((s) => s.points.map(([t]) => t)));
+    decoded.series.flatMap((s) => s.points).forEach(([, v], i) => expect(v).toBeCloseTo(history.series.flatMap((s) => s.points)[i]![1], 2));
+    expect(() => decodeHistory('{"v":2}')).toThrow(/v1 shape/);
+  });
+});
