@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import type { AlertSink } from '../src/alerts/alert.ts';
 import { evaluateConditions, ALERT_METRICS } from '../src/alerts/evaluate.ts';
-import { ANOMALY_BUCKET_MS, anomalyCondition, bucketStatistics, detectInSeries } from '../src/analysis/anomaly/series-anomalies.ts';
+import { ANOMALY_BUCKET_MS, anomalyCondition, bucketStatistics } from '../src/analysis/anomaly/series-anomalies.ts';
+import { detectInline, type Detect } from './parallel-detect.ts';
 import { extendHistory, readStart, type BucketHistory } from '../src/analysis/anomaly/bucket-history.ts';
 import { reconcile, type AlertState } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
@@ -50,6 +51,8 @@ export interface AnalyzeDependencies {
    * since the last one; without it every detection run re-reads eight days of partials.
    */
   bucketHistory?: BucketHistoryStore;
+  /** Replays the series through the detector: inline by default, on worker threads where there are cores. */
+  detect?: Detect;
   /** Where the scheduled forecasts go; without it none are fitted. */
   forecasts?: ForecastStore;
   /** How often the forecasts are refitted (default 6 h: they are hourly, a week ahead). */
@@ -101,7 +104,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
       const history = extendHistory(stored, bucketStatistics(read.filter((p) => p.windowStart >= freshFrom), completeUntil), freshFrom, completeUntil);
       // A first run (a new deployment) reports what is unusual in the last hour, not just the last interval.
       const since = anomalies.checkedAt > 0 ? anomalies.checkedAt : to - Math.max(anomalyEvery, 60 * 60_000);
-      anomalies = { checkedAt: now, conditions: detectInSeries(history.series, since).map(anomalyCondition) };
+      anomalies = { checkedAt: now, conditions: (await (deps.detect ?? detectInline)(history.series, since)).map(anomalyCondition) };
       await deps.bucketHistory?.save(history);
     } else {
       partials = await deps.store.readMetrics(ALERT_METRICS, from, to);

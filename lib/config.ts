@@ -18,6 +18,8 @@ export interface VitalstreamConfig {
   logRetentionDays: number;
   /** How often the scheduled analysis runs (minutes); each run is one Timestream query. */
   analyzeEveryMinutes: number;
+  /** Memory of the analyze function (MB): Lambda gives cores with memory, and the anomaly replay uses every core. */
+  analyzeMemoryMb: number;
   /** How often an open dashboard refreshes (seconds); each refresh is a burst of Timestream queries. */
   dashboardRefreshSeconds: number;
 }
@@ -32,6 +34,7 @@ export const DEFAULTS: VitalstreamConfig = {
   logRetentionDays: 30,
   analyzeEveryMinutes: 15,
   dashboardRefreshSeconds: 300,
+  analyzeMemoryMb: 1769,
 };
 
 type ContextReader = (key: string) => unknown;
@@ -65,6 +68,7 @@ export function readConfig(context: ContextReader): VitalstreamConfig {
     logRetentionDays: number('logRetentionDays', 1, 3653),
     analyzeEveryMinutes: number('analyzeEveryMinutes', 1, 1440),
     dashboardRefreshSeconds: number('dashboardRefreshSeconds', 30, 3600),
+    analyzeMemoryMb: number('analyzeMemoryMb', 512, 10_240),
   };
   if (alertEmail !== undefined) config.alertEmail = String(alertEmail);
   return config;

@@ -32,10 +32,10 @@ export class VitalstreamStack extends Stack {
     });
     const analysis = new Analysis(this, 'Analysis', {
       database: storage.database, aggregates: storage.aggregates, topic: alerting.topic, topicKey: alerting.key,
-      everyMinutes: config.analyzeEveryMinutes, queryUrl: `${http.api.apiEndpoint}/v1/aggregates`, logRetention,
+      everyMinutes: config.analyzeEveryMinutes, memoryMb: config.analyzeMemoryMb, queryUrl: `${http.api.apiEndpoint}/v1/aggregates`, logRetention,
     });
     const query = new QueryApi(this, 'Query', {
-      api: http.api, database: storage.database, tables: [storage.aggregates, storage.analysis], allowedOrigins: config.allowedOrigins, logRetention, alertState: analysis.alertState, dashboardRefreshSeconds: config.dashboardRefreshSeconds,
+      api: http.api, database: storage.database, tables: [storage.aggregates], allowedOrigins: config.allowedOrigins, logRetention, alertState: analysis.alertState, dashboardRefreshSeconds: config.dashboardRefreshSeconds,
     });
     new DashboardSite(this, 'Dashboard', { api: http.api, logRetention });
     new PipelineHealth(this, 'Health', {
@@ -51,7 +51,7 @@ export class VitalstreamStack extends Stack {
     new CfnOutput(this, 'TopicArn', { value: alerting.topic.topicArn });
     new CfnOutput(this, 'DatabaseName', { value: storage.database.ref });
     new CfnOutput(this, 'AggregatesTableName', { value: storage.aggregates.attrName });
-    new CfnOutput(this, 'AnalysisTableName', { value: storage.analysis.attrName });
+    new CfnOutput(this, 'AnalysisStateBucket', { value: analysis.state.bucketName, description: "The anomaly detector's 15-minute statistics between runs" });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: aggregation.deadLetters.queueUrl });
 
     acknowledgeNagFindings(this, { beaconRoute: http.api, rejectedData: storage.rejectedData, analysisState: analysis.state, deadLetters: aggregation.deadLetters, stream: ingestion.stream, token: query.token, timestream: storage });

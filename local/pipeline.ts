@@ -6,6 +6,7 @@ import { createAnalyzeHandler } from '../lambdas/analyze.ts';
 import { fileAlertState } from './alert-state-file.ts';
 import { fileForecastStore } from './forecast-file.ts';
 import { fileBucketHistory } from './bucket-history-file.ts';
+import { detectInParallel } from '../lambdas/parallel-detect.ts';
 import { localAlertSink, readAlertLog } from './alert-log.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { createQueryHandler } from '../lambdas/query.ts';
@@ -71,6 +72,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     alertState,
     forecasts,
     bucketHistory: fileBucketHistory(join(config.dataDir, 'bucket-history.json')),
+    detect: detectInParallel({ workerPath: join(import.meta.dirname, '../lambdas/workers/detect-worker.ts') }),
     sink: localAlertSink(alertLog, { print: log, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
     link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
   });

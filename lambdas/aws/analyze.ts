@@ -9,6 +9,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { snsAlertSink } from '../adapters/sns-alerts.ts';
 import { timestreamStore } from '../adapters/timestream-store.ts';
 import { createAnalyzeHandler } from '../analyze.ts';
+import { detectInParallel } from '../parallel-detect.ts';
+import { join } from 'node:path';
 import { conditionLink } from '../../src/alerts/link.ts';
 import { required } from './environment.ts';
 
@@ -22,6 +24,7 @@ export const handler = createAnalyzeHandler({
   }),
   alertState: dynamoAlertState(dynamo, required('ALERT_STATE_TABLE')),
   forecasts: dynamoForecastStore(dynamo, required('ALERT_STATE_TABLE')),
+  detect: detectInParallel({ workerPath: join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'detect-worker.js') }),
   bucketHistory: s3BucketHistory(new S3Client({}), required('ANALYSIS_STATE_BUCKET'), required('BUCKET_HISTORY_KEY')),
   sink: snsAlertSink(new SNSClient({}), required('TOPIC_ARN')),
   ...(queryUrl

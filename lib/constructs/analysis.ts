@@ -21,6 +21,7 @@ export interface AnalysisProps {
   topic: ITopic;
   topicKey: IKey;
   everyMinutes: number;
+  memoryMb: number;
   queryUrl: string;
   logRetention: RetentionDays;
 }
@@ -57,8 +58,11 @@ export class Analysis extends Construct {
       entry: 'analyze.ts',
       description: 'Scheduled analysis: threshold and anomaly alerts, forecast refits',
       logRetention: props.logRetention,
-      memorySize: 1024,
-      timeout: Duration.minutes(5),
+      // Memory buys cores (1,769 MB is one vCPU, 10,240 MB six) and the detector uses them all.
+      memorySize: props.memoryMb,
+      // As long as Lambda allows, but never past the next scheduled run.
+      timeout: Duration.minutes(Math.min(15, props.everyMinutes)),
+      extraBundles: { 'detect-worker.js': 'lambdas/workers/detect-worker.ts' },
       environment: {
         TIMESTREAM_DATABASE: props.database.ref,
         TIMESTREAM_TABLE: props.aggregates.attrName,

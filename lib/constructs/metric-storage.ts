@@ -8,11 +8,14 @@ export interface MetricStorageProps {
   magneticRetentionDays: number;
 }
 
-/** Timestream database with the per-minute aggregates table and the analysis jobs' table. */
+/**
+ * Timestream database with the per-minute aggregates table. The scheduled jobs keep their state
+ * elsewhere: forecasts lie in the future (Timestream refuses records more than 15 minutes ahead),
+ * and reading state back would cost a 30 s query minimum a run.
+ */
 export class MetricStorage extends Construct {
   readonly database: CfnDatabase;
   readonly aggregates: CfnTable;
-  readonly analysis: CfnTable;
   readonly rejectedData: Bucket;
 
   constructor(scope: Construct, id: string, props: MetricStorageProps) {
@@ -46,6 +49,5 @@ export class MetricStorage extends Construct {
       return t;
     };
     this.aggregates = table('Aggregates', 'aggregates');
-    this.analysis = table('Analysis', 'analysis');
   }
 }

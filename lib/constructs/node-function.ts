@@ -17,6 +17,8 @@ export interface NodeFunctionProps {
   timeout?: Duration;
   /** Files (paths from the repository root) copied next to the bundle under the same paths. */
   copyFiles?: readonly string[];
+  /** More scripts bundled next to `index.js` (worker threads): output file name to source path from the root. */
+  extraBundles?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -45,12 +47,15 @@ export function nodeFunction(scope: Construct, id: string, props: NodeFunctionPr
       format: OutputFormat.CJS,
       // Pin the SDK versions the tests ran against instead of the runtime's bundled copy.
       bundleAwsSDK: true,
-      ...(props.copyFiles ? {
+      ...(props.copyFiles || props.extraBundles ? {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => props.copyFiles!.map((file) =>
-            `mkdir -p "${join(outputDir, file, '..')}" && cp "${join(inputDir, file)}" "${join(outputDir, file)}"`),
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(props.copyFiles ?? []).map((file) => `mkdir -p "${join(outputDir, file, '..')}" && cp "${join(inputDir, file)}" "${join(outputDir, file)}"`),
+            ...Object.entries(props.extraBundles ?? {}).map(([outfile, source]) =>
+              `"${join(inputDir, 'node_modules/.bin/esbuild')}" "${join(inputDir, source)}" --bundle --platform=node --format=cjs --target=node22 --minify --log-level=warning --outfile="${join(outputDir, outfile)}"`),
+          ],
         },
       } : {}),
     },

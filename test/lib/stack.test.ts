@@ -58,9 +58,9 @@ describe('VitalstreamStack', () => {
     });
   });
 
-  it('creates Timestream tables with configurable retention, magnetic writes and a rejected-data bucket', () => {
+  it('creates the Timestream aggregates table with configurable retention, magnetic writes and a rejected-data bucket', () => {
     const tables = template.findResources('AWS::Timestream::Table');
-    expect(Object.keys(tables)).toHaveLength(2);
+    expect(Object.keys(tables)).toHaveLength(1);
     for (const table of Object.values(tables)) {
       expect(table.Properties.RetentionProperties).toEqual({ MemoryStoreRetentionPeriodInHours: '12', MagneticStoreRetentionPeriodInDays: '400' });
       expect(table.Properties.MagneticStoreWriteProperties.EnableMagneticStoreWrites).toBe(true);
@@ -122,19 +122,23 @@ describe('VitalstreamStack', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
     expect(synth({ analyzeEveryMinutes: '5' }).template.findResources('AWS::Events::Rule')).toSatisfy((rules: Record<string, { Properties: { ScheduleExpression: string } }>) =>
       Object.values(rules).some((r) => r.Properties.ScheduleExpression === 'rate(5 minutes)'));
+    // A run never outlasts the interval, so two runs do not overlap on the alert state.
+    synth({ analyzeEveryMinutes: '5', analyzeMemoryMb: '10240' }).template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Scheduled analysis'), MemorySize: 10240, Timeout: 300 });
     template.hasResourceProperties('AWS::DynamoDB::Table', { BillingMode: 'PAY_PER_REQUEST', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
     const analyzePolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('dynamodb:PutItem'));
     expect(JSON.stringify(analyzePolicy)).toContain('sns:Publish');
     expect(JSON.stringify(analyzePolicy)).toContain('timestream:Select');
     expect(JSON.stringify(analyzePolicy)).not.toContain('timestream:WriteRecords');
     expect(JSON.stringify(analyzePolicy)).toContain('dynamodb:BatchWriteItem'); // the scheduled forecasts
+    expect(JSON.stringify(analyzePolicy)).toContain('anomaly/bucket-history.json.gz'); // the detector's statistics, one object
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Scheduled analysis'), MemorySize: 1769, Timeout: 900 });
     const queryPolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('dynamodb:GetItem') && !JSON.stringify(p).includes('dynamodb:PutItem'));
     expect(JSON.stringify(queryPolicy)).toContain('timestream:Select');
   });
 
   it('outputs the beacon URL, query URL, token secret, topic, database and table names', () => {
     const outputs = Object.keys(template.findOutputs('*'));
-    expect(outputs).toEqual(expect.arrayContaining(['BeaconUrl', 'QueryUrl', 'QueryTokenSecretArn', 'TopicArn', 'DatabaseName', 'AggregatesTableName', 'AnalysisTableName']));
+    expect(outputs).toEqual(expect.arrayContaining(['BeaconUrl', 'QueryUrl', 'QueryTokenSecretArn', 'TopicArn', 'DatabaseName', 'AggregatesTableName', 'AnalysisStateBucket', 'DashboardUrl']));
   });
 
   it('passes cdk-nag AwsSolutions with every kept finding acknowledged', () => {

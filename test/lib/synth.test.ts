@@ -20,6 +20,8 @@ describe('cdk synth', () => {
     expect(functions.length).toBe(6);
     const assetDirs = functions.map((fn) => join(out.path, fn.Metadata!['aws:asset:path']!));
     for (const assetDir of assetDirs) expect(existsSync(join(assetDir, 'index.js'))).toBe(true);
+    // The analyze function carries its worker-thread script, bundled on its own.
+    expect(assetDirs.filter((dir) => existsSync(join(dir, 'detect-worker.js')))).toHaveLength(1);
     // The dashboard function carries every file of the page, byte for byte, under its repository path.
     const dashboard = assetDirs.filter((dir) => existsSync(join(dir, 'dashboard/index.html')));
     expect(dashboard).toHaveLength(1);

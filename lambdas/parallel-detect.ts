@@ -1,0 +1,47 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { detectInSeries, type BucketSeries, type SeriesAnomaly } from '../src/analysis/anomaly/series-anomalies.ts';
+
+export type Detect = (series: readonly BucketSeries[], since: number) => Promise<SeriesAnomaly[]>;
+
+export const detectInline: Detect = async (series, since) => detectInSeries(series, since);
+
+export interface ParallelOptions {
+  /** The worker script: the bundled `detect-worker.js` on AWS, the `.ts` source locally (run through tsx). */
+  workerPath: string;
+  /** Defaults to the cores the process may use (a 10 GB function has 6). */
+  workers?: number;
+  /** Below this many series the workers' start-up costs more than it saves. */
+  minSeriesPerWorker?: number;
+}
+
+/**
+ * Spreads the series over worker threads, each replaying its share through the detector: the
+ * replay is CPU-bound and each series is independent, so N cores make it about N times faster.
+ * Results come back in the order of the input, as the inline path gives them.
+ */
+export function detectInParallel(options: ParallelOptions): Detect {
+  return async (series, since) => {
+    const workers = Math.min(options.workers ?? availableParallelism(), Math.floor(series.length / (options.minSeriesPerWorker ?? 100)));
+    if (workers <= 1) return detectInSeries(series, since);
+    const share = Math.ceil(series.length / workers);
+    const execArgv = options.workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const parts = await Promise.all(Array.from({ length: workers }, (_, i) => runWorker(options.workerPath, execArgv, series.slice(i * share, (i + 1) * share), since)));
+    return parts.flat();
+  };
+}
+
+function runWorker(path: string, execArgv: string[], series: readonly BucketSeries[], since: number): Promise<SeriesAnomaly[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path, { execArgv });
+    const finish = (settle: () => void) => {
+      void worker.terminate();
+      settle();
+    };
+    worker.once('message', (result: { anomalies?: SeriesAnomaly[]; error?: string }) =>
+      finish(() => (result.error !== undefined ? reject(new Error(`anomaly detection worker failed: ${result.error}`)) : resolve(result.anomalies!))));
+    worker.once('error', (error) => finish(() => reject(error)));
+    worker.once('exit', (code) => reject(new Error(`anomaly detection worker exited with code ${code} before answering`)));
+    worker.postMessage({ series, since });
+  });
+}
