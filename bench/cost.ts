@@ -114,10 +114,9 @@ const ingestMs = ingestCpuMs / sampleBeacons + AWS_CALL_MS.kinesisPut;
 const aggregateMs = aggregateCpuMs / batches + writeCallsPerBatch * AWS_CALL_MS.timestreamWrite;
 const queryCost = 4 * (30 / 3600) * PRICES.timestreamPerTcuHour;
 const analyzeRuns = analyzeEveryMinutes > 0 ? (HOURS_PER_MONTH * 60) / analyzeEveryMinutes : 0;
-// Every run reads once: the recent minutes, or the eight days of the anomaly replay (at most every
-// 15 min) that include them; the forecast refit adds one every 6 h. Each query is billed alone.
-const forecastQueries = Math.min(analyzeRuns, HOURS_PER_MONTH / 6);
-const analyzeQueries = analyzeRuns + forecastQueries;
+// Every run reads once: the minutes since its kept statistics were settled, which include the
+// threshold rules' recent minutes; forecasts refit on the hourly statistics kept with them.
+const analyzeQueries = analyzeRuns;
 const memoryHours = Number(args['memory-hours']);
 const memoryGb = (timestreamRecordsMonth / HOURS_PER_MONTH) * memoryHours * bytesPerRecord / 1e9;
 const magneticGb = timestreamRecordsMonth * 13 * bytesPerRecord / 1e9; // steady state at 400 days
@@ -138,7 +137,7 @@ const fixed: [string, number, string][] = [
   ['CloudWatch alarms and dashboard', 8 * PRICES.cloudwatchAlarmMonth + PRICES.cloudwatchDashboardMonth, '8 alarms, 1 dashboard'],
   ['KMS key, Secrets Manager secret', PRICES.kmsKeyMonth + PRICES.secretsManagerSecretMonth, ''],
   ['Timestream queries: analyze job', analyzeQueries * queryCost,
-    `${fmt(analyzeRuns)} runs: ${fmt(analyzeQueries)} queries (${fmt(forecastQueries)} for forecasts) x 4 TCU x 30 s = $${(((analyzeQueries / Math.max(1, analyzeRuns)) * queryCost)).toFixed(3)} a run`],
+    `${fmt(analyzeRuns)} runs x 1 query x 4 TCU x 30 s = $${queryCost.toFixed(3)} a run`],
   // A refresh is a burst of concurrent queries: 4 TCUs for at least 30 s, busy all the time from a 30 s refresh.
   ['Timestream queries: dashboard', dashboardHours * Math.min(1, 30 / dashboardRefreshSeconds) * 4 * PRICES.timestreamPerTcuHour,
     `${dashboardHours} h/month open, a refresh every ${dashboardRefreshSeconds} s x 4 TCU x 30 s`],

@@ -7,7 +7,8 @@ import { detectInline, type Detect } from './parallel-detect.ts';
 import { extendHistory, readStart, type BucketHistory } from '../src/analysis/anomaly/bucket-history.ts';
 import { reconcile, type AlertState } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
-import { FORECAST_METRICS, fitScheduledForecasts, type StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
+import { FORECAST_METRICS, fitFromHourly, fitScheduledForecasts, type StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
+import { foldIntoHours } from '../src/analysis/forecast/hourly-statistics.ts';
 import type { Condition } from '../src/alerts/rules.ts';
 import { systemClock, type Clock, type MetricStore } from '../src/ports.ts';
 import { consoleLogger, type Logger } from './middleware/http-responses.ts';
@@ -21,8 +22,8 @@ export interface AlertStateStore {
 /** Where the scheduled forecasts live between refits: DynamoDB items on AWS, a file locally. */
 export interface ForecastStore {
   load(key: string): Promise<StoredForecast | undefined>;
-  /** Replaces the stored forecasts with these (keys not in the list are kept: an app that went quiet keeps its last fit). */
-  save(forecasts: readonly StoredForecast[]): Promise<void>;
+  /** Replaces the stored forecasts with these (keys not in the list are kept: an app that went quiet keeps its last fit) and records when. */
+  save(forecasts: readonly StoredForecast[], fittedAt: number): Promise<void>;
   /** When the forecasts were last refitted (epoch ms), 0 if never. */
   fittedAt(): Promise<number>;
 }
@@ -75,8 +76,8 @@ export interface AnalyzeResult {
  * minutes of every alerting metric in one query and judges the newest window of each alert group
  * against the seed's thresholds; every `anomalyEveryMs` it also replays each group's last eight
  * days (a second query) through the anomaly detector. Both feed one alert lifecycle that fires,
- * dedupes and resolves. Every `forecastEveryMs` it refits the per-app forecasts (a third query) and
- * stores them for the dashboard.
+ * dedupes and resolves. Every `forecastEveryMs` it refits the per-app forecasts from the hourly
+ * statistics the detection runs keep, and stores them for the dashboard.
  */
 export function createAnalyzeHandler(deps: AnalyzeDependencies) {
   const clock = deps.clock ?? systemClock;
@@ -91,6 +92,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     const anomalyEvery = deps.anomalyEveryMs ?? 15 * 60_000;
     const anomalyDue = anomalyEvery > 0 && now - anomalies.checkedAt >= anomalyEvery;
     let partials;
+    let kept: BucketHistory | undefined;
     if (anomalyDue) {
       // One read serves both: the minutes since the stored statistics were settled (eight days
       // when there are none) include the threshold rules' recent minutes. Each Timestream query
@@ -102,6 +104,10 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
       const completeUntil = Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
       const freshFrom = Math.ceil(readFrom / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
       const history = extendHistory(stored, bucketStatistics(read.filter((p) => p.windowStart >= freshFrom), completeUntil), freshFrom, completeUntil);
+      // Minutes settled by this run, each folded into the forecasts' hours exactly once.
+      const foldFrom = Math.max(freshFrom, stored && stored.settled >= freshFrom ? stored.settled : freshFrom);
+      history.hourly = foldIntoHours(stored?.hourly, read.filter((p) => p.windowStart >= foldFrom), history.settled);
+      kept = history;
       // A first run (a new deployment) reports what is unusual in the last hour, not just the last interval.
       const since = anomalies.checkedAt > 0 ? anomalies.checkedAt : to - Math.max(anomalyEvery, 60 * 60_000);
       anomalies = { checkedAt: now, conditions: (await (deps.detect ?? detectInline)(history.series, since)).map(anomalyCondition) };
@@ -111,8 +117,12 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     }
     let refitted = 0;
     if (deps.forecasts && now - (await deps.forecasts.fittedAt()) >= (deps.forecastEveryMs ?? 6 * 3600_000)) {
-      const fitted = fitScheduledForecasts(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to), to);
-      await deps.forecasts.save(fitted);
+      // From the hourly statistics the detection runs keep; only without them, four weeks are read.
+      const hourly = deps.bucketHistory ? (kept ?? (await deps.bucketHistory.load()))?.hourly : undefined;
+      const fitted = hourly
+        ? fitFromHourly(hourly.series, to)
+        : fitScheduledForecasts(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to), to);
+      await deps.forecasts.save(fitted, now);
       refitted = fitted.length;
     }
     const conditions = [...evaluateConditions(partials), ...anomalies.conditions];

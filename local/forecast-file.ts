@@ -19,10 +19,10 @@ export function fileForecastStore(path: string): ForecastStore {
       const { forecasts } = await read();
       return Object.hasOwn(forecasts, key) ? forecasts[key] : undefined;
     },
-    async save(fitted) {
+    async save(fitted, fittedAt) {
       const current = await read();
       for (const forecast of fitted) current.forecasts[forecast.key] = forecast;
-      current.fittedAt = Date.now();
+      current.fittedAt = fittedAt;
       await writeFile(`${path}.tmp`, JSON.stringify(current));
       await rename(`${path}.tmp`, path);
     },

@@ -19,7 +19,7 @@ export function dynamoForecastStore(client: DynamoDBClient, tableName: string): 
       const json = response.Item?.forecast?.S;
       return json ? (JSON.parse(json) as StoredForecast) : undefined;
     },
-    async save(forecasts) {
+    async save(forecasts, fittedAt) {
       for (let first = 0; first < forecasts.length; first += 25) {
         const batch = forecasts.slice(first, first + 25);
         let pending: WriteRequest[] = batch.map((f) => ({ PutRequest: { Item: { ...itemKey(f.key), forecast: { S: JSON.stringify(f) } } } }));
@@ -30,7 +30,7 @@ export function dynamoForecastStore(client: DynamoDBClient, tableName: string): 
           pending = response.UnprocessedItems?.[tableName] ?? [];
         }
       }
-      await client.send(new PutItemCommand({ TableName: tableName, Item: { ...FITTED, at: { N: String(Date.now()) } } }));
+      await client.send(new PutItemCommand({ TableName: tableName, Item: { ...FITTED, at: { N: String(fittedAt) } } }));
     },
     async fittedAt() {
       const response = await client.send(new GetItemCommand({ TableName: tableName, Key: FITTED, ConsistentRead: true }));

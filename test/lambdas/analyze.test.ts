@@ -10,6 +10,8 @@ import { fileBucketHistory } from '../../local/bucket-history-file.ts';
 import { seededRandom } from '../../src/analysis/anomaly/random.ts';
 import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, bucketStatistics } from '../../src/analysis/anomaly/series-anomalies.ts';
 import { ALERT_METRICS } from '../../src/alerts/evaluate.ts';
+import { emptyPartial, mergeInto } from '../../src/aggregation/partial-aggregate.ts';
+import { summarize } from '../../src/aggregation/summarize.ts';
 import { forecastKey } from '../../src/analysis/forecast/scheduled-forecasts.ts';
 import { httpEvent, json } from '../helpers/http-events.ts';
 import { fileAlertState } from '../../local/alert-state-file.ts';
@@ -261,7 +263,8 @@ describe('analyze job: stored bucket statistics', () => {
     const reads: number[] = [];
     const counting = { ...store, readMetrics: (m: readonly string[], from: number, to: number) => (reads.push(to - from), store.readMetrics(m, from, to)) };
     const sink = { deliver: async () => undefined };
-    const withHistory = createAnalyzeHandler({ store: counting, sink, bucketHistory: fileBucketHistory(join(dir.path, 'buckets.json')), alertState: fileAlertState(join(dir.path, 'buckets-a.json')), clock: { now: () => now } });
+    const bucketForecasts = fileForecastStore(join(dir.path, 'bucket-forecasts.json'));
+    const withHistory = createAnalyzeHandler({ store: counting, sink, forecasts: bucketForecasts, forecastEveryMs: 3 * 3600_000, bucketHistory: fileBucketHistory(join(dir.path, 'buckets.json')), alertState: fileAlertState(join(dir.path, 'buckets-a.json')), clock: { now: () => now } });
     const fullReread = createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'buckets-b.json')), clock: { now: () => now } });
     const found: string[] = [];
     for (let run = 0; run < 24; run++, now += 15 * MINUTE) {
@@ -275,6 +278,10 @@ describe('analyze job: stored bucket statistics', () => {
     }
     expect(found).toContain(`/api/b ${new Date(incidentAt).toISOString().slice(11, 16)}`);
     expect(found.every((f) => f.startsWith('/api/b'))).toBe(true);
+    expect(reads).toHaveLength(24); // one read a run, forecast refits included (they fit on the kept hours)
+    const forecast = await bucketForecasts.load(forecastKey('api_request', { app: 'shop' }));
+    expect(forecast!.forecast).toHaveLength(168);
+    expect(forecast!.fittedAt).toBe(new Date(Math.floor((T - 6 * 60 * MINUTE + 30_000 + 12 * 15 * MINUTE) / MINUTE) * MINUTE).toISOString());
     expect(reads[0]).toBeGreaterThanOrEqual(8 * 24 * 60 * MINUTE); // the first run builds the history
     expect(Math.max(...reads.slice(1))).toBeLessThanOrEqual(31 * MINUTE); // then the last half hour at most
     // What was kept is what a full read finds now: late minutes reached the buckets they belong to.
@@ -286,6 +293,18 @@ describe('analyze job: stored bucket statistics', () => {
       expect(t).toBe(full[i]!.points[j]![0]);
       expect(Math.abs(v - full[i]!.points[j]![1])).toBeLessThan(0.01);
     }));
+    // The forecasts' hours: every settled minute folded exactly once, each closed hour's p95 as a full read gives it.
+    const settledMinutes = await store.readMetrics(['api_request'], to - ANOMALY_HISTORY_MS, kept.settled);
+    const hourOf = (t: number) => Math.floor(t / 3_600_000) * 3_600_000;
+    const openHour = kept.hourly!.open.find((p) => p.metric === 'api_request')!;
+    expect(openHour.count).toBe(settledMinutes.filter((p) => hourOf(p.windowStart) === openHour.windowStart).reduce((n, p) => n + p.count, 0));
+    const closed = kept.hourly!.series.find((s) => s.metric === 'api_request')!;
+    expect(closed.points.length).toBeGreaterThanOrEqual(66 + 5); // every hour of the three days, then one an hour
+    for (const [hour, p95] of closed.points.slice(-30)) {
+      const merged = emptyPartial('api_request', hour, {});
+      for (const p of settledMinutes) if (hourOf(p.windowStart) === hour) mergeInto(merged, p);
+      expect(Math.abs(p95 - summarize(merged).p95)).toBeLessThan(0.01);
+    }
     store.close();
   });
 });

@@ -1,3 +1,7 @@
+import { emptyPartial } from '../../aggregation/partial-aggregate.ts';
+import { decodeSketch, encodeSketch } from '../../aggregation/sketch.ts';
+import { FORECAST_STEP_MS } from '../forecast/forecast-series.ts';
+import type { HourlyStatistics } from '../forecast/hourly-statistics.ts';
 import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, type BucketSeries } from './series-anomalies.ts';
 
 /**
@@ -13,6 +17,8 @@ export interface BucketHistory {
    */
   settled: number;
   series: BucketSeries[];
+  /** The forecasts' hourly statistics, fed from the same settled minutes. */
+  hourly?: HourlyStatistics;
 }
 
 const idOf = (s: Pick<BucketSeries, 'metric' | 'dimensions'>) => `${s.metric}|${JSON.stringify(s.dimensions)}`;
@@ -45,35 +51,59 @@ export function readStart(stored: BucketHistory | undefined, until: number): num
 }
 
 interface EncodedSeries { m: string; s: string; d: Record<string, string>; t0: number; v: string }
+interface EncodedOpenHour { m: string; a: string; h: number; c: number; sum: number; min: number; max: number; k: string }
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+function encodeSeries(series: readonly BucketSeries[], stepMs: number): EncodedSeries[] {
+  return series.map((s) => {
+    const t0 = s.points[0]![0];
+    const values = new Float32Array((s.points.at(-1)![0] - t0) / stepMs + 1).fill(Number.NaN);
+    for (const [t, v] of s.points) values[(t - t0) / stepMs] = v;
+    return { m: s.metric, s: s.statistic, d: s.dimensions, t0, v: base64(new Uint8Array(values.buffer)) };
+  });
+}
+
+function decodeSeries(series: readonly EncodedSeries[], stepMs: number): BucketSeries[] {
+  return series.map((e) => {
+    // A copy: a decoded Buffer may sit at an offset a Float32Array cannot start at.
+    const values = new Float32Array(new Uint8Array(Buffer.from(e.v, 'base64')).buffer);
+    const points: [number, number][] = [];
+    values.forEach((v, i) => {
+      if (!Number.isNaN(v)) points.push([e.t0 + i * stepMs, v]);
+    });
+    return { metric: e.m, statistic: e.s, dimensions: e.d, points };
+  });
+}
 
 /**
  * Compact form: per series its first bucket and a Float32 array of one value per bucket (NaN for
- * a bucket without data), base64 in JSON. 10,000 series of eight days is about 41 MB.
+ * a bucket without data), base64 in JSON; hours still filling keep their merged sketch. 10,000
+ * series of eight days is about 41 MB.
  */
 export function encodeHistory(history: BucketHistory): string {
-  const series: EncodedSeries[] = history.series.map((s) => {
-    const t0 = s.points[0]![0];
-    const length = (s.points.at(-1)![0] - t0) / ANOMALY_BUCKET_MS + 1;
-    const values = new Float32Array(length).fill(Number.NaN);
-    for (const [t, v] of s.points) values[(t - t0) / ANOMALY_BUCKET_MS] = v;
-    return { m: s.metric, s: s.statistic, d: s.dimensions, t0, v: Buffer.from(values.buffer).toString('base64') };
+  return JSON.stringify({
+    v: 1,
+    settled: history.settled,
+    series: encodeSeries(history.series, ANOMALY_BUCKET_MS),
+    ...(history.hourly ? {
+      hourly: {
+        series: encodeSeries(history.hourly.series, FORECAST_STEP_MS),
+        open: history.hourly.open.map((p): EncodedOpenHour => ({ m: p.metric, a: p.dimensions.app!, h: p.windowStart, c: p.count, sum: p.sum, min: p.min, max: p.max, k: base64(encodeSketch(p.sketch)) })),
+      },
+    } : {}),
   });
-  return JSON.stringify({ v: 1, settled: history.settled, series });
 }
 
 export function decodeHistory(text: string): BucketHistory {
-  const parsed = JSON.parse(text) as { v?: number; settled?: unknown; series?: EncodedSeries[] };
+  const parsed = JSON.parse(text) as { v?: number; settled?: unknown; series?: EncodedSeries[]; hourly?: { series: EncodedSeries[]; open: EncodedOpenHour[] } };
   if (parsed.v !== 1 || typeof parsed.settled !== 'number' || !Array.isArray(parsed.series)) throw new Error('stored bucket history does not have the v1 shape');
-  return {
-    settled: parsed.settled,
-    series: parsed.series.map((e) => {
-      // A copy: a decoded Buffer may sit at an offset a Float32Array cannot start at.
-      const values = new Float32Array(new Uint8Array(Buffer.from(e.v, 'base64')).buffer);
-      const points: [number, number][] = [];
-      values.forEach((v, i) => {
-        if (!Number.isNaN(v)) points.push([e.t0 + i * ANOMALY_BUCKET_MS, v]);
-      });
-      return { metric: e.m, statistic: e.s, dimensions: e.d, points };
-    }),
-  };
+  const history: BucketHistory = { settled: parsed.settled, series: decodeSeries(parsed.series, ANOMALY_BUCKET_MS) };
+  if (parsed.hourly) {
+    history.hourly = {
+      series: decodeSeries(parsed.hourly.series, FORECAST_STEP_MS),
+      open: parsed.hourly.open.map((e) => Object.assign(emptyPartial(e.m, e.h, { app: e.a }), { count: e.c, sum: e.sum, min: e.min, max: e.max, sketch: decodeSketch(Buffer.from(e.k, 'base64')) })),
+    };
+  }
+  return history;
 }

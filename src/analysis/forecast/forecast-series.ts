@@ -28,23 +28,28 @@ export function forecastMetric(metric: string, partials: readonly PartialAggrega
     if (!merged) hours.set(hour, (merged = emptyPartial(metric, hour, {})));
     mergeInto(merged, partial);
   }
-  const times = [...hours.keys()].sort((a, b) => a - b);
+  const points = [...hours.entries()].sort((a, b) => a[0] - b[0]).map(([t, p]): [number, number] => [t, statistic.of(summarize(p))]);
+  return forecastHourly(metric, statistic.label, points, horizonHours);
+}
+
+/** The same from hourly statistics already taken ([hour start, value], oldest first), as the scheduled job keeps them. */
+export function forecastHourly(metric: string, statistic: string, points: readonly (readonly [number, number])[], horizonHours: number): SeriesForecast {
   const history: { t: string; value: number }[] = [];
   const values: number[] = [];
-  if (times.length > 0) {
-    let last = statistic.of(summarize(hours.get(times[0]!)!));
-    for (let t = times[0]!; t <= times.at(-1)!; t += FORECAST_STEP_MS) {
-      const partial = hours.get(t);
-      if (partial) last = statistic.of(summarize(partial));
+  const byHour = new Map(points.map(([t, v]) => [t, v]));
+  if (points.length > 0) {
+    let last = points[0]![1];
+    for (let t = points[0]![0]; t <= points.at(-1)![0]; t += FORECAST_STEP_MS) {
+      last = byHour.get(t) ?? last;
       values.push(last);
       history.push({ t: new Date(t).toISOString(), value: last });
     }
   }
-  const forecast: ForecastPoint[] = values.length >= 2 ? forecastSeasonal(values, FORECAST_STEP_MS, times.at(-1)!, horizonHours) : [];
+  const forecast: ForecastPoint[] = values.length >= 2 ? forecastSeasonal(values, FORECAST_STEP_MS, points.at(-1)![0], horizonHours) : [];
   const round = (v: number) => Number(v.toPrecision(6));
   return {
     metric,
-    statistic: statistic.label,
+    statistic,
     history: history.slice(-7 * 24),
     forecast: forecast.map((f) => ({ t: new Date(f.time).toISOString(), value: round(f.value), lower: round(f.lower), upper: round(f.upper) })),
   };

@@ -1,5 +1,6 @@
 import type { PartialAggregate } from '../../aggregation/partial-aggregate.ts';
-import { forecastMetric, type SeriesForecast } from './forecast-series.ts';
+import { forecastHourly, forecastMetric, type SeriesForecast } from './forecast-series.ts';
+import type { BucketSeries } from '../anomaly/series-anomalies.ts';
 
 /** What the scheduled job forecasts, per app: what the dashboard draws and people plan capacity on. */
 export const FORECAST_METRICS = ['api_request', 'database_query', 'web_vitals_lcp', 'web_vitals_inp', 'web_vitals_cls'] as const;
@@ -30,4 +31,12 @@ export function fitScheduledForecasts(partials: readonly PartialAggregate[], unt
   return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, { metric, app, partials: own }]) => ({
     key, dimensions: { app }, fittedAt, ...forecastMetric(metric, own, until, FORECAST_HORIZON_HOURS),
   }));
+}
+
+/** The same from the hourly statistics the job keeps (see hourly-statistics.ts). */
+export function fitFromHourly(series: readonly BucketSeries[], until: number): StoredForecast[] {
+  const fittedAt = new Date(until).toISOString();
+  return series.map((s) => ({
+    key: forecastKey(s.metric, s.dimensions), dimensions: { ...s.dimensions }, fittedAt, ...forecastHourly(s.metric, s.statistic, s.points, FORECAST_HORIZON_HOURS),
+  })).sort((a, b) => (a.key < b.key ? -1 : 1));
 }

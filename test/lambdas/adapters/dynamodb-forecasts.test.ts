@@ -25,17 +25,17 @@ describe('dynamoForecastStore', () => {
       return {};
     });
     dynamo.on(PutItemCommand).resolves({});
-    await dynamoForecastStore(new DynamoDBClient({}), 'forecasts').save(all);
+    await dynamoForecastStore(new DynamoDBClient({}), 'forecasts').save(all, 1764201600000);
     const sizes = dynamo.commandCalls(BatchWriteItemCommand).map((c) => c.args[0].input.RequestItems!.forecasts!.length);
     expect(sizes).toEqual([25, 5, 25, 10]);
     const written = new Set(dynamo.commandCalls(BatchWriteItemCommand).flatMap((c) => c.args[0].input.RequestItems!.forecasts!.map((r) => r.PutRequest!.Item!.pk!.S)));
     expect(written.size).toBe(60);
-    expect(dynamo.commandCalls(PutItemCommand)[0]!.args[0].input.Item!.pk).toEqual({ S: 'forecasts-fitted' });
+    expect(dynamo.commandCalls(PutItemCommand)[0]!.args[0].input.Item).toEqual({ pk: { S: 'forecasts-fitted' }, at: { N: '1764201600000' } });
   });
 
   it('does not mark the refit done when a batch keeps failing, so the next run redoes it', async () => {
     dynamo.on(BatchWriteItemCommand).callsFake((input) => ({ UnprocessedItems: input.RequestItems }));
-    await expect(dynamoForecastStore(new DynamoDBClient({}), 'forecasts').save([forecast('a')])).rejects.toThrow(/left 1 forecasts unwritten after 5 attempts/);
+    await expect(dynamoForecastStore(new DynamoDBClient({}), 'forecasts').save([forecast('a')], 1)).rejects.toThrow(/left 1 forecasts unwritten after 5 attempts/);
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
   });
 
