@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { clock, count, esc, percent } from '../format.js';
+import { count, esc, percent, stamp } from '../format.js';
 
 const MAX_ROWS = 8;
 
@@ -29,6 +29,7 @@ const heat = (share) => {
 };
 
 export function renderErrors(element, { rows, columns }, view, onNarrow) {
+  const clock = (t) => stamp(t, view.to - view.from);
   if (rows.length === 0) {
     element.innerHTML = '<p class="none">No requests in this range yet.</p>';
     return;
