@@ -24,8 +24,8 @@ console.log(`vitalstream is running on ${url}  (data in ${config.dataDir})
 Ctrl-C or SIGTERM stops it cleanly; every beacon answered 202 is already on disk.`);
 
 const demo = process.env.VITALSTREAM_DEMO === '1' ? startDemoTraffic(`${url}/v1/beacon`, pipeline.stream, console.log) : undefined;
-// Judge the backfilled incident at once instead of on the next analyze tick.
-void demo?.ready.then(() => pipeline.analyze());
+// Judge the backfilled incident at once (once the consumer has aggregated it) instead of on the next analyze tick.
+void demo?.ready.then(() => pipeline.consumer.drained(60_000)).then(() => pipeline.analyze());
 if (!demo) console.log(`\nTip: VITALSTREAM_DEMO=1 npm start fills the dashboard with eight days of demo traffic and an incident.`);
 
 let stopping = false;

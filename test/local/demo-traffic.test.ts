@@ -2,10 +2,18 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAlertLog } from '../../local/alert-log.ts';
 import { startDemoTraffic } from '../../local/demo-traffic.ts';
+import { startLocalProcess, waitFor, type LocalProcess } from '../helpers/local-process.ts';
 import { startTestPipeline, totalCount, type TestPipeline } from '../helpers/pipeline.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 let pipeline: TestPipeline;
-afterAll(() => pipeline?.close());
+let process_: LocalProcess | undefined;
+const dir = tempDir();
+afterAll(async () => {
+  await pipeline?.close();
+  if (process_?.child.exitCode === null) process_.child.kill('SIGKILL');
+  dir.remove();
+});
 
 describe('demo traffic (VITALSTREAM_DEMO=1 npm start)', () => {
   it('backfills hours of browser and server traffic and ends in an incident the alerts catch', async () => {
@@ -26,4 +34,14 @@ describe('demo traffic (VITALSTREAM_DEMO=1 npm start)', () => {
     expect(rules).toContain('server_errors');
     expect(rules).toContain('anomaly');
   }, 120_000);
+
+  it('shows a newcomer threshold and anomaly alerts for the incident within a minute of VITALSTREAM_DEMO=1 npm start', async () => {
+    process_ = await startLocalProcess({ VITALSTREAM_DATA_DIR: dir.path, VITALSTREAM_DEMO: '1' });
+    const lines = await waitFor(async () => {
+      const alerts = process_!.output().split('\n').filter((line) => line.startsWith('[alert]'));
+      return alerts.length >= 5 ? alerts : undefined;
+    }, 60_000, `five alerts in the output of npm start:\n${process_.output()}`);
+    const joined = lines.join('\n');
+    for (const phrase of ['Requests over 5 s', 'server errors', 'Slow queries', 'Unusual api_request p95', 'Unusual database_query p95']) expect(joined).toContain(phrase);
+  }, 90_000);
 });
