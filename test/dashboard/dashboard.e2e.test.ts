@@ -82,7 +82,7 @@ describe('dashboard, with the demo traffic', () => {
     const expected = (total! - idle!) / max!;
     const shown = Number(await page.locator('#pool .gauge[data-pool="main"]').getAttribute('data-share'));
     expect(shown).toBeCloseTo(expected, 1);
-    expect(shown).toBeGreaterThan(0.95); // the incident exhausts it
+    expect(shown).toBeGreaterThanOrEqual(0.95); // the incident keeps 19 or 20 of the 20 connections busy
     await expect(page.locator('#pool figcaption').textContent()).resolves.toMatch(/of 20 connections in use/);
   });
 
