@@ -2,13 +2,12 @@ import middy from '@middy/core';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import type { AlertSink } from '../src/alerts/alert.ts';
 import { evaluateConditions, ALERT_METRICS } from '../src/alerts/evaluate.ts';
-import { ANOMALY_BUCKET_MS, anomalyCondition, bucketStatistics } from '../src/analysis/anomaly/series-anomalies.ts';
+import { anomalyCondition } from '../src/analysis/anomaly/series-anomalies.ts';
 import { detectInline, type Detect } from './parallel-detect.ts';
-import { extendHistory, readStart, type BucketHistory } from '../src/analysis/anomaly/bucket-history.ts';
+import { advanceHistory, readStart, type BucketHistory } from '../src/analysis/anomaly/bucket-history.ts';
 import { reconcile, type AlertState } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
 import { FORECAST_METRICS, fitFromHourly, fitScheduledForecasts, type StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
-import { foldIntoHours } from '../src/analysis/forecast/hourly-statistics.ts';
 import type { Condition } from '../src/alerts/rules.ts';
 import { systemClock, type Clock, type MetricStore } from '../src/ports.ts';
 import { consoleLogger, type Logger } from './middleware/http-responses.ts';
@@ -72,12 +71,12 @@ export interface AnalyzeResult {
 }
 
 /**
- * The scheduled job (EventBridge on AWS, a timer locally). Every run reads the last few complete
- * minutes of every alerting metric in one query and judges the newest window of each alert group
- * against the seed's thresholds; every `anomalyEveryMs` it also replays each group's last eight
- * days (a second query) through the anomaly detector. Both feed one alert lifecycle that fires,
+ * The scheduled job (EventBridge on AWS, a timer locally), one store read a run. Every run judges
+ * the newest window of each alert group against the seed's thresholds; every `anomalyEveryMs`
+ * it instead reads from where its kept 15-minute statistics end, advances them, and replays each
+ * group's eight days through the anomaly detector. Both feed one alert lifecycle that fires,
  * dedupes and resolves. Every `forecastEveryMs` it refits the per-app forecasts from the hourly
- * statistics the detection runs keep, and stores them for the dashboard.
+ * statistics kept with them, and stores them for the dashboard.
  */
 export function createAnalyzeHandler(deps: AnalyzeDependencies) {
   const clock = deps.clock ?? systemClock;
@@ -101,17 +100,11 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
       const readFrom = Math.min(readStart(stored, to), from);
       const read = await deps.store.readMetrics(ALERT_METRICS, readFrom, to);
       partials = read.filter((p) => p.windowStart >= from);
-      const completeUntil = Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
-      const freshFrom = Math.ceil(readFrom / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
-      const history = extendHistory(stored, bucketStatistics(read.filter((p) => p.windowStart >= freshFrom), completeUntil), freshFrom, completeUntil);
-      // Minutes settled by this run, each folded into the forecasts' hours exactly once.
-      const foldFrom = Math.max(freshFrom, stored && stored.settled >= freshFrom ? stored.settled : freshFrom);
-      history.hourly = foldIntoHours(stored?.hourly, read.filter((p) => p.windowStart >= foldFrom), history.settled);
-      kept = history;
+      kept = advanceHistory(stored, read, readFrom, to);
       // A first run (a new deployment) reports what is unusual in the last hour, not just the last interval.
       const since = anomalies.checkedAt > 0 ? anomalies.checkedAt : to - Math.max(anomalyEvery, 60 * 60_000);
-      anomalies = { checkedAt: now, conditions: (await (deps.detect ?? detectInline)(history.series, since)).map(anomalyCondition) };
-      await deps.bucketHistory?.save(history);
+      anomalies = { checkedAt: now, conditions: (await (deps.detect ?? detectInline)(kept.series, since)).map(anomalyCondition) };
+      await deps.bucketHistory?.save(kept);
     } else {
       partials = await deps.store.readMetrics(ALERT_METRICS, from, to);
     }

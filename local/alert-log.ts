@@ -1,5 +1,6 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import type { Alert, AlertSink } from '../src/alerts/alert.ts';
+import { readIfPresent } from './state-file.ts';
 
 /**
  * The local alert sink: every alert is appended to a JSON-lines log (what the dashboard reads),
@@ -26,11 +27,7 @@ export function localAlertSink(logPath: string, options: { webhookUrl?: string; 
 }
 
 export async function readAlertLog(logPath: string, limit = 100): Promise<Alert[]> {
-  try {
-    const lines = (await readFile(logPath, 'utf8')).trim().split('\n').filter(Boolean);
-    return lines.slice(-limit).map((line) => JSON.parse(line) as Alert).reverse();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const text = await readIfPresent(logPath);
+  const lines = (text ?? '').trim().split('\n').filter(Boolean);
+  return lines.slice(-limit).map((line) => JSON.parse(line) as Alert).reverse();
 }

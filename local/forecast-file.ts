@@ -1,18 +1,14 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { ForecastStore } from '../lambdas/analyze.ts';
 import type { StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
+import { readIfPresent, replaceFile } from './state-file.ts';
 
 interface ForecastFile { fittedAt: number; forecasts: Record<string, StoredForecast> }
 
-/** The scheduled forecasts in one JSON file, replaced atomically (write, then rename). */
+/** The scheduled forecasts in one JSON file, replaced atomically. */
 export function fileForecastStore(path: string): ForecastStore {
   const read = async (): Promise<ForecastFile> => {
-    try {
-      return JSON.parse(await readFile(path, 'utf8')) as ForecastFile;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { fittedAt: 0, forecasts: {} };
-      throw error;
-    }
+    const text = await readIfPresent(path);
+    return text === undefined ? { fittedAt: 0, forecasts: {} } : (JSON.parse(text) as ForecastFile);
   };
   return {
     async load(key) {
@@ -23,8 +19,7 @@ export function fileForecastStore(path: string): ForecastStore {
       const current = await read();
       for (const forecast of fitted) current.forecasts[forecast.key] = forecast;
       current.fittedAt = fittedAt;
-      await writeFile(`${path}.tmp`, JSON.stringify(current));
-      await rename(`${path}.tmp`, path);
+      await replaceFile(path, JSON.stringify(current));
     },
     async fittedAt() {
       return (await read()).fittedAt;

@@ -3,7 +3,8 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { privateBucket } from './private-bucket.ts';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -47,13 +48,8 @@ export class Analysis extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.state = new Bucket(this, 'State', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      // Rebuilt from the aggregates if lost, but that first run reads eight days: keep it.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // Rebuilt from the aggregates if lost, but that first run reads eight days: kept like every bucket.
+    this.state = privateBucket(this, 'State');
     this.analyze = nodeFunction(this, 'Analyze', {
       entry: 'analyze.ts',
       description: 'Scheduled analysis: threshold and anomaly alerts, forecast refits',

@@ -1,7 +1,8 @@
-import { RemovalPolicy, Duration, Stack } from 'aws-cdk-lib';
-import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
+import { privateBucket } from './private-bucket.ts';
 
 export interface MetricStorageProps {
   memoryRetentionHours: number;
@@ -20,13 +21,7 @@ export class MetricStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: MetricStorageProps) {
     super(scope, id);
-    this.rejectedData = new Bucket(this, 'RejectedData', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.rejectedData = privateBucket(this, 'RejectedData', { lifecycleRules: [{ expiration: Duration.days(90) }] });
     this.database = new CfnDatabase(this, 'Database', { databaseName: `${Stack.of(this).stackName}-metrics` });
     const table = (tableId: string, tableName: string) => {
       const t = new CfnTable(this, tableId, {

@@ -1,8 +1,9 @@
 import { emptyPartial } from '../../aggregation/partial-aggregate.ts';
 import { decodeSketch, encodeSketch } from '../../aggregation/sketch.ts';
 import { FORECAST_STEP_MS } from '../forecast/forecast-series.ts';
-import type { HourlyStatistics } from '../forecast/hourly-statistics.ts';
-import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, type BucketSeries } from './series-anomalies.ts';
+import { foldIntoHours, type HourlyStatistics } from '../forecast/hourly-statistics.ts';
+import type { PartialAggregate } from '../../aggregation/partial-aggregate.ts';
+import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, bucketStatistics, type BucketSeries } from './series-anomalies.ts';
 
 /**
  * The anomaly detector's view of every series, kept between runs: one statistic per 15-minute
@@ -42,6 +43,19 @@ export function extendHistory(stored: BucketHistory | undefined, fresh: readonly
     byId.set(idOf(s), kept ? { ...kept, points: [...kept.points, ...points] } : { ...s, points });
   }
   return { settled: Math.max(freshFrom, until - ANOMALY_BUCKET_MS), series: [...byId.values()] };
+}
+
+/**
+ * The statistics after a run that read every alerting partial from `readFrom` (at most
+ * `readStart`) to `to`: buckets from the first whole one read are recomputed, and the minutes
+ * this run settles are folded into the forecasts' hours, each exactly once.
+ */
+export function advanceHistory(stored: BucketHistory | undefined, read: readonly PartialAggregate[], readFrom: number, to: number): BucketHistory {
+  const completeUntil = Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
+  const freshFrom = Math.ceil(readFrom / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
+  const history = extendHistory(stored, bucketStatistics(read.filter((p) => p.windowStart >= freshFrom), completeUntil), freshFrom, completeUntil);
+  const foldFrom = Math.max(freshFrom, stored?.settled ?? -Infinity);
+  return { ...history, hourly: foldIntoHours(stored?.hourly, read.filter((p) => p.windowStart >= foldFrom), history.settled) };
 }
 
 /** Where the next run starts reading: the settled boundary, or eight days back when there is none (or it is too old to help). */

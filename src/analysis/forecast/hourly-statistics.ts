@@ -2,7 +2,6 @@ import { emptyPartial, mergeInto, type PartialAggregate } from '../../aggregatio
 import { summarize } from '../../aggregation/summarize.ts';
 import { statisticOf, type BucketSeries } from '../anomaly/series-anomalies.ts';
 import { FORECAST_HISTORY_MS, FORECAST_STEP_MS } from './forecast-series.ts';
-import { FORECAST_METRICS } from './scheduled-forecasts.ts';
 
 /**
  * What the forecasts are fitted on, kept between runs: per metric and app, the statistic of each
@@ -15,6 +14,8 @@ export interface HourlyStatistics {
   series: BucketSeries[];
 }
 
+/** What the scheduled job forecasts, per app: what the dashboard draws and people plan capacity on. */
+export const FORECAST_METRICS = ['api_request', 'database_query', 'web_vitals_lcp', 'web_vitals_inp', 'web_vitals_cls'] as const;
 const forecasted = new Set<string>(FORECAST_METRICS);
 
 /** Folds partials of minutes now settled (each folded once, before `settledUntil`) into the hours, and closes the hours that are complete. */
