@@ -18,7 +18,13 @@ interface Answer { series: { dimensions: Record<string, string>; points: Point[]
 async function query(metric: string, params: Record<string, string>): Promise<Answer> {
   return (await pipeline.aggregates(metric, params)) as unknown as Answer;
 }
-const lastHour = () => ({ from: String(Date.now() - 3_600_000), to: String(Date.now()) });
+/**
+ * The page's "now", frozen: ranges end at it, so the page and the test's own API queries cover the
+ * same minutes however slowly the test runs (a slow CI run once saw an old minute slide out between
+ * the page's fetch and the test's). Timers still run, so refreshes and waits behave as live.
+ */
+let now: number;
+const lastHour = () => ({ from: String(now - 3_600_000), to: String(now) });
 const shownMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 const shot = (target: Page, name: string) => target.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 
@@ -32,6 +38,8 @@ beforeAll(async () => {
   await pipeline.pipeline.analyze();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  now = Date.now();
+  await page.clock.setFixedTime(now);
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${pipeline.pipeline.url}/`);
@@ -77,7 +85,7 @@ describe('dashboard, with the demo traffic', () => {
   });
 
   it('gauges the pool in use against its limit over the last five minutes', async () => {
-    const recent = { from: String(Date.now() - 5 * 60_000), to: String(Date.now()), step: 'total', pool: 'main' };
+    const recent = { from: String(now - 5 * 60_000), to: String(now), step: 'total', pool: 'main' };
     const [total, idle, max] = await Promise.all(['connection_pool_total', 'connection_pool_idle', 'connection_pool_max'].map(async (m) => (await query(m, recent)).series[0]!.points[0]!.avg));
     const expected = (total! - idle!) / max!;
     const shown = Number(await page.locator('#pool .gauge[data-pool="main"]').getAttribute('data-share'));
