@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { Monitor } from './monitor.ts';
-import { contentLength, recordRequest, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
+import { contentLength, RequestCounter, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
 
 /**
  * Fastify plugin: `app.register(vitalstreamFastify(monitor))`. It adds an onResponse hook to the
@@ -8,17 +8,18 @@ import { contentLength, recordRequest, UNMATCHED_ROUTE, type RequestMetricOption
  * route of the app is measured.
  */
 export function vitalstreamFastify(monitor: Monitor, options: RequestMetricOptions = {}): FastifyPluginCallback {
+  const requests = new RequestCounter(monitor, options);
   const plugin: FastifyPluginCallback = (fastify: FastifyInstance, _opts, done) => {
     fastify.addHook('onResponse', (request, reply, hookDone) => {
       try {
-        recordRequest(monitor, {
+        requests.record({
           method: request.method,
           route: request.routeOptions.url ?? UNMATCHED_ROUTE,
           status: reply.statusCode,
           durationMs: reply.elapsedTime,
           requestBytes: contentLength(request.headers['content-length']),
           responseBytes: contentLength(reply.getHeader('content-length') as string | undefined),
-        }, options);
+        });
       } catch {
         // Instrumentation never breaks a response.
       }

@@ -1,6 +1,6 @@
 import { METRICS } from '../../src/registry/metrics.ts';
 import { backoffDelay } from '../../src/resilience/backoff.ts';
-import { foldKey } from './fold.ts';
+import { MetricFold } from './fold.ts';
 
 export interface ServerMetric {
   name: string;
@@ -35,6 +35,8 @@ export interface Monitor {
   flush(): Promise<void>;
   /** Flushes and stops the timer; call it from your shutdown path (it is also run on beforeExit). */
   shutdown(): Promise<void>;
+  /** Runs `collect` at the start of every flush: for collectors that count on their own and hand over folded metrics. */
+  onFlush(collect: () => void): void;
   readonly dropped: number;
   readonly options: MonitorOptions;
 }
@@ -64,8 +66,8 @@ export function createMonitor(options: MonitorOptions): Monitor {
   const maxBuffer = options.maxBuffer ?? 10_000;
   const maxRetries = options.maxRetries ?? 3;
   const onError = options.onError ?? (() => undefined);
-  // Folded entries by key (durations and sizes), in insertion order; everything else as is.
-  let folded = new Map<string, ServerMetric>();
+  // Durations and sizes fold into counted entries; everything else is kept as is.
+  const folded = new MetricFold();
   let buffer: ServerMetric[] = [];
   let dropped = 0;
   let droppedReported = 0;
@@ -80,26 +82,13 @@ export function createMonitor(options: MonitorOptions): Monitor {
   const dropOldest = (n: number) => {
     const fromBuffer = buffer.splice(0, n);
     dropped += fromBuffer.length;
-    let remaining = n - fromBuffer.length;
-    for (const [key, metric] of folded) {
-      if (remaining <= 0) break;
-      dropped += metric.count ?? 1;
-      folded.delete(key);
-      remaining -= 1;
-    }
+    if (n > fromBuffer.length) dropped += folded.dropOldest(n - fromBuffer.length);
   };
 
   const record = (metric: ServerMetric) => {
     if (stopped || !Number.isFinite(metric.value)) return;
     const timestamp = metric.timestamp ?? Date.now();
-    const fold = foldKey(metric, Math.floor(timestamp / 60_000));
-    if (fold) {
-      const existing = folded.get(fold.key);
-      if (existing) existing.count = (existing.count ?? 1) + (metric.count ?? 1);
-      else folded.set(fold.key, { ...metric, value: fold.value, timestamp, count: metric.count ?? 1 });
-    } else {
-      buffer.push({ ...metric, timestamp });
-    }
+    if (!folded.add(metric, timestamp)) buffer.push({ ...metric, timestamp });
     const entries = buffer.length + folded.size;
     if (entries > maxBuffer) {
       // Drop a tenth at once: removing one entry per record would make every record O(buffer).
@@ -124,14 +113,22 @@ export function createMonitor(options: MonitorOptions): Monitor {
     }
   };
 
+  const collectors: (() => void)[] = [];
+
   const flushOnce = async () => {
+    for (const collect of collectors) {
+      try {
+        collect();
+      } catch (error) {
+        onError(error as Error);
+      }
+    }
     if (dropped > droppedReported) {
       buffer.push({ name: 'sdk_dropped_metrics', value: dropped - droppedReported, unit: 'count', timestamp: Date.now(), source: 'system' });
       droppedReported = dropped;
     }
-    const batch = [...buffer, ...[...folded.values()].map((m) => (m.count === 1 ? { ...m, count: undefined } : m))];
+    const batch = [...buffer, ...folded.take()];
     buffer = [];
-    folded = new Map();
     for (const body of toBodies(options.app, context, batch)) {
       try {
         await sendWithRetry(body);
@@ -154,6 +151,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
   return {
     record,
     flush,
+    onFlush: (collect) => void collectors.push(collect),
     async shutdown() {
       clearInterval(timer);
       process.off('beforeExit', onBeforeExit);
