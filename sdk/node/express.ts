@@ -1,10 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Monitor } from './monitor.ts';
-import { contentLength, RequestCounter, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
+import { contentLength, RequestRecorder, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
 
 /** Express middleware: `app.use(vitalstreamExpress(monitor))` before your routes. */
 export function vitalstreamExpress(monitor: Monitor, options: RequestMetricOptions = {}) {
-  const requests = new RequestCounter(monitor, options);
+  const requests = new RequestRecorder(monitor, options);
   const finished = (request: Request, response: Response, startedAt: number) => {
     try {
       const template = request.route?.path as unknown;

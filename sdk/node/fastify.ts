@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { Monitor } from './monitor.ts';
-import { contentLength, RequestCounter, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
+import { contentLength, RequestRecorder, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
 
 /**
  * Fastify plugin: `app.register(vitalstreamFastify(monitor))`. It adds an onResponse hook to the
@@ -8,7 +8,7 @@ import { contentLength, RequestCounter, UNMATCHED_ROUTE, type RequestMetricOptio
  * route of the app is measured.
  */
 export function vitalstreamFastify(monitor: Monitor, options: RequestMetricOptions = {}): FastifyPluginCallback {
-  const requests = new RequestCounter(monitor, options);
+  const requests = new RequestRecorder(monitor, options);
   const plugin: FastifyPluginCallback = (fastify: FastifyInstance, _opts, done) => {
     fastify.addHook('onResponse', (request, reply, hookDone) => {
       try {

@@ -13,6 +13,8 @@ function tagKey(tags: Record<string, string>): string {
 }
 
 type Leaf = Map<number, ServerMetric>;
+/** What every occurrence of one series shares: all of a metric but its value, timestamp and count. */
+export type SeriesTemplate = Omit<ServerMetric, 'value' | 'timestamp' | 'count'>;
 
 /**
  * Folds repeated observations between two flushes, so a busy server sends each distinct
@@ -27,6 +29,8 @@ type Leaf = Map<number, ServerMetric>;
  */
 export class MetricFold {
   private index = new Map<string, Map<string, Map<number, Leaf>>>();
+  /** Bumped when the index is replaced, so a `FoldedSeries` knows its kept leaf is gone. */
+  generation = 0;
   /** Entries in the order they were first seen, with where each lives in the index. */
   private entries: ServerMetric[] = [];
   private leaves: Leaf[] = [];
@@ -39,40 +43,40 @@ export class MetricFold {
 
   /** Counts `metric` into its entry; false when the metric is not foldable (the caller keeps it as is). */
   add(metric: ServerMetric, timestamp: number): boolean {
-    let valueKey: number;
-    let value = metric.value;
-    let exact: boolean;
-    if (metric.unit === 'ms' && value > 0) {
-      valueKey = mapping.key(value);
-      value = mapping.value(valueKey);
-      exact = false;
-    } else if (metric.unit === 'bytes' || (metric.unit === 'ms' && value === 0)) {
-      valueKey = value;
-      exact = true;
-    } else {
-      return false;
-    }
-    const tags = tagKey(metric.tags ?? EMPTY_TAGS);
+    const exact = isExact(metric.unit, metric.value);
+    if (exact === undefined) return false;
+    const leaf = this.leafFor(tagKey(metric.tags ?? EMPTY_TAGS), metric.name, leafKey(timestamp, exact));
+    this.count(leaf, metric, metric.value, exact, timestamp, metric.count ?? 1);
+    return true;
+  }
+
+  /** A handle for one series recorded over and over (a route's requests): it keeps its leaf for the minute. */
+  series(template: SeriesTemplate): FoldedSeries {
+    return new FoldedSeries(this, template, tagKey(template.tags ?? EMPTY_TAGS));
+  }
+
+  leafFor(tags: string, name: string, key: number): Leaf {
     let byName = this.index.get(tags);
     if (!byName) this.index.set(tags, (byName = new Map()));
-    let byMinute = byName.get(metric.name);
-    if (!byMinute) byName.set(metric.name, (byMinute = new Map()));
-    // Bins and exact values of one minute live in separate leaves: bin 0 is not the value 0.
-    const leafKey = Math.floor(timestamp / 60_000) * 2 + (exact ? 1 : 0);
-    let leaf = byMinute.get(leafKey);
-    if (!leaf) byMinute.set(leafKey, (leaf = new Map()));
-    const count = metric.count ?? 1;
+    let byMinute = byName.get(name);
+    if (!byMinute) byName.set(name, (byMinute = new Map()));
+    let leaf = byMinute.get(key);
+    if (!leaf) byMinute.set(key, (leaf = new Map()));
+    return leaf;
+  }
+
+  count(leaf: Leaf, template: SeriesTemplate, value: number, exact: boolean, timestamp: number, count: number): void {
+    const valueKey = exact ? value : mapping.key(value);
     const existing = leaf.get(valueKey);
     if (existing) {
       existing.count! += count;
     } else {
-      const entry = { ...metric, value, timestamp, count };
+      const entry = { ...template, value: exact ? value : mapping.value(valueKey), timestamp, count };
       leaf.set(valueKey, entry);
       this.entries.push(entry);
       this.leaves.push(leaf);
       this.leafKeys.push(valueKey);
     }
-    return true;
   }
 
   /** Removes the `n` oldest entries; returns how many occurrences they held. */
@@ -98,10 +102,44 @@ export class MetricFold {
   take(): ServerMetric[] {
     const taken = this.entries.slice(this.start).map((m) => (m.count === 1 ? { ...m, count: undefined } : m));
     this.index = new Map();
+    this.generation += 1;
     this.entries = [];
     this.leaves = [];
     this.leafKeys = [];
     this.start = 0;
     return taken;
+  }
+}
+
+/** Exact (sizes, zero durations), binned (positive durations), or undefined: not foldable. */
+function isExact(unit: ServerMetric['unit'], value: number): boolean | undefined {
+  if (unit === 'ms' && value > 0) return false;
+  if (unit === 'bytes' || (unit === 'ms' && value === 0)) return true;
+  return undefined;
+}
+
+/** Bins and exact values of one minute live in separate leaves: bin 0 is not the value 0. */
+const leafKey = (timestamp: number, exact: boolean) => Math.floor(timestamp / 60_000) * 2 + (exact ? 1 : 0);
+
+/** One series' fast path: the same folding as `MetricFold.add`, without finding the series again per value. */
+export class FoldedSeries {
+  private generation = -1;
+  private key = Number.NaN;
+  private leaf: Leaf | undefined;
+
+  constructor(private readonly fold: MetricFold, private readonly template: SeriesTemplate, private readonly tags: string) {}
+
+  /** False when the value is not foldable for this unit (the caller records it as is). */
+  add(value: number, timestamp: number): boolean {
+    const exact = isExact(this.template.unit, value);
+    if (exact === undefined) return false;
+    const key = leafKey(timestamp, exact);
+    if (key !== this.key || this.generation !== this.fold.generation || !this.leaf) {
+      this.leaf = this.fold.leafFor(this.tags, this.template.name, key);
+      this.key = key;
+      this.generation = this.fold.generation;
+    }
+    this.fold.count(this.leaf, this.template, value, exact, timestamp, 1);
+    return true;
   }
 }

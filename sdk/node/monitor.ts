@@ -1,6 +1,6 @@
 import { METRICS } from '../../src/registry/metrics.ts';
 import { backoffDelay } from '../../src/resilience/backoff.ts';
-import { MetricFold } from './fold.ts';
+import { MetricFold, type SeriesTemplate } from './fold.ts';
 
 export interface ServerMetric {
   name: string;
@@ -35,8 +35,11 @@ export interface Monitor {
   flush(): Promise<void>;
   /** Flushes and stops the timer; call it from your shutdown path (it is also run on beforeExit). */
   shutdown(): Promise<void>;
-  /** Runs `collect` at the start of every flush: for collectors that count on their own and hand over folded metrics. */
-  onFlush(collect: () => void): void;
+  /**
+   * A recorder for one series recorded over and over with only the value changing (a route's
+   * requests): the same as `record({ ...template, value })`, with less work per value.
+   */
+  series(template: SeriesTemplate): (value: number) => void;
   readonly dropped: number;
   readonly options: MonitorOptions;
 }
@@ -89,6 +92,20 @@ export function createMonitor(options: MonitorOptions): Monitor {
     if (stopped || !Number.isFinite(metric.value)) return;
     const timestamp = metric.timestamp ?? Date.now();
     if (!folded.add(metric, timestamp)) buffer.push({ ...metric, timestamp });
+    keepBound();
+  };
+
+  const series = (template: SeriesTemplate) => {
+    const folding = folded.series(template);
+    return (value: number) => {
+      if (stopped || !Number.isFinite(value)) return;
+      const timestamp = Date.now();
+      if (!folding.add(value, timestamp)) buffer.push({ ...template, value, timestamp });
+      keepBound();
+    };
+  };
+
+  function keepBound() {
     const entries = buffer.length + folded.size;
     if (entries > maxBuffer) {
       // Drop a tenth at once: removing one entry per record would make every record O(buffer).
@@ -96,7 +113,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     } else if (entries === EARLY_FLUSH_AT && !flushing) {
       setImmediate(() => void flush()).unref();
     }
-  };
+  }
 
   const sendWithRetry = async (body: string) => {
     for (let attempt = 0; ; attempt++) {
@@ -113,16 +130,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     }
   };
 
-  const collectors: (() => void)[] = [];
-
   const flushOnce = async () => {
-    for (const collect of collectors) {
-      try {
-        collect();
-      } catch (error) {
-        onError(error as Error);
-      }
-    }
     if (dropped > droppedReported) {
       buffer.push({ name: 'sdk_dropped_metrics', value: dropped - droppedReported, unit: 'count', timestamp: Date.now(), source: 'system' });
       droppedReported = dropped;
@@ -151,7 +159,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
   return {
     record,
     flush,
-    onFlush: (collect) => void collectors.push(collect),
+    series,
     async shutdown() {
       clearInterval(timer);
       process.off('beforeExit', onBeforeExit);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { newSketch } from '../../../src/aggregation/sketch.ts';
-import { RequestCounter } from '../../../sdk/node/http-server.ts';
+import { RequestRecorder } from '../../../sdk/node/http-server.ts';
 import { createMonitor, type ServerMetric } from '../../../sdk/node/monitor.ts';
 
 /** A monitor whose transport keeps the beacons' metrics (the SDK's own transport interface, no network needed to test counting). */
@@ -24,17 +24,17 @@ const quantiles = (pairs: [number, number][]) => {
 
 afterEach(() => void vi.useRealTimers());
 
-describe('request counting in the HTTP middlewares', () => {
+describe('request recording in the HTTP middlewares', () => {
   it('sends per minute exactly the count and percentiles that the raw durations give', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const { monitor, sent } = capturingMonitor();
-    const counter = new RequestCounter(monitor);
+    const recorder = new RequestRecorder(monitor);
     const minuteStart = Date.UTC(2026, 10, 27, 3, 0);
     const raw = durations(6000);
     raw.forEach((durationMs, i) => {
-      // The first half in one minute, the rest in the next: the counter hands over the first when the second begins.
+      // The first half in one minute, the rest in the next: each minute folds on its own.
       vi.setSystemTime(minuteStart + (i < 3000 ? 1000 : 61_000) + i);
-      counter.record({ method: 'GET', route: '/courses/:id', status: 200, durationMs, responseBytes: 100 + (i % 3) });
+      recorder.record({ method: 'GET', route: '/courses/:id', status: 200, durationMs, responseBytes: 100 + (i % 3) });
     });
     await monitor.shutdown();
 
@@ -52,10 +52,10 @@ describe('request counting in the HTTP middlewares', () => {
 
   it('tags slow requests apart, with their percentiles intact, and a zero duration as it is', async () => {
     const { monitor, sent } = capturingMonitor();
-    const counter = new RequestCounter(monitor, { slowMs: 100 });
+    const recorder = new RequestRecorder(monitor, { slowMs: 100 });
     const raw = durations(3000);
-    for (const durationMs of raw) counter.record({ method: 'POST', route: '/orders', status: 201, durationMs, requestBytes: 42 });
-    counter.record({ method: 'POST', route: '/orders', status: 201, durationMs: 0 });
+    for (const durationMs of raw) recorder.record({ method: 'POST', route: '/orders', status: 201, durationMs, requestBytes: 42 });
+    recorder.record({ method: 'POST', route: '/orders', status: 201, durationMs: 0 });
     await monitor.shutdown();
 
     const requests = sent.filter((m) => m.name === 'api_request');
@@ -69,13 +69,13 @@ describe('request counting in the HTTP middlewares', () => {
     expect(monitor.dropped).toBe(0);
   });
 
-  it('past its count cap hands requests to the bounded buffer, where every drop is counted and reported', async () => {
+  it('keeps to the bound of the monitor buffer, where every drop is counted and reported', async () => {
     const { monitor, sent } = capturingMonitor(100);
-    const counter = new RequestCounter(monitor);
-    for (const durationMs of durations(3000)) counter.record({ method: 'GET', route: '/search', status: 200, durationMs });
+    const recorder = new RequestRecorder(monitor);
+    for (const durationMs of durations(3000)) recorder.record({ method: 'GET', route: '/search', status: 200, durationMs });
     await monitor.shutdown();
 
-    // 100 counts wait in the counter; the ~180 bins of these durations overflow into the buffer of 100.
+    // The ~180 bins of these durations overflow a buffer of 100.
     const requests = sent.filter((m) => m.name === 'api_request').reduce((n, m) => n + (m.count ?? 1), 0);
     expect(monitor.dropped).toBeGreaterThan(0);
     expect(sent.find((m) => m.name === 'sdk_dropped_metrics')?.value).toBe(monitor.dropped);
