@@ -5,7 +5,7 @@ import { evaluateConditions, ALERT_METRICS } from '../src/alerts/evaluate.ts';
 import { anomalyCondition } from '../src/analysis/anomaly/series-anomalies.ts';
 import { detectInline, type Detect } from './parallel-detect.ts';
 import { advanceHistory, readStart, type BucketHistory } from '../src/analysis/anomaly/bucket-history.ts';
-import { reconcile, type AlertState } from '../src/alerts/lifecycle.ts';
+import { reconcile, undoDelivery, type AlertState } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
 import { FORECAST_METRICS, fitFromHourly, fitScheduledForecasts, type StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import type { Condition } from '../src/alerts/rules.ts';
@@ -129,12 +129,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
       } catch (error) {
         failed += 1;
         logger.error('alert delivery failed', { key: alert.key, error: (error as Error).message });
-        // Undo this step for the alert so the next run tries again.
-        if (alert.state === 'firing') delete state.open[alert.key];
-        else if (before.open[alert.key]) {
-          state.open[alert.key] = before.open[alert.key]!;
-          delete state.resolvedAt[alert.key];
-        }
+        undoDelivery(state, before, alert);
       }
     }
     await deps.alertState.save(state);

@@ -74,3 +74,15 @@ function toAlert(condition: Condition, state: 'firing' | 'resolved', now: number
     ...(options.link ? { link: options.link(condition) } : {}),
   };
 }
+
+/**
+ * Takes back one alert's step after its delivery failed, so the next run tries again: a firing
+ * alert is no longer open, a resolved one is open again as it was `before`.
+ */
+export function undoDelivery(state: AlertState, before: AlertState, alert: Alert): void {
+  if (alert.state === 'firing') delete state.open[alert.key];
+  else if (before.open[alert.key]) {
+    state.open[alert.key] = before.open[alert.key]!;
+    delete state.resolvedAt[alert.key];
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { snsMessage, snsSubject } from '../../../lambdas/adapters/sns-alerts.ts';
 import type { AggregatePoint } from '../../../src/aggregation/summarize.ts';
-import { emptyAlertState, reconcile } from '../../../src/alerts/lifecycle.ts';
+import { emptyAlertState, reconcile, undoDelivery } from '../../../src/alerts/lifecycle.ts';
 import { conditionsFor, serverErrorCondition } from '../../../src/alerts/rules.ts';
 
 const point = (over: Partial<AggregatePoint>): AggregatePoint => ({
@@ -50,6 +50,18 @@ describe('alert lifecycle', () => {
     expect(cleared.alerts[0]!.message).toMatch(/Back to normal after 2 min/);
     expect(reconcile(cleared.state, lcp, 180_000, options).alerts).toEqual([]);
     expect(reconcile(cleared.state, lcp, 120_000 + 31 * 60_000, options).alerts.map((a) => a.state)).toEqual(['firing']);
+  });
+
+  it('takes back a step whose alert could not be delivered, so the next run sends it again', () => {
+    const fired = reconcile(emptyAlertState(), lcp, 0, options);
+    undoDelivery(fired.state, emptyAlertState(), fired.alerts[0]!);
+    expect(reconcile(fired.state, lcp, 60_000, options).alerts.map((a) => a.state)).toEqual(['firing']);
+
+    const open = reconcile(emptyAlertState(), lcp, 0, options).state;
+    const cleared = reconcile(open, [], 120_000, options);
+    undoDelivery(cleared.state, open, cleared.alerts[0]!);
+    expect(cleared.state.resolvedAt).toEqual({});
+    expect(reconcile(cleared.state, [], 180_000, options).alerts.map((a) => [a.state, a.message])).toEqual([['resolved', expect.stringMatching(/after 3 min/)]]);
   });
 
   it('reads as a person would receive it', () => {
