@@ -78,8 +78,8 @@ async function main() {
 
   const overhead = await serverOverhead(9, 3, (done, of) => process.stderr.write(`\r  server overhead: round ${done} of ${of}`));
   process.stderr.write('\n');
-  log(`server SDK: hello-world Express with and without the middleware, loaded side by side (autocannon, 16 connections each${overhead.pinned ? ', both apps on core 1, load on core 0' : ''}), median of 9 rounds of 3 s:`);
-  log(`          ${fmt(Math.round(overhead.plain))} req/s plain, ${fmt(Math.round(overhead.instrumented))} req/s with the middleware = ${(100 * overhead.ratio).toFixed(1)} % of uninstrumented (target >= 95 %); rounds ${overhead.ratios.join(' ')}; ${overhead.beacons} beacons sent`);
+  log(`server SDK: hello-world Express with and without vitalstreamExpress, loaded side by side (autocannon, 16 connections each${overhead.pinned ? ", both apps on core 1, load on core 0" : ""}), median of 9 rounds, each a fresh pair warmed 6 s and measured 3 s:`);
+  log(`          ${fmt(Math.round(overhead.plain))} req/s plain, ${fmt(Math.round(overhead.instrumented))} req/s instrumented = ${(100 * overhead.ratio).toFixed(1)} % of uninstrumented (target >= 95 %); rounds ${overhead.ratios.join(' ')}; ${overhead.beacons} beacons sent`);
   log(`          app CPU per request ${overhead.cpuPlain.toFixed(0)} µs plain, ${overhead.cpuInstrumented.toFixed(0)} µs instrumented = ${(100 * overhead.cpuRatio).toFixed(1)} %; where it goes: npm run bench:overhead`);
 }
 

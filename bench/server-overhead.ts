@@ -8,7 +8,9 @@ import type { HelloMode } from './hello-server.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status === 0;
 
-async function startApp(mode: HelloMode, beaconUrl: string): Promise<{ child: ChildProcess; url: string }> {
+interface App { child: ChildProcess; url: string }
+
+async function startApp(mode: HelloMode, beaconUrl: string): Promise<App> {
   // Both apps share core 1 and the load generator has core 0 (where taskset exists).
   const args = ['--import', 'tsx', resolve(ROOT, 'bench/hello-server.ts'), mode, beaconUrl];
   const child = PINNED ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -44,14 +46,16 @@ async function loadBoth(plain: string, instrumented: string, seconds: number): P
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
- * Requests per second of a hello-world Express app with and without the vitalstream middleware
- * (default settings; it really sends its beacons, to a sink server). The two apps run as separate
- * processes on the same core and are loaded at the same time, so the scheduler shares the core
- * between them and each round's ratio compares the two under the same conditions. Measured one
- * after the other, identical apps differed by up to 5 % on this shared machine; measured side by
- * side, by about 1 %. The figure is the median of the rounds' ratios.
+ * Requests per second of a hello-world Express app with and without the vitalstream
+ * instrumentation (default settings; it really sends its beacons, to a sink server). The two apps
+ * run as separate processes on the same core and are loaded at the same time, so the scheduler
+ * shares the core between them and each round's ratio compares the two under the same conditions
+ * (measured one after the other, identical apps differed by up to 5 % on this shared machine).
+ * Every round starts a fresh pair, in alternating order, and warms it up for 6 s: a pair keeps its
+ * own lead or lag for life (the later-started process ran about 2 % faster), so rounds on one pair
+ * measured the pair as much as the instrumentation. The figure is the median of the rounds' ratios.
  */
-export async function serverOverhead(rounds = 9, seconds = 3, onRound: (done: number, of: number) => void = () => undefined, mode: HelloMode = 'instrumented') {
+export async function serverOverhead(rounds = 9, seconds = 3, onRound: (done: number, of: number) => void = () => undefined, mode: HelloMode = 'instrumented', baseline: HelloMode = 'plain') {
   let beacons = 0;
   const sink = createServer((request, response) => {
     request.resume();
@@ -62,13 +66,23 @@ export async function serverOverhead(rounds = 9, seconds = 3, onRound: (done: nu
   });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
   const beaconUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/v1/beacon`;
-  const plain = await startApp('plain', beaconUrl);
-  const instrumented = await startApp(mode, beaconUrl);
+  const results: Round[] = [];
   try {
-    await loadBoth(plain.url, instrumented.url, 2); // warm up both
-    const results: Round[] = [];
     for (let i = 0; i < rounds; i++) {
-      results.push(await loadBoth(plain.url, instrumented.url, seconds));
+      // Fresh processes every round, started in alternating order: one pair of processes keeps
+      // its own few-percent lead or lag for its whole life (plain against plain read 99.5 % in one
+      // run and 102 % in another when one pair served every round), so rounds must not share a pair.
+      const [plain, instrumented] = i % 2 === 0
+        ? [await startApp(baseline, beaconUrl), await startApp(mode, beaconUrl)]
+        : [await startApp(mode, beaconUrl), await startApp(baseline, beaconUrl)].reverse() as [App, App];
+      try {
+        // Long enough for the JIT to settle and for the monitor's first flush (5 s) to start its sender.
+        await loadBoth(plain.url, instrumented.url, 6);
+        results.push(await loadBoth(plain.url, instrumented.url, seconds));
+      } finally {
+        plain.child.kill();
+        instrumented.child.kill();
+      }
       onRound(i + 1, rounds);
     }
     return {
@@ -83,20 +97,21 @@ export async function serverOverhead(rounds = 9, seconds = 3, onRound: (done: nu
       pinned: PINNED,
     };
   } finally {
-    plain.child.kill();
-    instrumented.child.kill();
     sink.close();
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rounds = Number(process.env.ROUNDS ?? 9);
-  const r = await serverOverhead(rounds);
-  console.log(`server overhead: hello-world Express side by side${r.pinned ? ' on one core' : ''}: ${Math.round(r.plain)} req/s plain, ${Math.round(r.instrumented)} req/s with the middleware = ${(100 * r.ratio).toFixed(1)} % (median of rounds ${r.ratios.join(' ')}; ${r.beacons} beacons sent); CPU per request ${r.cpuPlain.toFixed(1)} µs plain, ${r.cpuInstrumented.toFixed(1)} µs instrumented = ${(100 * r.cpuRatio).toFixed(1)} %`);
+  const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  instrumented: round ${done} of ${of}`));
+  process.stderr.write('\r');
+  console.log(`server overhead: hello-world Express side by side${r.pinned ? ' on one core' : ''}: ${Math.round(r.plain)} req/s plain, ${Math.round(r.instrumented)} req/s instrumented = ${(100 * r.ratio).toFixed(1)} % (median of rounds ${r.ratios.join(' ')}; ${r.beacons} beacons sent); CPU per request ${r.cpuPlain.toFixed(1)} µs plain, ${r.cpuInstrumented.toFixed(1)} µs instrumented = ${(100 * r.cpuRatio).toFixed(1)} %`);
   if (process.argv.includes('--breakdown')) {
     // Each part against the plain app, side by side: the differences between lines are the parts' costs.
-    for (const part of ['layer', 'listener', 'unsent'] as const) {
-      const p = await serverOverhead(rounds, 3, () => undefined, part);
+    // 'plain' against itself shows what the method reads when there is no difference at all.
+    for (const part of ['plain', 'layer', 'listener', 'timing', 'unsent'] as const) {
+      const p = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${part}: round ${done} of ${of}`), part);
+      process.stderr.write('\r');
       console.log(`  ${part.padEnd(9)} ${(100 * p.ratio).toFixed(1)} % of plain (rounds ${p.ratios.join(' ')})`);
     }
   }

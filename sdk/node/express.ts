@@ -1,32 +1,90 @@
-import type { NextFunction, Request, Response } from 'express';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Application } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Monitor } from './monitor.ts';
 import { contentLength, RequestRecorder, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
 
-/** Express middleware: `app.use(vitalstreamExpress(monitor))` before your routes. */
-export function vitalstreamExpress(monitor: Monitor, options: RequestMetricOptions = {}) {
-  const requests = new RequestRecorder(monitor, options);
-  const finished = (request: Request, response: Response, startedAt: number) => {
+type Handle = (this: unknown, request: IncomingMessage, response: ServerResponse, next?: unknown) => unknown;
+
+interface ExpressRequest extends IncomingMessage {
+  route?: { path?: unknown };
+  baseUrl?: string;
+}
+
+/**
+ * An instrumented app: its recorder, and when each of its responses started. The start times are
+ * kept beside the responses, not on them: Express swaps the prototypes of every request and
+ * response, and a property added to such an object cost a hello-world app several thousand
+ * instructions per request (V8 migrates the object to a new map), measured with callgrind.
+ */
+interface Instrumented {
+  recorder: RequestRecorder;
+  startedAt: WeakMap<ServerResponse, number>;
+}
+
+const RESPONSE_FINISH = 'http.server.response.finish';
+const instrumented: Instrumented[] = [];
+
+/**
+ * Node publishes every finished HTTP/1 response here; only responses an instrumented app saw are
+ * recorded. One subscriber for the process, so a request costs no listener of its own.
+ */
+function onResponseFinish(message: unknown): void {
+  const { request, response } = message as { request: ExpressRequest; response: ServerResponse };
+  for (const app of instrumented) {
+    const startedAt = app.startedAt.get(response);
+    if (startedAt === undefined) continue;
+    app.startedAt.delete(response);
     try {
-      const template = request.route?.path as unknown;
+      const template = request.route?.path;
       const route = template === undefined ? UNMATCHED_ROUTE : request.baseUrl ? `${request.baseUrl}${String(template)}` : String(template);
-      requests.record({
-        method: request.method,
+      const method = request.method ?? 'GET';
+      app.recorder.record({
+        method,
         route,
         status: response.statusCode,
         durationMs: performance.now() - startedAt,
-        requestBytes: contentLength(request.headers['content-length']),
-        responseBytes: contentLength(response.getHeader('content-length') as string | undefined),
+        // GET and HEAD carry no body; reading their headers only costs time.
+        requestBytes: method === 'GET' || method === 'HEAD' ? undefined : contentLength(request.headers['content-length']),
+        responseBytes: contentLength(response.getHeader('content-length')),
       });
     } catch {
       // Instrumentation never breaks a response.
     }
+    return;
+  }
+}
+
+const seenBefore = (response: ServerResponse) => instrumented.some((app) => app.startedAt.has(response));
+
+/**
+ * Express instrumentation: `vitalstreamExpress(app, monitor)` once, before `listen`. It returns a
+ * function that takes the instrumentation off again.
+ *
+ * Not a middleware on purpose. An empty middleware layer and a 'finish' listener per response cost
+ * a hello-world app about 4 % of its throughput (`npm run bench:overhead`); instead the app's
+ * entry point stamps the response with its start time and Node's `http.server.response.finish`
+ * diagnostics channel reports the end. The route template is read from `req.route` when the
+ * response is done, as a middleware would, so routers and mounted sub-apps are measured by their
+ * full template. A response passed through two instrumented apps is counted once, by the outer.
+ */
+export function vitalstreamExpress(app: Application, monitor: Monitor, options: RequestMetricOptions = {}): () => void {
+  // Every request of an Express app (4 or 5) enters through `app.handle`, which its types keep private.
+  const entry = app as unknown as { handle: Handle };
+  const handle = entry.handle;
+  if (typeof handle !== 'function') throw new TypeError('vitalstreamExpress needs an Express application (the value of express())');
+  const thisApp: Instrumented = { recorder: new RequestRecorder(monitor, options), startedAt: new WeakMap() };
+  entry.handle = function timedHandle(this: unknown, request, response, next) {
+    if (instrumented.length === 1 || !seenBefore(response)) thisApp.startedAt.set(response, performance.now());
+    return handle.call(this, request, response, next);
   };
-  // `on`, not `once`: the response is discarded after 'finish' anyway, and once's wrapper costs a
-  // hello-world app measurable throughput. (So does adding a property to Express's request: the
-  // start time stays in the closure.)
-  return (request: Request, response: Response, next: NextFunction) => {
-    const startedAt = performance.now();
-    response.on('finish', () => finished(request, response, startedAt));
-    next();
+  if (instrumented.push(thisApp) === 1) subscribe(RESPONSE_FINISH, onResponseFinish);
+  let removed = false;
+  return () => {
+    if (removed) return;
+    removed = true;
+    entry.handle = handle;
+    instrumented.splice(instrumented.indexOf(thisApp), 1);
+    if (instrumented.length === 0) unsubscribe(RESPONSE_FINISH, onResponseFinish);
   };
 }

@@ -15,15 +15,21 @@ afterAll(() => pipeline.close());
 const byDimension = async (metric: string, app: string, groupBy: string) =>
   Object.fromEntries((await pipeline.aggregates(metric, { app, group_by: groupBy })).series.map((s) => [s.dimensions[groupBy], s.points.reduce((n, p) => n + p.count, 0)]));
 
-describe('Express middleware', () => {
+describe('Express instrumentation', () => {
   it('reports api_request by route template, method and status, with sizes, and never the raw path', async () => {
     const monitor = createMonitor({ app: 'express-app', endpoint: pipeline.beaconUrl });
     const app = express();
-    app.use(vitalstreamExpress(monitor, { slowMs: 50 }));
+    vitalstreamExpress(app, monitor, { slowMs: 50 });
     app.get('/courses/:id', (req, res) => void res.json({ id: req.params.id }));
     app.post('/orders', express.json(), (_req, res) => void res.status(201).json({ ok: true }));
     app.get('/slow', (_req, res) => void setTimeout(() => res.send('late'), 80));
     app.get('/boom', () => { throw new Error('boom'); });
+    const api = express.Router();
+    api.get('/items/:itemId', (_req, res) => void res.send('item'));
+    app.use('/api', api);
+    const admin = express();
+    admin.get('/users/:userId', (_req, res) => void res.send('user'));
+    app.use('/admin', admin);
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -32,15 +38,62 @@ describe('Express middleware', () => {
     await (await fetch(`${base}/slow`)).text();
     await (await fetch(`${base}/boom`)).text();
     await (await fetch(`${base}/no/such/path/42`)).text();
+    await (await fetch(`${base}/api/items/9`)).text();
+    await (await fetch(`${base}/admin/users/5`)).text();
     server.close();
     await monitor.shutdown();
 
-    expect(await byDimension('api_request', 'express-app', 'endpoint')).toEqual({ '/courses/:id': 3, '/orders': 1, '/slow': 1, '/boom': 1, '/(unmatched)': 1 });
-    expect(await byDimension('api_request', 'express-app', 'status_class')).toEqual({ '2xx': 5, '5xx': 1, '4xx': 1 });
-    expect(await byDimension('api_request', 'express-app', 'method')).toEqual({ GET: 6, POST: 1 });
+    expect(await byDimension('api_request', 'express-app', 'endpoint')).toEqual({
+      '/courses/:id': 3, '/orders': 1, '/slow': 1, '/boom': 1, '/(unmatched)': 1, '/api/items/:itemId': 1, '/admin/users/:userId': 1,
+    });
+    expect(await byDimension('api_request', 'express-app', 'status_class')).toEqual({ '2xx': 7, '5xx': 1, '4xx': 1 });
+    expect(await byDimension('api_request', 'express-app', 'method')).toEqual({ GET: 8, POST: 1 });
+    const slow = await pipeline.aggregates('api_request', { app: 'express-app', endpoint: '/slow' });
+    expect(slow.series[0]!.points[0]!.min).toBeGreaterThanOrEqual(79);
     const sizes = await pipeline.aggregates('api_request_size', { app: 'express-app', endpoint: '/orders' });
     expect(sizes.series[0]!.points[0]!.max).toBe(11);
-    expect(totalCount(await pipeline.aggregates('api_response_size', { app: 'express-app' }))).toBe(7);
+    expect(totalCount(await pipeline.aggregates('api_response_size', { app: 'express-app' }))).toBe(9);
+  });
+
+  it('measures only the apps it was given, and stops when taken off', async () => {
+    const monitor = createMonitor({ app: 'express-scoped', endpoint: pipeline.beaconUrl });
+    const measured = express();
+    const stop = vitalstreamExpress(measured, monitor);
+    measured.get('/ping', (_req, res) => void res.send('pong'));
+    const other = express();
+    other.get('/ping', (_req, res) => void res.send('pong'));
+    const servers = [measured.listen(0, '127.0.0.1'), other.listen(0, '127.0.0.1')];
+    await Promise.all(servers.map((s) => new Promise((r) => s.once('listening', r))));
+    const [measuredUrl, otherUrl] = servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/ping`);
+    await (await fetch(measuredUrl!)).text();
+    await (await fetch(otherUrl!)).text();
+    stop();
+    stop();
+    expect(await (await fetch(measuredUrl!)).text()).toBe('pong');
+    expect(() => vitalstreamExpress({} as never, monitor)).toThrow(/needs an Express application/);
+    for (const s of servers) s.close();
+    await monitor.shutdown();
+    expect(await byDimension('api_request', 'express-scoped', 'endpoint')).toEqual({ '/ping': 1 });
+  });
+
+  it('counts a request through two instrumented apps once, by the outer app and its full template', async () => {
+    const outerMonitor = createMonitor({ app: 'express-outer', endpoint: pipeline.beaconUrl });
+    const innerMonitor = createMonitor({ app: 'express-inner', endpoint: pipeline.beaconUrl });
+    const outer = express();
+    const inner = express();
+    const stops = [vitalstreamExpress(outer, outerMonitor), vitalstreamExpress(inner, innerMonitor)];
+    inner.get('/reports/:reportId', (_req, res) => void res.send('report'));
+    outer.use('/billing', inner);
+    const server = outer.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await (await fetch(`${base}/billing/reports/1`)).text();
+    await (await fetch(`${base}/billing/reports/2`)).text();
+    server.close();
+    for (const stop of stops) stop();
+    await Promise.all([outerMonitor.shutdown(), innerMonitor.shutdown()]);
+    expect(await byDimension('api_request', 'express-outer', 'endpoint')).toEqual({ '/billing/reports/:reportId': 2 });
+    expect(await byDimension('api_request', 'express-inner', 'endpoint')).toEqual({});
   });
 });
 
