@@ -1,6 +1,7 @@
 import { METRICS } from '../../src/registry/metrics.ts';
 import { backoffDelay } from '../../src/resilience/backoff.ts';
 import { MetricFold, type SeriesTemplate } from './fold.ts';
+import { workerTransport } from './worker-transport.ts';
 
 export interface ServerMetric {
   name: string;
@@ -18,7 +19,7 @@ export type Transport = (body: string) => Promise<number>;
 
 export interface MonitorOptions {
   app: string;
-  /** The beacon URL; ignored when `transport` is given. */
+  /** The beacon URL, sent to from a worker thread; ignored when `transport` is given. */
   endpoint?: string;
   transport?: Transport;
   service?: string;
@@ -49,6 +50,7 @@ const MAX_METRICS_PER_BEACON = 500;
 const EARLY_FLUSH_AT = 1000;
 const MAX_BEACON_BYTES = 60_000;
 
+/** Sends from the calling thread: for a custom transport that wraps it (the default sends from a worker thread). */
 export function httpTransport(endpoint: string): Transport {
   return async (body) => {
     const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
@@ -64,7 +66,7 @@ export function httpTransport(endpoint: string): Transport {
  * buffer is full the oldest metrics are dropped, counted, and the count is reported as a metric.
  */
 export function createMonitor(options: MonitorOptions): Monitor {
-  const transport = options.transport ?? (options.endpoint ? httpTransport(options.endpoint) : undefined);
+  const transport = options.transport ?? (options.endpoint ? workerTransport(options.endpoint) : undefined);
   if (!transport) throw new Error('createMonitor needs an endpoint (the beacon URL) or a transport');
   const maxBuffer = options.maxBuffer ?? 10_000;
   const maxRetries = options.maxRetries ?? 3;

@@ -1,0 +1,54 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { afterEach, describe, expect, it } from 'vitest';
+import { workerTransport } from '../../../sdk/node/worker-transport.ts';
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.closeAllConnections(), server.close();
+});
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/beacon`;
+}
+
+describe('sending beacons from a worker thread', () => {
+  it('POSTs the body as JSON and resolves with the status, without an HTTP request on the calling thread', async () => {
+    const received: { type?: string; body: string }[] = [];
+    const url = await listen((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push({ type: request.headers['content-type'], body });
+        response.writeHead(received.length === 1 ? 202 : 503).end();
+      });
+    });
+    const onThisThread: unknown[] = [];
+    const seen = (message: unknown) => void onThisThread.push(message);
+    subscribe('undici:request:create', seen);
+    try {
+      const send = workerTransport(url);
+      expect(await send('{"app":"a","metrics":[]}')).toBe(202);
+      expect(await send('{"app":"b","metrics":[]}')).toBe(503);
+    } finally {
+      unsubscribe('undici:request:create', seen);
+    }
+    expect(received).toEqual([{ type: 'application/json', body: '{"app":"a","metrics":[]}' }, { type: 'application/json', body: '{"app":"b","metrics":[]}' }]);
+    expect(onThisThread).toEqual([]);
+  });
+
+  it('rejects with the network error when nothing listens', async () => {
+    const url = await listen(() => undefined);
+    servers.pop()!.close();
+    await expect(workerTransport(url)('{}')).rejects.toThrow(/beacon send failed: ECONNREFUSED/);
+  });
+
+  it('gives up on a receiver that never answers after the timeout', async () => {
+    const url = await listen(() => undefined);
+    await expect(workerTransport(url, 300)('{}')).rejects.toThrow(/beacon send failed: (TimeoutError|AbortError)/);
+  });
+});
