@@ -40,7 +40,9 @@ export interface Monitor {
    * A recorder for one series recorded over and over with only the value changing (a route's
    * requests): the same as `record({ ...template, value })`, with less work per value.
    */
-  series(template: SeriesTemplate): (value: number) => void;
+  series(template: SeriesTemplate): (value: number, timestamp?: number) => void;
+  /** Runs `handOver` at the start of every flush: for recorders that batch, to hand over what they hold. */
+  beforeFlush(handOver: () => void): void;
   readonly dropped: number;
   readonly options: MonitorOptions;
 }
@@ -99,9 +101,8 @@ export function createMonitor(options: MonitorOptions): Monitor {
 
   const series = (template: SeriesTemplate) => {
     const folding = folded.series(template);
-    return (value: number) => {
+    return (value: number, timestamp = Date.now()) => {
       if (stopped || !Number.isFinite(value)) return;
-      const timestamp = Date.now();
       if (!folding.add(value, timestamp)) buffer.push({ ...template, value, timestamp });
       keepBound();
     };
@@ -132,7 +133,15 @@ export function createMonitor(options: MonitorOptions): Monitor {
     }
   };
 
+  const handOvers: (() => void)[] = [];
   const flushOnce = async () => {
+    for (const handOver of handOvers) {
+      try {
+        handOver();
+      } catch (error) {
+        onError(error as Error);
+      }
+    }
     if (dropped > droppedReported) {
       buffer.push({ name: 'sdk_dropped_metrics', value: dropped - droppedReported, unit: 'count', timestamp: Date.now(), source: 'system' });
       droppedReported = dropped;
@@ -162,6 +171,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     record,
     flush,
     series,
+    beforeFlush: (handOver) => void handOvers.push(handOver),
     async shutdown() {
       clearInterval(timer);
       process.off('beforeExit', onBeforeExit);
