@@ -41,7 +41,11 @@ if (mode === 'timing') {
     started.delete(response);
   });
 }
-app.get('/hello/:name', (req, res) => void res.send(`hello ${req.params.name}`));
-// CPU time the process has used (µs), read by the benchmark before and after each run.
-app.get('/__cpu', (_req, res) => void res.json({ ...process.cpuUsage(), lastDuration }));
+let served = 0;
+app.get('/hello/:name', (req, res) => {
+  served += 1;
+  res.send(`hello ${req.params.name}`);
+});
+// Requests served and CPU time used (µs), read by the benchmark at both ends of its window.
+app.get('/__cpu', (_req, res) => void res.json({ ...process.cpuUsage(), served, lastDuration }));
 const server = app.listen(0, '127.0.0.1', () => console.log(`port ${(server.address() as AddressInfo).port}`));

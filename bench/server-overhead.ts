@@ -22,24 +22,36 @@ async function startApp(mode: HelloMode, beaconUrl: string): Promise<App> {
   return { child, url: `http://127.0.0.1:${port}/hello/world` };
 }
 
-const cpuMicros = async (url: string) => {
-  const usage = await (await fetch(url.replace(/\/hello\/.*/, '/__cpu'))).json() as { user: number; system: number };
-  return usage.user + usage.system;
+interface Counters { cpuMicros: number; served: number; at: number }
+
+/** What the app has served and the CPU time it has used, read from the app itself. */
+const counters = async (url: string): Promise<Counters> => {
+  const usage = await (await fetch(url.replace(/\/hello\/.*/, '/__cpu'))).json() as { user: number; system: number; served: number };
+  return { cpuMicros: usage.user + usage.system, served: usage.served, at: performance.now() };
 };
 
 interface Round { plainRps: number; instrumentedRps: number; plainCpu: number; instrumentedCpu: number }
 
-
-/** Loads both apps at once for `seconds`: requests per second, and each app's CPU time per request. */
+/**
+ * Loads both apps at once and measures the `seconds` in the middle, from each app's own count of
+ * requests served: the two load generators do not start at the same instant (one once started a
+ * second late, giving the other app the core to itself and the round a ratio near 0.5), so their
+ * own totals do not cover the same window.
+ */
 async function loadBoth(plain: string, instrumented: string, seconds: number): Promise<Round> {
-  const before = await Promise.all([cpuMicros(plain), cpuMicros(instrumented)]);
-  const [p, i] = await Promise.all([plain, instrumented].map((url) => autocannon({ url, connections: 16, duration: seconds })));
-  const after = await Promise.all([cpuMicros(plain), cpuMicros(instrumented)]);
+  const load = Promise.all([plain, instrumented].map((url) => autocannon({ url, connections: 16, duration: seconds + 2 })));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const before = await Promise.all([counters(plain), counters(instrumented)]);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const after = await Promise.all([counters(plain), counters(instrumented)]);
+  await load;
+  const served = [0, 1].map((k) => after[k]!.served - before[k]!.served);
+  const cpu = [0, 1].map((k) => after[k]!.cpuMicros - before[k]!.cpuMicros);
   return {
-    plainRps: p!.requests.total / seconds,
-    instrumentedRps: i!.requests.total / seconds,
-    plainCpu: (after[0]! - before[0]!) / p!.requests.total,
-    instrumentedCpu: (after[1]! - before[1]!) / i!.requests.total,
+    plainRps: served[0]! / ((after[0]!.at - before[0]!.at) / 1000),
+    instrumentedRps: served[1]! / ((after[1]!.at - before[1]!.at) / 1000),
+    plainCpu: cpu[0]! / served[0]!,
+    instrumentedCpu: cpu[1]! / served[1]!,
   };
 }
 
@@ -77,7 +89,7 @@ export async function serverOverhead(rounds = 9, seconds = 3, onRound: (done: nu
         : [await startApp(mode, beaconUrl), await startApp(baseline, beaconUrl)].reverse() as [App, App];
       try {
         // Long enough for the JIT to settle and for the monitor's first flush (5 s) to start its sender.
-        await loadBoth(plain.url, instrumented.url, 6);
+        await loadBoth(plain.url, instrumented.url, 4);
         results.push(await loadBoth(plain.url, instrumented.url, seconds));
       } finally {
         plain.child.kill();
@@ -104,14 +116,14 @@ export async function serverOverhead(rounds = 9, seconds = 3, onRound: (done: nu
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rounds = Number(process.env.ROUNDS ?? 9);
   const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  instrumented: round ${done} of ${of}`));
-  process.stderr.write('\r');
+  process.stderr.write('\r\x1b[K');
   console.log(`server overhead: hello-world Express side by side${r.pinned ? ' on one core' : ''}: ${Math.round(r.plain)} req/s plain, ${Math.round(r.instrumented)} req/s instrumented = ${(100 * r.ratio).toFixed(1)} % (median of rounds ${r.ratios.join(' ')}; ${r.beacons} beacons sent); CPU per request ${r.cpuPlain.toFixed(1)} µs plain, ${r.cpuInstrumented.toFixed(1)} µs instrumented = ${(100 * r.cpuRatio).toFixed(1)} %`);
   if (process.argv.includes('--breakdown')) {
     // Each part against the plain app, side by side: the differences between lines are the parts' costs.
     // 'plain' against itself shows what the method reads when there is no difference at all.
     for (const part of ['plain', 'layer', 'listener', 'timing', 'unsent'] as const) {
       const p = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${part}: round ${done} of ${of}`), part);
-      process.stderr.write('\r');
+      process.stderr.write('\r\x1b[K');
       console.log(`  ${part.padEnd(9)} ${(100 * p.ratio).toFixed(1)} % of plain (rounds ${p.ratios.join(' ')})`);
     }
   }
