@@ -10,7 +10,8 @@ import { createMonitor } from '../sdk/node/monitor.ts';
  * The rest account for the cost by part:
  * layer, listener: what a middleware would cost (an empty middleware; the same timing the
  *   response with a 'finish' listener), which is why the instrumentation is not one;
- * timing: the instrumentation's own timing (the stamped entry point and the finish channel),
+ * timing: the instrumentation's own timing (the start noted on the socket at the app's entry
+ *   point, and the finish channel),
  *   recording nothing;
  * unsent: the full instrumentation, but beacons are built and never sent.
  */
@@ -29,16 +30,15 @@ if (mode === 'listener') {
   });
 }
 if (mode === 'timing') {
-  const started = new WeakMap<object, number>();
+  const started = Symbol('startedAt');
+  type Noted = { [started]?: number };
   const handle = (app as unknown as { handle: (...args: unknown[]) => unknown }).handle;
-  (app as unknown as { handle: unknown }).handle = function timedHandle(this: unknown, request: unknown, response: object, next: unknown) {
-    started.set(response, performance.now());
+  (app as unknown as { handle: unknown }).handle = function timedHandle(this: unknown, request: { socket: Noted }, response: unknown, next: unknown) {
+    request.socket[started] = performance.now();
     return handle.call(this, request, response, next);
   };
   subscribe('http.server.response.finish', (message) => {
-    const { response } = message as { response: object };
-    lastDuration = performance.now() - started.get(response)!;
-    started.delete(response);
+    lastDuration = performance.now() - (message as { socket: Noted }).socket[started]!;
   });
 }
 let served = 0;

@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Application } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Monitor } from './monitor.ts';
 import { contentLength, RequestRecorder, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
 
@@ -12,14 +13,28 @@ interface ExpressRequest extends IncomingMessage {
 }
 
 /**
- * An instrumented app: its recorder, and when each of its responses started. The start times are
- * kept beside the responses, not on them: Express swaps the prototypes of every request and
- * response, and a property added to such an object cost a hello-world app several thousand
- * instructions per request (V8 migrates the object to a new map), measured with callgrind.
+ * An instrumented app: its recorder, and when those of its responses started that could not be
+ * noted on their socket. Nothing is put on Express's own objects: Express swaps the prototypes of
+ * every request and response, which gives each one a hidden class of its own, and a property added
+ * to one makes V8 migrate the object (thousands of instructions a request, measured with callgrind).
  */
 interface Instrumented {
   recorder: RequestRecorder;
   startedAt: WeakMap<ServerResponse, number>;
+}
+
+/**
+ * The response in progress on a connection, noted on its socket: sockets keep one hidden class, so
+ * these stay plain stores and loads. A pipelined request arriving while the socket's response is
+ * still in progress goes to its app's WeakMap instead.
+ */
+const kResponse = Symbol('vitalstream.response');
+const kStartedAt = Symbol('vitalstream.startedAt');
+const kApp = Symbol('vitalstream.app');
+interface NotedSocket extends Socket {
+  [kResponse]?: ServerResponse;
+  [kStartedAt]?: number;
+  [kApp]?: Instrumented;
 }
 
 const RESPONSE_FINISH = 'http.server.response.finish';
@@ -30,32 +45,38 @@ const instrumented: Instrumented[] = [];
  * recorded. One subscriber for the process, so a request costs no listener of its own.
  */
 function onResponseFinish(message: unknown): void {
-  const { request, response } = message as { request: ExpressRequest; response: ServerResponse };
-  for (const app of instrumented) {
-    const startedAt = app.startedAt.get(response);
-    if (startedAt === undefined) continue;
-    app.startedAt.delete(response);
-    try {
-      const template = request.route?.path;
-      const route = template === undefined ? UNMATCHED_ROUTE : request.baseUrl ? `${request.baseUrl}${String(template)}` : String(template);
-      const method = request.method ?? 'GET';
-      app.recorder.record({
-        method,
-        route,
-        status: response.statusCode,
-        durationMs: performance.now() - startedAt,
-        // GET and HEAD carry no body; reading their headers only costs time.
-        requestBytes: method === 'GET' || method === 'HEAD' ? undefined : contentLength(request.headers['content-length']),
-        responseBytes: contentLength(response.getHeader('content-length')),
-      });
-    } catch {
-      // Instrumentation never breaks a response.
-    }
-    return;
+  const { request, response, socket } = message as { request: ExpressRequest; response: ServerResponse; socket: NotedSocket | null };
+  let app: Instrumented | undefined;
+  let startedAt: number | undefined;
+  if (socket && socket[kResponse] === response) {
+    app = socket[kApp];
+    startedAt = socket[kStartedAt];
+    socket[kResponse] = undefined;
+  } else {
+    app = instrumented.find((candidate) => candidate.startedAt.has(response));
+    startedAt = app?.startedAt.get(response);
+    app?.startedAt.delete(response);
+  }
+  if (app === undefined || startedAt === undefined) return;
+  try {
+    const template = request.route?.path;
+    const route = template === undefined ? UNMATCHED_ROUTE : request.baseUrl ? `${request.baseUrl}${String(template)}` : String(template);
+    const method = request.method ?? 'GET';
+    app.recorder.record({
+      method,
+      route,
+      status: response.statusCode,
+      durationMs: performance.now() - startedAt,
+      // GET and HEAD carry no body; reading their headers only costs time.
+      requestBytes: method === 'GET' || method === 'HEAD' ? undefined : contentLength(request.headers['content-length']),
+      responseBytes: contentLength(response.getHeader('content-length')),
+    });
+  } catch {
+    // Instrumentation never breaks a response.
   }
 }
 
-const seenBefore = (response: ServerResponse) => instrumented.some((app) => app.startedAt.has(response));
+const seenBefore = (socket: NotedSocket | null, response: ServerResponse) => socket?.[kResponse] === response || instrumented.some((app) => app.startedAt.has(response));
 
 /**
  * Express instrumentation: `vitalstreamExpress(app, monitor)` once, before `listen`. It returns a
@@ -75,7 +96,15 @@ export function vitalstreamExpress(app: Application, monitor: Monitor, options: 
   if (typeof handle !== 'function') throw new TypeError('vitalstreamExpress needs an Express application (the value of express())');
   const thisApp: Instrumented = { recorder: new RequestRecorder(monitor, options), startedAt: new WeakMap() };
   entry.handle = function timedHandle(this: unknown, request, response, next) {
-    if (instrumented.length === 1 || !seenBefore(response)) thisApp.startedAt.set(response, performance.now());
+    // Read before Express swaps the request's prototype, while its hidden class is still Node's.
+    const socket = request.socket as NotedSocket | null;
+    if (socket && socket[kResponse] === undefined) {
+      socket[kResponse] = response;
+      socket[kStartedAt] = performance.now();
+      socket[kApp] = thisApp;
+    } else if (!seenBefore(socket, response)) {
+      thisApp.startedAt.set(response, performance.now());
+    }
     return handle.call(this, request, response, next);
   };
   if (instrumented.push(thisApp) === 1) subscribe(RESPONSE_FINISH, onResponseFinish);

@@ -1,6 +1,6 @@
 import express from 'express';
 import Fastify from 'fastify';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vitalstreamExpress } from '../../../sdk/node/express.ts';
 import { vitalstreamFastify } from '../../../sdk/node/fastify.ts';
@@ -74,6 +74,34 @@ describe('Express instrumentation', () => {
     for (const s of servers) s.close();
     await monitor.shutdown();
     expect(await byDimension('api_request', 'express-scoped', 'endpoint')).toEqual({ '/ping': 1 });
+  });
+
+  it('times pipelined requests on one connection each from its own start', async () => {
+    const monitor = createMonitor({ app: 'express-pipelined', endpoint: pipeline.beaconUrl });
+    const app = express();
+    const stop = vitalstreamExpress(app, monitor);
+    app.get('/slow', (_req, res) => void setTimeout(() => res.send('slow'), 60));
+    app.get('/fast', (_req, res) => void res.send('fast'));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    let answered = '';
+    await new Promise<void>((resolve, reject) => {
+      socket.on('data', (chunk) => {
+        answered += String(chunk);
+        if ((answered.match(/HTTP\/1\.1 200/g) ?? []).length === 3) resolve();
+      });
+      socket.on('error', reject);
+      // Three requests in one write: the second and third arrive while the first is in progress.
+      socket.write(['/slow', '/fast', '/slow'].map((path) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`).join(''));
+    });
+    socket.destroy();
+    server.close();
+    stop();
+    await monitor.shutdown();
+    expect(await byDimension('api_request', 'express-pipelined', 'endpoint')).toEqual({ '/slow': 2, '/fast': 1 });
+    const slow = (await pipeline.aggregates('api_request', { app: 'express-pipelined', endpoint: '/slow' })).series[0]!.points[0]!;
+    expect(slow.min).toBeGreaterThanOrEqual(59);
   });
 
   it('counts a request through two instrumented apps once, by the outer app and its full template', async () => {
