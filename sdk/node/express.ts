@@ -53,9 +53,13 @@ function onResponseFinish(message: unknown): void {
     startedAt = socket[kStartedAt];
     socket[kResponse] = undefined;
   } else {
-    app = instrumented.find((candidate) => candidate.startedAt.has(response));
-    startedAt = app?.startedAt.get(response);
-    app?.startedAt.delete(response);
+    for (const candidate of instrumented) {
+      startedAt = candidate.startedAt.get(response);
+      if (startedAt === undefined) continue;
+      app = candidate;
+      candidate.startedAt.delete(response);
+      break;
+    }
   }
   if (app === undefined || startedAt === undefined) return;
   try {

@@ -1,4 +1,4 @@
-export { createMonitor, httpTransport, type Monitor, type MonitorOptions, type ServerMetric, type Transport } from './monitor.ts';
+export { createMonitor, type Monitor, type MonitorOptions, type ServerMetric, type Transport } from './monitor.ts';
 export { vitalstreamExpress } from './express.ts';
 export { vitalstreamFastify } from './fastify.ts';
 export { trackFunction } from './track-function.ts';
@@ -9,3 +9,4 @@ export { trackCache, keyPrefix } from './cache.ts';
 export { instrumentFetch, instrumentAxios, DEFAULT_SLA_TARGETS } from './external-api.ts';
 export { circuitBreaker } from './circuit-breaker.ts';
 export { kinesisTransport } from './kinesis-transport.ts';
+export { workerTransport } from './worker-transport.ts';

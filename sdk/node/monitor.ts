@@ -52,15 +52,6 @@ const MAX_METRICS_PER_BEACON = 500;
 const EARLY_FLUSH_AT = 1000;
 const MAX_BEACON_BYTES = 60_000;
 
-/** Sends from the calling thread: for a custom transport that wraps it (the default sends from a worker thread). */
-export function httpTransport(endpoint: string): Transport {
-  return async (body) => {
-    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
-    await response.arrayBuffer();
-    return response.status;
-  };
-}
-
 /**
  * The server-side collector: metrics go into a bounded in-memory buffer and leave in beacons every
  * few seconds. It never throws into the host application (errors go to `onError`), never blocks
