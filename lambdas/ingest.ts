@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { refuseUnknownApp, type AllowedApps } from '../src/beacon/app-policy.ts';
 import { parseBeaconBody } from '../src/beacon/parse-body.ts';
 import { validateBeacon } from '../src/beacon/validate-beacon.ts';
 import { systemClock, type Clock, type MetricStream } from '../src/ports.ts';
@@ -10,6 +11,8 @@ import { bodyBytes, consoleLogger, header, jsonResponse, refusalResponse, unexpe
 export interface IngestDependencies {
   stream: MetricStream;
   allowedOrigins: readonly string[];
+  /** The apps this deployment accepts; undefined accepts any. */
+  allowedApps?: AllowedApps;
   clock?: Clock;
   newId?: () => string;
   logger?: Logger;
@@ -30,6 +33,8 @@ export function createIngestHandler(deps: IngestDependencies) {
       const validated = validateBeacon(parsed.value, clock.now(), beaconId);
       if (!validated.ok) return refusalResponse(validated.refusal);
       const { record, rejected } = validated.value;
+      const unknownApp = refuseUnknownApp(record.common.app!, deps.allowedApps);
+      if (unknownApp) return refusalResponse(unknownApp);
       try {
         await deps.stream.put([{ partitionKey: beaconId, data: encodeStreamRecord(record) }]);
       } catch (error) {

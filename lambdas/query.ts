@@ -2,14 +2,15 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { METRICS } from '../src/registry/metrics.ts';
 import { dimensionsOf } from '../src/registry/metrics.ts';
-import { parseAggregateQuery, readTimeRange, STEPS } from '../src/query/aggregate-query.ts';
+import { parseAggregateQuery, queryRefusal, readTimeRange } from '../src/query/aggregate-query.ts';
+import { answerAggregates, MAX_ANSWER_POINTS } from '../src/query/aggregate-answer.ts';
+import { TooManyPoints } from '../src/query/build-series.ts';
 import { adviseFrom, ADVICE_METRICS } from '../src/advice/advice.ts';
 import { FORECAST_HISTORY_MS, forecastMetric } from '../src/analysis/forecast/forecast-series.ts';
 import { refuse, type Problem } from '../src/beacon/problems.ts';
 import type { Alert } from '../src/alerts/alert.ts';
 import type { OpenAlert } from '../src/alerts/lifecycle.ts';
 import type { Condition } from '../src/alerts/rules.ts';
-import { buildSeries } from '../src/query/build-series.ts';
 import { FORECAST_HORIZON_HOURS, forecastKey } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import type { ForecastStore } from './analyze.ts';
 import { systemClock, type Clock, type MetricStore } from '../src/ports.ts';
@@ -52,9 +53,7 @@ export function createQueryHandler(deps: QueryDependencies) {
       if (path === '/v1/advice') {
         const problems: Problem[] = [];
         const { from, to } = readTimeRange(params, clock.now(), problems);
-        if (problems.length > 0 || from === undefined || to === undefined) {
-          return refusalResponse(refuse(400, 'invalid_query', problems.map((p) => `${p.path} ${p.reason}`).join('; '), problems).refusal);
-        }
+        if (problems.length > 0 || from === undefined || to === undefined) return refusalResponse(queryRefusal(problems).refusal);
         const partials = (await deps.store.readMetrics(ADVICE_METRICS, from, to)).filter((p) => !params.app || p.dimensions.app === params.app);
         return jsonResponse(200, { from: new Date(from).toISOString(), to: new Date(to).toISOString(), advice: adviseFrom(partials) });
       }
@@ -99,13 +98,21 @@ export function createQueryHandler(deps: QueryDependencies) {
       const parsed = parseAggregateQuery(params, clock.now());
       if (!parsed.ok) return refusalResponse(parsed.refusal);
       const query = parsed.value;
-      const partials = await deps.store.readPartials(query);
+      let answer;
+      try {
+        answer = answerAggregates(await deps.store.readPartials(query), query);
+      } catch (error) {
+        if (!(error instanceof TooManyPoints)) throw error;
+        return refusalResponse(refuse(400, 'too_many_points',
+          `the answer would hold more than ${MAX_ANSWER_POINTS} points: narrow the range, add a filter or use a coarser step (step=hour or step=total)`,
+          [{ path: 'step', reason: `more than ${MAX_ANSWER_POINTS} points` }]).refusal);
+      }
       return jsonResponse(200, {
         metric: query.metric,
-        unit: query.unit,
+        unit: answer.unit,
         from: new Date(query.from).toISOString(),
         to: new Date(query.to).toISOString(),
-        series: buildSeries(partials, query.groupBy, query.step === 'total' ? { total: { from: query.from } } : { stepMs: STEPS[query.step] }),
+        series: answer.series,
       });
     });
 }

@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { Alert, AlertSink } from '../src/alerts/alert.ts';
+import { slackText } from '../src/alerts/slack-text.ts';
 import { readIfPresent } from './state-file.ts';
 
 /**
@@ -16,7 +17,7 @@ export function localAlertSink(logPath: string, options: { webhookUrl?: string; 
         const response = await fetch(options.webhookUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: `*[${alert.severity.toUpperCase()}]* ${alert.title}\n${alert.message}${alert.link ? `\n<${alert.link}|open in vitalstream>` : ''}` }),
+          body: JSON.stringify({ text: slackText(alert) }),
           signal: AbortSignal.timeout(10_000),
         });
         await response.arrayBuffer();

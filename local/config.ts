@@ -1,10 +1,19 @@
 import { resolve } from 'node:path';
+import { readAllowedApps, type AllowedApps } from '../src/beacon/app-policy.ts';
 
 export interface LocalConfig {
   host: string;
   port: number;
   dataDir: string;
   allowedOrigins: string[];
+  /** The apps beacons are accepted for (VITALSTREAM_APPS); undefined accepts any. */
+  allowedApps?: AllowedApps;
+  /** Open connections at most; past it the longest-idle one is closed for a newcomer. */
+  maxConnections?: number;
+  /** /healthz answers 503 once the oldest record the consumer has not passed is older than this. */
+  maxConsumerLagMs?: number;
+  /** Queries that may wait for a query worker; past it a query is answered 429. */
+  maxQueuedQueries?: number;
   /** How often the analyze job runs (ms); 0 turns it off. */
   analyzeEveryMs?: number;
   /** Slack-compatible webhook for alerts. */
@@ -15,17 +24,25 @@ export interface LocalConfig {
 export const DEFAULT_LOCAL_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://localhost', 'http://127.0.0.1'];
 
 export function readLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
-  const port = Number(env.PORT ?? 8787);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be an integer 0-65535, got '${env.PORT}'`);
-  }
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    const value = Number(raw ?? fallback);
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer ${min}-${max}, got '${raw}'`);
+    return value;
+  };
+  const port = integer('PORT', 8787, 0, 65535);
+  const allowedApps = readAllowedApps(env.VITALSTREAM_APPS);
   const origins = (env.VITALSTREAM_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   return {
     host: env.VITALSTREAM_HOST ?? '127.0.0.1',
     port,
     dataDir: resolve(env.VITALSTREAM_DATA_DIR ?? './.vitalstream'),
     allowedOrigins: origins.length > 0 ? origins : DEFAULT_LOCAL_ORIGINS,
-    analyzeEveryMs: Number(env.VITALSTREAM_ANALYZE_EVERY_MS ?? 60_000),
+    analyzeEveryMs: integer('VITALSTREAM_ANALYZE_EVERY_MS', 60_000, 0, 86_400_000),
+    maxConnections: integer('VITALSTREAM_MAX_CONNECTIONS', 4096, 16, 1_000_000),
+    maxConsumerLagMs: integer('VITALSTREAM_MAX_LAG_SECONDS', 60, 1, 86_400) * 1000,
+    maxQueuedQueries: integer('VITALSTREAM_MAX_QUEUED_QUERIES', 32, 0, 10_000),
+    ...(allowedApps ? { allowedApps } : {}),
     ...(env.VITALSTREAM_ALERT_WEBHOOK ? { alertWebhookUrl: env.VITALSTREAM_ALERT_WEBHOOK } : {}),
   };
 }

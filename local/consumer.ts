@@ -1,4 +1,6 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { isPermanentFailure } from '../src/resilience/failure.ts';
+import type { ConsumerStatus } from '../src/resilience/health.ts';
 import type { LoggedRecord, SqliteStream } from './sqlite-stream.ts';
 import { localContext } from './lambda-context.ts';
 
@@ -19,7 +21,7 @@ export interface Consumer {
   stop(): Promise<void>;
   /** Resolves once every record logged so far is checkpointed (or dead-lettered). */
   drained(timeoutMs: number): Promise<boolean>;
-  status(): { checkpoint: number; lastSeq: number; lag: number; deadLetters: number; failing: boolean };
+  status(): ConsumerStatus;
 }
 
 export const LOCAL_STREAM_ARN = 'arn:local:kinesis:local:000000000000:stream/vitalstream';
@@ -28,6 +30,10 @@ export const LOCAL_STREAM_ARN = 'arn:local:kinesis:local:000000000000:stream/vit
  * Plays Lambda's event source mapping for the local stream: reads batches after the checkpoint,
  * invokes the handler with a Kinesis-shaped event, honours batchItemFailures (resume from the
  * lowest failed record, dead-letter it after maxAttempts), and retries a thrown batch with backoff.
+ * A batch that throws a permanent failure is bisected, as the mapping's BisectBatchOnFunctionError
+ * does: halves are retried until the failing record stands alone, and that record is dead-lettered
+ * after maxAttempts, so one poison record cannot stop every record behind it. Transient failures
+ * (a full disk) are retried whole, forever, with the consumer reported as failing meanwhile.
  */
 export function startConsumer(stream: SqliteStream, handler: KinesisHandler, options: ConsumerOptions = {}): Consumer {
   const name = options.name ?? 'aggregate';
@@ -38,6 +44,9 @@ export function startConsumer(stream: SqliteStream, handler: KinesisHandler, opt
   const attempts = new Map<number, number>();
   let running = true;
   let failing = false;
+  let lastError: string | undefined;
+  /** Below batchSize while bisecting a batch that failed permanently; back to batchSize after a success. */
+  let limit = batchSize;
   let wake: (() => void) | undefined;
   let backoffMs = pollMs;
 
@@ -48,9 +57,17 @@ export function startConsumer(stream: SqliteStream, handler: KinesisHandler, opt
 
   const step = async (): Promise<boolean> => {
     const checkpoint = stream.checkpoint(name);
-    const records = stream.read(checkpoint, batchSize);
+    const records = stream.read(checkpoint, limit);
     if (records.length === 0) return false;
-    const response = await handler(toKinesisEvent(records), localContext(name));
+    let response: KinesisStreamBatchResponse | void;
+    try {
+      response = await handler(toKinesisEvent(records), localContext(name));
+    } catch (error) {
+      if (!isPermanentFailure(error)) throw error;
+      bisect(records, error as Error);
+      return true;
+    }
+    limit = batchSize;
     const failedSeqs = (response?.batchItemFailures ?? []).map((f) => Number(f.itemIdentifier)).filter(Number.isFinite);
     if (failedSeqs.length === 0) {
       stream.commitCheckpoint(name, records.at(-1)!.seq);
@@ -72,15 +89,33 @@ export function startConsumer(stream: SqliteStream, handler: KinesisHandler, opt
     return true;
   };
 
+  const bisect = (records: readonly LoggedRecord[], error: Error) => {
+    if (records.length > 1) {
+      limit = Math.ceil(records.length / 2);
+      return;
+    }
+    const record = records[0]!;
+    const tries = (attempts.get(record.seq) ?? 0) + 1;
+    attempts.set(record.seq, tries);
+    if (tries < maxAttempts) return;
+    stream.deadLetter(record, `the store refused it ${tries} times: ${error.message}`);
+    attempts.delete(record.seq);
+    stream.commitCheckpoint(name, record.seq);
+    limit = batchSize;
+    log(`[consumer] record ${record.seq} moved to dead letters after ${tries} attempts: ${error.message}`);
+  };
+
   const loop = (async () => {
     while (running) {
       try {
         const worked = await step();
         failing = false;
+        lastError = undefined;
         backoffMs = pollMs;
         if (!worked) await sleep(pollMs);
       } catch (error) {
         failing = true;
+        lastError = (error as Error).message;
         log(`[consumer] batch failed, retrying in ${backoffMs} ms: ${(error as Error).message}`);
         await sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 5000);
@@ -105,7 +140,11 @@ export function startConsumer(stream: SqliteStream, handler: KinesisHandler, opt
     status() {
       const checkpoint = stream.checkpoint(name);
       const lastSeq = stream.lastSeq();
-      return { checkpoint, lastSeq, lag: lastSeq - checkpoint, deadLetters: stream.deadLetterCount(), failing };
+      const oldest = lastSeq > checkpoint ? stream.read(checkpoint, 1)[0] : undefined;
+      return {
+        checkpoint, lastSeq, lag: lastSeq - checkpoint, lagMs: oldest ? Math.max(0, Date.now() - oldest.arrivedAt) : 0,
+        deadLetters: stream.deadLetterCount(), failing, ...(lastError ? { lastError } : {}),
+      };
     },
   };
 }

@@ -4,19 +4,49 @@ import { localContext } from './lambda-context.ts';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof localContext>) => Promise<APIGatewayProxyResultV2>;
 
-/** API Gateway HTTP APIs refuse bodies over 10 MB before any Lambda runs; so does this server. */
-export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/**
+ * Turns a request target into a URL, or undefined when it is not one this server can serve.
+ * `new URL(target, base)` reads `//a:b` as a host with a bad port and throws; a server must read
+ * the origin form (`/path?query`) as a path, so the target is appended to a fixed origin instead.
+ */
+export function parseRequestTarget(target: string | undefined): URL | undefined {
+  if (target === undefined || target.length === 0) return undefined;
+  try {
+    if (target.startsWith('/')) return new URL(`http://local${target}`);
+    // Absolute form (proxies send it); anything else (`*`, authority form) names no resource here.
+    const url = new URL(target);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? new URL(`http://local${url.pathname}${url.search}`) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
-/** Reads the body (bounded) and builds the same payload-v2 event API Gateway would send. */
-export async function toApiGatewayEvent(request: IncomingMessage, url: URL): Promise<APIGatewayProxyEventV2 | 'too_large'> {
+export type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
+
+/**
+ * Reads at most `maxBytes` of the body. A declared Content-Length over the limit is refused before
+ * a byte is read, and a chunked body stops being read the moment it passes the limit: buffering
+ * 10 MB per request before checking let 150 concurrent posts take the process past 1 GB.
+ */
+export async function readBoundedBody(request: IncomingMessage, maxBytes: number): Promise<BodyRead> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return { ok: false, reason: 'too_large' };
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BYTES) return 'too_large';
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) return { ok: false, reason: 'too_large' };
+      chunks.push(chunk);
+    }
+  } catch {
+    return { ok: false, reason: 'aborted' };
   }
-  const body = Buffer.concat(chunks);
+  return { ok: true, body: Buffer.concat(chunks) };
+}
+
+/** Builds the same payload-v2 event API Gateway would send for this request and body. */
+export function toApiGatewayEvent(request: IncomingMessage, url: URL, body: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;

@@ -2,7 +2,17 @@ import { readLocalConfig } from './config.ts';
 import { startDemoTraffic } from './demo-traffic.ts';
 import { startPipeline } from './pipeline.ts';
 
-const config = readLocalConfig(process.env);
+// A log line that cannot be written (stdout or stderr on a full disk) must never end the server.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+
+let config: ReturnType<typeof readLocalConfig>;
+try {
+  config = readLocalConfig(process.env);
+} catch (error) {
+  console.error(`vitalstream could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
 const pipeline = await startPipeline(config).catch((error: Error) => {
   console.error(`vitalstream could not start: ${error.message}`);
   process.exit(1);

@@ -1,22 +1,27 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createAggregateHandler } from '../lambdas/aggregate.ts';
 import { createAnalyzeHandler } from '../lambdas/analyze.ts';
-import { fileAlertState } from './alert-state-file.ts';
-import { fileForecastStore } from './forecast-file.ts';
-import { fileBucketHistory } from './bucket-history-file.ts';
 import { detectInParallel } from '../lambdas/parallel-detect.ts';
-import { localAlertSink, readAlertLog } from './alert-log.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
-import { createQueryHandler } from '../lambdas/query.ts';
+import { MAX_BEACON_BYTES } from '../src/beacon/parse-body.ts';
 import { conditionLink } from '../src/alerts/link.ts';
 import { createCardinalityGuard } from '../src/aggregation/cardinality-guard.ts';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
+import { judgeHealth } from '../src/resilience/health.ts';
+import { fileAlertState } from './alert-state-file.ts';
+import { fileForecastStore } from './forecast-file.ts';
+import { fileBucketHistory } from './bucket-history-file.ts';
+import { localAlertSink } from './alert-log.ts';
 import type { LocalConfig } from './config.ts';
+import { guardConnections, type ConnectionGuard } from './connection-guard.ts';
 import { startConsumer, type Consumer } from './consumer.ts';
-import { toApiGatewayEvent, writeJson, writeResult, type HttpHandler } from './http-adapter.ts';
+import { parseRequestTarget, readBoundedBody, toApiGatewayEvent, writeJson, writeResult, type HttpHandler } from './http-adapter.ts';
 import { localContext } from './lambda-context.ts';
+import { localFiles } from './local-query.ts';
+import { startQueryPool } from './query-pool.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
 import { openSqliteStream, type SqliteStream } from './sqlite-stream.ts';
 import { staticFile } from './static-files.ts';
@@ -29,35 +34,48 @@ export interface RunningPipeline {
   stream: SqliteStream;
   store: SqliteStore;
   consumer: Consumer;
+  connections: ConnectionGuard;
   close(): Promise<void>;
 }
 
 const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
 const COMPACT_EVERY_MS = 10_000;
+/** No route takes a body larger than a beacon's; reading stops there. */
+const MAX_BODY_BYTES = MAX_BEACON_BYTES;
+const QUERY_TIMEOUT_MS = 29_000; // API Gateway's integration limit, so both runners give up alike
+
+const ROUTES: Record<string, { methods: string[]; kind: 'ingest' | 'query' }> = {
+  '/v1/beacon': { methods: ['POST', 'OPTIONS'], kind: 'ingest' },
+  '/v1/aggregates': { methods: ['GET', 'OPTIONS'], kind: 'query' },
+  '/v1/metrics': { methods: ['GET', 'OPTIONS'], kind: 'query' },
+  '/v1/alerts': { methods: ['GET', 'OPTIONS'], kind: 'query' },
+  '/v1/advice': { methods: ['GET', 'OPTIONS'], kind: 'query' },
+  '/v1/anomalies': { methods: ['GET', 'OPTIONS'], kind: 'query' },
+  '/v1/forecasts': { methods: ['GET', 'OPTIONS'], kind: 'query' },
+};
 
 /** The local composition root: the same handlers as on AWS, wired to SQLite and an HTTP server. */
 export async function startPipeline(config: LocalConfig, log: (line: string) => void = console.log): Promise<RunningPipeline> {
-  const stream = openSqliteStream(join(config.dataDir, 'stream.db'));
-  const store = openSqliteStore(join(config.dataDir, 'metrics.db'));
-  const ingest = createIngestHandler({ stream, allowedOrigins: config.allowedOrigins });
-  const alertState = fileAlertState(join(config.dataDir, 'alert-state.json'));
-  const alertLog = join(config.dataDir, 'alerts.jsonl');
-  const forecasts = fileForecastStore(join(config.dataDir, 'forecasts.json'));
-  const query = createQueryHandler({
-    store,
-    forecasts,
-    allowedOrigins: config.allowedOrigins,
-    alerts: {
-      open: async () => Object.values((await alertState.load()).open),
-      anomalies: async () => (await alertState.load()).anomalies ?? { checkedAt: 0, conditions: [] },
-      recent: (limit) => readAlertLog(alertLog, limit),
-    },
+  const say = neverThrowing(log);
+  const files = localFiles(config.dataDir);
+  const stream = openSqliteStream(files.stream);
+  const store = openSqliteStore(files.metrics);
+  const ingest = createIngestHandler({ stream, allowedOrigins: config.allowedOrigins, ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}) });
+  const alertState = fileAlertState(files.alertState);
+  const forecasts = fileForecastStore(files.forecasts);
+  const queries = startQueryPool({
+    workerPath: join(import.meta.dirname, 'workers/query-worker.ts'),
+    workerData: { dataDir: config.dataDir, allowedOrigins: config.allowedOrigins },
+    workers: Math.max(1, availableParallelism() - 1),
+    maxQueued: config.maxQueuedQueries ?? 32,
+    timeoutMs: QUERY_TIMEOUT_MS,
+    log: say,
   });
   const aggregate = createAggregateHandler({ store, guard: createCardinalityGuard() });
 
   let lastCompaction = 0;
   const consumer = startConsumer(stream, (event, context) => aggregate(event, context), {
-    log,
+    log: say,
     afterCheckpoint: () => {
       const now = Date.now();
       if (now - lastCompaction < COMPACT_EVERY_MS) return;
@@ -71,70 +89,67 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     store,
     alertState,
     forecasts,
-    bucketHistory: fileBucketHistory(join(config.dataDir, 'bucket-history.json')),
+    bucketHistory: fileBucketHistory(files.bucketHistory),
     detect: detectInParallel({ workerPath: join(import.meta.dirname, '../lambdas/workers/detect-worker.ts') }),
-    sink: localAlertSink(alertLog, { print: log, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
+    sink: localAlertSink(files.alertLog, { print: say, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
     link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
   });
   let analyzing: Promise<unknown> | undefined;
   const runAnalyze = () => {
     analyzing ??= analyze({}, localContext('analyze'))
-      .catch((error: Error) => log(`[analyze] ${error.message}`))
+      .catch((error: Error) => say(`[analyze] ${error.message}`))
       .finally(() => (analyzing = undefined));
     return analyzing;
   };
   const analyzeTimer = config.analyzeEveryMs ? setInterval(() => void runAnalyze(), config.analyzeEveryMs) : undefined;
   analyzeTimer?.unref();
 
-  const routes: Record<string, HttpHandler> = {
-    '/v1/beacon': ingest as HttpHandler,
-    '/v1/aggregates': query as HttpHandler,
-    '/v1/metrics': query as HttpHandler,
-    '/v1/alerts': query as HttpHandler,
-    '/v1/advice': query as HttpHandler,
-    '/v1/anomalies': query as HttpHandler,
-    '/v1/forecasts': query as HttpHandler,
-  };
-  const allowedMethods: Record<string, string[]> = {
-    '/v1/beacon': ['POST', 'OPTIONS'],
-    '/v1/aggregates': ['GET', 'OPTIONS'],
-    '/v1/metrics': ['GET', 'OPTIONS'],
-    '/v1/alerts': ['GET', 'OPTIONS'],
-    '/v1/advice': ['GET', 'OPTIONS'],
-    '/v1/anomalies': ['GET', 'OPTIONS'],
-    '/v1/forecasts': ['GET', 'OPTIONS'],
+  const handlers: Record<'ingest' | 'query', HttpHandler> = { ingest: ingest as HttpHandler, query: queries.handle };
+  const maxLagMs = config.maxConsumerLagMs ?? 60_000;
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const method = request.method ?? 'GET';
+    const url = parseRequestTarget(request.url);
+    if (!url) return writeJson(response, 400, { error: 'bad_request_target', message: 'the request target is not a path this server serves (expected /v1/...)' }, { connection: 'close' });
+    if (url.pathname === '/healthz') {
+      const status = consumer.status();
+      const verdict = judgeHealth(status, maxLagMs);
+      return writeJson(response, verdict.healthy ? 200 : 503, { status: verdict.healthy ? 'ok' : 'unhealthy', reasons: verdict.reasons, stream: status, quarantinedPartials: store.quarantinedCount() });
+    }
+    if (url.pathname === '/v1' && method === 'GET') return writeJson(response, 200, index(baseUrl()));
+    const file = method === 'GET' ? await staticFile(url.pathname) : undefined;
+    if (file?.status === 200) return void response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' }).end(file.body);
+    if (file) return writeJson(response, 404, { error: 'not_built', message: file.message });
+    const route = Object.hasOwn(ROUTES, url.pathname) ? ROUTES[url.pathname]! : undefined;
+    if (!route) return writeJson(response, 404, { error: 'not_found', message: `no route ${url.pathname.slice(0, 200)}; see GET /v1 for the API` });
+    if (!route.methods.includes(method)) {
+      return writeJson(response, 405, { error: 'method_not_allowed', message: `${method.slice(0, 32)} is not allowed on ${url.pathname}` }, { allow: route.methods.join(', ') });
+    }
+    const body = await readBoundedBody(request, MAX_BODY_BYTES);
+    if (!body.ok) {
+      if (body.reason === 'aborted') return void request.destroy();
+      // Answer, then drop the connection instead of reading the rest of a body nobody wants.
+      response.once('finish', () => request.destroy());
+      return writeJson(response, 413, { error: 'payload_too_large', message: `body is over ${MAX_BODY_BYTES} bytes (64 KiB): split the batch` }, { connection: 'close' });
+    }
+    writeResult(response, await handlers[route.kind](toApiGatewayEvent(request, url, body.body), localContext(url.pathname)));
   };
 
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://local');
-    const method = request.method ?? 'GET';
-    const handle = async () => {
-      if (url.pathname === '/healthz') return writeJson(response, 200, { status: 'ok', stream: consumer.status() });
-      if (url.pathname === '/v1' && method === 'GET') return writeJson(response, 200, index(baseUrl()));
-      const file = method === 'GET' ? await staticFile(url.pathname) : undefined;
-      if (file?.status === 200) return void response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' }).end(file.body);
-      if (file) return writeJson(response, 404, { error: 'not_built', message: file.message });
-      const handler = routes[url.pathname];
-      if (!handler) return writeJson(response, 404, { error: 'not_found', message: `no route ${url.pathname}; see GET /v1 for the API` });
-      if (!allowedMethods[url.pathname]!.includes(method)) {
-        return writeJson(response, 405, { error: 'method_not_allowed', message: `${method} is not allowed on ${url.pathname}` }, { allow: allowedMethods[url.pathname]!.join(', ') });
-      }
-      const event = await toApiGatewayEvent(request, url);
-      if (event === 'too_large') {
-        writeJson(response, 413, { error: 'payload_too_large', message: 'request body is over 10 MB' }, { connection: 'close' });
-        request.destroy();
-        return;
-      }
-      writeResult(response, await handler(event, localContext(url.pathname)));
-    };
-    handle().catch((error: unknown) => {
-      log(`[http] ${method} ${url.pathname} failed: ${(error as Error).stack ?? String(error)}`);
+  const server = createServer({
+    // Slow or silent clients are cut off: headers within 10 s, the whole request within 15 s,
+    // checked every second (Node's default check runs every 30 s).
+    headersTimeout: 10_000,
+    requestTimeout: 15_000,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: 1_000,
+  }, (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      say(`[http] ${request.method} failed: ${(error as Error).stack ?? String(error)}`);
       if (!response.headersSent) writeJson(response, 500, { error: 'internal_error', message: 'unexpected error; nothing was stored' });
       else response.destroy();
     });
   });
-  server.requestTimeout = 15_000;
-  server.headersTimeout = 10_000;
+  const connections = guardConnections(server, config.maxConnections ?? 4096);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -153,6 +168,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     stream,
     store,
     consumer,
+    connections,
     close() {
       closing ??= (async () => {
         if (analyzeTimer) clearInterval(analyzeTimer);
@@ -161,6 +177,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await queries.close();
         await consumer.drained(5_000);
         await consumer.stop();
         stream.close();
@@ -168,6 +185,17 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
       })();
       return closing;
     },
+  };
+}
+
+/** A log line that cannot be written (stdout on a full disk) is lost; it must never become an exception in a handler. */
+export function neverThrowing(log: (line: string) => void): (line: string) => void {
+  return (line) => {
+    try {
+      log(line);
+    } catch {
+      // Nowhere left to report it.
+    }
   };
 }
 

@@ -28,8 +28,12 @@ export interface MetricStore {
    * `batchTime` is when the batch's first record reached the stream: fixed for a partial identity.
    */
   replacePartials(partialId: string, partials: readonly PartialAggregate[], batchTime: number): Promise<void>;
-  /** Every stored partial of the metric whose window starts in [from, to) and that matches the filters. */
-  readPartials(query: AggregateQuery): Promise<PartialAggregate[]>;
+  /**
+   * Every stored partial of the metric whose window starts in [from, to) and that matches the
+   * filters, to be iterated once: a store may decode them as they are read, so a long range
+   * never has to be held whole.
+   */
+  readPartials(query: AggregateQuery): Promise<Iterable<PartialAggregate>>;
   /** Every partial of several metrics in [from, to), in one read: the scheduled jobs pay per query on AWS. */
   readMetrics(metrics: readonly string[], from: number, to: number): Promise<PartialAggregate[]>;
 }

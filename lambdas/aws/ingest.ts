@@ -1,4 +1,5 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { readAllowedApps } from '../../src/beacon/app-policy.ts';
 import { kinesisStream } from '../adapters/kinesis-stream.ts';
 import { createIngestHandler } from '../ingest.ts';
 import { list, required } from './environment.ts';
@@ -6,4 +7,5 @@ import { list, required } from './environment.ts';
 export const handler = createIngestHandler({
   stream: kinesisStream(new KinesisClient({}), { streamArn: required('STREAM_ARN') }),
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
+  allowedApps: readAllowedApps(process.env.ALLOWED_APPS),
 });

@@ -34,8 +34,15 @@ export interface Logger {
   error(message: string, detail?: Record<string, unknown>): void;
 }
 
+/** Logging must never throw into a handler: a log that cannot be written (a full disk) is dropped. */
 export const consoleLogger: Logger = {
-  error: (message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })),
+  error: (message, detail) => {
+    try {
+      console.error(JSON.stringify({ level: 'error', message, ...detail }));
+    } catch {
+      // Nowhere left to report it.
+    }
+  },
 };
 
 /**

@@ -8,7 +8,8 @@ export function aggregateRecords(records: readonly StreamRecord[], guard?: Cardi
   for (const record of records) {
     for (const metric of record.metrics) {
       const windowStart = windowStartOf(metric.timestamp);
-      const raw: Record<string, string> = { ...record.common, source: metric.source, ...metric.dimensions };
+      // The envelope's dimensions last: whatever a record carries, a tag never overrides app, page or source.
+      const raw: Record<string, string> = { ...metric.dimensions, ...record.common, source: metric.source };
       const dimensions = guard ? capped(raw, metric.name, windowStart, guard) : raw;
       const key = seriesKey(metric.name, windowStart, dimensions);
       let partial = partials.get(key);
@@ -21,8 +22,9 @@ export function aggregateRecords(records: readonly StreamRecord[], guard?: Cardi
 
 function capped(dimensions: Record<string, string>, metric: string, windowStart: number, guard: CardinalityGuard): Record<string, string> {
   const out: Record<string, string> = {};
+  const app = dimensions.app ?? '';
   for (const [dimension, value] of Object.entries(dimensions)) {
-    out[dimension] = guard.admit(metric, windowStart, dimension, value);
+    out[dimension] = dimension === 'app' ? value : guard.admit(app, metric, windowStart, dimension, value);
   }
   return out;
 }

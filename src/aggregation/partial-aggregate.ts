@@ -65,6 +65,14 @@ export function addValue(partial: PartialAggregate, value: number, weight = 1): 
   }
 }
 
+/** Why a partial cannot be stored (a non-finite count, sum, min or max), or undefined when it can. */
+export function isStorable(partial: PartialAggregate): string | undefined {
+  for (const field of ['count', 'sum', 'min', 'max'] as const) {
+    if (!Number.isFinite(partial[field])) return `${field} is ${partial[field]}`;
+  }
+  return undefined;
+}
+
 /** Folds `source` into `target`. */
 export function mergeInto(target: PartialAggregate, source: PartialAggregate): void {
   target.count += source.count;

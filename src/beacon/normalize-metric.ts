@@ -1,4 +1,4 @@
-import { CUSTOM_METRIC_MAX_DIMENSIONS, CUSTOM_METRIC_NAME, findMetric } from '../registry/metrics.ts';
+import { CUSTOM_METRIC_MAX_DIMENSIONS, CUSTOM_METRIC_NAME, RESERVED_DIMENSIONS, UNIT_DIMENSION, findMetric } from '../registry/metrics.ts';
 import type { MetricSource, MetricUnit } from '../registry/metric-definition.ts';
 import type { StreamMetric } from '../stream/record.ts';
 import { routeTemplate } from './route-template.ts';
@@ -50,6 +50,10 @@ export function normalizeMetric(raw: RawMetric, receivedAt: number): NormalizedM
     reasons.push(`custom metrics may carry at most ${CUSTOM_METRIC_MAX_DIMENSIONS} tags (each becomes a dimension); got ${tags.length}`);
   }
   for (const [key, rawValue] of tags) {
+    if (RESERVED_DIMENSIONS.has(key)) {
+      reasons.push(`tag '${key}' is not allowed: ${key} is set by the server from the beacon, never by a tag`);
+      continue;
+    }
     if (!isCustom && !allowedKeys.has(key)) {
       reasons.push(`tag '${key}' is not registered for ${raw.name}${definition.tags.length ? ` (allowed: ${definition.tags.join(', ')})` : ' (it takes no tags)'}`);
       continue;
@@ -68,6 +72,7 @@ export function normalizeMetric(raw: RawMetric, receivedAt: number): NormalizedM
     if (value.length > 0) dimensions[key] = value;
   }
   if (reasons.length > 0 || !time.ok) return { ok: false, reasons };
+  if (isCustom) dimensions[UNIT_DIMENSION] = definition.unit;
   return {
     ok: true,
     metric: {

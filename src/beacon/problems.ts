@@ -6,7 +6,7 @@ export interface Problem {
 
 /** A refusal the HTTP edge turns into a 4xx with a JSON body. */
 export interface Refusal {
-  readonly status: 400 | 413 | 415;
+  readonly status: 400 | 403 | 413 | 415;
   readonly error: string;
   readonly message: string;
   readonly problems?: readonly Problem[];

@@ -51,7 +51,7 @@ export function toProblems(errors: readonly ErrorObject[] | null | undefined, pr
         break; // the branches' own errors say more
       case 'pattern':
         if (error.parentSchema && (error.schemaPath.includes('propertyNames'))) break;
-        add(segments, `does not match the expected format ${String(error.params.pattern)}`);
+        add(segments, String(error.params.pattern).startsWith('^[^\\u0000') ? 'must not contain control characters (NUL, CR, LF, ESC, ...)' : `does not match the expected format ${String(error.params.pattern)}`);
         break;
       default:
         add(segments, error.message ?? error.keyword);

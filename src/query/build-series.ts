@@ -9,11 +9,20 @@ export interface Series {
 /** How points are cut: `{ stepMs }` buckets aligned to the epoch (one minute by default), or one `total` from `from`. */
 export type Bucketing = { stepMs: number } | { total: { from: number } };
 
+/** Thrown by `buildSeries` when the answer would hold more points than the caller allows. */
+export class TooManyPoints extends Error {
+  constructor(readonly limit: number) {
+    super(`the answer would hold more than ${limit} points`);
+  }
+}
+
 /**
  * Merges stored partials into one point per step, per value of `groupBy` (or all together).
  * Series lacking the grouped dimension are left out: they have no value to be grouped under.
+ * Partials are consumed one at a time, so only the points are held; `maxPoints` bounds those.
  */
-export function buildSeries(partials: readonly PartialAggregate[], groupBy?: string, bucketing: Bucketing = { stepMs: 60_000 }): Series[] {
+export function buildSeries(partials: Iterable<PartialAggregate>, groupBy?: string, bucketing: Bucketing = { stepMs: 60_000 }, maxPoints = Infinity): Series[] {
+  let points = 0;
   const bucketOf = 'total' in bucketing ? () => bucketing.total.from : (t: number) => Math.floor(t / bucketing.stepMs) * bucketing.stepMs;
   const groups = new Map<string, Map<number, PartialAggregate>>();
   for (const partial of partials) {
@@ -27,7 +36,10 @@ export function buildSeries(partials: readonly PartialAggregate[], groupBy?: str
     if (!windows) groups.set(groupValue, (windows = new Map()));
     const windowStart = bucketOf(partial.windowStart);
     let merged = windows.get(windowStart);
-    if (!merged) windows.set(windowStart, (merged = emptyPartial(partial.metric, windowStart, {})));
+    if (!merged) {
+      if (++points > maxPoints) throw new TooManyPoints(maxPoints);
+      windows.set(windowStart, (merged = emptyPartial(partial.metric, windowStart, {})));
+    }
     mergeInto(merged, partial);
   }
   if (groupBy === undefined && groups.size === 0) return [{ dimensions: {}, points: [] }];

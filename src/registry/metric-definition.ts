@@ -25,6 +25,16 @@ export interface MetricDefinition {
   readonly dimensions: readonly string[];
 }
 
+/**
+ * The largest magnitude any value may have. With at most 1,000,000 occurrences per entry, one
+ * entry adds at most 1e21 to a window's sum, and about 1e287 such entries would be needed to
+ * overflow a double: every accepted input keeps count, sum, min, max and the sketch finite.
+ * (Two custom values of 1.7e308 x 2 and -1.7e308 x 2 once made a sum NaN that no store accepts.)
+ */
+export const MAX_VALUE_MAGNITUDE = 1e15;
+/** The most occurrences one entry may stand for (`count`), for clients that pre-aggregate. */
+export const MAX_OCCURRENCES = 1_000_000;
+
 export type Rating = 'good' | 'needs-improvement' | 'poor';
 
 export function rate(value: number, thresholds: RatingThresholds): Rating {

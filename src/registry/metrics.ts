@@ -1,4 +1,4 @@
-import type { MetricDefinition, MetricSource, MetricUnit, RatingThresholds } from './metric-definition.ts';
+import { MAX_VALUE_MAGNITUDE, type MetricDefinition, type MetricSource, type MetricUnit, type RatingThresholds } from './metric-definition.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -6,6 +6,15 @@ const TB = 1e12;
 
 /** Dimensions every metric gets from the beacon envelope, whatever its tags. */
 export const ENVELOPE_DIMENSIONS = ['app', 'source', 'page', 'device'] as const;
+
+/** A custom metric's unit is stored as a dimension, so one name sent in two units stays two series. */
+export const UNIT_DIMENSION = 'unit';
+
+/**
+ * Dimensions the server sets and no tag may: a custom metric's tags become dimensions, and a tag
+ * `app=victim` once filed an attacker's metrics under another app.
+ */
+export const RESERVED_DIMENSIONS: ReadonlySet<string> = new Set([...ENVELOPE_DIMENSIONS, UNIT_DIMENSION]);
 
 /** Custom metrics live under this prefix so they can never collide with a built-in name. */
 export const CUSTOM_METRIC_PREFIX = 'custom_';
@@ -167,7 +176,7 @@ function toDefinition(name: string, spec: Spec): MetricDefinition {
     source: spec.source,
     description: spec.description,
     min: spec.min ?? 0,
-    max: spec.max ?? Number.MAX_VALUE,
+    max: Math.min(spec.max ?? MAX_VALUE_MAGNITUDE, MAX_VALUE_MAGNITUDE),
     ...(spec.rating ? { rating: spec.rating } : {}),
     tags: [...dimensions, ...(spec.extraTags ?? [])],
     dimensions,
@@ -199,8 +208,8 @@ export function findMetric(name: string, declaredUnit?: MetricUnit): MetricDefin
       unit: declaredUnit,
       source: 'server',
       description: 'Custom metric',
-      min: -Number.MAX_VALUE,
-      max: Number.MAX_VALUE,
+      min: -MAX_VALUE_MAGNITUDE,
+      max: MAX_VALUE_MAGNITUDE,
       tags: [],
       dimensions: [],
     };

@@ -1,4 +1,4 @@
-import type { MetricSource } from '../registry/metric-definition.ts';
+import { MAX_OCCURRENCES, MAX_VALUE_MAGNITUDE, type MetricSource } from '../registry/metric-definition.ts';
 
 /**
  * What the ingest handler puts on the stream: one record per beacon, already validated and
@@ -50,8 +50,9 @@ function isMetric(value: unknown): value is StreamMetric {
   if (typeof value !== 'object' || value === null) return false;
   const metric = value as Partial<StreamMetric>;
   return typeof metric.name === 'string'
-    && typeof metric.value === 'number' && Number.isFinite(metric.value)
-    && (metric.count === undefined || (Number.isInteger(metric.count) && metric.count >= 1))
+    // The ingest bounds again: a record written before they existed must not reach a sum.
+    && typeof metric.value === 'number' && Math.abs(metric.value) <= MAX_VALUE_MAGNITUDE
+    && (metric.count === undefined || (Number.isInteger(metric.count) && metric.count >= 1 && metric.count <= MAX_OCCURRENCES))
     && typeof metric.timestamp === 'number' && Number.isFinite(metric.timestamp)
     && typeof metric.source === 'string'
     && isStringMap(metric.dimensions);

@@ -18,7 +18,7 @@ export interface SeriesForecast {
  * Forecasts one metric (all matching series merged) hour by hour: complete hours of history, gaps
  * carried forward so the daily and weekly slots stay aligned, then the seasonal forecaster.
  */
-export function forecastMetric(metric: string, partials: readonly PartialAggregate[], until: number, horizonHours: number): SeriesForecast {
+export function forecastMetric(metric: string, partials: Iterable<PartialAggregate>, until: number, horizonHours: number): SeriesForecast {
   const statistic = statisticOf(metric);
   const hours = new Map<number, PartialAggregate>();
   for (const partial of partials) {

@@ -121,7 +121,7 @@ describe('timestreamStore reads', () => {
     reader.on(QueryCommand)
       .resolvesOnce({ ...page, Rows: page.Rows.slice(0, 2), NextToken: 'more' })
       .resolvesOnce({ ...page, Rows: page.Rows.slice(2) });
-    const read = await store().readPartials({ metric: 'web_vitals_lcp', from: T, to: T + 60_000, filters: {} });
+    const read = [...await store().readPartials({ metric: 'web_vitals_lcp', from: T, to: T + 60_000, filters: {} })];
     expect(reader.commandCalls(QueryCommand)).toHaveLength(2);
     expect(read.map((p) => p.dimensions)).toEqual(original.map((p) => p.dimensions));
     expect(buildSeries(read, 'page')).toEqual(buildSeries(original, 'page'));

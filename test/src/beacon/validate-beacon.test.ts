@@ -104,7 +104,7 @@ describe('validateBeacon', () => {
     expect(reasons[1]).toMatch(/more than 16 properties/);
     expect(reasons[2]).toMatch(/tags\["bad-key"\] is not a valid tag key/);
     expect(reasons[3]).toMatch(/more than 256 characters/);
-    expect(reasons[4]).toMatch(/does not match the expected format/);
+    expect(reasons[4]).toMatch(/must not contain control characters/);
     expect(reasons[5]).toMatch(/dimension values are limited to 128/);
     expect(reasons[6]).toMatch(/must be string or number or boolean/);
   });
@@ -136,7 +136,7 @@ describe('validateBeacon', () => {
     }));
     if (!result.ok) throw new Error(result.refusal.message);
     expect(result.value.record.metrics.map((m) => m.name)).toEqual(['custom_checkout_steps', 'function_render_invoice']);
-    expect(result.value.record.metrics[0]!.dimensions).toEqual({ flow: 'express' });
+    expect(result.value.record.metrics[0]!.dimensions).toEqual({ flow: 'express', unit: 'count' });
     expect(result.value.rejected.map((r) => r.reason)).toEqual([
       "custom metric 'custom_no_unit' must declare a unit",
       'custom metrics may carry at most 5 tags (each becomes a dimension); got 6',

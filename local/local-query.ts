@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { createQueryHandler } from '../lambdas/query.ts';
+import type { MetricStore } from '../src/ports.ts';
+import { readAlertLog } from './alert-log.ts';
+import { fileAlertState } from './alert-state-file.ts';
+import { fileForecastStore } from './forecast-file.ts';
+
+/** Where the local pipeline keeps each file under its data directory. */
+export const localFiles = (dataDir: string) => ({
+  stream: join(dataDir, 'stream.db'),
+  metrics: join(dataDir, 'metrics.db'),
+  alertState: join(dataDir, 'alert-state.json'),
+  alertLog: join(dataDir, 'alerts.jsonl'),
+  forecasts: join(dataDir, 'forecasts.json'),
+  bucketHistory: join(dataDir, 'bucket-history.json'),
+});
+
+/** The query handler over the local files: the one alert reader the local runner has. */
+export function localQueryHandler(dataDir: string, store: MetricStore, allowedOrigins: readonly string[]) {
+  const files = localFiles(dataDir);
+  const alertState = fileAlertState(files.alertState);
+  return createQueryHandler({
+    store,
+    forecasts: fileForecastStore(files.forecasts),
+    allowedOrigins,
+    alerts: {
+      open: async () => Object.values((await alertState.load()).open),
+      anomalies: async () => (await alertState.load()).anomalies ?? { checkedAt: 0, conditions: [] },
+      recent: (limit) => readAlertLog(files.alertLog, limit),
+    },
+  });
+}
