@@ -14,8 +14,21 @@ export interface ServerMetric {
   tags?: Record<string, string>;
 }
 
-/** Delivers one beacon body; resolves with the HTTP status (or throws on a network error). */
-export type Transport = (body: string) => Promise<number>;
+/**
+ * Delivers one beacon body; resolves with the HTTP status (or throws on a network error). The
+ * signal aborts when the monitor gives up on the send (its shutdown deadline has passed).
+ */
+export type Transport = (body: string, signal?: AbortSignal) => Promise<number>;
+
+/** What `shutdown()` could not deliver before its deadline or because the endpoint refused it. */
+export interface ShutdownReport {
+  /** Every metric held at shutdown reached the endpoint. */
+  delivered: boolean;
+  /** Metrics (occurrences, counting folded entries by their count) that were not delivered. */
+  undelivered: number;
+  /** The deadline passed with sends still in flight. */
+  timedOut: boolean;
+}
 
 export interface MonitorOptions {
   app: string;
@@ -28,14 +41,20 @@ export interface MonitorOptions {
   maxBuffer?: number;
   flushIntervalMs?: number;
   maxRetries?: number;
+  /** How long `shutdown()` may take at most (ms, default 5,000); what is not delivered by then is reported. */
+  shutdownTimeoutMs?: number;
   onError?: (error: Error) => void;
 }
 
 export interface Monitor {
   record(metric: ServerMetric): void;
   flush(): Promise<void>;
-  /** Flushes and stops the timer; call it from your shutdown path (it is also run on beforeExit). */
-  shutdown(): Promise<void>;
+  /**
+   * Flushes and stops, within `shutdownTimeoutMs` whatever the endpoint does (down, answering
+   * 500, or accepting and never answering); resolves with what could not be delivered, which is
+   * also reported to `onError`. Call it from your shutdown path (a flush also runs on beforeExit).
+   */
+  shutdown(): Promise<ShutdownReport>;
   /**
    * A recorder for one series recorded over and over with only the value changing (a route's
    * requests): the same as `record({ ...template, value })`, with less work per value.
@@ -71,6 +90,12 @@ export function createMonitor(options: MonitorOptions): Monitor {
   let droppedReported = 0;
   let flushing: Promise<void> | undefined;
   let stopped = false;
+  /** Aborted at the shutdown deadline: sends in flight and retries waiting stop at once. */
+  const giveUp = new AbortController();
+  /** Occurrences in bodies a flush has taken and not yet delivered or given up on. */
+  let inFlight = 0;
+  /** Occurrences the endpoint refused or that ran out of retries since the monitor started. */
+  let failed = 0;
 
   const context: Record<string, string> = {};
   if (options.service) context.service = options.service;
@@ -111,16 +136,17 @@ export function createMonitor(options: MonitorOptions): Monitor {
 
   const sendWithRetry = async (body: string) => {
     for (let attempt = 0; ; attempt++) {
+      if (giveUp.signal.aborted) throw new Error('beacon not sent: the shutdown deadline passed');
       let status = 0;
       try {
-        status = await transport(body);
+        status = await transport(body, giveUp.signal);
       } catch (error) {
-        if (attempt >= maxRetries) throw error;
+        if (attempt >= maxRetries || giveUp.signal.aborted) throw error;
       }
       if (status >= 200 && status < 300) return;
       if (status !== 0 && status !== 429 && status < 500) throw new Error(`beacon refused with HTTP ${status}`);
       if (attempt >= maxRetries) throw new Error(`beacon not accepted after ${attempt + 1} attempts (last HTTP ${status || 'network error'})`);
-      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt + 1, 200, 5000)).unref());
+      await pause(backoffDelay(attempt + 1, 200, 5000), giveUp.signal);
     }
   };
 
@@ -139,11 +165,16 @@ export function createMonitor(options: MonitorOptions): Monitor {
     }
     const batch = [...buffer, ...folded.take()];
     buffer = [];
-    for (const body of toBodies(options.app, context, batch)) {
+    const bodies = toBodies(options.app, context, batch);
+    for (const { occurrences } of bodies) inFlight += occurrences;
+    for (const { body, occurrences } of bodies) {
       try {
         await sendWithRetry(body);
       } catch (error) {
+        failed += occurrences;
         onError(error as Error);
+      } finally {
+        inFlight -= occurrences;
       }
     }
   };
@@ -166,9 +197,26 @@ export function createMonitor(options: MonitorOptions): Monitor {
     async shutdown() {
       clearInterval(timer);
       process.off('beforeExit', onBeforeExit);
-      await flushing;
-      await flush();
+      const failedBefore = failed;
+      const timeoutMs = options.shutdownTimeoutMs ?? 5000;
+      let deadline: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        (async () => {
+          await flushing;
+          await flush();
+          return false;
+        })(),
+        new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(true), timeoutMs))),
+      ]);
+      clearTimeout(deadline);
       stopped = true;
+      // Counted before aborting: the sends cut off now settle later and must not be counted twice.
+      const cutOff = inFlight + buffer.length + folded.occurrences;
+      giveUp.abort();
+      const undelivered = failed - failedBefore + cutOff;
+      if (timedOut) onError(new Error(`shutdown deadline of ${timeoutMs} ms passed: ${undelivered} metrics were not delivered`));
+      else if (undelivered > 0) onError(new Error(`shutdown: ${undelivered} metrics were not delivered`));
+      return { delivered: undelivered === 0, undelivered, timedOut };
     },
     get dropped() {
       return dropped;
@@ -177,23 +225,40 @@ export function createMonitor(options: MonitorOptions): Monitor {
   };
 }
 
-function toBodies(app: string, context: Record<string, string>, metrics: ServerMetric[]): string[] {
-  const bodies: string[] = [];
+function toBodies(app: string, context: Record<string, string>, metrics: ServerMetric[]): { body: string; occurrences: number }[] {
+  const bodies: { body: string; occurrences: number }[] = [];
   let batch: string[] = [];
   let size = 0;
+  let occurrences = 0;
   const emit = () => {
-    if (batch.length) bodies.push(`{"app":${JSON.stringify(app)},"context":${JSON.stringify(context)},"metrics":[${batch.join(',')}]}`);
+    if (batch.length) bodies.push({ body: `{"app":${JSON.stringify(app)},"context":${JSON.stringify(context)},"metrics":[${batch.join(',')}]}`, occurrences });
     batch = [];
     size = 0;
+    occurrences = 0;
   };
   for (const metric of metrics) {
     const json = JSON.stringify(metric, withoutRegistryDefaults);
     if (batch.length === MAX_METRICS_PER_BEACON || size + json.length > MAX_BEACON_BYTES) emit();
     batch.push(json);
     size += json.length + 1;
+    occurrences += metric.count ?? 1;
   }
   emit();
   return bodies;
+}
+
+/** Waits `ms`, or less if `signal` aborts first. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 /** The registry already knows a registered metric's unit and source: leaving them out cuts beacon bytes by a fifth. */

@@ -24,10 +24,17 @@ class SendWorker {
   private pending = new Map<number, Pending>();
   private nextId = 0;
 
-  send(endpoint: string, body: string, timeoutMs: number): Promise<number> {
+  send(endpoint: string, body: string, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+    if (signal?.aborted) return Promise.reject(new Error('beacon send aborted'));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
+      // Given up on (the monitor's shutdown deadline): the worker drops the request, so nothing holds the process open.
+      signal?.addEventListener('abort', () => {
+        if (!this.pending.has(id)) return;
+        worker.postMessage({ cancel: id });
+        this.settle({ id, error: 'beacon send aborted' });
+      }, { once: true });
       // The worker aborts its own request at timeoutMs; this covers a worker that stops answering.
       const timer = setTimeout(() => this.settle({ id, error: `beacon send timed out after ${timeoutMs + 1000} ms` }), timeoutMs + 1000);
       timer.unref();
@@ -68,5 +75,5 @@ let sender: SendWorker | undefined;
 
 /** POSTs beacons to `endpoint` from a worker thread; resolves with the HTTP status or rejects on a network error. */
 export function workerTransport(endpoint: string, timeoutMs = 10_000): Transport {
-  return (body) => (sender ??= new SendWorker()).send(endpoint, body, timeoutMs);
+  return (body, signal) => (sender ??= new SendWorker()).send(endpoint, body, timeoutMs, signal);
 }
