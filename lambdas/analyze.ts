@@ -9,7 +9,8 @@ import { reconcile, undoDelivery, type AlertState } from '../src/alerts/lifecycl
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
 import { FORECAST_METRICS, fitFromHourly, fitScheduledForecasts, type StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import type { Condition } from '../src/alerts/rules.ts';
-import { systemClock, type Clock, type MetricStore } from '../src/ports.ts';
+import { systemClock, type Clock, type MetricStore, type RunLease } from '../src/ports.ts';
+import { oneRunAtATime, type SkippedRun } from './middleware/one-run-at-a-time.ts';
 import { consoleLogger, type Logger } from './middleware/http-responses.ts';
 
 /** Where the alert lifecycle (open conditions, cooldowns) lives between runs: DynamoDB on AWS, a file locally. */
@@ -57,6 +58,8 @@ export interface AnalyzeDependencies {
   forecasts?: ForecastStore;
   /** How often the forecasts are refitted (default 6 h: they are hourly, a week ahead). */
   forecastEveryMs?: number;
+  /** Keeps runs from overlapping on the saved state (on AWS; locally one process runs one at a time). */
+  lease?: RunLease;
 }
 
 export interface AnalyzeResult {
@@ -81,7 +84,9 @@ export interface AnalyzeResult {
 export function createAnalyzeHandler(deps: AnalyzeDependencies) {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? consoleLogger;
-  return middy<unknown, AnalyzeResult>().handler(async () => {
+  const handler = middy<unknown, AnalyzeResult | SkippedRun>();
+  if (deps.lease) handler.use(oneRunAtATime(deps.lease, clock, logger));
+  return handler.handler(async () => {
     const now = clock.now();
     // The current minute is still filling; the one before may still get late beacons, but is judged.
     const to = Math.floor(now / WINDOW_MS) * WINDOW_MS;

@@ -7,6 +7,16 @@ export interface VitalstreamConfig {
   /** Beacon route throttle (requests/s steady, burst). */
   throttleRateLimit: number;
   throttleBurstLimit: number;
+  /** Throttle of every other route (query API, dashboard), kept apart from the public beacon route's. */
+  queryThrottleRateLimit: number;
+  queryThrottleBurstLimit: number;
+  /** Apps the beacon endpoint accepts (comma-separated); empty accepts any well-formed name. */
+  apps: string[];
+  /**
+   * Concurrency reserved for (and so the most used by) the ingest function. Unset by default: a new
+   * account may have a concurrency limit of 10, where any reservation fails the deploy.
+   */
+  ingestReservedConcurrency?: number;
   /**
    * How long the stream consumer gathers records before one invocation (Lambda's MaximumBatchingWindow).
    * Longer windows fold more events into each (series, minute) record: Timestream bills per record.
@@ -28,6 +38,9 @@ export const DEFAULTS: VitalstreamConfig = {
   allowedOrigins: [],
   throttleRateLimit: 1000,
   throttleBurstLimit: 2000,
+  queryThrottleRateLimit: 50,
+  queryThrottleBurstLimit: 100,
+  apps: [],
   batchWindowSeconds: 60,
   memoryRetentionHours: 12,
   magneticRetentionDays: 400,
@@ -54,6 +67,10 @@ export function readConfig(context: ContextReader): VitalstreamConfig {
       throw new Error(`context allowedOrigins: '${origin}' is not an origin like https://shop.example.com (and never *: beacons carry credentials)`);
     }
   }
+  const apps = String(context('apps') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  for (const app of apps) {
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(app)) throw new Error(`context apps: '${app}' is not an app name (lower-case letters, digits, '.', '_' and '-', at most 64)`);
+  }
   const alertEmail = context('alertEmail');
   if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(alertEmail))) {
     throw new Error(`context alertEmail: '${String(alertEmail)}' is not an e-mail address`);
@@ -62,6 +79,9 @@ export function readConfig(context: ContextReader): VitalstreamConfig {
     allowedOrigins: origins,
     throttleRateLimit: number('throttleRateLimit', 1, 10_000),
     throttleBurstLimit: number('throttleBurstLimit', 1, 5_000),
+    queryThrottleRateLimit: number('queryThrottleRateLimit', 1, 10_000),
+    queryThrottleBurstLimit: number('queryThrottleBurstLimit', 1, 5_000),
+    apps,
     batchWindowSeconds: number('batchWindowSeconds', 0, 300),
     memoryRetentionHours: number('memoryRetentionHours', 1, 8766),
     magneticRetentionDays: number('magneticRetentionDays', 1, 73_000),
@@ -71,5 +91,10 @@ export function readConfig(context: ContextReader): VitalstreamConfig {
     analyzeMemoryMb: number('analyzeMemoryMb', 512, 10_240),
   };
   if (alertEmail !== undefined) config.alertEmail = String(alertEmail);
+  if (context('ingestReservedConcurrency') !== undefined) {
+    const reserved = Number(context('ingestReservedConcurrency'));
+    if (!Number.isInteger(reserved) || reserved < 1 || reserved > 10_000) throw new Error(`context ingestReservedConcurrency must be an integer from 1 to 10000, got '${String(context('ingestReservedConcurrency'))}'`);
+    config.ingestReservedConcurrency = reserved;
+  }
   return config;
 }

@@ -14,8 +14,6 @@ export interface NagTargets {
 /** Every AwsSolutions finding this stack keeps, each with the reason it is kept. */
 export function acknowledgeNagFindings(stack: Stack, targets: NagTargets): void {
   const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
-  ack(stack, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'Functions use AWSLambdaBasicExecutionRole, which only lets them write their own CloudWatch logs.');
   ack(stack, 'AwsSolutions-IAM5[Resource::*]', 'timestream:DescribeEndpoints supports no resource-level permissions (resource must be *); every other action is scoped to a resource.');
   ack(targets.timestream, 'AwsSolutions-TS3', 'The Timestream database uses the AWS-owned key: encrypted at rest, no key policy to get wrong, no KMS charges.');
   ack(stack, 'AwsSolutions-L1', 'Functions are pinned to nodejs22.x, the Node major the tests and local pipeline run on.');

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { VitalstreamConfig } from './config.ts';
@@ -21,12 +21,20 @@ export class VitalstreamStack extends Stack {
   constructor(scope: Construct, id: string, props: VitalstreamStackProps) {
     super(scope, id, props);
     const { config } = props;
+    if (config.apps.length === 0) {
+      Annotations.of(this).addWarningV2('vitalstream:open-apps', 'The public beacon endpoint accepts any app name: deploy with -c apps=<your apps> so strangers cannot add apps of their own.');
+    }
     const logRetention = logRetentionOf(config.logRetentionDays);
 
     const http = new PublicHttpApi(this, 'Http', { ...config, logRetention });
     const alerting = new Alerting(this, 'Alerting', config.alertEmail ? { alertEmail: config.alertEmail } : {});
     const storage = new MetricStorage(this, 'Storage', config);
-    const ingestion = new BeaconIngestion(this, 'Ingestion', { api: http.api, allowedOrigins: config.allowedOrigins, logRetention });
+    const ingestion = new BeaconIngestion(this, 'Ingestion', {
+      api: http.api, allowedOrigins: config.allowedOrigins, allowedApps: config.apps, logRetention,
+      ...(config.ingestReservedConcurrency ? { reservedConcurrency: config.ingestReservedConcurrency } : {}),
+    });
+    // The stage's beacon-route throttle names that route: CloudFormation must create it first.
+    http.stage.node.addDependency(ingestion.route);
     const aggregation = new Aggregation(this, 'Aggregation', {
       stream: ingestion.stream, database: storage.database, table: storage.aggregates, logRetention, batchWindowSeconds: config.batchWindowSeconds,
     });

@@ -43,3 +43,14 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * A lease that lets one run of a scheduled job proceed at a time: EventBridge and Lambda's async
+ * retries can start a second run while the first still works on the same saved state.
+ */
+export interface RunLease {
+  /** Takes the lease for `holder` until `until` (epoch ms), unless another holder has it unexpired at `now`. */
+  acquire(holder: string, until: number, now: number): Promise<boolean>;
+  /** Gives the lease back, if `holder` still has it. */
+  release(holder: string): Promise<void>;
+}

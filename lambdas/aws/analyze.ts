@@ -4,6 +4,7 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
 import { dynamoForecastStore } from '../adapters/dynamodb-forecasts.ts';
+import { dynamoRunLease } from '../adapters/dynamodb-run-lease.ts';
 import { s3BucketHistory } from '../adapters/s3-bucket-history.ts';
 import { S3Client } from '@aws-sdk/client-s3';
 import { snsAlertSink } from '../adapters/sns-alerts.ts';
@@ -24,6 +25,7 @@ export const handler = createAnalyzeHandler({
   }),
   alertState: dynamoAlertState(dynamo, required('ALERT_STATE_TABLE')),
   forecasts: dynamoForecastStore(dynamo, required('ALERT_STATE_TABLE')),
+  lease: dynamoRunLease(dynamo, required('ALERT_STATE_TABLE')),
   detect: detectInParallel({ workerPath: join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'detect-worker.js') }),
   bucketHistory: s3BucketHistory(new S3Client({}), required('ANALYSIS_STATE_BUCKET'), required('BUCKET_HISTORY_KEY')),
   sink: snsAlertSink(new SNSClient({}), required('TOPIC_ARN')),

@@ -73,14 +73,18 @@ export class Analysis extends Construct {
     // GetObject of a missing key answers 403 without ListBucket; the adapter needs the 404.
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.state.bucketArn] }));
     allowTimestream(this.analyze, ['timestream:Select'], [props.aggregates]);
-    this.alertState.grant(this.analyze, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    // DeleteItem gives the run lease back (lambdas/adapters/dynamodb-run-lease.ts).
+    this.alertState.grant(this.analyze, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem');
+    // One run at a time: no async retries (the next scheduled run is the retry) and a lease in the
+    // state table against what still overlaps (a run slower than the schedule, a manual invoke).
+    this.analyze.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(Math.min(15, props.everyMinutes)) });
     // Exact actions rather than grantPublish, which adds the wildcard kms:GenerateDataKey*.
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [props.topic.topicArn] }));
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.topicKey.keyArn] }));
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Runs the vitalstream analysis',
       schedule: Schedule.rate(Duration.minutes(props.everyMinutes)),
-      targets: [new LambdaFunction(this.analyze, { retryAttempts: 1 })],
+      targets: [new LambdaFunction(this.analyze, { retryAttempts: 0, maxEventAge: Duration.minutes(Math.min(15, props.everyMinutes)) })],
     });
   }
 }

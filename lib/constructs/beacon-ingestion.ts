@@ -1,4 +1,4 @@
-import { HttpMethod, type HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpMethod, type HttpApi, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -9,6 +9,8 @@ import { nodeFunction } from './node-function.ts';
 export interface BeaconIngestionProps {
   api: HttpApi;
   allowedOrigins: string[];
+  allowedApps: string[];
+  reservedConcurrency?: number;
   logRetention: RetentionDays;
 }
 
@@ -16,6 +18,7 @@ export interface BeaconIngestionProps {
 export class BeaconIngestion extends Construct {
   readonly stream: Stream;
   readonly ingest: NodejsFunction;
+  readonly route: HttpRoute;
 
   constructor(scope: Construct, id: string, props: BeaconIngestionProps) {
     super(scope, id);
@@ -24,10 +27,11 @@ export class BeaconIngestion extends Construct {
       entry: 'ingest.ts',
       description: 'Validates beacons and puts them on the stream',
       logRetention: props.logRetention,
-      environment: { STREAM_ARN: this.stream.streamArn, ALLOWED_ORIGINS: props.allowedOrigins.join(',') },
+      environment: { STREAM_ARN: this.stream.streamArn, ALLOWED_ORIGINS: props.allowedOrigins.join(','), ALLOWED_APPS: props.allowedApps.join(',') },
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
     });
     this.stream.grantWrite(this.ingest);
-    props.api.addRoutes({
+    [this.route] = props.api.addRoutes({
       path: '/v1/beacon',
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('IngestIntegration', this.ingest),

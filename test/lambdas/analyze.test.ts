@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAggregateHandler } from '../../lambdas/aggregate.ts';
-import { createAnalyzeHandler } from '../../lambdas/analyze.ts';
+import { createAnalyzeHandler, type AnalyzeResult } from '../../lambdas/analyze.ts';
 import { createQueryHandler } from '../../lambdas/query.ts';
 import { fileForecastStore } from '../../local/forecast-file.ts';
 import { fileBucketHistory } from '../../local/bucket-history-file.ts';
@@ -173,7 +173,7 @@ describe('analyze job: anomalies', () => {
       store, sink: { deliver: async (a) => void delivered.push(a) }, alertState: fileAlertState(join(dir.path, 'anomaly.json')),
       clock: { now: () => T + 30_000 }, anomalyEveryMs: 15 * 60_000,
     })({}, localContext('analyze'));
-    expect(result.anomalies).toBe(1);
+    expect((result as AnalyzeResult).anomalies).toBe(1);
     const anomaly = delivered.find((a) => a.rule === 'anomaly')!;
     expect(anomaly.title).toMatch(/^Unusual api_request p95 \(\d+ ms\) on app=shop, method=GET, endpoint=\/api\/search$/);
     expect(anomaly.message).toMatch(/anomaly score (0\.\d\d|1\.00), alerting at 0\.85/);
@@ -271,7 +271,7 @@ describe('analyze job: stored bucket statistics', () => {
       await ingestUntil(now - 2 * MINUTE);
       const a = await withHistory({}, localContext('a'));
       const b = await fullReread({}, localContext('b'));
-      expect(a.anomalies).toBe(b.anomalies);
+      expect((a as AnalyzeResult).anomalies).toBe((b as AnalyzeResult).anomalies);
       const conditions = (await fileAlertState(join(dir.path, 'buckets-a.json')).load()).anomalies!.conditions;
       expect(conditions).toEqual((await fileAlertState(join(dir.path, 'buckets-b.json')).load()).anomalies!.conditions);
       found.push(...conditions.map((c) => `${c.dimensions.endpoint} ${new Date(c.windowStart!).toISOString().slice(11, 16)}`));

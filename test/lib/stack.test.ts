@@ -85,7 +85,8 @@ describe('VitalstreamStack', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', EnableSimpleResponses: true, IdentitySource: ['$request.header.Authorization'] });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
-      DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      RouteSettings: { 'POST /v1/beacon': { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 } },
       AccessLogSettings: { DestinationArn: Match.anyValue() },
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 40, ExcludePunctuation: true } });
@@ -139,6 +140,57 @@ describe('VitalstreamStack', () => {
   it('outputs the beacon URL, query URL, token secret, topic, database and table names', () => {
     const outputs = Object.keys(template.findOutputs('*'));
     expect(outputs).toEqual(expect.arrayContaining(['BeaconUrl', 'QueryUrl', 'QueryTokenSecretArn', 'TopicArn', 'DatabaseName', 'AggregatesTableName', 'AnalysisStateBucket', 'DashboardUrl']));
+  });
+
+  it('gives the public beacon route a throttle of its own, apart from the query and dashboard routes', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const beacon = stage!.Properties.RouteSettings['POST /v1/beacon'];
+    expect(beacon.ThrottlingRateLimit).toBeGreaterThan(stage!.Properties.DefaultRouteSettings.ThrottlingRateLimit);
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
+    expect(routes).toContain('POST /v1/beacon');
+    const custom = synth({ throttleRateLimit: '300', queryThrottleRateLimit: '20', ingestReservedConcurrency: '40' }).template;
+    custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 20 }), RouteSettings: { 'POST /v1/beacon': Match.objectLike({ ThrottlingRateLimit: 300 }) },
+    });
+    custom.hasResourceProperties('AWS::Lambda::Function', { Description: 'Validates beacons and puts them on the stream', ReservedConcurrentExecutions: 40 });
+  });
+
+  it('stores no IP address, not even in the API access log', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = stage!.Properties.AccessLogSettings.Format as string;
+    expect(format).toContain('$context.requestId');
+    expect(format).not.toMatch(/sourceIp|identity/);
+  });
+
+  it('lets one analysis run at a time: no async or EventBridge retries, and a lease it may give back', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+    template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) })] });
+    const [analyze] = functionsWith('Analyze');
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === analyze![1].Properties.Role['Fn::GetAtt'][0]));
+    const actions = policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action));
+    expect(actions).toContain('dynamodb:DeleteItem');
+  });
+
+  it('scopes each function\'s log writes to its own log group and CloudWatch\'s key use to this account', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    for (const role of roles) expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain('AWSLambdaBasicExecutionRole');
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const logWrites = statements.filter((st) => [st.Action].flat().includes('logs:PutLogEvents'));
+    expect(logWrites.length).toBe(Object.keys(template.findResources('AWS::Lambda::Function')).length);
+    for (const st of logWrites) expect(JSON.stringify(st.Resource)).toMatch(/Logs[0-9A-F]+", ?"Arn"/);
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const cloudwatch = (key!.Properties.KeyPolicy.Statement as { Principal?: { Service?: string }; Condition?: Record<string, Record<string, unknown>> }[])
+      .filter((st) => st.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(cloudwatch).toHaveLength(1);
+    expect(cloudwatch[0]!.Condition?.StringEquals?.['aws:SourceAccount']).toBeDefined();
+    expect(cloudwatch[0]!.Condition?.ArnLike?.['aws:SourceArn']).toBeDefined();
+  });
+
+  it('passes the accepted apps to the ingest function and warns when none are named', () => {
+    const named = synth({ apps: 'shop,blog' }).template;
+    named.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALLOWED_APPS: 'shop,blog' }) } });
+    expect(() => synth({ apps: 'Shop!' })).toThrow(/not an app name/);
   });
 
   it('passes cdk-nag AwsSolutions with every kept finding acknowledged', () => {
