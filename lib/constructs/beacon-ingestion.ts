@@ -31,10 +31,10 @@ export class BeaconIngestion extends Construct {
       ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
     });
     this.stream.grantWrite(this.ingest);
-    [this.route] = props.api.addRoutes({
+    this.route = props.api.addRoutes({
       path: '/v1/beacon',
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('IngestIntegration', this.ingest),
-    });
+    })[0]!;
   }
 }
