@@ -1,0 +1,36 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+// @ts-expect-error dynalite ships no types
+import dynalite from 'dynalite';
+
+export interface Dynalite {
+  client: DynamoDBClient;
+  close(): Promise<void>;
+}
+
+/** dynalite (a DynamoDB API server in Node, in memory) on a loopback port, with a client pointed at it. */
+export async function startDynalite(): Promise<Dynalite> {
+  const server = (dynalite as (options: object) => Server)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    client,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export async function createKeyTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(new CreateTableCommand({
+    TableName: name, BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+  }));
+}
