@@ -14,6 +14,9 @@ export interface LocalConfig {
   maxConsumerLagMs?: number;
   /** Queries that may wait for a query worker; past it a query is answered 429. */
   maxQueuedQueries?: number;
+  /** A client must send its headers within this (ms; 408 after), and its whole request within requestTimeoutMs. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
   /** How often the analyze job runs (ms); 0 turns it off. */
   analyzeEveryMs?: number;
   /** Slack-compatible webhook for alerts. */

@@ -138,8 +138,8 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const server = createServer({
     // Slow or silent clients are cut off: headers within 10 s, the whole request within 15 s,
     // checked every second (Node's default check runs every 30 s).
-    headersTimeout: 10_000,
-    requestTimeout: 15_000,
+    headersTimeout: config.headersTimeoutMs ?? 10_000,
+    requestTimeout: config.requestTimeoutMs ?? 15_000,
     keepAliveTimeout: 5_000,
     connectionsCheckingInterval: 1_000,
   }, (request, response) => {

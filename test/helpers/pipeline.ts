@@ -1,3 +1,4 @@
+import type { LocalConfig } from '../../local/config.ts';
 import { startPipeline, type RunningPipeline } from '../../local/pipeline.ts';
 import { tempDir } from './temp-dir.ts';
 
@@ -11,9 +12,9 @@ export interface TestPipeline {
 }
 
 /** The real local pipeline (HTTP server, SQLite stream and store, consumer) in this process. */
-export async function startTestPipeline(): Promise<TestPipeline> {
+export async function startTestPipeline(config: Partial<LocalConfig> = {}, log: (line: string) => void = () => undefined): Promise<TestPipeline> {
   const dir = tempDir();
-  const pipeline = await startPipeline({ host: '127.0.0.1', port: 0, dataDir: dir.path, allowedOrigins: [], analyzeEveryMs: 0 }, () => undefined);
+  const pipeline = await startPipeline({ host: '127.0.0.1', port: 0, dataDir: dir.path, allowedOrigins: [], analyzeEveryMs: 0, ...config }, log);
   return {
     pipeline,
     beaconUrl: `${pipeline.url}/v1/beacon`,
