@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -15,29 +15,40 @@ export interface LocalProcess {
  * Runs exactly what `npm start` runs (read from package.json), on this Node, without npm in
  * between, so a signal reaches the server process itself.
  */
-export async function startLocalProcess(env: Record<string, string>): Promise<LocalProcess> {
+export async function startLocalProcess(env: Record<string, string>, options: { outputFile?: string } = {}): Promise<LocalProcess> {
   const script: string = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).scripts.start;
   // `npm start` builds the browser SDK first (npm test does too), then runs the server.
   const [command, ...args] = script.split('&&').at(-1)!.trim().split(/\s+/);
   if (command !== 'node') throw new Error(`npm start no longer runs node directly: ${script}`);
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  // With outputFile, stdout and stderr go to that file (on a disk a test may fill) instead of pipes.
+  const fd = options.outputFile ? openSync(options.outputFile, 'a') : undefined;
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'] });
+  if (fd !== undefined) closeSync(fd);
+  let piped = '';
+  child.stdout?.on('data', (chunk) => (piped += chunk));
+  child.stderr?.on('data', (chunk) => (piped += chunk));
+  const output = () => (options.outputFile ? readFileSync(options.outputFile, 'utf8') : piped);
   const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start-up line within 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      reject(new Error(`no start-up line within 20 s:\n${output()}`));
+    }, 20_000);
     const check = () => {
-      const match = /running on (http:\/\/[\d.:]+)/.exec(output);
+      const match = /running on (http:\/\/[\d.:]+)/.exec(output());
       if (match) {
         clearTimeout(timer);
+        clearInterval(poll);
         resolveUrl(match[1]!);
       }
     };
-    child.stdout!.on('data', check);
-    void exited.then((code) => reject(new Error(`exited with ${code} before start-up:\n${output}`)));
+    const poll = setInterval(check, 50);
+    void exited.then((code) => {
+      clearInterval(poll);
+      reject(new Error(`exited with ${code} before start-up:\n${output()}`));
+    });
   });
-  return { url, child, output: () => output, exited };
+  return { url, child, output, exited };
 }
 
 export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {

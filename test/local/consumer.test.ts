@@ -57,3 +57,44 @@ describe('local event source mapping', () => {
     expect(stream.read(0, 100).map((r) => Buffer.from(r.data).toString())).toEqual(Array.from({ length: 50 }, (_, i) => `r${i + 1}`));
   });
 });
+
+describe('local event source mapping and permanent failures', () => {
+  it('bisects a batch that fails permanently down to the one record, dead-letters it, and delivers the rest once', async () => {
+    const { PermanentFailure } = await import('../../src/resilience/failure.ts');
+    await put(10);
+    const delivered: string[] = [];
+    const consumer = startConsumer(stream, async (event: KinesisStreamEvent) => {
+      const bodies = event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
+      if (bodies.includes('r7')) throw new PermanentFailure('the store refuses r7');
+      delivered.push(...bodies);
+      return { batchItemFailures: [] };
+    }, { pollMs: 5, maxAttempts: 3, log: quiet });
+    expect(await consumer.drained(5000)).toBe(true);
+    await consumer.stop();
+    expect(delivered).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r8', 'r9', 'r10']);
+    expect(stream.deadLetterCount()).toBe(1);
+  });
+
+  it('retries a transient failure whole, without dead-lettering, and reports itself failing meanwhile', async () => {
+    await put(2);
+    let calls = 0;
+    let seenFailing = false;
+    const consumer = startConsumer(stream, async () => {
+      calls += 1;
+      if (calls < 8) throw new Error('SQLITE_FULL: database or disk is full');
+      return { batchItemFailures: [] };
+    }, { pollMs: 5, log: quiet });
+    const { judgeHealth } = await import('../../src/resilience/health.ts');
+    while (!(await consumer.drained(20))) {
+      const verdict = judgeHealth(consumer.status(), 60_000);
+      if (!verdict.healthy) {
+        seenFailing = true;
+        expect(verdict.reasons[0]).toMatch(/failing: SQLITE_FULL/);
+      }
+    }
+    await consumer.stop();
+    expect(seenFailing).toBe(true);
+    expect(stream.deadLetterCount()).toBe(0);
+    expect(judgeHealth(consumer.status(), 60_000).healthy).toBe(true);
+  });
+});
