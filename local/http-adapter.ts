@@ -84,13 +84,14 @@ export function writeResult(response: ServerResponse, result: APIGatewayProxyRes
     response.writeHead(200, { 'content-type': 'application/json' }).end(result);
     return;
   }
-  const headers: Record<string, string | number | boolean> = { ...(result.headers ?? {}) };
   const body = result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const headers: Record<string, string | number | boolean> = { ...(result.headers ?? {}), 'content-length': body?.length ?? 0 };
   response.writeHead(result.statusCode ?? 200, headers as Record<string, string>);
   response.end(body);
 }
 
 export function writeJson(response: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extraHeaders });
-  response.end(JSON.stringify(body));
+  const bytes = Buffer.from(JSON.stringify(body));
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': bytes.length, ...extraHeaders });
+  response.end(bytes);
 }

@@ -4,25 +4,39 @@ import { connect, type Socket } from 'node:net';
  * Sends bytes as they are (no client library to correct them) and resolves with whatever the
  * server answers before it closes the connection or `waitMs` passes.
  */
-export function rawRequest(port: number, bytes: string | Buffer, waitMs = 2000): Promise<string> {
+export async function rawRequest(port: number, bytes: string | Buffer, waitMs = 2000): Promise<string> {
+  return (await rawExchange(port, bytes, waitMs)).answer;
+}
+
+/** As rawRequest, also saying whether the server closed the connection (rather than the wait running out). */
+export function rawExchange(port: number, bytes: string | Buffer, waitMs = 2000): Promise<{ answer: string; closed: boolean }> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
-    const done = () => {
+    const done = (closed: boolean) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(answer);
+      resolve({ answer, closed });
     };
-    const timer = setTimeout(done, waitMs);
+    const timer = setTimeout(() => done(false), waitMs);
     socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
-    socket.on('error', done);
-    socket.on('close', done);
+    socket.on('error', () => done(true));
+    socket.on('close', () => done(true));
     socket.write(bytes);
   });
 }
 
-/** The status code of a raw HTTP answer, or 0 when none came. */
-export const statusOf = (answer: string): number => Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1] ?? 0);
+/** An answer without its interim 1xx responses (100 Continue before the real one). */
+export const finalResponse = (answer: string): string => answer.replace(/^(HTTP\/1\.[01] 1\d\d[^\r]*\r\n(?:[^\r]+\r\n)*\r\n)+/, '');
+
+/** The final status code of a raw HTTP answer, or 0 when none came. */
+export const statusOf = (answer: string): number => Number(/^HTTP\/1\.[01] (\d{3})/.exec(finalResponse(answer))?.[1] ?? 0);
+
+/** The body of the final response. */
+export const bodyOf = (answer: string): string => {
+  const final = finalResponse(answer);
+  return final.slice(final.indexOf('\r\n\r\n') + 4);
+};
 
 /** Opens `count` connections that send nothing. */
 export async function idleSockets(port: number, count: number): Promise<Socket[]> {
