@@ -9,9 +9,13 @@ import { startLocalProcess } from '../test/helpers/local-process.ts';
 import { tempDir } from '../test/helpers/temp-dir.ts';
 import { makeBeacons } from './workload.ts';
 import { serverOverhead } from './server-overhead.ts';
+import { describeSoak, soak } from './soak.ts';
+import { describeContention, queryContention } from './query-contention.ts';
 
 const BEACONS = Number(process.env.BENCH_BEACONS ?? 4000);
 const E2E_SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 10);
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
+const QUERY_SECONDS = Number(process.env.BENCH_QUERY_SECONDS ?? 10);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -75,6 +79,13 @@ async function main() {
   dir.remove();
 
   await endToEnd(bodies.slice(0, 2000), metricCount / BEACONS);
+
+  const contention = await queryContention(QUERY_SECONDS, 20, (line) => process.stderr.write(line));
+  for (const line of describeContention(contention)) log(line);
+
+  const soaked = await soak(SOAK_SECONDS, (line) => process.stderr.write(line));
+  for (const line of describeSoak(soaked)) log(line);
+  if (soaked.valid.counted !== soaked.valid.metrics || soaked.health.ok !== soaked.health.probes || soaked.exitedEarly) process.exitCode = 1;
 
   const overhead = await serverOverhead(9, 3, (done, of) => process.stderr.write(`\r  server overhead: round ${done} of ${of}`));
   process.stderr.write('\n');

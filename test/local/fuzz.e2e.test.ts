@@ -71,7 +71,7 @@ const requestArb = fc.record({
   honestLength: fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
 });
 
-const toBytes = (r: fc.RecordValue<typeof requestArb extends fc.Arbitrary<infer T> ? T : never>) => {
+const toBytes = (r: typeof requestArb extends fc.Arbitrary<infer T> ? T : never) => {
   const body = Buffer.from(r.body);
   const lines = [`${r.method} ${r.target} ${r.version}`.trimEnd(), 'Host: 127.0.0.1'];
   if (r.contentType) lines.push(`Content-Type: ${r.contentType}`);
