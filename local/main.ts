@@ -30,6 +30,7 @@ console.log(`vitalstream is running on ${url}  (data in ${config.dataDir})
   health         GET  ${url}/healthz
   demo page      ${url}/demo   (uses the browser SDK: click around, switch tabs, then query app=demo)
   allowed origins: ${config.allowedOrigins.join(', ')}  (VITALSTREAM_ALLOWED_ORIGINS)
+  accepted apps:   ${config.allowedApps ? [...config.allowedApps].join(', ') : 'any (name yours with VITALSTREAM_APPS before exposing this endpoint)'}
 
 Ctrl-C or SIGTERM stops it cleanly; every beacon answered 202 is already on disk.`);
 

@@ -179,4 +179,22 @@ describe('dashboard, with the demo traffic', () => {
     await expect(page.locator('#token').isHidden()).resolves.toBe(true);
     expect(errors).toEqual([]);
   });
+
+  it('shows hostile dimension values as text, never as markup', async () => {
+    const hostile = '/api/<img src=x onerror="window.__xss=1">';
+    const metrics = Array.from({ length: 40 }, () => ({ name: 'api_request', value: 120, timestamp: Date.now(), tags: { method: 'GET', endpoint: hostile, status_code: '500', status_class: '5xx' } }));
+    const answer = await fetch(pipeline.beaconUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app: 'xss', metrics }) });
+    expect(answer.status).toBe(202);
+    await pipeline.pipeline.consumer.drained(10_000);
+    const fresh = await browser.newPage();
+    fresh.on('pageerror', (e) => errors.push(e.message));
+    await fresh.goto(`${pipeline.pipeline.url}/`);
+    await fresh.fill('input[name="app"]', 'xss');
+    await fresh.dispatchEvent('form#filters', 'change');
+    await fresh.waitForFunction(`[...document.querySelectorAll('#errors .hm-label')].some((l) => l.textContent.includes('onerror'))`);
+    await expect(fresh.locator('#errors .hm-label').first().textContent()).resolves.toContain('<img src=x onerror=');
+    await expect(fresh.evaluate('window.__xss')).resolves.toBeUndefined();
+    await expect(fresh.locator('#errors img').count()).resolves.toBe(0);
+    await fresh.close();
+  });
 });
