@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { METRICS } from '../src/registry/metrics.ts';
 import { dimensionsOf } from '../src/registry/metrics.ts';
-import { parseAggregateQuery, queryRefusal, readTimeRange } from '../src/query/aggregate-query.ts';
+import { parseAggregateQuery, queryRefusal, readTimeRange, STEPS } from '../src/query/aggregate-query.ts';
 import { answerAggregates, MAX_ANSWER_POINTS } from '../src/query/aggregate-answer.ts';
 import { TooManyPoints } from '../src/query/build-series.ts';
 import { adviseFrom, ADVICE_METRICS } from '../src/advice/advice.ts';
@@ -100,7 +100,8 @@ export function createQueryHandler(deps: QueryDependencies) {
       const query = parsed.value;
       let answer;
       try {
-        answer = answerAggregates(await deps.store.readPartials(query), query);
+        // The store may answer from coarser rollups when the points are an hour or wider.
+        answer = answerAggregates(await deps.store.readPartials({ ...query, resolutionMs: STEPS[query.step] ?? Infinity }), query);
       } catch (error) {
         if (!(error instanceof TooManyPoints)) throw error;
         return refusalResponse(refuse(400, 'too_many_points',

@@ -18,6 +18,12 @@ export interface AggregateQuery {
   readonly to: number;
   /** Only series whose dimensions hold every one of these values. */
   readonly filters: Readonly<Record<string, string>>;
+  /**
+   * The width of the points the caller merges into (ms; Infinity for one total): a store may
+   * answer with partials as coarse as that (hourly rollups for a week), never coarser.
+   * Absent: one-minute partials.
+   */
+  readonly resolutionMs?: number;
 }
 
 /** Timestream on AWS, SQLite locally. */

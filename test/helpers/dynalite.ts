@@ -34,3 +34,12 @@ export async function createKeyTable(client: DynamoDBClient, name: string): Prom
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
   }));
 }
+
+/** The metric store's table: partition key `pk`, sort key `sk` (as the stack creates it). */
+export async function createStoreTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(new CreateTableCommand({
+    TableName: name, BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+  }));
+}

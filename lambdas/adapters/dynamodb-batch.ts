@@ -1,0 +1,41 @@
+import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { backoffDelay, sleep } from '../../src/resilience/backoff.ts';
+
+const MAX_PER_CALL = 25;
+const MAX_ROUNDS = 8;
+
+/**
+ * Writes (puts and deletes) through BatchWriteItem, 25 a call, a few calls at once. The SDK
+ * retries a failed call by itself; what it cannot retry is a call that succeeds with some items
+ * left unprocessed (throttled partitions), so only those go round again, with backoff.
+ */
+export async function writeAllItems(client: DynamoDBClient, table: string, requests: readonly WriteRequest[], parallel = 4): Promise<void> {
+  const chunks: WriteRequest[][] = [];
+  for (let i = 0; i < requests.length; i += MAX_PER_CALL) chunks.push(requests.slice(i, i + MAX_PER_CALL));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let pending = chunks[next++]!;
+      for (let round = 0; pending.length > 0; round++) {
+        if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${pending.length} writes unprocessed after ${MAX_ROUNDS} rounds`);
+        if (round > 0) await sleep(backoffDelay(round, 50, 2000));
+        const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+        pending = answer.UnprocessedItems?.[table] ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
+}
+
+/** Runs `work` over `items` with at most `parallel` at once, keeping the results' order. */
+export async function mapLimited<T, R>(items: readonly T[], parallel: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  }));
+  return results;
+}

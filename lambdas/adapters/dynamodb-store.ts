@@ -1,0 +1,325 @@
+import {
+  ConditionalCheckFailedException, GetItemCommand, PutItemCommand, paginateQuery,
+  type AttributeValue, type DynamoDBClient, type QueryCommandInput, type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { dimensionKey, emptyPartial, mergeInto, type PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
+import { decodeSketch, encodeSketch } from '../../src/aggregation/sketch.ts';
+import type { AggregateQuery, MetricStore } from '../../src/ports.ts';
+import { BATCH_FINAL_AFTER_MS, HOUR_MS, daysOf, foldByHour, matchesFilters, planRead } from '../../src/storage/rollup-plan.ts';
+import { mapLimited, writeAllItems } from './dynamodb-batch.ts';
+
+const DAY_MS = 86_400_000;
+/** Manifests outlive the 7 h until their batch is final by a margin for a compaction that falls behind. */
+const MANIFEST_TTL_MS = 14 * DAY_MS;
+const MANIFEST_CHUNK_BYTES = 350_000; // under DynamoDB's 400 KB item limit
+const READ_PARALLELISM = 16;
+
+export interface DynamoStoreOptions {
+  table: string;
+  /** Minute and hour items expire (TTL) this long after their window. */
+  retentionDays: number;
+  clock?: () => number;
+}
+
+export interface DynamoMetricStore extends MetricStore {
+  /**
+   * Folds every final batch (no retry can rewrite it any more) into the hourly rollups, oldest
+   * first, and moves the watermark reads rely on. Run by the scheduled analysis.
+   */
+  compactSettled(now: number, maxBatches?: number): Promise<{ batches: number; rollups: number; until: number }>;
+}
+
+/**
+ * DynamoDB (on-demand) behind the MetricStore port, for accounts Timestream no longer admits.
+ *
+ * Item layout, one table (`pk`, `sk`, TTL attribute `x`):
+ * - minute partial: `m#<metric>#<series>` / `<window>#<batch>`; a partition per series, so a
+ *   series' range is one Query and dimension filters never scan;
+ * - series directory: `d#<metric>#<day>` / `<series>` with the dimensions, so a read finds the
+ *   series active on the days it covers and the core's filter picks among them;
+ * - batch manifest: `b#<batch>` / `<write>#<chunk>`: which minute items the batch wrote (so a
+ *   replay deletes what it no longer writes: a replayed batch replaces itself, exactly once) and
+ *   the batch folded per series and hour;
+ * - batch index `batches` / `<arrival>#<batch>`, hourly rollup `h#<metric>#<series>` / `<hour>`
+ *   (the final batches' hour folds merged, with the batches they hold), and the compaction
+ *   watermark. Reads of whole hours before the watermark's completeness bound take the rollups:
+ *   a week is 168 items per series, not 10,080.
+ * Series ids are a hash of the dimension set, 16 characters, to keep keys short.
+ */
+export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOptions): DynamoMetricStore {
+  const table = options.table;
+  const clock = options.clock ?? Date.now;
+  const retentionMs = options.retentionDays * DAY_MS;
+  const directoryWritten = new Set<string>();
+
+  const query = async (input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, AttributeValue>[]> => {
+    const items: Record<string, AttributeValue>[] = [];
+    for await (const page of paginateQuery({ client }, { TableName: table, ...input })) items.push(...(page.Items ?? []));
+    return items;
+  };
+
+  const readManifest = async (batch: string) => {
+    const items = await query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `b#${batch}` } }, ConsistentRead: true });
+    const byWrite = new Map<string, Record<string, AttributeValue>[]>();
+    for (const item of items) {
+      const write = item.sk!.S!.split('#')[0]!;
+      byWrite.set(write, [...(byWrite.get(write) ?? []), item]);
+    }
+    // The newest write whose chunks are all there; a write that died half way is ignored.
+    const complete = [...byWrite.entries()].filter(([, chunks]) => chunks.length === Number(chunks[0]!.n!.N)).sort(([a], [b]) => (a < b ? 1 : -1));
+    const newest = complete[0];
+    if (!newest) return { writes: [...byWrite.keys()], manifest: undefined };
+    const body = Buffer.concat(newest[1].sort((a, b) => (a.sk!.S! < b.sk!.S! ? -1 : 1)).map((c) => Buffer.from(c.body!.B!)));
+    return { writes: [...byWrite.keys()], writeId: newest[0], manifest: JSON.parse(gunzipSync(body).toString('utf8')) as Manifest };
+  };
+
+  const manifestWrites = (batch: string, writeId: string, manifest: Manifest, batchTime: number): WriteRequest[] => {
+    const body = gzipSync(JSON.stringify(manifest));
+    const chunks = Math.max(1, Math.ceil(body.length / MANIFEST_CHUNK_BYTES));
+    return Array.from({ length: chunks }, (_, i) => ({
+      PutRequest: {
+        Item: {
+          pk: { S: `b#${batch}` }, sk: { S: `${writeId}#${String(i).padStart(4, '0')}` }, n: { N: String(chunks) },
+          t: { N: String(batchTime) }, body: { B: body.subarray(i * MANIFEST_CHUNK_BYTES, (i + 1) * MANIFEST_CHUNK_BYTES) },
+          x: { N: expiry(batchTime + MANIFEST_TTL_MS) },
+        },
+      },
+    }));
+  };
+
+  const deleteManifestWrites = async (batch: string, writes: readonly string[]) => {
+    const items = await query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `b#${batch}` } }, ConsistentRead: true, ProjectionExpression: 'pk, sk' });
+    const doomed = items.filter((item) => writes.includes(item.sk!.S!.split('#')[0]!));
+    await writeAllItems(client, table, doomed.map((item) => ({ DeleteRequest: { Key: { pk: item.pk!, sk: item.sk! } } })));
+  };
+
+  const watermark = async (): Promise<number> => {
+    const answer = await client.send(new GetItemCommand({ TableName: table, Key: WATERMARK_KEY, ConsistentRead: true }));
+    return Number(answer.Item?.until?.N ?? 0);
+  };
+
+  const seriesOf = async (metric: string, from: number, to: number, filters: Readonly<Record<string, string>>) => {
+    const found = new Map<string, Record<string, string>>();
+    await mapLimited(daysOf(from, to), READ_PARALLELISM, async (day) => {
+      for (const item of await query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `d#${metric}#${pad(day)}` } } })) {
+        const dimensions = JSON.parse(item.dims!.S!) as Record<string, string>;
+        if (matchesFilters(dimensions, filters)) found.set(item.sk!.S!, dimensions);
+      }
+    });
+    return found;
+  };
+
+  const readRange = async (pk: string, from: number, to: number, metric: string, dimensions: Record<string, string>) => {
+    const items = await query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': { S: pk }, ':from': { S: pad(from) }, ':to': { S: pad(to - 1) + '~' } },
+    });
+    return items.map((item) => fromItem(item, metric, dimensions));
+  };
+
+  const read = async (q: AggregateQuery): Promise<PartialAggregate[]> => {
+    const series = await seriesOf(q.metric, q.from, q.to, q.filters);
+    if (series.size === 0) return [];
+    const segments = planRead(q.from, q.to, q.resolutionMs ?? 60_000, (q.resolutionMs ?? 0) >= HOUR_MS ? await watermark() : 0);
+    const parts = await mapLimited([...series.entries()], READ_PARALLELISM, async ([id, dimensions]) => {
+      const partials: PartialAggregate[] = [];
+      for (const segment of segments) {
+        partials.push(...await readRange(`${segment.kind === 'hours' ? 'h' : 'm'}#${q.metric}#${id}`, segment.from, segment.to, q.metric, dimensions));
+      }
+      return partials;
+    });
+    return parts.flat();
+  };
+
+  return {
+    async replacePartials(batch, partials, batchTime) {
+      const now = clock();
+      const minuteItems = partials.map((p) => minuteItem(p, batch, expiry(p.windowStart + retentionMs)));
+      const keys = minuteItems.map((item) => [item.pk!.S!, item.sk!.S!] as [string, string]);
+      const hours = [...foldByHour(partials, (p) => seriesId(p.dimensions)).values()].map((p) => ({ series: seriesId(p.dimensions), ...toEncoded(p) }));
+      const previous = await readManifest(batch);
+      const writeId = pad(Math.max(now, ...previous.writes.map((w) => parseInt(w, 36) + 1)));
+      const wanted = new Set(keys.map(([pk, sk]) => `${pk}\t${sk}`));
+      const stale = (previous.manifest?.keys ?? []).filter(([pk, sk]) => !wanted.has(`${pk}\t${sk}`));
+      // The manifest first, covering what an earlier attempt wrote too: a crash from here on
+      // leaves a manifest the retry reads to delete whatever it no longer writes.
+      await writeAllItems(client, table, manifestWrites(batch, writeId, { keys: [...keys, ...stale], hours, batchTime }, batchTime));
+      const directory = partials.flatMap((p) => {
+        const id = seriesId(p.dimensions);
+        const day = Math.floor(p.windowStart / DAY_MS) * DAY_MS;
+        const cacheKey = `${p.metric}#${day}#${id}`;
+        if (directoryWritten.has(cacheKey)) return [];
+        directoryWritten.add(cacheKey);
+        return [{ PutRequest: { Item: { pk: { S: `d#${p.metric}#${pad(day)}` }, sk: { S: id }, dims: { S: dimensionJson(p.dimensions) }, x: { N: expiry(day + DAY_MS + retentionMs) } } } }];
+      });
+      if (directoryWritten.size > 200_000) directoryWritten.clear();
+      await writeAllItems(client, table, [
+        ...minuteItems.map((Item) => ({ PutRequest: { Item } })),
+        ...dedupe(directory),
+        { PutRequest: { Item: { pk: { S: 'batches' }, sk: { S: `${pad(batchTime)}#${batch}` }, x: { N: expiry(batchTime + MANIFEST_TTL_MS) } } } },
+        ...stale.map(([pk, sk]) => ({ DeleteRequest: { Key: { pk: { S: pk }, sk: { S: sk } } } })),
+      ]);
+      if (stale.length > 0 || previous.writes.length > 0) {
+        const finalId = pad(parseInt(writeId, 36) + 1);
+        await writeAllItems(client, table, manifestWrites(batch, finalId, { keys, hours, batchTime }, batchTime));
+        await deleteManifestWrites(batch, [...previous.writes, writeId]);
+      }
+    },
+
+    readPartials: read,
+
+    async readMetrics(metrics, from, to) {
+      const parts = await mapLimited(metrics, 4, (metric) => read({ metric, from, to, filters: {} }));
+      return parts.flat();
+    },
+
+    async compactSettled(now, maxBatches = 5_000) {
+      const since = await watermark();
+      const finalBefore = now - BATCH_FINAL_AFTER_MS;
+      if (finalBefore <= since) return { batches: 0, rollups: 0, until: since };
+      const index = (await query({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': { S: 'batches' }, ':from': { S: pad(since) }, ':to': { S: pad(finalBefore) } },
+        ConsistentRead: true,
+      })).slice(0, maxBatches);
+      const contributions = new Map<string, { metric: string; series: string; hour: number; batches: string[]; partials: PartialAggregate[] }>();
+      for (const entry of index) {
+        const batch = entry.sk!.S!.slice(10);
+        const { manifest } = await readManifest(batch);
+        for (const hour of manifest?.hours ?? []) {
+          const key = `${hour.metric}#${hour.series}#${hour.hour}`;
+          const slot = contributions.get(key) ?? { metric: hour.metric, series: hour.series, hour: hour.hour, batches: [], partials: [] };
+          slot.batches.push(batch);
+          slot.partials.push(fromEncoded(hour));
+          contributions.set(key, slot);
+        }
+      }
+      await mapLimited([...contributions.values()], 8, (slot) => mergeIntoRollup(client, table, slot, expiry(slot.hour + HOUR_MS + retentionMs)));
+      // All of [since, until) is folded in; a batch arriving exactly at `until` comes next time.
+      const until = index.length === maxBatches ? parseInt(index.at(-1)!.sk!.S!.slice(0, 9), 36) : finalBefore;
+      await client.send(new PutItemCommand({ TableName: table, Item: { ...WATERMARK_KEY, until: { N: String(until) } } }));
+      return { batches: index.length, rollups: contributions.size, until };
+    },
+  };
+}
+
+interface EncodedPartial {
+  metric: string;
+  hour: number;
+  dimensions: Record<string, string>;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  ratings?: [number, number, number];
+  sketch: string;
+}
+
+interface Manifest {
+  keys: [string, string][];
+  hours: (EncodedPartial & { series: string })[];
+  batchTime: number;
+}
+
+const WATERMARK_KEY = { pk: { S: 'compaction' }, sk: { S: 'watermark' } };
+
+/** Epoch ms as 9 base-36 digits: sorts as a string in time order until the year 5188. */
+const pad = (t: number): string => Math.max(0, Math.floor(t)).toString(36).padStart(9, '0');
+const expiry = (t: number): string => String(Math.floor(t / 1000));
+
+const dimensionJson = (dimensions: Readonly<Record<string, string>>): string =>
+  JSON.stringify(Object.fromEntries(Object.keys(dimensions).sort().map((k) => [k, dimensions[k]])));
+
+export const seriesId = (dimensions: Readonly<Record<string, string>>): string =>
+  createHash('sha256').update(dimensionKey(dimensions)).digest('base64url').slice(0, 16);
+
+/** A batch id (stream ARN, shard, sequence number: ~120 characters) as 12, for the rollups' lists of what they hold. */
+const shortBatchId = (batch: string): string => createHash('sha256').update(batch).digest('base64url').slice(0, 12);
+
+function dedupe(requests: WriteRequest[]): WriteRequest[] {
+  const seen = new Set<string>();
+  return requests.filter((r) => {
+    const key = `${r.PutRequest!.Item!.pk!.S}\t${r.PutRequest!.Item!.sk!.S}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function minuteItem(p: PartialAggregate, batch: string, expiresAt: string): Record<string, AttributeValue> {
+  return {
+    pk: { S: `m#${p.metric}#${seriesId(p.dimensions)}` }, sk: { S: `${pad(p.windowStart)}#${batch}` },
+    ...measures(p), x: { N: expiresAt },
+  };
+}
+
+function measures(p: PartialAggregate): Record<string, AttributeValue> {
+  return {
+    c: { N: String(p.count) }, s: { N: String(p.sum) }, lo: { N: String(p.min) }, hi: { N: String(p.max) }, k: { B: encodeSketch(p.sketch) },
+    ...(p.ratings ? { r: { S: `${p.ratings.good},${p.ratings.needsImprovement},${p.ratings.poor}` } } : {}),
+  };
+}
+
+function fromItem(item: Record<string, AttributeValue>, metric: string, dimensions: Record<string, string>): PartialAggregate {
+  const partial: PartialAggregate = {
+    metric, dimensions, windowStart: parseInt(item.sk!.S!.slice(0, 9), 36),
+    count: Number(item.c!.N), sum: Number(item.s!.N), min: Number(item.lo!.N), max: Number(item.hi!.N), sketch: decodeSketch(item.k!.B!),
+  };
+  if (item.r?.S) {
+    const [good, needsImprovement, poor] = item.r.S.split(',').map(Number) as [number, number, number];
+    partial.ratings = { good, needsImprovement, poor };
+  }
+  return partial;
+}
+
+function toEncoded(p: PartialAggregate): EncodedPartial {
+  return {
+    metric: p.metric, hour: p.windowStart, dimensions: { ...p.dimensions }, count: p.count, sum: p.sum, min: p.min, max: p.max,
+    ...(p.ratings ? { ratings: [p.ratings.good, p.ratings.needsImprovement, p.ratings.poor] as [number, number, number] } : {}),
+    sketch: Buffer.from(encodeSketch(p.sketch)).toString('base64'),
+  };
+}
+
+function fromEncoded(e: EncodedPartial): PartialAggregate {
+  return {
+    metric: e.metric, windowStart: e.hour, dimensions: e.dimensions, count: e.count, sum: e.sum, min: e.min, max: e.max,
+    sketch: decodeSketch(Buffer.from(e.sketch, 'base64')),
+    ...(e.ratings ? { ratings: { good: e.ratings[0], needsImprovement: e.ratings[1], poor: e.ratings[2] } } : {}),
+  };
+}
+
+/**
+ * Adds batches' hour folds to one hourly rollup: read, merge the batches it does not hold yet,
+ * write back on the condition that nobody else wrote it meanwhile (a second compaction), retry
+ * if they did. The batch ids it holds make a repeated compaction add nothing.
+ */
+async function mergeIntoRollup(
+  client: DynamoDBClient, table: string,
+  slot: { metric: string; series: string; hour: number; batches: string[]; partials: PartialAggregate[] }, expiresAt: string,
+): Promise<void> {
+  const key = { pk: { S: `h#${slot.metric}#${slot.series}` }, sk: { S: pad(slot.hour) } };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = (await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+    const held = new Set(current?.held?.SS ?? []);
+    const ids = slot.batches.map(shortBatchId);
+    const fresh = slot.partials.filter((_, i) => !held.has(ids[i]!));
+    if (fresh.length === 0) return;
+    const merged = current ? fromItem(current, slot.metric, {}) : emptyPartial(slot.metric, slot.hour, {});
+    for (const partial of fresh) mergeInto(merged, partial);
+    const version = Number(current?.v?.N ?? 0);
+    try {
+      await client.send(new PutItemCommand({
+        TableName: table,
+        Item: { ...key, ...measures(merged), held: { SS: [...new Set([...held, ...ids])] }, v: { N: String(version + 1) }, x: { N: expiresAt } },
+        ConditionExpression: 'attribute_not_exists(pk) OR v = :v',
+        ExpressionAttributeValues: { ':v': { N: String(version) } },
+      }));
+      return;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException')) throw error;
+    }
+  }
+  throw new Error(`hourly rollup ${key.pk.S} ${key.sk.S} kept changing under compaction`);
+}
