@@ -60,6 +60,8 @@ export interface AnalyzeDependencies {
   forecastEveryMs?: number;
   /** Keeps runs from overlapping on the saved state (on AWS; locally one process runs one at a time). */
   lease?: RunLease;
+  /** The metric store's housekeeping, run once a run (DynamoDB folds final batches into hourly rollups). */
+  maintainStore?: (now: number) => Promise<unknown>;
 }
 
 export interface AnalyzeResult {
@@ -113,6 +115,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     } else {
       partials = await deps.store.readMetrics(ALERT_METRICS, from, to);
     }
+    await deps.maintainStore?.(now);
     let refitted = 0;
     if (deps.forecasts && now - (await deps.forecasts.fittedAt()) >= (deps.forecastEveryMs ?? 6 * 3600_000)) {
       // From the hourly statistics the detection runs keep; only without them, four weeks are read.

@@ -1,5 +1,20 @@
 /** Everything a user may set with `-c key=value`; the defaults are what `cdk deploy` uses without flags. */
 export interface VitalstreamConfig {
+  /**
+   * Where the aggregates live. Timestream, the design's store, for accounts that have it (closed to
+   * new AWS customers since 2025-06-20); DynamoDB on-demand for every other account.
+   */
+  metricStore: 'timestream' | 'dynamodb';
+  /** DynamoDB store: how long aggregates are kept (TTL). */
+  retentionDays: number;
+  /**
+   * The beacon stream. Provisioned with one shard (1,000 records/s, ~$11 a month) serves most
+   * sites; on-demand (~$29 a month in stream hours alone) scales by itself for traffic that spikes
+   * past that.
+   */
+  streamMode: 'provisioned' | 'on-demand';
+  /** Shards of a provisioned stream; each takes 1,000 beacons/s and 1 MB/s. */
+  shards: number;
   /** Origins allowed to send beacons with CORS (comma-separated). sendBeacon's text/plain needs none. */
   allowedOrigins: string[];
   /** Optional e-mail address subscribed to the alert topic (confirm the e-mail AWS sends). */
@@ -35,6 +50,10 @@ export interface VitalstreamConfig {
 }
 
 export const DEFAULTS: VitalstreamConfig = {
+  metricStore: 'timestream',
+  retentionDays: 400,
+  streamMode: 'provisioned',
+  shards: 1,
   allowedOrigins: [],
   throttleRateLimit: 1000,
   throttleBurstLimit: 2000,
@@ -75,7 +94,17 @@ export function readConfig(context: ContextReader): VitalstreamConfig {
   if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(alertEmail))) {
     throw new Error(`context alertEmail: '${String(alertEmail)}' is not an e-mail address`);
   }
+  const choice = <T extends string>(key: keyof VitalstreamConfig, allowed: readonly T[]): T => {
+    const raw = context(key);
+    if (raw === undefined) return DEFAULTS[key] as T;
+    if (!allowed.includes(String(raw) as T)) throw new Error(`context ${key} must be ${allowed.join(' or ')}, got '${String(raw)}'`);
+    return String(raw) as T;
+  };
   const config: VitalstreamConfig = {
+    metricStore: choice('metricStore', ['timestream', 'dynamodb'] as const),
+    retentionDays: number('retentionDays', 1, 3650),
+    streamMode: choice('streamMode', ['provisioned', 'on-demand'] as const),
+    shards: number('shards', 1, 200),
     allowedOrigins: origins,
     throttleRateLimit: number('throttleRateLimit', 1, 10_000),
     throttleBurstLimit: number('throttleBurstLimit', 1, 5_000),

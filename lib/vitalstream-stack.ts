@@ -7,7 +7,9 @@ import { Alerting } from './constructs/alerting.ts';
 import { Analysis } from './constructs/analysis.ts';
 import { BeaconIngestion } from './constructs/beacon-ingestion.ts';
 import { PublicHttpApi } from './constructs/http-api.ts';
-import { MetricStorage } from './constructs/metric-storage.ts';
+import type { MetricStorage } from './constructs/metric-storage.ts';
+import { DynamoDbStorage } from './constructs/dynamodb-storage.ts';
+import { TimestreamStorage } from './constructs/timestream-storage.ts';
 import { PipelineHealth } from './constructs/pipeline-health.ts';
 import { QueryApi } from './constructs/query-api.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
@@ -28,27 +30,30 @@ export class VitalstreamStack extends Stack {
 
     const http = new PublicHttpApi(this, 'Http', { ...config, logRetention });
     const alerting = new Alerting(this, 'Alerting', config.alertEmail ? { alertEmail: config.alertEmail } : {});
-    const storage = new MetricStorage(this, 'Storage', config);
+    const storage: MetricStorage = config.metricStore === 'dynamodb'
+      ? new DynamoDbStorage(this, 'Storage', config)
+      : new TimestreamStorage(this, 'Storage', config);
     const ingestion = new BeaconIngestion(this, 'Ingestion', {
-      api: http.api, allowedOrigins: config.allowedOrigins, allowedApps: config.apps, logRetention,
+      api: http.api, allowedOrigins: config.allowedOrigins, allowedApps: config.apps, logRetention, streamMode: config.streamMode, shards: config.shards,
       ...(config.ingestReservedConcurrency ? { reservedConcurrency: config.ingestReservedConcurrency } : {}),
     });
     // The stage's beacon-route throttle names that route: CloudFormation must create it first.
     http.stage.node.addDependency(ingestion.route);
     const aggregation = new Aggregation(this, 'Aggregation', {
-      stream: ingestion.stream, database: storage.database, table: storage.aggregates, logRetention, batchWindowSeconds: config.batchWindowSeconds,
+      stream: ingestion.stream, storage, logRetention, batchWindowSeconds: config.batchWindowSeconds,
     });
     const analysis = new Analysis(this, 'Analysis', {
-      database: storage.database, aggregates: storage.aggregates, topic: alerting.topic, topicKey: alerting.key,
+      storage, topic: alerting.topic, topicKey: alerting.key,
       everyMinutes: config.analyzeEveryMinutes, memoryMb: config.analyzeMemoryMb, queryUrl: `${http.api.apiEndpoint}/v1/aggregates`, logRetention,
     });
     const query = new QueryApi(this, 'Query', {
-      api: http.api, database: storage.database, tables: [storage.aggregates], allowedOrigins: config.allowedOrigins, logRetention, alertState: analysis.alertState, dashboardRefreshSeconds: config.dashboardRefreshSeconds,
+      api: http.api, storage, allowedOrigins: config.allowedOrigins, logRetention, alertState: analysis.alertState, dashboardRefreshSeconds: config.dashboardRefreshSeconds,
     });
     new DashboardSite(this, 'Dashboard', { api: http.api, logRetention });
     new PipelineHealth(this, 'Health', {
       api: http.api, stream: ingestion.stream, ingest: ingestion.ingest, aggregate: aggregation.aggregate,
       deadLetters: aggregation.deadLetters, deadLetterAlarm: aggregation.deadLetterAlarm, topic: alerting.topic, analyze: analysis.analyze,
+      storeRejects: storage.kind === 'timestream',
     });
 
     const base = http.api.apiEndpoint;
@@ -57,12 +62,15 @@ export class VitalstreamStack extends Stack {
     new CfnOutput(this, 'QueryUrl', { value: `${base}/v1/aggregates`, description: 'Needs Authorization: Bearer <QueryTokenSecretArn value>' });
     new CfnOutput(this, 'QueryTokenSecretArn', { value: query.token.secretArn, description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text' });
     new CfnOutput(this, 'TopicArn', { value: alerting.topic.topicArn });
-    new CfnOutput(this, 'DatabaseName', { value: storage.database.ref });
-    new CfnOutput(this, 'AggregatesTableName', { value: storage.aggregates.attrName });
+    new CfnOutput(this, 'MetricStore', { value: storage.kind });
+    for (const [name, value] of Object.entries(storage.outputs)) new CfnOutput(this, name, { value });
     new CfnOutput(this, 'AnalysisStateBucket', { value: analysis.state.bucketName, description: "The anomaly detector's 15-minute statistics between runs" });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: aggregation.deadLetters.queueUrl });
 
-    acknowledgeNagFindings(this, { beaconRoute: http.api, rejectedData: storage.rejectedData, analysisState: analysis.state, deadLetters: aggregation.deadLetters, stream: ingestion.stream, token: query.token, timestream: storage });
+    acknowledgeNagFindings(this, {
+      beaconRoute: http.api, analysisState: analysis.state, deadLetters: aggregation.deadLetters, stream: ingestion.stream, token: query.token,
+      ...(storage instanceof TimestreamStorage ? { timestream: { storage, rejectedData: storage.rejectedData } } : {}),
+    });
   }
 }
 

@@ -1,11 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
 import { dynamoForecastStore } from '../adapters/dynamodb-forecasts.ts';
-import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import { timestreamStore } from '../adapters/timestream-store.ts';
 import { createQueryHandler } from '../query.ts';
 import { list, required } from './environment.ts';
+import { metricStoreFrom } from './metric-store.ts';
 
 const dynamo = new DynamoDBClient({});
 const alertState = dynamoAlertState(dynamo, required('ALERT_STATE_TABLE'));
@@ -16,10 +14,7 @@ export const handler = createQueryHandler({
     open: async () => Object.values((await alertState.load()).open),
     anomalies: async () => (await alertState.load()).anomalies ?? { checkedAt: 0, conditions: [] },
   },
-  store: timestreamStore(new TimestreamWriteClient({}), new TimestreamQueryClient({}), {
-    database: required('TIMESTREAM_DATABASE'),
-    table: required('TIMESTREAM_TABLE'),
-  }),
+  store: metricStoreFrom().store,
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
   dashboardRefreshSeconds: Number(process.env.DASHBOARD_REFRESH_SECONDS ?? 300),
 });

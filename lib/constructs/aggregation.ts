@@ -6,24 +6,22 @@ import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import type { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
+import type { MetricStorage } from './metric-storage.ts';
 import { nodeFunction } from './node-function.ts';
-import { allowTimestream } from './timestream-access.ts';
 
 export interface AggregationProps {
   stream: Stream;
-  database: CfnDatabase;
-  table: CfnTable;
+  storage: MetricStorage;
   logRetention: RetentionDays;
   batchWindowSeconds: number;
 }
 
 /**
- * Kinesis -> aggregate function -> Timestream. Batches of up to 1,000 records or the batching
- * window (60 s by default), whichever comes first. A window close to the one-minute aggregation
- * lets one invocation fold a whole minute of a shard into one record per series: Timestream bills
- * writes and storage per record, so at 1 M page views a month a 2 s window would cost ~6 x more.
+ * Kinesis -> aggregate function -> the metric store. Batches of up to 1,000 records or the
+ * batching window (60 s by default), whichever comes first. A window close to the one-minute
+ * aggregation lets one invocation fold a whole minute of a shard into one item per series: both
+ * stores bill writes per record or item, so at 1 M page views a month a 2 s window would cost ~6 x more.
  * The price is latency: a minute shows up on AWS within about a minute of its end.
  */
 export class Aggregation extends Construct {
@@ -41,11 +39,11 @@ export class Aggregation extends Construct {
     });
     this.aggregate = nodeFunction(this, 'Aggregate', {
       entry: 'aggregate.ts',
-      description: 'Folds stream records into one-minute sketches in Timestream',
+      description: 'Folds stream records into one-minute sketches in the metric store',
       logRetention: props.logRetention,
       memorySize: 512,
       timeout: Duration.seconds(60),
-      environment: { TIMESTREAM_DATABASE: props.database.ref, TIMESTREAM_TABLE: props.table.attrName },
+      environment: { ...props.storage.environment },
     });
     this.aggregate.addEventSource(new KinesisEventSource(props.stream, {
       startingPosition: StartingPosition.TRIM_HORIZON,
@@ -58,7 +56,7 @@ export class Aggregation extends Construct {
       maxRecordAge: Duration.hours(6),
       onFailure: new SqsDlq(this.deadLetters),
     }));
-    allowTimestream(this.aggregate, ['timestream:WriteRecords', 'timestream:Select'], [props.table]);
+    props.storage.grantWrite(this.aggregate);
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
       alarmDescription: `Stream records failed aggregation and are parked in the dead-letter queue (${Stack.of(this).stackName}); inspect and redrive them`,
       metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),

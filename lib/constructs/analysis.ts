@@ -9,16 +9,14 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
+import type { MetricStorage } from './metric-storage.ts';
 import { nodeFunction } from './node-function.ts';
 
 const BUCKET_HISTORY_KEY = 'anomaly/bucket-history.json.gz';
-import { allowTimestream } from './timestream-access.ts';
 
 export interface AnalysisProps {
-  database: CfnDatabase;
-  aggregates: CfnTable;
+  storage: MetricStorage;
   topic: ITopic;
   topicKey: IKey;
   everyMinutes: number;
@@ -28,9 +26,10 @@ export interface AnalysisProps {
 }
 
 /**
- * The scheduled analyze function. Every run reads Timestream once (each query is billed at least
- * 4 TCUs for 30 s, about $0.017), so the rate is the main cost knob: every 15 minutes is ~$49 a
- * month, every 5 minutes ~$146. Alert lifecycle state lives in an on-demand DynamoDB item.
+ * The scheduled analyze function. Every run reads the metric store once; on Timestream each query
+ * is billed at least 4 TCUs for 30 s (about $0.017), so there the rate is the main cost knob: every
+ * 15 minutes is ~$49 a month, every 5 minutes ~$146. Alert lifecycle state lives in an on-demand
+ * DynamoDB item.
  */
 export class Analysis extends Construct {
   readonly analyze: NodejsFunction;
@@ -60,8 +59,7 @@ export class Analysis extends Construct {
       timeout: Duration.minutes(Math.min(15, props.everyMinutes)),
       extraBundles: { 'detect-worker.js': 'lambdas/workers/detect-worker.ts' },
       environment: {
-        TIMESTREAM_DATABASE: props.database.ref,
-        TIMESTREAM_TABLE: props.aggregates.attrName,
+        ...props.storage.environment,
         ALERT_STATE_TABLE: this.alertState.tableName,
         TOPIC_ARN: props.topic.topicArn,
         QUERY_URL: props.queryUrl,
@@ -72,7 +70,7 @@ export class Analysis extends Construct {
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.state.arnForObjects(BUCKET_HISTORY_KEY)] }));
     // GetObject of a missing key answers 403 without ListBucket; the adapter needs the 404.
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.state.bucketArn] }));
-    allowTimestream(this.analyze, ['timestream:Select'], [props.aggregates]);
+    props.storage.grantMaintain(this.analyze);
     // DeleteItem gives the run lease back (lambdas/adapters/dynamodb-run-lease.ts).
     this.alertState.grant(this.analyze, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem');
     // One run at a time: no async retries (the next scheduled run is the retry) and a lease in the

@@ -19,6 +19,8 @@ export interface PipelineHealthProps {
   deadLetterAlarm: Alarm;
   topic: ITopic;
   analyze: NodejsFunction;
+  /** The store reports records it refused (Timestream's RejectedRecords); DynamoDB has no such thing. */
+  storeRejects: boolean;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -53,7 +55,7 @@ export class PipelineHealth extends Construct {
       alarm('IteratorAge', 'The aggregator is over a minute behind the stream', iteratorAge, 60_000, 5),
       alarm('StreamThrottles', 'Kinesis throttled puts', throttled, 1),
       alarm('AggregateErrors', 'The aggregate function failed batches (retried, then dead-lettered)', aggregateErrors, 1, 3),
-      alarm('RejectedRecords', 'Timestream rejected aggregate records', rejected, 1),
+      ...(props.storeRejects ? [alarm('RejectedRecords', 'Timestream rejected aggregate records', rejected, 1)] : []),
       props.deadLetterAlarm,
       alarm('AnalyzeErrors', 'The scheduled analysis failed (alerts may not have been delivered; they are retried next run)', props.analyze.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1),
     ];

@@ -6,15 +6,13 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
+import type { MetricStorage } from './metric-storage.ts';
 import { nodeFunction } from './node-function.ts';
-import { allowTimestream } from './timestream-access.ts';
 
 export interface QueryApiProps {
   api: HttpApi;
-  database: CfnDatabase;
-  tables: CfnTable[];
+  storage: MetricStorage;
   allowedOrigins: string[];
   logRetention: RetentionDays;
   alertState: ITable;
@@ -43,20 +41,19 @@ export class QueryApi extends Construct {
     this.token.grantRead(this.authorizer);
     this.query = nodeFunction(this, 'Query', {
       entry: 'query.ts',
-      description: 'Answers /v1 queries from Timestream',
+      description: 'Answers /v1 queries from the metric store',
       logRetention: props.logRetention,
       memorySize: 512,
       timeout: Duration.seconds(29), // the HTTP API integration limit
       environment: {
-        TIMESTREAM_DATABASE: props.database.ref,
-        TIMESTREAM_TABLE: props.tables[0]!.attrName,
+        ...props.storage.environment,
         ALLOWED_ORIGINS: props.allowedOrigins.join(','),
         ALERT_STATE_TABLE: props.alertState.tableName,
         DASHBOARD_REFRESH_SECONDS: String(props.dashboardRefreshSeconds),
       },
     });
     props.alertState.grant(this.query, 'dynamodb:GetItem');
-    allowTimestream(this.query, ['timestream:Select'], props.tables);
+    props.storage.grantRead(this.query);
     props.api.addRoutes({
       path: '/v1/{proxy+}',
       methods: [HttpMethod.GET],

@@ -34,11 +34,15 @@ describe('VitalstreamStack', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('puts beacons on an on-demand, encrypted Kinesis stream', () => {
+  it('puts beacons on an encrypted Kinesis stream: one provisioned shard by default, on-demand or more shards by choice', () => {
     template.hasResourceProperties('AWS::Kinesis::Stream', {
-      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      ShardCount: 1,
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
       StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
     });
+    synth({ streamMode: 'on-demand' }).template.hasResourceProperties('AWS::Kinesis::Stream', { StreamModeDetails: { StreamMode: 'ON_DEMAND' } });
+    synth({ shards: '3' }).template.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 3 });
+    expect(() => synth({ streamMode: 'fast' })).toThrow(/streamMode must be provisioned or on-demand/);
   });
 
   it('consumes the stream with partial batch responses, bisection, bounded retries and a dead-letter queue', () => {
@@ -205,5 +209,52 @@ describe('VitalstreamStack', () => {
     expect(() => synth({ memoryRetentionHours: '0' })).toThrow(/memoryRetentionHours must be an integer from 1/);
     expect(() => synth({ batchWindowSeconds: '301' })).toThrow(/batchWindowSeconds must be an integer from 0 to 300/);
   });
-});
 
+  describe('with -c metricStore=dynamodb, for accounts without Timestream', () => {
+    let dynamo: ReturnType<typeof synth>;
+    beforeAll(() => {
+      dynamo = synth({ metricStore: 'dynamodb', retentionDays: '90', alertEmail: 'ops@example.com' });
+    });
+    const policyOf = (t: Template, description: string) => {
+      const [, fn] = Object.entries(t.findResources('AWS::Lambda::Function')).find(([, f]) => f.Properties.Description === description)!;
+      const role = fn.Properties.Role['Fn::GetAtt'][0];
+      return Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    };
+    const actionsOn = (statements: { Action: string | string[]; Resource: unknown }[], table: string) =>
+      statements.filter((st) => JSON.stringify(st.Resource).includes(table)).flatMap((st) => [st.Action].flat()).sort();
+
+    it('creates no Timestream resource and an encrypted on-demand table with TTL retention and point-in-time recovery', () => {
+      const t = dynamo.template;
+      expect(Object.keys(t.findResources('AWS::Timestream::Database'))).toHaveLength(0);
+      t.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        BillingMode: 'PAY_PER_REQUEST', SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'x', Enabled: true },
+      });
+      t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ METRIC_STORE: 'dynamodb', RETENTION_DAYS: '90' }) } });
+      expect(JSON.stringify(t.toJSON())).not.toMatch(/timestream:/);
+    });
+
+    it('gives each function only the table actions it needs', () => {
+      const t = dynamo.template;
+      const [tableId] = Object.keys(t.findResources('AWS::DynamoDB::Table')).filter((id) => id.startsWith('Storage'));
+      expect(actionsOn(policyOf(t, 'Folds stream records into one-minute sketches in the metric store'), tableId!)).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+      expect(actionsOn(policyOf(t, 'Answers /v1 queries from the metric store'), tableId!)).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+      expect(actionsOn(policyOf(t, 'Scheduled analysis: threshold and anomaly alerts, forecast refits'), tableId!)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      expect(actionsOn(policyOf(t, 'Validates beacons and puts them on the stream'), tableId!)).toEqual([]);
+      for (const policy of Object.values(t.findResources('AWS::IAM::Policy'))) {
+        for (const statement of policy.Properties.PolicyDocument.Statement as { Resource: unknown }[]) expect(statement.Resource).not.toBe('*');
+      }
+    });
+
+    it('passes cdk-nag AwsSolutions and outputs the table', () => {
+      const report = new AwsSolutionsChecks(dynamo.app).validateScope(dynamo.app);
+      expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+      const outputs = Object.keys(dynamo.template.findOutputs('*'));
+      expect(outputs).toEqual(expect.arrayContaining(['MetricStore', 'AggregatesTableName']));
+      expect(outputs).not.toContain('DatabaseName');
+    });
+  });
+});

@@ -30,4 +30,18 @@ describe('cdk synth', () => {
     }
     expect(readdirSync(out.path).some((f) => f.startsWith('asset.'))).toBe(true);
   }, 300_000);
+
+  it('synthesizes the DynamoDB store for accounts without Timestream, offline too', async () => {
+    const dynamoOut = tempDir('vitalstream-cdk-dynamo-');
+    try {
+      const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', npm_config_update_notifier: 'false', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` };
+      await promisify(execFile)(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '-q', '--no-notices', '-o', dynamoOut.path, '-c', 'metricStore=dynamodb', '-c', 'apps=shop'], { cwd: ROOT, env, timeout: 240_000 });
+      const template = JSON.parse(readFileSync(join(dynamoOut.path, 'vitalstream.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+      const types = Object.values(template.Resources).map((r) => r.Type);
+      expect(types.filter((t) => t.startsWith('AWS::Timestream'))).toEqual([]);
+      expect(types.filter((t) => t === 'AWS::DynamoDB::Table')).toHaveLength(2);
+    } finally {
+      dynamoOut.remove();
+    }
+  }, 300_000);
 });
