@@ -1,5 +1,5 @@
 /**
- * us-east-1 list prices used by `npm run cost`, as published by AWS in 2025. They change:
+ * us-east-1 list prices used by `npm run cost`, as published by AWS (checked 2026-12-01). They change:
  * check https://aws.amazon.com/pricing before quoting a bill.
  */
 export const PRICES = {
@@ -9,6 +9,12 @@ export const PRICES = {
   kinesisOnDemandStreamHour: 0.04,
   kinesisOnDemandPerGbIn: 0.08, // each record rounded up to 1 KiB
   kinesisOnDemandPerGbOut: 0.04,
+  kinesisShardHour: 0.015,
+  kinesisPerMillionPutUnits: 0.014, // provisioned: each record is one 25 KB payload unit or more
+  dynamodbPerMillionWriteUnits: 0.625,
+  dynamodbPerMillionReadUnits: 0.125,
+  dynamodbStoragePerGbMonth: 0.25,
+  dynamodbPitrPerGbMonth: 0.2,
   timestreamPerMillionWriteKiB: 0.5,
   timestreamMemoryPerGbHour: 0.036,
   timestreamMagneticPerGbMonth: 0.03,

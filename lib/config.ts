@@ -5,8 +5,10 @@ export interface VitalstreamConfig {
    * new AWS customers since 2025-06-20); DynamoDB on-demand for every other account.
    */
   metricStore: 'timestream' | 'dynamodb';
-  /** DynamoDB store: how long aggregates are kept (TTL). */
+  /** DynamoDB store: how long hourly aggregates are kept (TTL). */
   retentionDays: number;
+  /** DynamoDB store: how long minute aggregates are kept (TTL); older ranges are answered by the hour. */
+  minuteRetentionDays: number;
   /**
    * The beacon stream. Provisioned with one shard (1,000 records/s, ~$11 a month) serves most
    * sites; on-demand (~$29 a month in stream hours alone) scales by itself for traffic that spikes
@@ -52,6 +54,7 @@ export interface VitalstreamConfig {
 export const DEFAULTS: VitalstreamConfig = {
   metricStore: 'timestream',
   retentionDays: 400,
+  minuteRetentionDays: 35,
   streamMode: 'provisioned',
   shards: 1,
   allowedOrigins: [],
@@ -103,6 +106,7 @@ export function readConfig(context: ContextReader): VitalstreamConfig {
   const config: VitalstreamConfig = {
     metricStore: choice('metricStore', ['timestream', 'dynamodb'] as const),
     retentionDays: number('retentionDays', 1, 3650),
+    minuteRetentionDays: number('minuteRetentionDays', 1, 3650),
     streamMode: choice('streamMode', ['provisioned', 'on-demand'] as const),
     shards: number('shards', 1, 200),
     allowedOrigins: origins,

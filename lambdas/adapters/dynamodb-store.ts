@@ -18,8 +18,14 @@ const READ_PARALLELISM = 16;
 
 export interface DynamoStoreOptions {
   table: string;
-  /** Minute and hour items expire (TTL) this long after their window. */
+  /** Hourly rollups and the series directory expire (TTL) this long after their window. */
   retentionDays: number;
+  /**
+   * Minute partials expire this long after their window (default 35 days: a month of minute detail
+   * for the query API's 31-day ranges); older ranges are answered from the hourly rollups.
+   * Storage is most of this store's bill, and minutes are 60 items an hour per series.
+   */
+  minuteRetentionDays?: number;
   clock?: () => number;
 }
 
@@ -52,6 +58,7 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
   const table = options.table;
   const clock = options.clock ?? Date.now;
   const retentionMs = options.retentionDays * DAY_MS;
+  const minuteRetentionMs = Math.min(options.minuteRetentionDays ?? 35, options.retentionDays) * DAY_MS;
   const directoryWritten = new Set<string>();
 
   const query = async (input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, AttributeValue>[]> => {
@@ -122,7 +129,8 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
   const read = async (q: AggregateQuery): Promise<PartialAggregate[]> => {
     const series = await seriesOf(q.metric, q.from, q.to, q.filters);
     if (series.size === 0) return [];
-    const segments = planRead(q.from, q.to, q.resolutionMs ?? 60_000, (q.resolutionMs ?? 0) >= HOUR_MS ? await watermark() : 0);
+    const minutesKeptFrom = clock() - minuteRetentionMs;
+    const segments = planRead(q.from, q.to, q.resolutionMs ?? 60_000, (q.resolutionMs ?? 0) >= HOUR_MS || q.from < minutesKeptFrom ? await watermark() : 0, minutesKeptFrom);
     const parts = await mapLimited([...series.entries()], READ_PARALLELISM, async ([id, dimensions]) => {
       const partials: PartialAggregate[] = [];
       for (const segment of segments) {
@@ -136,7 +144,7 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
   return {
     async replacePartials(batch, partials, batchTime) {
       const now = clock();
-      const minuteItems = partials.map((p) => minuteItem(p, batch, expiry(p.windowStart + retentionMs)));
+      const minuteItems = partials.map((p) => minuteItem(p, batch, expiry(p.windowStart + minuteRetentionMs)));
       const keys = minuteItems.map((item) => [item.pk!.S!, item.sk!.S!] as [string, string]);
       const hours = [...foldByHour(partials, (p) => seriesId(p.dimensions)).values()].map((p) => ({ series: seriesId(p.dimensions), ...toEncoded(p) }));
       const previous = await readManifest(batch);

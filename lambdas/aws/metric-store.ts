@@ -23,6 +23,7 @@ export function metricStoreFrom(env: NodeJS.ProcessEnv = process.env, options: {
     const store = dynamoMetricStore(new DynamoDBClient({ maxAttempts: 5, retryMode: 'adaptive' }), {
       table: required('AGGREGATES_TABLE', env),
       retentionDays: Number(required('RETENTION_DAYS', env)),
+      minuteRetentionDays: Number(required('MINUTE_RETENTION_DAYS', env)),
     });
     return { store, maintain: (now) => store.compactSettled(now) };
   }

@@ -6,6 +6,7 @@ import type { MetricStorage } from './metric-storage.ts';
 
 export interface DynamoDbStorageProps {
   retentionDays: number;
+  minuteRetentionDays: number;
 }
 
 /**
@@ -16,11 +17,11 @@ export interface DynamoDbStorageProps {
 export class DynamoDbStorage extends Construct implements MetricStorage {
   readonly kind = 'dynamodb' as const;
   readonly table: Table;
-  readonly retentionDays: number;
+  private readonly props: DynamoDbStorageProps;
 
   constructor(scope: Construct, id: string, props: DynamoDbStorageProps) {
     super(scope, id);
-    this.retentionDays = props.retentionDays;
+    this.props = props;
     this.table = new Table(this, 'Aggregates', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
@@ -33,7 +34,10 @@ export class DynamoDbStorage extends Construct implements MetricStorage {
   }
 
   get environment() {
-    return { METRIC_STORE: 'dynamodb', AGGREGATES_TABLE: this.table.tableName, RETENTION_DAYS: String(this.retentionDays) };
+    return {
+      METRIC_STORE: 'dynamodb', AGGREGATES_TABLE: this.table.tableName,
+      RETENTION_DAYS: String(this.props.retentionDays), MINUTE_RETENTION_DAYS: String(this.props.minuteRetentionDays),
+    };
   }
 
   get outputs() {

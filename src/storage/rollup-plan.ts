@@ -20,7 +20,12 @@ export type ReadSegment = { kind: 'minutes' | 'hours'; from: number; to: number 
  * clock) before it are complete. Everything else comes from minutes. A caller that merges into
  * points narrower than an hour reads minutes throughout.
  */
-export function planRead(from: number, to: number, resolutionMs: number, compactedUntil: number): ReadSegment[] {
+export function planRead(from: number, to: number, resolutionMs: number, compactedUntil: number, minutesKeptFrom = -Infinity): ReadSegment[] {
+  // Minutes older than their retention are gone: hours answer there whatever the resolution.
+  if (resolutionMs < HOUR_MS && from < minutesKeptFrom && compactedUntil > 0) {
+    const boundary = Math.min(to, Math.floor(minutesKeptFrom / HOUR_MS) * HOUR_MS + HOUR_MS);
+    return [...planRead(from, boundary, HOUR_MS, compactedUntil), ...(boundary < to ? planRead(boundary, to, resolutionMs, compactedUntil) : [])];
+  }
   if (resolutionMs < HOUR_MS || compactedUntil <= 0) return [{ kind: 'minutes', from, to }];
   const completeBefore = Math.floor((compactedUntil - MAX_AGE_MS - MAX_FUTURE_MS) / HOUR_MS) * HOUR_MS;
   const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
