@@ -1,11 +1,10 @@
-import { BatchWriteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ForecastStore } from '../analyze.ts';
 import type { StoredForecast } from '../../src/analysis/forecast/scheduled-forecasts.ts';
-import { backoffDelay, sleep } from '../../src/resilience/backoff.ts';
+import { writeAllItems } from './dynamodb-batch.ts';
 
 const FITTED = { pk: { S: 'forecasts-fitted' } };
 const itemKey = (key: string) => ({ pk: { S: `forecast|${key}` } });
-const MAX_ATTEMPTS = 5;
 
 /**
  * Scheduled forecasts as items of the alert-state table, one per series (a week of hourly points
@@ -20,16 +19,7 @@ export function dynamoForecastStore(client: DynamoDBClient, tableName: string): 
       return json ? (JSON.parse(json) as StoredForecast) : undefined;
     },
     async save(forecasts, fittedAt) {
-      for (let first = 0; first < forecasts.length; first += 25) {
-        const batch = forecasts.slice(first, first + 25);
-        let pending: WriteRequest[] = batch.map((f) => ({ PutRequest: { Item: { ...itemKey(f.key), forecast: { S: JSON.stringify(f) } } } }));
-        for (let attempt = 0; pending.length > 0; attempt++) {
-          if (attempt >= MAX_ATTEMPTS) throw new Error(`DynamoDB left ${pending.length} forecasts unwritten after ${MAX_ATTEMPTS} attempts`);
-          if (attempt > 0) await sleep(backoffDelay(attempt, 50, 2000));
-          const response = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-          pending = response.UnprocessedItems?.[tableName] ?? [];
-        }
-      }
+      await writeAllItems(client, tableName, forecasts.map((f) => ({ PutRequest: { Item: { ...itemKey(f.key), forecast: { S: JSON.stringify(f) } } } })));
       await client.send(new PutItemCommand({ TableName: tableName, Item: { ...FITTED, at: { N: String(fittedAt) } } }));
     },
     async fittedAt() {

@@ -26,6 +26,8 @@ export class StreamPutError extends Error {
  */
 export function kinesisStream(client: KinesisClient, options: KinesisStreamOptions): MetricStream {
   const maxAttempts = options.maxAttempts ?? 4;
+  // By name, which every Kinesis API implementation takes (StreamARN came in 2022; kinesalite lacks it).
+  const streamName = streamNameOf(options.streamArn);
   const wait = options.wait ?? sleep;
   return {
     async put(entries: readonly StreamEntry[]) {
@@ -35,7 +37,7 @@ export function kinesisStream(client: KinesisClient, options: KinesisStreamOptio
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt >= maxAttempts) throw new StreamPutError(pending.length, codes);
           if (attempt > 0) await wait(backoffDelay(attempt, options.baseDelayMs ?? 50, options.maxDelayMs ?? 1000));
-          const response = await client.send(new PutRecordsCommand({ StreamARN: options.streamArn, Records: pending }));
+          const response = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: pending }));
           if (!response.FailedRecordCount) break;
           const results = response.Records ?? [];
           if (results.length !== pending.length) {
@@ -48,4 +50,11 @@ export function kinesisStream(client: KinesisClient, options: KinesisStreamOptio
       }
     },
   };
+}
+
+/** `arn:aws:kinesis:<region>:<account>:stream/<name>` to `<name>`. */
+export function streamNameOf(streamArn: string): string {
+  const match = /:stream\/([A-Za-z0-9_.-]{1,128})$/.exec(streamArn);
+  if (!match) throw new Error(`'${streamArn}' is not a Kinesis stream ARN (arn:aws:kinesis:<region>:<account>:stream/<name>)`);
+  return match[1]!;
 }

@@ -1,11 +1,11 @@
-import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { readAllowedApps } from '../../src/beacon/app-policy.ts';
 import { kinesisStream } from '../adapters/kinesis-stream.ts';
 import { createIngestHandler } from '../ingest.ts';
+import { kinesisClient } from './clients.ts';
 import { list, required } from './environment.ts';
 
 export const handler = createIngestHandler({
-  stream: kinesisStream(new KinesisClient({}), { streamArn: required('STREAM_ARN') }),
+  stream: kinesisStream(kinesisClient(), { streamArn: required('STREAM_ARN') }),
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
   allowedApps: readAllowedApps(process.env.ALLOWED_APPS),
 });

@@ -1,9 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { MetricStore } from '../../src/ports.ts';
 import { dynamoMetricStore } from '../adapters/dynamodb-store.ts';
 import { timestreamStore } from '../adapters/timestream-store.ts';
+import { dynamoClient } from './clients.ts';
 import { required } from './environment.ts';
 
 export interface BuiltStore {
@@ -20,7 +20,7 @@ export interface BuiltStore {
 export function metricStoreFrom(env: NodeJS.ProcessEnv = process.env, options: { onRejected?: (count: number) => void } = {}): BuiltStore {
   const kind = required('METRIC_STORE', env);
   if (kind === 'dynamodb') {
-    const store = dynamoMetricStore(new DynamoDBClient({ maxAttempts: 5, retryMode: 'adaptive' }), {
+    const store = dynamoMetricStore(dynamoClient(), {
       table: required('AGGREGATES_TABLE', env),
       retentionDays: Number(required('RETENTION_DAYS', env)),
       minuteRetentionDays: Number(required('MINUTE_RETENTION_DAYS', env)),

@@ -1,11 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
 import { dynamoForecastStore } from '../adapters/dynamodb-forecasts.ts';
 import { createQueryHandler } from '../query.ts';
+import { dynamoClient } from './clients.ts';
 import { list, required } from './environment.ts';
 import { metricStoreFrom } from './metric-store.ts';
 
-const dynamo = new DynamoDBClient({});
+const dynamo = dynamoClient();
 const alertState = dynamoAlertState(dynamo, required('ALERT_STATE_TABLE'));
 
 export const handler = createQueryHandler({

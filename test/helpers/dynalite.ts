@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 
 export interface Dynalite {
+  url: string;
   client: DynamoDBClient;
   close(): Promise<void>;
 }
@@ -13,12 +14,14 @@ export interface Dynalite {
 export async function startDynalite(): Promise<Dynalite> {
   const server = (dynalite as (options: object) => Server)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   return {
+    url,
     client,
     close: async () => {
       client.destroy();
