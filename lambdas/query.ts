@@ -5,6 +5,7 @@ import { dimensionsOf } from '../src/registry/metrics.ts';
 import { parseAggregateQuery, queryRefusal, readTimeRange, STEPS } from '../src/query/aggregate-query.ts';
 import { answerAggregates, MAX_ANSWER_POINTS } from '../src/query/aggregate-answer.ts';
 import { TooManyPoints } from '../src/query/build-series.ts';
+import { onlyMatching } from '../src/query/filters.ts';
 import { adviseFrom, ADVICE_METRICS } from '../src/advice/advice.ts';
 import { FORECAST_HISTORY_MS, forecastMetric } from '../src/analysis/forecast/forecast-series.ts';
 import { refuse, type Problem } from '../src/beacon/problems.ts';
@@ -54,7 +55,7 @@ export function createQueryHandler(deps: QueryDependencies) {
         const problems: Problem[] = [];
         const { from, to } = readTimeRange(params, clock.now(), problems);
         if (problems.length > 0 || from === undefined || to === undefined) return refusalResponse(queryRefusal(problems).refusal);
-        const partials = (await deps.store.readMetrics(ADVICE_METRICS, from, to)).filter((p) => !params.app || p.dimensions.app === params.app);
+        const partials = [...onlyMatching(await deps.store.readMetrics(ADVICE_METRICS, from, to), params.app ? { app: params.app } : {})];
         return jsonResponse(200, { from: new Date(from).toISOString(), to: new Date(to).toISOString(), advice: adviseFrom(partials) });
       }
       if (path === '/v1/forecasts') {
@@ -74,7 +75,8 @@ export function createQueryHandler(deps: QueryDependencies) {
           const { key: _key, dimensions: _dimensions, ...forecast } = stored;
           return jsonResponse(200, { ...forecast, forecast: forecast.forecast.slice(0, horizon), unit: parsed.value.unit, filters, fitted: 'scheduled' });
         }
-        const partials = await deps.store.readPartials(parsed.value);
+        // Forecasts are hourly: the store may answer four weeks from its hourly rollups.
+        const partials = onlyMatching(await deps.store.readPartials({ ...parsed.value, resolutionMs: 3_600_000 }), parsed.value.filters);
         return jsonResponse(200, { ...forecastMetric(parsed.value.metric, partials, now, horizon), fittedAt: new Date(now).toISOString(), unit: parsed.value.unit, filters, fitted: 'on-request' });
       }
       if (path === '/v1/anomalies') {
@@ -101,7 +103,7 @@ export function createQueryHandler(deps: QueryDependencies) {
       let answer;
       try {
         // The store may answer from coarser rollups when the points are an hour or wider.
-        answer = answerAggregates(await deps.store.readPartials({ ...query, resolutionMs: STEPS[query.step] ?? Infinity }), query);
+        answer = answerAggregates(onlyMatching(await deps.store.readPartials({ ...query, resolutionMs: STEPS[query.step] ?? Infinity }), query.filters), query);
       } catch (error) {
         if (!(error instanceof TooManyPoints)) throw error;
         return refusalResponse(refuse(400, 'too_many_points',

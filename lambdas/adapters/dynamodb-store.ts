@@ -7,7 +7,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { dimensionKey, emptyPartial, mergeInto, type PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
 import { decodeSketch, encodeSketch } from '../../src/aggregation/sketch.ts';
 import type { AggregateQuery, MetricStore } from '../../src/ports.ts';
-import { BATCH_FINAL_AFTER_MS, HOUR_MS, daysOf, foldByHour, matchesFilters, planRead } from '../../src/storage/rollup-plan.ts';
+import { matchesFilters } from '../../src/query/filters.ts';
+import { BATCH_FINAL_AFTER_MS, HOUR_MS, daysOf, foldByHour, planRead } from '../../src/storage/rollup-plan.ts';
 import { mapLimited, writeAllItems } from './dynamodb-batch.ts';
 
 const DAY_MS = 86_400_000;

@@ -51,12 +51,6 @@ export function foldByHour(partials: readonly PartialAggregate[], seriesOf: (p: 
   return hours;
 }
 
-/** Only the series whose dimensions hold every filter value: the one place dimension filters are judged. */
-export function matchesFilters(dimensions: Readonly<Record<string, string>>, filters: Readonly<Record<string, string>>): boolean {
-  for (const [key, value] of Object.entries(filters)) if (dimensions[key] !== value) return false;
-  return true;
-}
-
 /** The UTC days [from, to) touches, as epoch ms of their starts. */
 export function daysOf(from: number, to: number): number[] {
   const days: number[] = [];

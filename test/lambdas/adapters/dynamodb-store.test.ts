@@ -61,6 +61,28 @@ describe('DynamoDB store: hourly rollups', () => {
   });
 });
 
+describe('DynamoDB store: retention by TTL attribute (dynalite never expires items, so the attribute is what is tested)', () => {
+  it('sets x on minute items to the window plus the minute retention, and on rollups and the directory to the long one', async () => {
+    const T = Math.floor((Date.now() - 3 * DAY) / HOUR) * HOUR;
+    const table = `ttl-${tables++}`;
+    await createStoreTable(dynalite.client, table);
+    const store = dynamoMetricStore(dynalite.client, { table, retentionDays: 400, minuteRetentionDays: 35 });
+    await store.replacePartials('a', lcp([{ value: 1, at: T + 1000 }]), T);
+    await store.compactSettled(T + 40 * HOUR);
+    const all = async (prefix: string) => {
+      const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+      const { Items = [] } = await dynalite.client.send(new ScanCommand({ TableName: table }));
+      return Items.filter((i) => i.pk!.S!.startsWith(prefix));
+    };
+    const [minute] = await all('m#');
+    const [rollup] = await all('h#');
+    const [directory] = await all('d#');
+    expect(Number(minute!.x!.N)).toBe(Math.floor((T + 35 * DAY) / 1000));
+    expect(Number(rollup!.x!.N)).toBe(Math.floor((T + HOUR + 400 * DAY) / 1000));
+    expect(Number(directory!.x!.N)).toBe(Math.floor((Math.floor(T / DAY) * DAY + DAY + 400 * DAY) / 1000));
+  });
+});
+
 describe('planRead', () => {
   const T = Date.UTC(2026, 10, 1);
   it('reads minutes for fine resolutions and before any compaction', () => {
