@@ -16,12 +16,8 @@ export const UNIT_DIMENSION = 'unit';
  */
 export const RESERVED_DIMENSIONS: ReadonlySet<string> = new Set([...ENVELOPE_DIMENSIONS, UNIT_DIMENSION]);
 
-/** Custom metrics live under this prefix so they can never collide with a built-in name. */
-export const CUSTOM_METRIC_PREFIX = 'custom_';
 export const CUSTOM_METRIC_MAX_DIMENSIONS = 5;
 
-/** Metric families whose suffix is chosen by the client (the seed's `function_${name}`). */
-export const METRIC_FAMILIES = ['function_'] as const;
 
 interface Spec {
   unit: MetricUnit;

@@ -25,7 +25,8 @@ const functionsWith = (entryHint: string) => Object.entries(template.findResourc
 describe('VitalstreamStack', () => {
   it('runs every function on nodejs22.x arm64 with its own log group and retention', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions.length).toBeGreaterThanOrEqual(4);
+    // ingest, aggregate, analyze, query, authorizer, dashboard
+    expect(functions.length).toBe(6);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);

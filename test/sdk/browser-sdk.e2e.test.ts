@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startLocalProcess, waitFor, type LocalProcess } from '../helpers/local-process.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { uxScore } from '../../sdk/browser/signals/ux-score.ts';
 
 interface Point { count: number; min: number; max: number; p50: number; ratings?: Record<string, number> }
 interface Answer { series: { dimensions: Record<string, string>; points: Point[] }[] }
@@ -37,14 +38,15 @@ beforeAll(async () => {
   await page.waitForTimeout(1200); // a rage burst is reported once it has been quiet for 1 s
   // Headless Chromium never hides a page on its own, so switch it to hidden the way web-vitals'
   // own tests do: web-vitals then finalizes LCP, INP and CLS and the SDK flushes with sendBeacon.
+  // Browsers fire visibilitychange at the document and let it bubble; the SDK listens on window.
   await page.evaluate(`
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     Object.defineProperty(document, 'hidden', { value: true, configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
   `);
-  await page.waitForTimeout(200);
+  // The final beacon must arrive on visibilitychange alone, with the page still open.
+  await waitFor(async () => (total(await query('user_experience_score')) > 0 ? true : undefined), 15_000, 'the final beacon on visibilitychange');
   await page.close({ runBeforeUnload: true });
-  await waitFor(async () => (total(await query('user_experience_score')) > 0 ? true : undefined), 15_000, 'the final beacon');
 }, 60_000);
 
 afterAll(async () => {
@@ -114,12 +116,27 @@ describe('browser SDK in headless Chromium, read back through the query API', ()
     expect(phases).toEqual(expect.arrayContaining(['dns', 'request', 'response', 'dom', 'load']));
   });
 
-  it('reports the composite user-experience score once, between 0 and 100', async () => {
+  it('reports the composite user-experience score once, as the weights make it from the ratings it saw', async () => {
     const point = merged(await query('user_experience_score'));
     observed.user_experience_score = point?.max;
     expect(point!.count).toBe(1);
-    expect(point!.max).toBeGreaterThanOrEqual(0);
-    expect(point!.max).toBeLessThanOrEqual(100);
+    // The page view's own ratings, as the server rated the vitals it received.
+    const rated = async (metric: string) => {
+      const ratings = merged(await query(metric))!.ratings!;
+      return Object.entries({ good: 'good', needsImprovement: 'needs-improvement', poor: 'poor' }).find(([key]) => ratings[key]! > 0)![1];
+    };
+    const expected = uxScore({ lcp: await rated('web_vitals_lcp'), inp: await rated('web_vitals_inp'), cls: await rated('web_vitals_cls') }, 0);
+    expect(point!.max).toBe(expected);
+  });
+
+  it('also flushes on pagehide alone, when the page goes away without a visibility change', async () => {
+    const before = total(await query('user_experience_score'));
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/demo`, { waitUntil: 'load' });
+    await page.click('#add-to-cart');
+    await page.waitForTimeout(300);
+    await page.close({ runBeforeUnload: true });
+    await waitFor(async () => (total(await query('user_experience_score')) > before ? true : undefined), 15_000, 'a beacon sent on pagehide');
   });
 
   it('marks the headless browser as a bot device and leaves no console errors', async () => {

@@ -72,10 +72,6 @@ export function detectInSeries(series: readonly BucketSeries[], since: number, c
   return anomalies;
 }
 
-export function detectSeriesAnomalies(partials: readonly PartialAggregate[], since: number, until: number, config: DetectorConfig = DEFAULT_DETECTOR): SeriesAnomaly[] {
-  return detectInSeries(bucketStatistics(partials, until), since, config);
-}
-
 /** An anomaly as an alert condition (open until a run no longer sees it). */
 export function anomalyCondition(anomaly: SeriesAnomaly): Condition {
   const where = Object.entries(anomaly.dimensions).map(([k, v]) => `${k}=${v}`).join(', ');
