@@ -2,9 +2,9 @@ import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { aggregateRecords } from '../src/aggregation/aggregate-records.ts';
 import type { CardinalityGuard } from '../src/aggregation/cardinality-guard.ts';
-import type { MetricStore } from '../src/ports.ts';
+import type { Logger, MetricStore } from '../src/ports.ts';
 import { decodeStreamRecord, type StreamRecord } from '../src/stream/record.ts';
-import { consoleLogger, type Logger } from './middleware/http-responses.ts';
+import { consoleLogger } from './middleware/http-responses.ts';
 
 export interface AggregateDependencies {
   store: MetricStore;

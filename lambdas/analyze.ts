@@ -5,34 +5,13 @@ import { evaluateConditions, ALERT_METRICS } from '../src/alerts/evaluate.ts';
 import { anomalyCondition } from '../src/analysis/anomaly/series-anomalies.ts';
 import { detectInline, type Detect } from './parallel-detect.ts';
 import { advanceHistory, readStart, type BucketHistory } from '../src/analysis/anomaly/bucket-history.ts';
-import { reconcile, undoDelivery, type AlertState } from '../src/alerts/lifecycle.ts';
+import { reconcile, undoDelivery } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
-import { FORECAST_METRICS, fitFromHourly, fitScheduledForecasts, type StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
+import { FORECAST_METRICS, fitFromHourly, fitScheduledForecasts } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import type { Condition } from '../src/alerts/rules.ts';
-import { systemClock, type Clock, type MetricStore, type RunLease } from '../src/ports.ts';
+import { systemClock, type AlertStateStore, type BucketHistoryStore, type Clock, type ForecastStore, type Logger, type MetricStore, type RunLease } from '../src/ports.ts';
 import { oneRunAtATime, type SkippedRun } from './middleware/one-run-at-a-time.ts';
-import { consoleLogger, type Logger } from './middleware/http-responses.ts';
-
-/** Where the alert lifecycle (open conditions, cooldowns) lives between runs: DynamoDB on AWS, a file locally. */
-export interface AlertStateStore {
-  load(): Promise<AlertState>;
-  save(state: AlertState): Promise<void>;
-}
-
-/** Where the scheduled forecasts live between refits: DynamoDB items on AWS, a file locally. */
-export interface ForecastStore {
-  load(key: string): Promise<StoredForecast | undefined>;
-  /** Replaces the stored forecasts with these (keys not in the list are kept: an app that went quiet keeps its last fit) and records when. */
-  save(forecasts: readonly StoredForecast[], fittedAt: number): Promise<void>;
-  /** When the forecasts were last refitted (epoch ms), 0 if never. */
-  fittedAt(): Promise<number>;
-}
-
-/** The anomaly detector's 15-minute statistics between runs: an S3 object on AWS, a file locally. */
-export interface BucketHistoryStore {
-  load(): Promise<BucketHistory | undefined>;
-  save(history: BucketHistory): Promise<void>;
-}
+import { consoleLogger } from './middleware/http-responses.ts';
 
 export interface AnalyzeDependencies {
   store: MetricStore;

@@ -1,7 +1,8 @@
 import middy from '@middy/core';
+import type { Logger } from '../src/ports.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { DASHBOARD_FILES } from '../dashboard/manifest.ts';
-import { consoleLogger, jsonResponse, unexpectedErrorsAsJson, type Logger } from './middleware/http-responses.ts';
+import { consoleLogger, jsonResponse, unexpectedErrorsAsJson } from './middleware/http-responses.ts';
 
 export interface DashboardDependencies {
   /** Reads a file by its path from the repository root (in the bundle, copied there at synth). */

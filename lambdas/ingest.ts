@@ -3,10 +3,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { refuseUnknownApp, type AllowedApps } from '../src/beacon/app-policy.ts';
 import { parseBeaconBody } from '../src/beacon/parse-body.ts';
 import { validateBeacon } from '../src/beacon/validate-beacon.ts';
-import { systemClock, type Clock, type MetricStream } from '../src/ports.ts';
+import { systemClock, type Clock, type MetricStream, type Logger } from '../src/ports.ts';
 import { encodeStreamRecord } from '../src/stream/record.ts';
 import { corsFor } from './middleware/cors.ts';
-import { bodyBytes, consoleLogger, header, jsonResponse, refusalResponse, unexpectedErrorsAsJson, type Logger } from './middleware/http-responses.ts';
+import { bodyBytes, consoleLogger, header, jsonResponse, refusalResponse, unexpectedErrorsAsJson } from './middleware/http-responses.ts';
 
 export interface IngestDependencies {
   stream: MetricStream;

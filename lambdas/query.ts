@@ -13,18 +13,9 @@ import type { Alert } from '../src/alerts/alert.ts';
 import type { OpenAlert } from '../src/alerts/lifecycle.ts';
 import type { Condition } from '../src/alerts/rules.ts';
 import { FORECAST_HORIZON_HOURS, forecastKey } from '../src/analysis/forecast/scheduled-forecasts.ts';
-import type { ForecastStore } from './analyze.ts';
-import { systemClock, type Clock, type MetricStore } from '../src/ports.ts';
+import { systemClock, type AlertReader, type Clock, type ForecastStore, type Logger, type MetricStore } from '../src/ports.ts';
 import { corsFor } from './middleware/cors.ts';
-import { consoleLogger, jsonResponse, refusalResponse, unexpectedErrorsAsJson, type Logger } from './middleware/http-responses.ts';
-
-/** What /v1/alerts and /v1/anomalies read: the lifecycle state and, where a log exists (locally), recent alerts. */
-export interface AlertReader {
-  open(): Promise<OpenAlert[]>;
-  /** The anomaly detector's findings from its latest run. */
-  anomalies?(): Promise<{ checkedAt: number; conditions: Condition[] }>;
-  recent?(limit: number): Promise<Alert[]>;
-}
+import { consoleLogger, jsonResponse, refusalResponse, unexpectedErrorsAsJson } from './middleware/http-responses.ts';
 
 export interface QueryDependencies {
   store: MetricStore;

@@ -1,4 +1,4 @@
-import type { AlertStateStore } from '../lambdas/analyze.ts';
+import type { AlertStateStore } from '../src/ports.ts';
 import { emptyAlertState, type AlertState } from '../src/alerts/lifecycle.ts';
 import { readIfPresent, replaceFile } from './state-file.ts';
 

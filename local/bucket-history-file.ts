@@ -1,4 +1,4 @@
-import type { BucketHistoryStore } from '../lambdas/analyze.ts';
+import type { BucketHistoryStore } from '../src/ports.ts';
 import { decodeHistory, encodeHistory } from '../src/analysis/anomaly/bucket-history.ts';
 import { readIfPresent, replaceFile } from './state-file.ts';
 

@@ -1,4 +1,4 @@
-import type { ForecastStore } from '../lambdas/analyze.ts';
+import type { ForecastStore } from '../src/ports.ts';
 import type { StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import { readIfPresent, replaceFile } from './state-file.ts';
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { alertReaderOf } from '../lambdas/alert-reader.ts';
 import { createQueryHandler } from '../lambdas/query.ts';
 import type { MetricStore } from '../src/ports.ts';
 import { readAlertLog } from './alert-log.ts';
@@ -18,15 +19,10 @@ export const localFiles = (dataDir: string) => ({
 /** The query handler over the local files: the one alert reader the local runner has. */
 export function localQueryHandler(dataDir: string, store: MetricStore, allowedOrigins: readonly string[]) {
   const files = localFiles(dataDir);
-  const alertState = fileAlertState(files.alertState);
   return createQueryHandler({
     store,
     forecasts: fileForecastStore(files.forecasts),
     allowedOrigins,
-    alerts: {
-      open: async () => Object.values((await alertState.load()).open),
-      anomalies: async () => (await alertState.load()).anomalies ?? { checkedAt: 0, conditions: [] },
-      recent: (limit) => readAlertLog(files.alertLog, limit),
-    },
+    alerts: alertReaderOf(fileAlertState(files.alertState), (limit) => readAlertLog(files.alertLog, limit)),
   });
 }

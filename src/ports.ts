@@ -1,4 +1,9 @@
 import type { PartialAggregate } from './aggregation/partial-aggregate.ts';
+import type { Alert } from './alerts/alert.ts';
+import type { AlertState, OpenAlert } from './alerts/lifecycle.ts';
+import type { Condition } from './alerts/rules.ts';
+import type { BucketHistory } from './analysis/anomaly/bucket-history.ts';
+import type { StoredForecast } from './analysis/forecast/scheduled-forecasts.ts';
 
 export interface StreamEntry {
   readonly partitionKey: string;
@@ -59,4 +64,38 @@ export interface RunLease {
   acquire(holder: string, until: number, now: number): Promise<boolean>;
   /** Gives the lease back, if `holder` still has it. */
   release(holder: string): Promise<void>;
+}
+
+/** Where the alert lifecycle (open conditions, cooldowns) lives between runs: DynamoDB on AWS, a file locally. */
+export interface AlertStateStore {
+  load(): Promise<AlertState>;
+  save(state: AlertState): Promise<void>;
+}
+
+/** Where the scheduled forecasts live between refits: DynamoDB items on AWS, a file locally. */
+export interface ForecastStore {
+  load(key: string): Promise<StoredForecast | undefined>;
+  /** Replaces the stored forecasts with these (keys not in the list are kept: an app that went quiet keeps its last fit) and records when. */
+  save(forecasts: readonly StoredForecast[], fittedAt: number): Promise<void>;
+  /** When the forecasts were last refitted (epoch ms), 0 if never. */
+  fittedAt(): Promise<number>;
+}
+
+/** The anomaly detector's 15-minute statistics between runs: an S3 object on AWS, a file locally. */
+export interface BucketHistoryStore {
+  load(): Promise<BucketHistory | undefined>;
+  save(history: BucketHistory): Promise<void>;
+}
+
+/** What /v1/alerts and /v1/anomalies read: the lifecycle state and, where a log exists (locally), recent alerts. */
+export interface AlertReader {
+  open(): Promise<OpenAlert[]>;
+  /** The anomaly detector's findings from its latest run. */
+  anomalies?(): Promise<{ checkedAt: number; conditions: Condition[] }>;
+  recent?(limit: number): Promise<Alert[]>;
+}
+
+/** Where handlers report what went wrong: Powertools Logger on Lambda, readable lines locally. */
+export interface Logger {
+  error(message: string, detail?: Record<string, unknown>): void;
 }

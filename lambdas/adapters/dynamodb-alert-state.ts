@@ -1,5 +1,5 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AlertStateStore } from '../analyze.ts';
+import type { AlertStateStore } from '../../src/ports.ts';
 import { emptyAlertState, type AlertState } from '../../src/alerts/lifecycle.ts';
 
 const KEY = { pk: { S: 'alert-state' } };

@@ -1,5 +1,5 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ForecastStore } from '../analyze.ts';
+import type { ForecastStore } from '../../src/ports.ts';
 import type { StoredForecast } from '../../src/analysis/forecast/scheduled-forecasts.ts';
 import { writeAllItems } from './dynamodb-batch.ts';
 

@@ -1,6 +1,6 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { BucketHistoryStore } from '../analyze.ts';
+import type { BucketHistoryStore } from '../../src/ports.ts';
 import { decodeHistory, encodeHistory } from '../../src/analysis/anomaly/bucket-history.ts';
 
 /**

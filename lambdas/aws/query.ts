@@ -1,19 +1,16 @@
 import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
 import { dynamoForecastStore } from '../adapters/dynamodb-forecasts.ts';
+import { alertReaderOf } from '../alert-reader.ts';
 import { createQueryHandler } from '../query.ts';
 import { dynamoClient } from './clients.ts';
 import { list, required } from './environment.ts';
 import { metricStoreFrom } from './metric-store.ts';
 
 const dynamo = dynamoClient();
-const alertState = dynamoAlertState(dynamo, required('ALERT_STATE_TABLE'));
 
 export const handler = createQueryHandler({
   forecasts: dynamoForecastStore(dynamo, required('ALERT_STATE_TABLE')),
-  alerts: {
-    open: async () => Object.values((await alertState.load()).open),
-    anomalies: async () => (await alertState.load()).anomalies ?? { checkedAt: 0, conditions: [] },
-  },
+  alerts: alertReaderOf(dynamoAlertState(dynamo, required('ALERT_STATE_TABLE'))),
   store: metricStoreFrom().store,
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
   dashboardRefreshSeconds: Number(process.env.DASHBOARD_REFRESH_SECONDS ?? 300),

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Refusal } from '../../src/beacon/problems.ts';
+import type { Logger } from '../../src/ports.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -29,10 +30,6 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
 
 export const bodyBytes = (event: APIGatewayProxyEventV2): Buffer =>
   Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-
-export interface Logger {
-  error(message: string, detail?: Record<string, unknown>): void;
-}
 
 /** Logging must never throw into a handler: a log that cannot be written (a full disk) is dropped. */
 export const consoleLogger: Logger = {

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Clock, RunLease } from '../../src/ports.ts';
-import type { Logger } from './http-responses.ts';
+import type { Logger } from '../../src/ports.ts';
 
 /** What a run that found the lease taken answers instead of its result. */
 export interface SkippedRun {

@@ -1,5 +1,5 @@
 import { newSketch } from '../../src/aggregation/sketch.ts';
-import type { ServerMetric } from './monitor.ts';
+import type { SeriesTemplate, ServerMetric } from './types.ts';
 
 const mapping = newSketch().mapping;
 /** Shared tag objects (the HTTP middlewares reuse them per route) are serialized once. */
@@ -18,9 +18,6 @@ class Leaf extends Map<number, ServerMetric> {
     super();
   }
 }
-/** What every occurrence of one series shares: all of a metric but its value, timestamp and count. */
-export type SeriesTemplate = Omit<ServerMetric, 'value' | 'timestamp' | 'count'>;
-
 /**
  * Folds repeated observations between two flushes, so a busy server sends each distinct
  * (metric, tags, minute, value) once with a count instead of once per request.

@@ -2,7 +2,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { kinesisStream } from '../../lambdas/adapters/kinesis-stream.ts';
 import { validateBeacon } from '../../src/beacon/validate-beacon.ts';
 import { encodeStreamRecord } from '../../src/stream/record.ts';
-import type { Transport } from './monitor.ts';
+import type { Transport } from './types.ts';
 
 /**
  * For services inside the AWS account: skip the HTTP API and put records straight on the stream,

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Transport } from './monitor.ts';
+import type { Transport } from './types.ts';
 
 interface Reply {
   id: number;

@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, normalize, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The layout's import rules, checked over the real import graph of every tracked source file
+ * (type-only imports included: a cycle of types still ties the modules together).
+ */
+const ROOT = resolve(import.meta.dirname, '../..');
+const SOURCES = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.js', '*.mjs'], { cwd: ROOT, encoding: 'utf8' })
+  .split('\n').filter((f) => f && !f.startsWith('node_modules/') && !f.startsWith('dist/'));
+
+const IMPORT = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"](\.[^'"]+)['"],\s*import\.meta\.url\)/g;
+
+interface Edge { from: string; to: string }
+const graph = new Map<string, string[]>();
+const packages = new Map<string, string[]>();
+for (const file of SOURCES) {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  for (const match of text.matchAll(IMPORT)) {
+    const specifier = match[1] ?? match[2] ?? match[3]!;
+    if (specifier.startsWith('.')) {
+      const target = normalize(join(dirname(file), specifier));
+      graph.set(file, [...(graph.get(file) ?? []), target]);
+    } else {
+      packages.set(file, [...(packages.get(file) ?? []), specifier]);
+    }
+  }
+}
+const edges: Edge[] = [...graph.entries()].flatMap(([from, targets]) => targets.map((to) => ({ from, to })));
+const under = (folder: string) => (path: string) => path.startsWith(`${folder}/`);
+
+/** Which folders a folder's files may import (relative imports), by the layout table in the README. */
+const MAY_IMPORT: Record<string, (target: string) => boolean> = {
+  // The published JSON Schema is data the core validates beacons with.
+  src: (t) => under('src')(t) || (under('schema')(t) && t.endsWith('.json')),
+  // The dashboard function serves the files its manifest lists.
+  lambdas: (t) => under('lambdas')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
+  local: (t) => under('local')(t) || under('lambdas')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
+  lib: (t) => under('lib')(t) || t === 'dashboard/manifest.ts',
+  bin: under('lib'),
+  'sdk/node': (t) => under('sdk/node')(t) || under('src')(t) || under('lambdas/adapters')(t),
+  'sdk/browser': (t) => under('sdk/browser')(t) || under('src')(t),
+  dashboard: under('dashboard'),
+};
+
+describe('import rules', () => {
+  it('reads a graph worth checking', () => {
+    expect(SOURCES.length).toBeGreaterThan(100);
+    expect(edges.length).toBeGreaterThan(300);
+  });
+
+  for (const [folder, allowed] of Object.entries(MAY_IMPORT)) {
+    it(`${folder}/ imports only what the layout allows`, () => {
+      const broken = edges.filter((e) => under(folder)(e.from) && !(folder === 'sdk/node' || folder === 'sdk/browser' ? false : under('sdk')(e.from)) && !allowed(e.to));
+      expect(broken.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+    });
+  }
+
+  it('keeps the core free of I/O: src/ imports no AWS SDK, no network, file or process module', () => {
+    const forbidden = /^(@aws-sdk\/|@smithy\/|node:(fs|http|https|net|child_process|worker_threads|sqlite)|fs$|http$|aws-lambda$)/;
+    const broken = [...packages.entries()].filter(([file]) => under('src')(file)).flatMap(([file, specs]) => specs.filter((s) => forbidden.test(s)).map((s) => `${file} -> ${s}`));
+    expect(broken).toEqual([]);
+    const env = SOURCES.filter(under('src')).filter((file) => /process\.env/.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(env).toEqual([]);
+  });
+
+  it('keeps handlers out of the SDKs: no SDK file imports a handler', () => {
+    const handlers = SOURCES.filter((f) => /^lambdas\/[^/]+\.ts$/.test(f));
+    expect(edges.filter((e) => under('sdk')(e.from) && handlers.includes(e.to)).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+
+  it('has no import cycles', () => {
+    const cycles: string[] = [];
+    const state = new Map<string, 'visiting' | 'done'>();
+    const stack: string[] = [];
+    const visit = (file: string) => {
+      state.set(file, 'visiting');
+      stack.push(file);
+      for (const next of graph.get(file) ?? []) {
+        if (state.get(next) === 'visiting') cycles.push([...stack.slice(stack.indexOf(next)), next].join(' -> '));
+        else if (!state.has(next)) visit(next);
+      }
+      stack.pop();
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) if (!state.has(file)) visit(file);
+    expect(cycles).toEqual([]);
+  });
+});
