@@ -5,6 +5,7 @@ import type { MetricStore } from '../src/ports.ts';
 import { readAlertLog } from './alert-log.ts';
 import { fileAlertState } from './alert-state-file.ts';
 import { fileForecastStore } from './forecast-file.ts';
+import { readableLogger } from './readable-logger.ts';
 
 /** Where the local pipeline keeps each file under its data directory. */
 export const localFiles = (dataDir: string) => ({
@@ -24,5 +25,6 @@ export function localQueryHandler(dataDir: string, store: MetricStore, allowedOr
     forecasts: fileForecastStore(files.forecasts),
     allowedOrigins,
     alerts: alertReaderOf(fileAlertState(files.alertState), (limit) => readAlertLog(files.alertLog, limit)),
+    logger: readableLogger('query', (line) => console.error(line)),
   });
 }

@@ -21,6 +21,7 @@ import { startConsumer, type Consumer } from './consumer.ts';
 import { parseRequestTarget, readBoundedBody, toApiGatewayEvent, writeJson, writeResult, type HttpHandler } from './http-adapter.ts';
 import { localContext } from './lambda-context.ts';
 import { localFiles } from './local-query.ts';
+import { readableLogger } from './readable-logger.ts';
 import { startQueryPool } from './query-pool.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
 import { openSqliteStream, type SqliteStream } from './sqlite-stream.ts';
@@ -60,7 +61,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const files = localFiles(config.dataDir);
   const stream = openSqliteStream(files.stream);
   const store = openSqliteStore(files.metrics);
-  const ingest = createIngestHandler({ stream, allowedOrigins: config.allowedOrigins, ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}) });
+  const ingest = createIngestHandler({ stream, allowedOrigins: config.allowedOrigins, logger: readableLogger('ingest', say), ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}) });
   const alertState = fileAlertState(files.alertState);
   const forecasts = fileForecastStore(files.forecasts);
   const queries = startQueryPool({
@@ -71,7 +72,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     timeoutMs: QUERY_TIMEOUT_MS,
     log: say,
   });
-  const aggregate = createAggregateHandler({ store, guard: createCardinalityGuard() });
+  const aggregate = createAggregateHandler({ store, guard: createCardinalityGuard(), logger: readableLogger('aggregate', say) });
 
   let lastCompaction = 0;
   const consumer = startConsumer(stream, (event, context) => aggregate(event, context), {
@@ -93,6 +94,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     detect: detectInParallel({ workerPath: join(import.meta.dirname, '../lambdas/workers/detect-worker.ts') }),
     sink: localAlertSink(files.alertLog, { print: say, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
     link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
+    logger: readableLogger('analyze', say),
   });
   let analyzing: Promise<unknown> | undefined;
   const runAnalyze = () => {

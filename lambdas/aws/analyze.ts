@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { conditionLink } from '../../src/alerts/link.ts';
 import { dynamoClient, s3Client, snsClient } from './clients.ts';
 import { required } from './environment.ts';
+import { lambdaLogger } from './logging.ts';
 import { metricStoreFrom } from './metric-store.ts';
 
 const queryUrl = process.env.QUERY_URL;
+const { logger, withContext } = lambdaLogger('analyze');
 const dynamo = dynamoClient();
 const { store, maintain } = metricStoreFrom();
 
@@ -24,7 +26,6 @@ export const handler = createAnalyzeHandler({
   detect: detectInParallel({ workerPath: join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'detect-worker.js') }),
   bucketHistory: s3BucketHistory(s3Client(), required('ANALYSIS_STATE_BUCKET'), required('BUCKET_HISTORY_KEY')),
   sink: snsAlertSink(snsClient(), required('TOPIC_ARN')),
-  ...(queryUrl
-    ? { link: (c) => conditionLink(queryUrl, c) }
-    : {}),
-});
+  ...(queryUrl ? { link: (c) => conditionLink(queryUrl, c) } : {}),
+  logger,
+}).use(withContext);

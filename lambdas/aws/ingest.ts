@@ -3,9 +3,13 @@ import { kinesisStream } from '../adapters/kinesis-stream.ts';
 import { createIngestHandler } from '../ingest.ts';
 import { kinesisClient } from './clients.ts';
 import { list, required } from './environment.ts';
+import { lambdaLogger } from './logging.ts';
+
+const { logger, withContext } = lambdaLogger('ingest');
 
 export const handler = createIngestHandler({
   stream: kinesisStream(kinesisClient(), { streamArn: required('STREAM_ARN') }),
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
   allowedApps: readAllowedApps(process.env.ALLOWED_APPS),
-});
+  logger,
+}).use(withContext);

@@ -4,7 +4,10 @@ import { alertReaderOf } from '../alert-reader.ts';
 import { createQueryHandler } from '../query.ts';
 import { dynamoClient } from './clients.ts';
 import { list, required } from './environment.ts';
+import { lambdaLogger } from './logging.ts';
 import { metricStoreFrom } from './metric-store.ts';
+
+const { logger, withContext } = lambdaLogger('query');
 
 const dynamo = dynamoClient();
 
@@ -14,4 +17,5 @@ export const handler = createQueryHandler({
   store: metricStoreFrom().store,
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
   dashboardRefreshSeconds: Number(process.env.DASHBOARD_REFRESH_SECONDS ?? 300),
-});
+  logger,
+}).use(withContext);
