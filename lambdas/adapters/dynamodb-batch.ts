@@ -1,5 +1,5 @@
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { backoffDelay, sleep } from '../../src/resilience/backoff.ts';
+import { resubmitLeftovers } from '../../src/resilience/resubmit.ts';
 
 const MAX_PER_CALL = 25;
 const MAX_ROUNDS = 8;
@@ -15,13 +15,10 @@ export async function writeAllItems(client: DynamoDBClient, table: string, reque
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
-      let pending = chunks[next++]!;
-      for (let round = 0; pending.length > 0; round++) {
-        if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${pending.length} writes unprocessed after ${MAX_ROUNDS} rounds`);
-        if (round > 0) await sleep(backoffDelay(round, 50, 2000));
-        const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
-        pending = answer.UnprocessedItems?.[table] ?? [];
-      }
+      await resubmitLeftovers(chunks[next++]!, async (pending) => {
+        const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: [...pending] } }));
+        return answer.UnprocessedItems?.[table] ?? [];
+      }, { maxRounds: MAX_ROUNDS, baseDelayMs: 50, maxDelayMs: 2000, giveUp: (left) => new Error(`DynamoDB left ${left.length} writes unprocessed after ${MAX_ROUNDS} rounds`) });
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));

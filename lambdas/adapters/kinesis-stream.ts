@@ -1,6 +1,6 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { MetricStream, StreamEntry } from '../../src/ports.ts';
-import { backoffDelay, sleep } from '../../src/resilience/backoff.ts';
+import { resubmitLeftovers } from '../../src/resilience/resubmit.ts';
 import { chunkEntries } from '../../src/stream/chunk-entries.ts';
 
 export interface KinesisStreamOptions {
@@ -28,25 +28,25 @@ export function kinesisStream(client: KinesisClient, options: KinesisStreamOptio
   const maxAttempts = options.maxAttempts ?? 4;
   // By name, which every Kinesis API implementation takes (StreamARN came in 2022; kinesalite lacks it).
   const streamName = streamNameOf(options.streamArn);
-  const wait = options.wait ?? sleep;
   return {
     async put(entries: readonly StreamEntry[]) {
       for (const chunk of chunkEntries(entries)) {
-        let pending: PutRecordsRequestEntry[] = chunk.map((e) => ({ PartitionKey: e.partitionKey, Data: e.data }));
         let codes: string[] = [];
-        for (let attempt = 0; pending.length > 0; attempt++) {
-          if (attempt >= maxAttempts) throw new StreamPutError(pending.length, codes);
-          if (attempt > 0) await wait(backoffDelay(attempt, options.baseDelayMs ?? 50, options.maxDelayMs ?? 1000));
-          const response = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: pending }));
-          if (!response.FailedRecordCount) break;
+        await resubmitLeftovers<PutRecordsRequestEntry>(chunk.map((e) => ({ PartitionKey: e.partitionKey, Data: e.data })), async (pending) => {
+          const response = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: [...pending] }));
+          if (!response.FailedRecordCount) return [];
           const results = response.Records ?? [];
           if (results.length !== pending.length) {
             codes = ['MalformedResponse'];
-            continue; // cannot tell which entries failed: retry them all (at worst a beacon is stored twice, never lost)
+            return pending; // cannot tell which entries failed: retry them all (at worst a beacon is stored twice, never lost)
           }
           codes = results.filter((r) => r.ErrorCode).map((r) => r.ErrorCode!);
-          pending = pending.filter((_, i) => results[i]?.ErrorCode !== undefined);
-        }
+          return pending.filter((_, i) => results[i]?.ErrorCode !== undefined);
+        }, {
+          maxRounds: maxAttempts, baseDelayMs: options.baseDelayMs ?? 50, maxDelayMs: options.maxDelayMs ?? 1000,
+          ...(options.wait ? { wait: options.wait } : {}),
+          giveUp: (left) => new StreamPutError(left.length, codes),
+        });
       }
     },
   };

@@ -1,8 +1,5 @@
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, AlertSink } from '../../src/alerts/alert.ts';
-import { backoffDelay, sleep } from '../../src/resilience/backoff.ts';
-
-const RETRYABLE = new Set(['ThrottledException', 'ThrottlingException', 'InternalErrorException', 'KMSThrottlingException', 'ServiceUnavailable']);
 
 export class AlertDeliveryError extends Error {
   constructor(readonly alertKey: string, cause: unknown) {
@@ -42,20 +39,14 @@ export function snsAttributes(alert: Alert): Record<string, MessageAttributeValu
   return attributes;
 }
 
-export function snsAlertSink(client: SNSClient, topicArn: string, options: { maxAttempts?: number; wait?: (ms: number) => Promise<void> } = {}): AlertSink {
-  const maxAttempts = options.maxAttempts ?? 4;
-  const wait = options.wait ?? sleep;
+/** Publishes each alert once: the client's own retry strategy (lambdas/aws/clients.ts) retries throttling. */
+export function snsAlertSink(client: SNSClient, topicArn: string): AlertSink {
   return {
     async deliver(alert) {
-      const command = new PublishCommand({ TopicArn: topicArn, Subject: snsSubject(alert), Message: snsMessage(alert), MessageAttributes: snsAttributes(alert) });
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await client.send(command);
-          return;
-        } catch (error) {
-          if (!RETRYABLE.has((error as Error).name) || attempt + 1 >= maxAttempts) throw new AlertDeliveryError(alert.key, error);
-          await wait(backoffDelay(attempt + 1, 200, 5000));
-        }
+      try {
+        await client.send(new PublishCommand({ TopicArn: topicArn, Subject: snsSubject(alert), Message: snsMessage(alert), MessageAttributes: snsAttributes(alert) }));
+      } catch (error) {
+        throw new AlertDeliveryError(alert.key, error);
       }
     },
   };

@@ -8,11 +8,9 @@ import { paginateQuery, type Row, type ColumnInfo, type TimestreamQueryClient } 
 import type { PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
 import { decodeSketch } from '../../src/aggregation/sketch.ts';
 import type { AggregateQuery, MetricStore } from '../../src/ports.ts';
-import { backoffDelay, sleep } from '../../src/resilience/backoff.ts';
 import { MARKER_MEASURE, markerRecord, toTimestreamRecords } from './timestream-records.ts';
 
 export const MAX_RECORDS_PER_WRITE = 100;
-const RETRYABLE = new Set(['ThrottlingException', 'InternalServerException', 'ServiceUnavailableException']);
 const RESERVED_COLUMNS = new Set(['time', 'measure_name', 'partial', 'fragment', 'value_count', 'value_sum', 'value_min', 'value_max', 'sketch', 'write_id', 'rated_good', 'rated_needs_improvement', 'rated_poor', 'rows']);
 /** A partial's windows lie within 24 h before and 5 min after its first record's arrival (the ingest's timestamp rule). */
 const MARKER_LOOKBACK_MS = 60 * 60 * 1000;
@@ -29,8 +27,6 @@ export interface TimestreamStoreOptions {
   database: string;
   table: string;
   clock?: () => number;
-  maxAttempts?: number;
-  wait?: (ms: number) => Promise<void>;
   onRejected?: (count: number) => void;
 }
 
@@ -43,31 +39,23 @@ export interface TimestreamStoreOptions {
  */
 export function timestreamStore(writer: TimestreamWriteClient, reader: TimestreamQueryClient, options: TimestreamStoreOptions): MetricStore {
   const clock = options.clock ?? Date.now;
-  const wait = options.wait ?? sleep;
-  const maxAttempts = options.maxAttempts ?? 5;
 
+  // One call per write: the client's own retry strategy retries throttling and server errors.
   const write = async (records: _Record[], writeId: number, partialId: string) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await writer.send(new WriteRecordsCommand({
-          DatabaseName: options.database,
-          TableName: options.table,
-          CommonAttributes: { Dimensions: [{ Name: 'partial', Value: partialId }], Version: writeId, TimeUnit: 'MILLISECONDS', MeasureValueType: 'MULTI' },
-          Records: records,
-        }));
-        return;
-      } catch (error) {
-        if (error instanceof RejectedRecordsException) {
-          // A newer write of the same partial already landed (a concurrent retry): ours is stale, nothing to do.
-          const real = (error.RejectedRecords ?? []).filter((r) => r.ExistingVersion === undefined || r.ExistingVersion < writeId);
-          if (real.length === 0) return;
-          options.onRejected?.(real.length);
-          throw new RejectedRecordsError(real.map((r) => ({ index: r.RecordIndex ?? -1, reason: r.Reason ?? 'unknown' })));
-        }
-        const name = (error as Error).name;
-        if (!RETRYABLE.has(name) || attempt + 1 >= maxAttempts) throw error;
-        await wait(backoffDelay(attempt + 1, 100, 3000));
-      }
+    try {
+      await writer.send(new WriteRecordsCommand({
+        DatabaseName: options.database,
+        TableName: options.table,
+        CommonAttributes: { Dimensions: [{ Name: 'partial', Value: partialId }], Version: writeId, TimeUnit: 'MILLISECONDS', MeasureValueType: 'MULTI' },
+        Records: records,
+      }));
+    } catch (error) {
+      if (!(error instanceof RejectedRecordsException)) throw error;
+      // A newer write of the same partial already landed (a concurrent retry): ours is stale, nothing to do.
+      const real = (error.RejectedRecords ?? []).filter((r) => r.ExistingVersion === undefined || r.ExistingVersion < writeId);
+      if (real.length === 0) return;
+      options.onRejected?.(real.length);
+      throw new RejectedRecordsError(real.map((r) => ({ index: r.RecordIndex ?? -1, reason: r.Reason ?? 'unknown' })));
     }
   };
 

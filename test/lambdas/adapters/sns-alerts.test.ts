@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { snsClient } from '../../../lambdas/aws/clients.ts';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +15,6 @@ const alert: Alert = {
   at: Date.UTC(2026, 10, 26, 19, 2), app: 'shop', metric: 'web_vitals_lcp', dimensions: { page: '/checkout' }, value: 4812, threshold: 4000,
   link: 'https://dash.example.com/#metric=web_vitals_lcp&page=/checkout',
 };
-const noWait = async () => undefined;
 beforeEach(() => sns.reset());
 
 describe('snsAlertSink', () => {
@@ -38,13 +40,46 @@ describe('snsAlertSink', () => {
     expect(subject).toMatch(/^[\x20-\x7e]+$/);
   });
 
-  it('retries throttling and surfaces a failure that persists or cannot be retried', async () => {
-    sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' })).resolves({ MessageId: 'm2' });
-    await snsAlertSink(new SNSClient({}), TOPIC, { wait: noWait }).deliver(alert);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
-    sns.reset();
+  it('surfaces a failure as an AlertDeliveryError, publishing once (the client retries by itself)', async () => {
     sns.on(PublishCommand).rejects(Object.assign(new Error('Topic does not exist'), { name: 'NotFoundException' }));
-    await expect(snsAlertSink(new SNSClient({}), TOPIC, { wait: noWait }).deliver(alert)).rejects.toThrow(AlertDeliveryError);
+    await expect(snsAlertSink(new SNSClient({}), TOPIC).deliver(alert)).rejects.toThrow(AlertDeliveryError);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 });
+
+describe('the SNS client every entry point uses, against a stand-in speaking the SNS query protocol', () => {
+  it('retries throttling by itself and gives up on what no retry fixes', async () => {
+    sns.restore();
+    const answers = [throttled, throttled, published];
+    let requests = 0;
+    const server = createServer((request, response) => {
+      request.resume().on('end', () => {
+        requests += 1;
+        const [status, body] = (answers.shift() ?? notFound)();
+        response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' });
+    try {
+      await snsAlertSink(snsClient(), TOPIC).deliver(alert);
+      expect(requests).toBe(3);
+      requests = 0;
+      await expect(snsAlertSink(snsClient(), TOPIC).deliver(alert)).rejects.toThrow(AlertDeliveryError);
+      expect(requests).toBe(1);
+    } finally {
+      server.close();
+      delete process.env.AWS_ENDPOINT_URL_SNS;
+    }
+  });
+});
+
+function throttled(): [number, string] {
+  return [400, '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>'];
+}
+function published(): [number, string] {
+  return [200, '<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>'];
+}
+function notFound(): [number, string] {
+  return [404, '<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>r</RequestId></ErrorResponse>'];
+}
