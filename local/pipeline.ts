@@ -11,6 +11,7 @@ import { conditionLink } from '../src/alerts/link.ts';
 import { createCardinalityGuard } from '../src/aggregation/cardinality-guard.ts';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import { judgeHealth } from '../src/resilience/health.ts';
+import { apiIndex, routeOf } from '../src/api/routes.ts';
 import { fileAlertState } from './alert-state-file.ts';
 import { fileForecastStore } from './forecast-file.ts';
 import { fileBucketHistory } from './bucket-history-file.ts';
@@ -44,16 +45,6 @@ const COMPACT_EVERY_MS = 10_000;
 /** No route takes a body larger than a beacon's; reading stops there. */
 const MAX_BODY_BYTES = MAX_BEACON_BYTES;
 const QUERY_TIMEOUT_MS = 29_000; // API Gateway's integration limit, so both runners give up alike
-
-const ROUTES: Record<string, { methods: string[]; kind: 'ingest' | 'query' }> = {
-  '/v1/beacon': { methods: ['POST', 'OPTIONS'], kind: 'ingest' },
-  '/v1/aggregates': { methods: ['GET', 'OPTIONS'], kind: 'query' },
-  '/v1/metrics': { methods: ['GET', 'OPTIONS'], kind: 'query' },
-  '/v1/alerts': { methods: ['GET', 'OPTIONS'], kind: 'query' },
-  '/v1/advice': { methods: ['GET', 'OPTIONS'], kind: 'query' },
-  '/v1/anomalies': { methods: ['GET', 'OPTIONS'], kind: 'query' },
-  '/v1/forecasts': { methods: ['GET', 'OPTIONS'], kind: 'query' },
-};
 
 /** The local composition root: the same handlers as on AWS, wired to SQLite and an HTTP server. */
 export async function startPipeline(config: LocalConfig, log: (line: string) => void = console.log): Promise<RunningPipeline> {
@@ -118,14 +109,14 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
       const verdict = judgeHealth(status, maxLagMs);
       return writeJson(response, verdict.healthy ? 200 : 503, { status: verdict.healthy ? 'ok' : 'unhealthy', reasons: verdict.reasons, stream: status, quarantinedPartials: store.quarantinedCount() });
     }
-    if (url.pathname === '/v1' && method === 'GET') return writeJson(response, 200, index(baseUrl()));
+    if (url.pathname === '/v1' && method === 'GET') return writeJson(response, 200, { name: 'vitalstream', endpoints: { ...apiIndex(baseUrl()), ...LOCAL_ENDPOINTS(baseUrl()) } });
     const file = method === 'GET' ? await staticFile(url.pathname) : undefined;
     if (file?.status === 200) return void response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' }).end(file.body);
     if (file) return writeJson(response, 404, { error: 'not_built', message: file.message });
-    const route = Object.hasOwn(ROUTES, url.pathname) ? ROUTES[url.pathname]! : undefined;
+    const route = routeOf(url.pathname);
     if (!route) return writeJson(response, 404, { error: 'not_found', message: `no route ${url.pathname.slice(0, 200)}; see GET /v1 for the API` });
-    if (!route.methods.includes(method)) {
-      return writeJson(response, 405, { error: 'method_not_allowed', message: `${method.slice(0, 32)} is not allowed on ${url.pathname}` }, { allow: route.methods.join(', ') });
+    if (method !== route.method && method !== 'OPTIONS') {
+      return writeJson(response, 405, { error: 'method_not_allowed', message: `${method.slice(0, 32)} is not allowed on ${url.pathname}` }, { allow: `${route.method}, OPTIONS` });
     }
     const body = await readBoundedBody(request, MAX_BODY_BYTES);
     if (!body.ok) {
@@ -134,7 +125,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
       response.once('finish', () => request.destroy());
       return writeJson(response, 413, { error: 'payload_too_large', message: `body is over ${MAX_BODY_BYTES} bytes (64 KiB): split the batch` }, { connection: 'close' });
     }
-    writeResult(response, await handlers[route.kind](toApiGatewayEvent(request, url, body.body), localContext(url.pathname)));
+    writeResult(response, await handlers[route.handler](toApiGatewayEvent(request, url, body.body), localContext(url.pathname)));
   };
 
   const server = createServer({
@@ -201,20 +192,9 @@ export function neverThrowing(log: (line: string) => void): (line: string) => vo
   };
 }
 
-function index(base: string) {
-  return {
-    name: 'vitalstream',
-    endpoints: {
-      beacon: `POST ${base}/v1/beacon`,
-      aggregates: `GET ${base}/v1/aggregates?metric=web_vitals_lcp&from=<ISO or epoch ms>&to=<...>[&<dimension>=<value>][&group_by=<dimension>]`,
-      metrics: `GET ${base}/v1/metrics`,
-      alerts: `GET ${base}/v1/alerts`,
-      advice: `GET ${base}/v1/advice[?from=&to=&app=]`,
-      anomalies: `GET ${base}/v1/anomalies[?metric=]`,
-      forecasts: `GET ${base}/v1/forecasts?metric=web_vitals_lcp[&<dimension>=<value>][&horizon_hours=168]`,
-      health: `GET ${base}/healthz`,
-      demo: `${base}/demo`,
-      browserSdk: `${base}/sdk/vitalstream.min.js`,
-    },
-  };
-}
+/** What only the local runner serves, besides the API's routes. */
+const LOCAL_ENDPOINTS = (base: string) => ({
+  health: `GET ${base}/healthz`,
+  demo: `${base}/demo`,
+  browserSdk: `${base}/sdk/vitalstream.min.js`,
+});

@@ -4,6 +4,7 @@ import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { routesOf } from '../../src/api/routes.ts';
 import { nodeFunction } from './node-function.ts';
 
 export interface BeaconIngestionProps {
@@ -39,9 +40,10 @@ export class BeaconIngestion extends Construct {
       ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
     });
     this.stream.grantWrite(this.ingest);
+    const beacon = routesOf('ingest')[0]!;
     this.route = props.api.addRoutes({
-      path: '/v1/beacon',
-      methods: [HttpMethod.POST],
+      path: beacon.path,
+      methods: [HttpMethod[beacon.method]],
       integration: new HttpLambdaIntegration('IngestIntegration', this.ingest),
     })[0]!;
   }

@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnStage, CorsHttpMethod, HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { routesOf } from '../../src/api/routes.ts';
 
 export interface PublicHttpApiProps {
   allowedOrigins: string[];
@@ -15,7 +16,8 @@ export interface PublicHttpApiProps {
   logRetention: RetentionDays;
 }
 
-export const BEACON_ROUTE_KEY = 'POST /v1/beacon';
+const beacon = routesOf('ingest')[0]!;
+export const BEACON_ROUTE_KEY = `${beacon.method} ${beacon.path}`;
 
 /**
  * The access log's fields. CDK's default for HTTP APIs records `$context.identity.sourceIp`;

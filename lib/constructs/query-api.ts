@@ -8,6 +8,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { MetricStorage } from './metric-storage.ts';
+import { routesOf } from '../../src/api/routes.ts';
 import { nodeFunction } from './node-function.ts';
 
 export interface QueryApiProps {
@@ -54,15 +55,13 @@ export class QueryApi extends Construct {
     });
     props.alertState.grant(this.query, 'dynamodb:GetItem');
     props.storage.grantRead(this.query);
-    props.api.addRoutes({
-      path: '/v1/{proxy+}',
-      methods: [HttpMethod.GET],
-      integration: new HttpLambdaIntegration('QueryIntegration', this.query),
-      authorizer: new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizer, {
-        responseTypes: [HttpLambdaResponseType.SIMPLE],
-        identitySource: ['$request.header.Authorization'],
-        resultsCacheTtl: Duration.minutes(5),
-      }),
+    const integration = new HttpLambdaIntegration('QueryIntegration', this.query);
+    const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizer, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.minutes(5),
     });
+    // Each query route of the API's table, so API Gateway itself answers 404 for anything else.
+    for (const route of routesOf('query')) props.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, authorizer });
   }
 }

@@ -38,7 +38,8 @@ const MAY_IMPORT: Record<string, (target: string) => boolean> = {
   // The dashboard function serves the files its manifest lists.
   lambdas: (t) => under('lambdas')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
   local: (t) => under('local')(t) || under('lambdas')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
-  lib: (t) => under('lib')(t) || t === 'dashboard/manifest.ts',
+  // The stack reads the API's route table and the dashboard's file list: data, no behaviour.
+  lib: (t) => under('lib')(t) || t === 'dashboard/manifest.ts' || t === 'src/api/routes.ts',
   bin: under('lib'),
   'sdk/node': (t) => under('sdk/node')(t) || under('src')(t) || under('lambdas/adapters')(t),
   'sdk/browser': (t) => under('sdk/browser')(t) || under('src')(t),

@@ -81,7 +81,9 @@ describe('VitalstreamStack', () => {
       CorsConfiguration: { AllowOrigins: ['https://shop.example.com', 'https://www.example.com'], AllowCredentials: true },
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/beacon', AuthorizationType: 'NONE' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/{proxy+}', AuthorizationType: 'CUSTOM' });
+    for (const path of ['/v1/aggregates', '/v1/metrics', '/v1/alerts', '/v1/advice', '/v1/anomalies', '/v1/forecasts']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `GET ${path}`, AuthorizationType: 'CUSTOM' });
+    }
     // The dashboard page is public (it holds no data); what it reads goes through the authorizer above.
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /', AuthorizationType: 'NONE' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /dashboard/{file+}', AuthorizationType: 'NONE' });
