@@ -1,6 +1,6 @@
 import { emptyPartial, mergeInto, type PartialAggregate } from '../aggregation/partial-aggregate.ts';
 import { summarize } from '../aggregation/summarize.ts';
-import { conditionsFor, serverErrorCondition, type Condition } from './rules.ts';
+import { conditionsFor, SPLIT_RULES, type Condition } from './rules.ts';
 
 /** The dimensions an alert is about, per metric: fine enough to act on, coarse enough not to spam. */
 export const ALERT_GROUPS: Readonly<Record<string, readonly string[]>> = {
@@ -30,11 +30,12 @@ export function alertGroupOf(partial: PartialAggregate): Record<string, string> 
 
 /**
  * Turns the partials of the alerting metrics into the conditions that hold now: for each alert
- * group, the newest window with data is judged against the seed's thresholds.
+ * group, the newest window with data is judged against the rule table, and the rules that judge
+ * a window's counts split by one dimension (server errors by status class) get those counts.
  */
 export function evaluateConditions(partials: readonly PartialAggregate[]): Condition[] {
   const latest = new Map<string, PartialAggregate>();
-  const statusByWindow = new Map<string, { dimensions: Record<string, string>; windowStart: number; byClass: Record<string, number> }>();
+  const splits = new Map<string, Record<string, number>>();
   for (const partial of partials) {
     const dimensions = alertGroupOf(partial);
     if (!dimensions) continue;
@@ -47,22 +48,21 @@ export function evaluateConditions(partials: readonly PartialAggregate[]): Condi
     } else if (partial.windowStart === current.windowStart) {
       mergeInto(current, partial);
     }
-    if (partial.metric === 'api_request') {
+    const split = SPLIT_RULES[partial.metric];
+    if (split) {
       const windowKey = `${groupKey}|${partial.windowStart}`;
-      const entry = statusByWindow.get(windowKey) ?? { dimensions, windowStart: partial.windowStart, byClass: {} };
-      const statusClass = partial.dimensions.status_class ?? 'unknown';
-      entry.byClass[statusClass] = (entry.byClass[statusClass] ?? 0) + partial.count;
-      statusByWindow.set(windowKey, entry);
+      const counts = splits.get(windowKey) ?? {};
+      const value = partial.dimensions[split.splitBy] ?? 'unknown';
+      counts[value] = (counts[value] ?? 0) + partial.count;
+      splits.set(windowKey, counts);
     }
   }
   const conditions: Condition[] = [];
-  for (const partial of latest.values()) {
+  for (const [groupKey, partial] of latest) {
     conditions.push(...conditionsFor({ metric: partial.metric, dimensions: partial.dimensions, point: summarize(partial) }));
-    if (partial.metric === 'api_request') {
-      const window = statusByWindow.get(`api_request|${JSON.stringify(partial.dimensions)}|${partial.windowStart}`);
-      const condition = window && serverErrorCondition(window.dimensions, window.byClass, new Date(window.windowStart).toISOString().slice(11, 16));
-      if (condition) conditions.push(condition);
-    }
+    const counts = splits.get(`${groupKey}|${partial.windowStart}`);
+    const condition = counts && SPLIT_RULES[partial.metric]!.judge(partial.dimensions, counts, new Date(partial.windowStart).toISOString().slice(11, 16));
+    if (condition) conditions.push(condition);
   }
   return conditions;
 }
