@@ -1,11 +1,11 @@
 import middy from '@middy/core';
-import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
-import type { AlertSink } from '../src/alerts/alert.ts';
+import type { Alert, AlertSink } from '../src/alerts/alert.ts';
 import { evaluateConditions, ALERT_METRICS } from '../src/alerts/evaluate.ts';
 import { anomalyCondition } from '../src/analysis/anomaly/series-anomalies.ts';
 import { detectInline, type Detect } from './parallel-detect.ts';
-import { advanceHistory, readStart, type BucketHistory } from '../src/analysis/anomaly/bucket-history.ts';
-import { reconcile, undoDelivery } from '../src/alerts/lifecycle.ts';
+import type { BucketHistory } from '../src/analysis/anomaly/bucket-history.ts';
+import { DEFAULT_ANALYSIS, afterRead, planAnalysis, readRange } from '../src/analysis/run-plan.ts';
+import { reconcile, undoDelivery, type AlertState } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
 import { FORECAST_METRICS, fitFromHourly, fitScheduledForecasts } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import type { Condition } from '../src/alerts/rules.ts';
@@ -55,76 +55,62 @@ export interface AnalyzeResult {
 }
 
 /**
- * The scheduled job (EventBridge on AWS, a timer locally), one store read a run. Every run judges
- * the newest window of each alert group against the seed's thresholds; every `anomalyEveryMs`
- * it instead reads from where its kept 15-minute statistics end, advances them, and replays each
- * group's eight days through the anomaly detector. Both feed one alert lifecycle that fires,
- * dedupes and resolves. Every `forecastEveryMs` it refits the per-app forecasts from the hourly
- * statistics kept with them, and stores them for the dashboard.
+ * The scheduled job (EventBridge on AWS, a timer locally), one store read a run. It executes the
+ * plan src/analysis/run-plan.ts makes: threshold rules every run; every `anomalyEveryMs` the
+ * detector on the kept 15-minute statistics; every `forecastEveryMs` the forecast refits; one
+ * alert lifecycle that fires, dedupes and resolves.
  */
 export function createAnalyzeHandler(deps: AnalyzeDependencies) {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? consoleLogger;
+  const settings = { ...DEFAULT_ANALYSIS, ...definedOnly({ lookbackMinutes: deps.lookbackMinutes, anomalyEveryMs: deps.anomalyEveryMs, forecastEveryMs: deps.forecastEveryMs }) };
   const handler = middy<unknown, AnalyzeResult | SkippedRun>();
   if (deps.lease) handler.use(oneRunAtATime(deps.lease, clock, logger));
   return handler.handler(async () => {
-    const now = clock.now();
-    // The current minute is still filling; the one before may still get late beacons, but is judged.
-    const to = Math.floor(now / WINDOW_MS) * WINDOW_MS;
-    const from = to - (deps.lookbackMinutes ?? 5) * WINDOW_MS;
     const before = await deps.alertState.load();
-    let anomalies = before.anomalies ?? { checkedAt: 0, conditions: [] };
-    const anomalyEvery = deps.anomalyEveryMs ?? 15 * 60_000;
-    const anomalyDue = anomalyEvery > 0 && now - anomalies.checkedAt >= anomalyEvery;
-    let partials;
-    let kept: BucketHistory | undefined;
-    if (anomalyDue) {
-      // One read serves both: the minutes since the stored statistics were settled (eight days
-      // when there are none) include the threshold rules' recent minutes. Each Timestream query
-      // is billed 30 s at least.
-      const stored = await deps.bucketHistory?.load();
-      const readFrom = Math.min(readStart(stored, to), from);
-      const read = await deps.store.readMetrics(ALERT_METRICS, readFrom, to);
-      partials = read.filter((p) => p.windowStart >= from);
-      kept = advanceHistory(stored, read, readFrom, to);
-      // A first run (a new deployment) reports what is unusual in the last hour, not just the last interval.
-      const since = anomalies.checkedAt > 0 ? anomalies.checkedAt : to - Math.max(anomalyEvery, 60 * 60_000);
-      anomalies = { checkedAt: now, conditions: (await (deps.detect ?? detectInline)(kept.series, since)).map(anomalyCondition) };
-      await deps.bucketHistory?.save(kept);
-    } else {
-      partials = await deps.store.readMetrics(ALERT_METRICS, from, to);
-    }
-    await deps.maintainStore?.(now);
-    let refitted = 0;
-    if (deps.forecasts && now - (await deps.forecasts.fittedAt()) >= (deps.forecastEveryMs ?? 6 * 3600_000)) {
-      // From the hourly statistics the detection runs keep; only without them, four weeks are read.
-      const hourly = deps.bucketHistory ? (kept ?? (await deps.bucketHistory.load()))?.hourly : undefined;
-      const fitted = hourly
-        ? fitFromHourly(hourly.series, to)
-        : fitScheduledForecasts(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to), to);
-      await deps.forecasts.save(fitted, now);
-      refitted = fitted.length;
-    }
+    const plan = planAnalysis(clock.now(), before, await deps.forecasts?.fittedAt(), settings);
+    const kept = plan.detectAnomalies || plan.refitForecasts ? await deps.bucketHistory?.load() : undefined;
+    const range = readRange(plan, kept);
+    const { partials, history, since } = afterRead(plan, before, await deps.store.readMetrics(ALERT_METRICS, range.from, range.to), range, kept, settings);
+    const anomalies = history ? { checkedAt: plan.now, conditions: (await (deps.detect ?? detectInline)(history.series, since!)).map(anomalyCondition) } : before.anomalies ?? { checkedAt: 0, conditions: [] };
+    if (history) await deps.bucketHistory?.save(history);
+    await deps.maintainStore?.(plan.now);
+    // Hourly statistics only when they are kept between runs: one run's own read holds eight days, not four weeks.
+    const fitted = plan.refitForecasts ? await refit(deps, deps.bucketHistory ? (history ?? kept)?.hourly : undefined, plan.window.to) : [];
+    if (plan.refitForecasts) await deps.forecasts!.save(fitted, plan.now);
     const conditions = [...evaluateConditions(partials), ...anomalies.conditions];
-    const reconciled = reconcile(before, conditions, now, { cooldownMs: deps.cooldownMs ?? 30 * 60_000, ...(deps.link ? { link: deps.link } : {}) });
-    const alerts = reconciled.alerts;
+    const reconciled = reconcile(before, conditions, plan.now, { cooldownMs: deps.cooldownMs ?? 30 * 60_000, ...(deps.link ? { link: deps.link } : {}) });
+    const { alerts } = reconciled;
     const state = { ...reconciled.state, anomalies };
-    let failed = 0;
-    for (const alert of alerts) {
-      try {
-        await deps.sink.deliver(alert);
-      } catch (error) {
-        failed += 1;
-        logger.error('alert delivery failed', { key: alert.key, error: (error as Error).message });
-        undoDelivery(state, before, alert);
-      }
-    }
+    const failed = await deliverAll(deps, alerts, state, before, logger);
     await deps.alertState.save(state);
-    const result = {
-      windows: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-      partials: partials.length, conditions: conditions.length, anomalies: anomalies.conditions.length, sent: alerts.length - failed, failed, forecasts: refitted,
-    };
     if (failed > 0) throw new Error(`${failed} of ${alerts.length} alerts were not delivered; they will be retried on the next run`);
-    return result;
+    return {
+      windows: { from: new Date(plan.window.from).toISOString(), to: new Date(plan.window.to).toISOString() },
+      partials: partials.length, conditions: conditions.length, anomalies: anomalies.conditions.length, sent: alerts.length - failed, failed, forecasts: fitted.length,
+    };
   });
 }
+
+/** From the hourly statistics the detection runs keep; only without them are four weeks read. */
+async function refit(deps: AnalyzeDependencies, hourly: BucketHistory['hourly'] | undefined, to: number) {
+  return hourly ? fitFromHourly(hourly.series, to) : fitScheduledForecasts(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to), to);
+}
+
+/** Delivers each alert; one that fails is taken back out of the state, so the next run sends it again. */
+async function deliverAll(deps: AnalyzeDependencies, alerts: readonly Alert[], state: AlertState, before: AlertState, logger: Logger): Promise<number> {
+  let failed = 0;
+  for (const alert of alerts) {
+    try {
+      await deps.sink.deliver(alert);
+    } catch (error) {
+      failed += 1;
+      logger.error('alert delivery failed', { key: alert.key, error: (error as Error).message });
+      undoDelivery(state, before, alert);
+    }
+  }
+  return failed;
+}
+
+const definedOnly = <T extends Record<string, unknown>>(values: T) =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
