@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { medianStep } from '../src/analysis/forecast/format-time.ts';
+import { medianStep } from '../src/analysis/series-step.ts';
 import { forecastSeasonal, forecastSeasonalNaive } from '../src/analysis/forecast/seasonal-profile.ts';
 import { parseSeriesCsv } from '../src/analysis/series-csv.ts';
 

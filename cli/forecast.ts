@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatLike, medianStep } from '../src/analysis/forecast/format-time.ts';
+import { formatLike } from '../src/analysis/forecast/format-time.ts';
+import { medianStep } from '../src/analysis/series-step.ts';
 import { forecastSeasonal } from '../src/analysis/forecast/seasonal-profile.ts';
 import { parseSeriesCsv } from '../src/analysis/series-csv.ts';
 

@@ -36,14 +36,14 @@ export function createAggregateHandler(deps: AggregateDependencies) {
     const first = event.Records[0];
     if (first && decoded.length > 0) {
       const batchTime = Math.round(first.kinesis.approximateArrivalTimestamp * 1000);
-      await deps.store.replacePartials(partialIdOf(first), aggregateRecords(decoded, deps.guard), batchTime);
+      await deps.store.replacePartials(batchIdOf(first), aggregateRecords(decoded, deps.guard), batchTime);
     }
     return { batchItemFailures: failed ? [{ itemIdentifier: failed.kinesis.sequenceNumber }] : [] };
   });
 }
 
 /** eventID is `<shardId>:<sequenceNumber>`; the ARN keeps two streams' shards apart. */
-export function partialIdOf(first: KinesisStreamRecord): string {
+export function batchIdOf(first: KinesisStreamRecord): string {
   const shard = first.eventID.split(':')[0] ?? 'shard';
   return `${first.eventSourceARN}/${shard}/${first.kinesis.sequenceNumber}`;
 }

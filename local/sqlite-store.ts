@@ -53,10 +53,10 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
   const upsertSql = `INSERT OR REPLACE INTO partials (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
   const groupWhere = 'metric = ? AND window_start = ? AND dims = ?';
 
-  const write = (partialId: string, p: PartialAggregate) => {
+  const write = (batchId: string, p: PartialAggregate) => {
     const problem = isStorable(p);
     if (problem) throw new PermanentFailure(`partial of ${p.metric} at ${new Date(p.windowStart).toISOString()} cannot be stored: ${problem}`);
-    prepared(upsertSql).run(p.metric, p.windowStart, canonicalDims(p.dimensions), partialId, p.count, p.sum, p.min, p.max,
+    prepared(upsertSql).run(p.metric, p.windowStart, canonicalDims(p.dimensions), batchId, p.count, p.sum, p.min, p.max,
       p.ratings?.good ?? null, p.ratings?.needsImprovement ?? null, p.ratings?.poor ?? null, encodeSketch(p.sketch));
   };
 
@@ -74,10 +74,10 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
   };
 
   return {
-    async replacePartials(partialId, partials) {
+    async replacePartials(batchId, partials) {
       inTransaction(db, () => {
-        prepared('DELETE FROM partials WHERE partial_id = ?').run(partialId);
-        for (const partial of partials) write(partialId, partial);
+        prepared('DELETE FROM partials WHERE partial_id = ?').run(batchId);
+        for (const partial of partials) write(batchId, partial);
       });
     },
     async readPartials(query: AggregateQuery) {

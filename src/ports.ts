@@ -31,14 +31,14 @@ export interface AggregateQuery {
   readonly resolutionMs?: number;
 }
 
-/** Timestream on AWS, SQLite locally. */
+/** Timestream or DynamoDB on AWS, SQLite locally. (Stored data keeps its first names: SQLite's column `partial_id` and Timestream's dimension `partial` hold the batch identity.) */
 export interface MetricStore {
   /**
    * Stores one batch's partial aggregates under its identity, replacing whatever that identity
    * stored before, atomically: a replayed batch overwrites itself instead of counting twice.
-   * `batchTime` is when the batch's first record reached the stream: fixed for a partial identity.
+   * `batchTime` is when the batch's first record reached the stream: fixed for a batch identity.
    */
-  replacePartials(partialId: string, partials: readonly PartialAggregate[], batchTime: number): Promise<void>;
+  replacePartials(batchId: string, partials: readonly PartialAggregate[], batchTime: number): Promise<void>;
   /**
    * Every stored partial of the metric whose window starts in [from, to) and that matches the
    * filters, to be iterated once: a store may decode them as they are read, so a long range

@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { esc, percent } from '../format.js';
 
-/** The seed's bands: healthy under 70 %, busy to 85 %, strained to 95 %, saturated above. */
+/** The pool's bands: healthy under 70 %, busy to 85 %, strained to 95 %, saturated above (no headroom for a burst). */
 export const POOL_BANDS = [[0.7, '#0f9d58'], [0.85, '#f4b400'], [0.95, '#f97316'], [1, '#db4437']];
 const RECENT_MS = 5 * 60e3;
 

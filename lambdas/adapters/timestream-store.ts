@@ -41,12 +41,12 @@ export function timestreamStore(writer: TimestreamWriteClient, reader: Timestrea
   const clock = options.clock ?? Date.now;
 
   // One call per write: the client's own retry strategy retries throttling and server errors.
-  const write = async (records: _Record[], writeId: number, partialId: string) => {
+  const write = async (records: _Record[], writeId: number, batchId: string) => {
     try {
       await writer.send(new WriteRecordsCommand({
         DatabaseName: options.database,
         TableName: options.table,
-        CommonAttributes: { Dimensions: [{ Name: 'partial', Value: partialId }], Version: writeId, TimeUnit: 'MILLISECONDS', MeasureValueType: 'MULTI' },
+        CommonAttributes: { Dimensions: [{ Name: 'partial', Value: batchId }], Version: writeId, TimeUnit: 'MILLISECONDS', MeasureValueType: 'MULTI' },
         Records: records,
       }));
     } catch (error) {
@@ -68,13 +68,13 @@ export function timestreamStore(writer: TimestreamWriteClient, reader: Timestrea
   };
 
   return {
-    async replacePartials(partialId, partials, batchTime) {
+    async replacePartials(batchId, partials, batchTime) {
       const writeId = clock();
       const records = toTimestreamRecords(partials, writeId);
       for (let i = 0; i < records.length; i += MAX_RECORDS_PER_WRITE) {
-        await write(records.slice(i, i + MAX_RECORDS_PER_WRITE), writeId, partialId);
+        await write(records.slice(i, i + MAX_RECORDS_PER_WRITE), writeId, batchId);
       }
-      await write([markerRecord(batchTime, writeId, records.length)], writeId, partialId);
+      await write([markerRecord(batchTime, writeId, records.length)], writeId, batchId);
     },
 
     async readPartials(query) {

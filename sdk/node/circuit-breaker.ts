@@ -6,7 +6,7 @@ export type BreakerState = 'open' | 'half_open' | 'closed';
 /**
  * An opossum circuit breaker for one external service whose state changes are reported as
  * circuit_breaker_transition (the analysis job alerts on them: open is critical, half-open a
- * warning, closed informational). Defaults follow the seed: open after failures, retry after 60 s.
+ * warning, closed informational). Defaults: open at 50 % errors over 5+ calls, try again after 60 s.
  */
 export function circuitBreaker<A extends unknown[], R>(
   monitor: Monitor,

@@ -3,7 +3,7 @@ import type { Application } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Monitor } from './monitor.ts';
-import { contentLength, RequestRecorder, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
+import { contentLength, RequestRecorder, UNMATCHED_ROUTE, type RequestMetricOptions } from './request-recorder.ts';
 
 type Handle = (this: unknown, request: IncomingMessage, response: ServerResponse, next?: unknown) => unknown;
 

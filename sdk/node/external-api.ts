@@ -3,7 +3,7 @@ import { routeTemplate } from '../../src/beacon/route-template.ts';
 import type { Monitor } from './monitor.ts';
 import { statusClass } from './monitor.ts';
 
-/** The seed's SLA targets (response time, ms); override or extend per service. */
+/** Default SLA targets (response time, ms) for common providers; override or extend per service. */
 export const DEFAULT_SLA_TARGETS: Record<string, number> = { stripe: 2000, sendgrid: 5000, aws: 1000 };
 
 export interface ExternalApiOptions {

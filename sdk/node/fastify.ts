@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { Monitor } from './monitor.ts';
-import { contentLength, RequestRecorder, UNMATCHED_ROUTE, type RequestMetricOptions } from './http-server.ts';
+import { contentLength, RequestRecorder, UNMATCHED_ROUTE, type RequestMetricOptions } from './request-recorder.ts';
 
 /**
  * Fastify plugin: `app.register(vitalstreamFastify(monitor))`. It adds an onResponse hook to the

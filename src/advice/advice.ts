@@ -12,7 +12,7 @@ export interface Advice {
   evidence: Record<string, string | number>[];
 }
 
-/** The seed's AutomaticOptimizer limits: queries over 5 s, cache hit rate under 0.8, API responses over 2 s. */
+/** When advice is worth giving: queries over 5 s, cache hit rates under 0.8, API responses over 2 s (p95). */
 export const ADVICE_LIMITS = { slowQueryMs: 5000, cacheHitRate: 0.8, apiResponseMs: 2000 } as const;
 
 function mergeBy(partials: readonly PartialAggregate[], metric: string, keys: readonly string[]) {
@@ -33,7 +33,7 @@ const round = (v: number) => Math.round(v * 10) / 10;
 
 /**
  * Recommendations with evidence from the aggregates of a period. They are advice, not actions:
- * nothing here touches a database or a cache (the seed's createMissingIndexes and friends become
+ * nothing here touches a database or a cache (creating indexes, changing cache TTLs or compression become
  * a documented hook a team can wire to its own tooling).
  */
 export function adviseFrom(partials: readonly PartialAggregate[], top = 5): Advice[] {

@@ -1,4 +1,4 @@
-import { observe } from './selector.ts';
+import { observe } from './observe.ts';
 
 export type EventEntry = PerformanceEventTiming & { interactionId?: number };
 

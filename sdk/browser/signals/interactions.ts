@@ -2,7 +2,7 @@ import type { Signal } from '../types.ts';
 import { onEventEntries, type EventEntry } from './event-entries.ts';
 import { describeElement } from './selector.ts';
 
-/** Slow interactions (event timing, 40 ms and over), one per interaction; value is the handlers' processing time, as in the seed. */
+/** Slow interactions (event timing, 40 ms and over), one per interaction; value is the handlers' processing time (what the page's own code spent). */
 export const interactions: Signal = (report) => {
   const seen = new Set<number>();
   const processing = (e: EventEntry) => e.processingEnd - e.processingStart;

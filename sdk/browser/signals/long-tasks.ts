@@ -1,5 +1,5 @@
 import type { Signal } from '../types.ts';
-import { observe } from './selector.ts';
+import { observe } from './observe.ts';
 
 type LongTask = PerformanceEntry & { attribution?: { containerType?: string; name?: string }[] };
 type AnimationFrame = PerformanceEntry & { scripts?: { duration: number; sourceURL?: string; invokerType?: string }[] };

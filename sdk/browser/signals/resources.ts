@@ -1,5 +1,6 @@
 import type { Signal } from '../types.ts';
-import { observe, resourceType } from './selector.ts';
+import { observe } from './observe.ts';
+import { resourceType } from './selector.ts';
 
 /** Per page, at most this many resources are reported: enough to see what is slow, bounded in bytes. */
 const MAX_RESOURCES = 150;

@@ -14,21 +14,8 @@ const TYPES: Record<string, string> = {
   mp4: 'media', webm: 'media', mp3: 'media', json: 'fetch',
 };
 
-/** Resource type by file extension, else the initiator (fetch, xmlhttprequest, ...), as the seed does. */
+/** Resource type by file extension, else the initiator (fetch, xmlhttprequest, ...). */
 export function resourceType(url: string, initiator?: string): string {
   const extension = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url.split('?')[0] ?? '')?.[1]?.toLowerCase() ?? '';
   return TYPES[extension] ?? initiator ?? 'other';
-}
-
-export function observe(type: string, callback: (entries: PerformanceEntry[]) => void, options: Record<string, unknown> = {}): void {
-  try {
-    if (!PerformanceObserver.supportedEntryTypes?.includes(type)) return;
-    const observer = new PerformanceObserver((list) => callback(list.getEntries()));
-    observer.observe({ type, buffered: true, ...options } as PerformanceObserverInit);
-    // Entries the browser holds but has not dispatched yet would miss the last beacon: hand them
-    // over when the page is hidden, in the capture phase, before the SDK's own listener sends.
-    addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && callback(observer.takeRecords()), true);
-  } catch {
-    // An unsupported entry type must never break the host page.
-  }
 }

@@ -1,6 +1,6 @@
 import type { BrowserMetric, Signal } from '../types.ts';
 
-/** The seed's composite score and its weights. Missing parts (no interaction yet) are left out and the rest reweighted. */
+/** The composite user-experience score's weights: loading and interaction count most. Missing parts (no interaction yet) are left out and the rest reweighted. */
 export const UX_WEIGHTS = { performance: 0.3, interaction: 0.3, reliability: 0.2, visualStability: 0.2 } as const;
 const RATING_SCORE: Record<string, number> = { good: 100, 'needs-improvement': 50, poor: 0 };
 

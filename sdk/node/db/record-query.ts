@@ -2,14 +2,14 @@ import { fingerprint, queryType, tableOf } from '../../../src/sql/fingerprint.ts
 import type { Monitor } from '../monitor.ts';
 
 export interface QueryOptions {
-  /** Slow above this (the seed's 1 s); extremely slow above `extremelySlowMs` (10 s). */
+  /** Slow above this (1 s, the slow-query alert's limit); extremely slow above `extremelySlowMs` (10 s). */
   slowMs?: number;
   extremelySlowMs?: number;
   database?: string;
   connection?: string;
 }
 
-/** One query as the seed's database_query: shape and timing only, never the parameters. */
+/** One query as a database_query metric: shape and timing only, never the parameters. */
 export function recordQuery(monitor: Monitor, sql: string, durationMs: number, outcome: { rows?: number; error?: unknown }, options: QueryOptions = {}): void {
   const slow = durationMs > (options.extremelySlowMs ?? 10_000) ? 'extremely_slow' : durationMs > (options.slowMs ?? 1000) ? 'slow' : undefined;
   const tags: Record<string, string> = {
@@ -28,7 +28,7 @@ export function recordQuery(monitor: Monitor, sql: string, durationMs: number, o
 
 export const elapsedMs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
-/** Pool gauges every `intervalMs` (the seed's 5 s); returns a stop function, the timer is unref'd. */
+/** Pool gauges every `intervalMs` (5 s: fine enough to see a pool fill up); returns a stop function, the timer is unref'd. */
 export function trackPoolGauges(monitor: Monitor, read: () => { total: number; idle: number; waiting: number; max?: number } | undefined, tags: Record<string, string>, intervalMs = 5000): () => void {
   const timer = setInterval(() => {
     const gauges = read();

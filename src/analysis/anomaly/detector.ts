@@ -1,10 +1,11 @@
 import { fitForest, scoreForest, type IsolationForest } from './isolation-forest.ts';
 import { medianAndScale, robustZ } from './robust.ts';
+import { medianStep } from '../series-step.ts';
 
 export interface DetectorConfig {
-  /** Alert when the anomaly score (0..1) reaches this; the seed's 0.85. */
+  /** Alert when the anomaly score (0..1) reaches this: 0.85 by default, high enough that an alert is worth a look. */
   sensitivity: number;
-  /** No alert before this much history (the seed's 24 h). */
+  /** No alert before this much history (24 h: a daily cycle must be seen once before it can be judged). */
   learningPeriodMs: number;
   /** After an alert, the same series stays quiet this long (the condition is already known). */
   cooldownMs: number;
@@ -86,8 +87,7 @@ export function createAnomalyDetector(config: DetectorConfig = DEFAULT_DETECTOR)
       index += 1;
       firstTime ??= timestamp;
       if (times.length >= 12 && stepMs === 0) {
-        const steps = times.slice(1).map((t, i) => t - times[i]!).filter((d) => d > 0).sort((a, b) => a - b);
-        stepMs = steps[Math.floor(steps.length / 2)] ?? 0;
+        stepMs = medianStep(times);
       }
       let judgement: Judgement = { score: 0, alert: false };
       const w = window();

@@ -5,8 +5,3 @@ export function formatLike(example: string, time: number): string {
   if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(example)) return iso.slice(0, 19).replace('T', ' ');
   return iso;
 }
-
-export function medianStep(times: readonly number[]): number {
-  const steps = times.slice(1).map((t, i) => t - times[i]!).filter((d) => d > 0).sort((a, b) => a - b);
-  return steps[Math.floor(steps.length / 2)] ?? 0;
-}

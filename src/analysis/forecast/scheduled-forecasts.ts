@@ -4,7 +4,7 @@ import { foldIntoHours } from './hourly-statistics.ts';
 import type { BucketSeries } from '../anomaly/series-anomalies.ts';
 
 export { FORECAST_METRICS } from './hourly-statistics.ts';
-/** The seed's horizon: a week ahead. */
+/** A week ahead: long enough to see a weekly cycle coming, short enough to stay accurate. */
 export const FORECAST_HORIZON_HOURS = 168;
 
 export interface StoredForecast extends SeriesForecast {

@@ -23,11 +23,11 @@ function partials(series: number, valuesPerSeries = 3, valueAt: (i: number) => n
 }
 
 /** What Timestream would answer for these records: one row per record, dimensions and measures as columns. */
-function asQueryPage(records: _Record[], partialId: string, writeId: number): { ColumnInfo: ColumnInfo[]; Rows: Row[] } {
+function asQueryPage(records: _Record[], batchId: string, writeId: number): { ColumnInfo: ColumnInfo[]; Rows: Row[] } {
   const names = [...new Set(records.flatMap((r) => [...(r.Dimensions ?? []).map((d) => d.Name!), ...(r.MeasureValues ?? []).map((m) => m.Name!)]))];
   const columns = ['partial', 'time', 'measure_name', ...names.filter((n) => n !== 'write_id'), 'write_id'];
   const rows = records.map((r) => {
-    const values: Record<string, string> = { partial: partialId, time: new Date(Number(r.Time)).toISOString().replace('T', ' ').replace('Z', '000000'), measure_name: r.MeasureName!, write_id: String(writeId) };
+    const values: Record<string, string> = { partial: batchId, time: new Date(Number(r.Time)).toISOString().replace('T', ' ').replace('Z', '000000'), measure_name: r.MeasureName!, write_id: String(writeId) };
     for (const d of r.Dimensions ?? []) values[d.Name!] = d.Value!;
     for (const m of r.MeasureValues ?? []) values[m.Name!] = m.Value!;
     return { Data: columns.map((c) => (values[c] === undefined ? { NullValue: true } : { ScalarValue: values[c] })) };

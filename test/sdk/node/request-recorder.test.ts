@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { newSketch } from '../../../src/aggregation/sketch.ts';
-import { RequestRecorder } from '../../../sdk/node/http-server.ts';
+import { RequestRecorder } from '../../../sdk/node/request-recorder.ts';
 import { createMonitor, type ServerMetric } from '../../../sdk/node/monitor.ts';
 
 /** A monitor whose transport keeps the beacons' metrics (the SDK's own transport interface, no network needed to test counting). */

@@ -2,7 +2,7 @@ import type { Monitor } from './monitor.ts';
 import { statusClass } from './monitor.ts';
 
 export interface RequestMetricOptions {
-  /** Requests slower than this are tagged slow=true (the seed's 5 s). */
+  /** Requests slower than this are tagged slow=true (5 s: the slow-request alert's limit). */
   slowMs?: number;
 }
 
@@ -68,7 +68,7 @@ export class RequestRecorder {
     monitor.beforeFlush(() => this.fold());
   }
 
-  /** One request as the seed's api_request, plus its body sizes. No header or body content is read. */
+  /** One request as an api_request metric, plus its body sizes. No header or body content is read. */
   record(facts: RequestFacts): void {
     const i = this.pending++;
     this.methods[i] = facts.method;
