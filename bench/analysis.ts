@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { detectInline, detectInParallel } from '../lambdas/parallel-detect.ts';
 import { addValue, emptyPartial, type PartialAggregate } from '../src/aggregation/partial-aggregate.ts';
-import { decodeHistory, encodeHistory, extendHistory } from '../src/analysis/anomaly/bucket-history.ts';
+import { decodeHistory, encodeHistory, extendHistory } from '../src/analysis/kept-statistics.ts';
 import { seededRandom } from '../src/analysis/anomaly/random.ts';
 import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, bucketStatistics, type BucketSeries } from '../src/analysis/anomaly/series-anomalies.ts';
 

@@ -3,13 +3,13 @@ import type { Alert, AlertSink } from '../src/alerts/alert.ts';
 import { evaluateConditions, ALERT_METRICS } from '../src/alerts/evaluate.ts';
 import { anomalyCondition } from '../src/analysis/anomaly/series-anomalies.ts';
 import { detectInline, type Detect } from './parallel-detect.ts';
-import type { BucketHistory } from '../src/analysis/anomaly/bucket-history.ts';
+import type { KeptStatistics } from '../src/analysis/kept-statistics.ts';
 import { DEFAULT_ANALYSIS, afterRead, planAnalysis, readRange } from '../src/analysis/run-plan.ts';
 import { reconcile, undoDelivery, type AlertState } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
 import { FORECAST_METRICS, fitFromHourly, fitScheduledForecasts } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import type { Condition } from '../src/alerts/rules.ts';
-import { systemClock, type AlertStateStore, type BucketHistoryStore, type Clock, type ForecastStore, type Logger, type MetricStore, type RunLease } from '../src/ports.ts';
+import { systemClock, type AlertStateStore, type KeptStatisticsStore, type Clock, type ForecastStore, type Logger, type MetricStore, type RunLease } from '../src/ports.ts';
 import { oneRunAtATime, type SkippedRun } from './middleware/one-run-at-a-time.ts';
 import { consoleLogger } from './middleware/http-responses.ts';
 
@@ -30,7 +30,7 @@ export interface AnalyzeDependencies {
    * Where the detector's bucket statistics are kept between runs, so a run reads only the minutes
    * since the last one; without it every detection run re-reads eight days of partials.
    */
-  bucketHistory?: BucketHistoryStore;
+  keptStatistics?: KeptStatisticsStore;
   /** Replays the series through the detector: inline by default, on worker threads where there are cores. */
   detect?: Detect;
   /** Where the scheduled forecasts go; without it none are fitted. */
@@ -69,14 +69,14 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
   return handler.handler(async () => {
     const before = await deps.alertState.load();
     const plan = planAnalysis(clock.now(), before, await deps.forecasts?.fittedAt(), settings);
-    const kept = plan.detectAnomalies || plan.refitForecasts ? await deps.bucketHistory?.load() : undefined;
+    const kept = plan.detectAnomalies || plan.refitForecasts ? await deps.keptStatistics?.load() : undefined;
     const range = readRange(plan, kept);
     const { partials, history, since } = afterRead(plan, before, await deps.store.readMetrics(ALERT_METRICS, range.from, range.to), range, kept, settings);
     const anomalies = history ? { checkedAt: plan.now, conditions: (await (deps.detect ?? detectInline)(history.series, since!)).map(anomalyCondition) } : before.anomalies ?? { checkedAt: 0, conditions: [] };
-    if (history) await deps.bucketHistory?.save(history);
+    if (history) await deps.keptStatistics?.save(history);
     await deps.maintainStore?.(plan.now);
     // Hourly statistics only when they are kept between runs: one run's own read holds eight days, not four weeks.
-    const fitted = plan.refitForecasts ? await refit(deps, deps.bucketHistory ? (history ?? kept)?.hourly : undefined, plan.window.to) : [];
+    const fitted = plan.refitForecasts ? await refit(deps, deps.keptStatistics ? (history ?? kept)?.hourly : undefined, plan.window.to) : [];
     if (plan.refitForecasts) await deps.forecasts!.save(fitted, plan.now);
     const conditions = [...evaluateConditions(partials), ...anomalies.conditions];
     const reconciled = reconcile(before, conditions, plan.now, { cooldownMs: deps.cooldownMs ?? 30 * 60_000, ...(deps.link ? { link: deps.link } : {}) });
@@ -93,7 +93,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
 }
 
 /** From the hourly statistics the detection runs keep; only without them are four weeks read. */
-async function refit(deps: AnalyzeDependencies, hourly: BucketHistory['hourly'] | undefined, to: number) {
+async function refit(deps: AnalyzeDependencies, hourly: KeptStatistics['hourly'] | undefined, to: number) {
   return hourly ? fitFromHourly(hourly.series, to) : fitScheduledForecasts(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to), to);
 }
 

@@ -14,7 +14,7 @@ export const localFiles = (dataDir: string) => ({
   alertState: join(dataDir, 'alert-state.json'),
   alertLog: join(dataDir, 'alerts.jsonl'),
   forecasts: join(dataDir, 'forecasts.json'),
-  bucketHistory: join(dataDir, 'bucket-history.json'),
+  keptStatistics: join(dataDir, 'bucket-history.json'),
 });
 
 /** The query handler over the local files: the one alert reader the local runner has. */

@@ -14,7 +14,7 @@ import { judgeHealth } from '../src/resilience/health.ts';
 import { apiIndex, routeOf } from '../src/api/routes.ts';
 import { fileAlertState } from './alert-state-file.ts';
 import { fileForecastStore } from './forecast-file.ts';
-import { fileBucketHistory } from './bucket-history-file.ts';
+import { fileKeptStatistics } from './kept-statistics-file.ts';
 import { localAlertSink } from './alert-log.ts';
 import type { LocalConfig } from './config.ts';
 import { guardConnections, type ConnectionGuard } from './connection-guard.ts';
@@ -81,7 +81,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     store,
     alertState,
     forecasts,
-    bucketHistory: fileBucketHistory(files.bucketHistory),
+    keptStatistics: fileKeptStatistics(files.keptStatistics),
     detect: detectInParallel({ workerPath: join(import.meta.dirname, '../lambdas/workers/detect-worker.ts') }),
     sink: localAlertSink(files.alertLog, { print: say, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
     link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),

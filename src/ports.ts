@@ -2,7 +2,7 @@ import type { PartialAggregate } from './aggregation/partial-aggregate.ts';
 import type { Alert } from './alerts/alert.ts';
 import type { AlertState, OpenAlert } from './alerts/lifecycle.ts';
 import type { Condition } from './alerts/rules.ts';
-import type { BucketHistory } from './analysis/anomaly/bucket-history.ts';
+import type { KeptStatistics } from './analysis/kept-statistics.ts';
 import type { StoredForecast } from './analysis/forecast/scheduled-forecasts.ts';
 
 export interface StreamEntry {
@@ -82,9 +82,9 @@ export interface ForecastStore {
 }
 
 /** The anomaly detector's 15-minute statistics between runs: an S3 object on AWS, a file locally. */
-export interface BucketHistoryStore {
-  load(): Promise<BucketHistory | undefined>;
-  save(history: BucketHistory): Promise<void>;
+export interface KeptStatisticsStore {
+  load(): Promise<KeptStatistics | undefined>;
+  save(history: KeptStatistics): Promise<void>;
 }
 
 /** What /v1/alerts and /v1/anomalies read: the lifecycle state and, where a log exists (locally), recent alerts. */

@@ -1,7 +1,7 @@
 import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
 import { dynamoForecastStore } from '../adapters/dynamodb-forecasts.ts';
 import { dynamoRunLease } from '../adapters/dynamodb-run-lease.ts';
-import { s3BucketHistory } from '../adapters/s3-bucket-history.ts';
+import { s3KeptStatistics } from '../adapters/s3-kept-statistics.ts';
 import { snsAlertSink } from '../adapters/sns-alerts.ts';
 import { createAnalyzeHandler } from '../analyze.ts';
 import { detectInParallel } from '../parallel-detect.ts';
@@ -24,7 +24,7 @@ export const handler = createAnalyzeHandler({
   forecasts: dynamoForecastStore(dynamo, required('ALERT_STATE_TABLE')),
   lease: dynamoRunLease(dynamo, required('ALERT_STATE_TABLE')),
   detect: detectInParallel({ workerPath: join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'detect-worker.js') }),
-  bucketHistory: s3BucketHistory(s3Client(), required('ANALYSIS_STATE_BUCKET'), required('BUCKET_HISTORY_KEY')),
+  keptStatistics: s3KeptStatistics(s3Client(), required('ANALYSIS_STATE_BUCKET'), required('KEPT_STATISTICS_KEY')),
   sink: snsAlertSink(snsClient(), required('TOPIC_ARN')),
   ...(queryUrl ? { link: (c) => conditionLink(queryUrl, c) } : {}),
   logger,

@@ -13,7 +13,8 @@ import { Construct } from 'constructs';
 import type { MetricStorage } from './metric-storage.ts';
 import { nodeFunction } from './node-function.ts';
 
-const BUCKET_HISTORY_KEY = 'anomaly/bucket-history.json.gz';
+// The object's key keeps its first name, so a deployed stack finds the statistics it already kept.
+const KEPT_STATISTICS_KEY = 'anomaly/bucket-history.json.gz';
 
 export interface AnalysisProps {
   storage: MetricStorage;
@@ -64,10 +65,10 @@ export class Analysis extends Construct {
         TOPIC_ARN: props.topic.topicArn,
         QUERY_URL: props.queryUrl,
         ANALYSIS_STATE_BUCKET: this.state.bucketName,
-        BUCKET_HISTORY_KEY,
+        KEPT_STATISTICS_KEY,
       },
     });
-    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.state.arnForObjects(BUCKET_HISTORY_KEY)] }));
+    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.state.arnForObjects(KEPT_STATISTICS_KEY)] }));
     // GetObject of a missing key answers 403 without ListBucket; the adapter needs the 404.
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.state.bucketArn] }));
     props.storage.grantMaintain(this.analyze);

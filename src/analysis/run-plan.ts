@@ -1,5 +1,5 @@
 import { WINDOW_MS, type PartialAggregate } from '../aggregation/partial-aggregate.ts';
-import { advanceHistory, readStart, type BucketHistory } from './anomaly/bucket-history.ts';
+import { advanceHistory, readStart, type KeptStatistics } from './kept-statistics.ts';
 import type { AlertState } from '../alerts/lifecycle.ts';
 
 export interface AnalysisSettings {
@@ -38,13 +38,13 @@ export function planAnalysis(now: number, state: AlertState, forecastsFittedAt: 
  * end (eight days when there are none), which includes the threshold rules' recent minutes, so
  * one read serves both: on Timestream each query is billed 30 s at least.
  */
-export function readRange(plan: AnalysisPlan, kept: BucketHistory | undefined): { from: number; to: number } {
+export function readRange(plan: AnalysisPlan, kept: KeptStatistics | undefined): { from: number; to: number } {
   const { from, to } = plan.window;
   return plan.detectAnomalies ? { from: Math.min(readStart(kept, to), from), to } : { from, to };
 }
 
 /** What the read feeds: the threshold rules' partials, and (on a detection run) the advanced statistics and the time anomalies count from. */
-export function afterRead(plan: AnalysisPlan, state: AlertState, read: readonly PartialAggregate[], range: { from: number }, kept: BucketHistory | undefined, settings: AnalysisSettings) {
+export function afterRead(plan: AnalysisPlan, state: AlertState, read: readonly PartialAggregate[], range: { from: number }, kept: KeptStatistics | undefined, settings: AnalysisSettings) {
   const partials = read.filter((p) => p.windowStart >= plan.window.from);
   if (!plan.detectAnomalies) return { partials };
   const history = advanceHistory(kept, read, range.from, plan.window.to);

@@ -72,6 +72,10 @@ describe('import rules', () => {
     expect(edges.filter((e) => under('sdk')(e.from) && handlers.includes(e.to)).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });
 
+  it('keeps the anomaly detector apart from the forecasts: anomaly/ imports nothing of forecast/', () => {
+    expect(edges.filter((e) => under('src/analysis/anomaly')(e.from) && under('src/analysis/forecast')(e.to)).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+
   it('has no import cycles', () => {
     const cycles: string[] = [];
     const state = new Map<string, 'visiting' | 'done'>();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoAlertState } from '../../lambdas/adapters/dynamodb-alert-state.ts';
 import { dynamoForecastStore } from '../../lambdas/adapters/dynamodb-forecasts.ts';
 import { kinesisStream } from '../../lambdas/adapters/kinesis-stream.ts';
-import { s3BucketHistory } from '../../lambdas/adapters/s3-bucket-history.ts';
+import { s3KeptStatistics } from '../../lambdas/adapters/s3-kept-statistics.ts';
 import { kinesisTransport } from '../../sdk/node/kinesis-transport.ts';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { CREDENTIALS, REGION, createStream, kinesisTestClient, startProtocolServers, type ProtocolServers } from '../helpers/aws-protocol-servers.ts';
@@ -42,7 +42,7 @@ describe('AWS adapters on protocol servers', () => {
 
   it('S3 (s3rver): the detector statistics round-trip, and a missing object reads as none', async () => {
     const s3 = new S3Client({ endpoint: servers.s3Url, region: REGION, credentials: CREDENTIALS, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
-    const history = s3BucketHistory(s3, 'state', 'anomaly/h.json.gz');
+    const history = s3KeptStatistics(s3, 'state', 'anomaly/h.json.gz');
     expect(await history.load()).toBeUndefined();
     const saved = { settled: 1_796_000_000_000, series: [], hourly: { series: [], open: [] } };
     await history.save(saved as never);

@@ -36,7 +36,7 @@ beforeAll(async () => {
     STREAM_ARN: streamArn, ALLOWED_ORIGINS: 'https://shop.example.com', ALLOWED_APPS: 'wire',
     METRIC_STORE: 'dynamodb', AGGREGATES_TABLE: 'aggregates', RETENTION_DAYS: '400', MINUTE_RETENTION_DAYS: '35',
     ALERT_STATE_TABLE: 'state', TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:alerts',
-    ANALYSIS_STATE_BUCKET: 'analysis-state', BUCKET_HISTORY_KEY: 'anomaly/bucket-history.json.gz', QUERY_URL: 'https://api.example.com/v1/aggregates',
+    ANALYSIS_STATE_BUCKET: 'analysis-state', KEPT_STATISTICS_KEY: 'anomaly/bucket-history.json.gz', QUERY_URL: 'https://api.example.com/v1/aggregates',
   });
   handlers = {
     ingest: (await import('../../lambdas/aws/ingest.ts')).handler as never,

@@ -6,7 +6,7 @@ import { createAggregateHandler } from '../../lambdas/aggregate.ts';
 import { createAnalyzeHandler, type AnalyzeResult } from '../../lambdas/analyze.ts';
 import { createQueryHandler } from '../../lambdas/query.ts';
 import { fileForecastStore } from '../../local/forecast-file.ts';
-import { fileBucketHistory } from '../../local/bucket-history-file.ts';
+import { fileKeptStatistics } from '../../local/kept-statistics-file.ts';
 import { seededRandom } from '../../src/analysis/anomaly/random.ts';
 import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, bucketStatistics } from '../../src/analysis/anomaly/series-anomalies.ts';
 import { ALERT_METRICS } from '../../src/alerts/evaluate.ts';
@@ -264,7 +264,7 @@ describe('analyze job: stored bucket statistics', () => {
     const counting = { ...store, readMetrics: (m: readonly string[], from: number, to: number) => (reads.push(to - from), store.readMetrics(m, from, to)) };
     const sink = { deliver: async () => undefined };
     const bucketForecasts = fileForecastStore(join(dir.path, 'bucket-forecasts.json'));
-    const withHistory = createAnalyzeHandler({ store: counting, sink, forecasts: bucketForecasts, forecastEveryMs: 3 * 3600_000, bucketHistory: fileBucketHistory(join(dir.path, 'buckets.json')), alertState: fileAlertState(join(dir.path, 'buckets-a.json')), clock: { now: () => now } });
+    const withHistory = createAnalyzeHandler({ store: counting, sink, forecasts: bucketForecasts, forecastEveryMs: 3 * 3600_000, keptStatistics: fileKeptStatistics(join(dir.path, 'buckets.json')), alertState: fileAlertState(join(dir.path, 'buckets-a.json')), clock: { now: () => now } });
     const fullReread = createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'buckets-b.json')), clock: { now: () => now } });
     const found: string[] = [];
     for (let run = 0; run < 24; run++, now += 15 * MINUTE) {
@@ -286,7 +286,7 @@ describe('analyze job: stored bucket statistics', () => {
     expect(Math.max(...reads.slice(1))).toBeLessThanOrEqual(31 * MINUTE); // then the last half hour at most
     // What was kept is what a full read finds now: late minutes reached the buckets they belong to.
     const to = Math.floor((now - 15 * MINUTE) / MINUTE) * MINUTE;
-    const kept = (await fileBucketHistory(join(dir.path, 'buckets.json')).load())!;
+    const kept = (await fileKeptStatistics(join(dir.path, 'buckets.json')).load())!;
     const full = bucketStatistics(await store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to), Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS);
     expect(kept.series.map((s) => s.points.length)).toEqual(full.map((s) => s.points.length));
     kept.series.forEach((s, i) => s.points.forEach(([t, v], j) => {

@@ -2,17 +2,17 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sd
 import { mockClient } from 'aws-sdk-client-mock';
 import { gunzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { s3BucketHistory } from '../../../lambdas/adapters/s3-bucket-history.ts';
-import type { BucketHistory } from '../../../src/analysis/anomaly/bucket-history.ts';
+import { s3KeptStatistics } from '../../../lambdas/adapters/s3-kept-statistics.ts';
+import type { KeptStatistics } from '../../../src/analysis/kept-statistics.ts';
 
 const s3 = mockClient(S3Client);
 beforeEach(() => s3.reset());
 const T = Date.UTC(2026, 10, 26, 12);
-const history: BucketHistory = { settled: T, series: [{ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop' }, points: [[T - 900_000, 120], [T, 130]] }] };
+const history: KeptStatistics = { settled: T, series: [{ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop' }, points: [[T - 900_000, 120], [T, 130]] }] };
 
-describe('s3BucketHistory', () => {
+describe('s3KeptStatistics', () => {
   it('has nothing before the first save, then round-trips the history as one gzipped object', async () => {
-    const store = s3BucketHistory(new S3Client({}), 'state-bucket', 'anomaly/h.json.gz');
+    const store = s3KeptStatistics(new S3Client({}), 'state-bucket', 'anomaly/h.json.gz');
     s3.on(GetObjectCommand).rejectsOnce(new NoSuchKey({ message: 'no such key', $metadata: {} }));
     expect(await store.load()).toBeUndefined();
     s3.on(PutObjectCommand).resolves({});
@@ -28,6 +28,6 @@ describe('s3BucketHistory', () => {
 
   it('surfaces any other failure instead of starting over from nothing', async () => {
     s3.on(GetObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
-    await expect(s3BucketHistory(new S3Client({}), 'b', 'k').load()).rejects.toThrow(/Access Denied/);
+    await expect(s3KeptStatistics(new S3Client({}), 'b', 'k').load()).rejects.toThrow(/Access Denied/);
   });
 });

@@ -1,9 +1,9 @@
-import { emptyPartial } from '../../aggregation/partial-aggregate.ts';
-import { decodeSketch, encodeSketch } from '../../aggregation/sketch.ts';
-import { FORECAST_STEP_MS } from '../forecast/forecast-series.ts';
-import { foldIntoHours, type HourlyStatistics } from '../forecast/hourly-statistics.ts';
-import type { PartialAggregate } from '../../aggregation/partial-aggregate.ts';
-import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, bucketStatistics, type BucketSeries } from './series-anomalies.ts';
+import { emptyPartial } from '../aggregation/partial-aggregate.ts';
+import { decodeSketch, encodeSketch } from '../aggregation/sketch.ts';
+import { FORECAST_STEP_MS } from './forecast/forecast-series.ts';
+import { foldIntoHours, type HourlyStatistics } from './forecast/hourly-statistics.ts';
+import type { PartialAggregate } from '../aggregation/partial-aggregate.ts';
+import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, bucketStatistics, type BucketSeries } from './anomaly/series-anomalies.ts';
 
 /**
  * The anomaly detector's view of every series, kept between runs: one statistic per 15-minute
@@ -11,7 +11,7 @@ import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, bucketStatistics, type BucketSer
  * fit a function at 10,000 series; this does (about 30 MB of numbers), and a run then reads only
  * the minutes since the previous one.
  */
-export interface BucketHistory {
+export interface KeptStatistics {
   /**
    * Buckets before this time are settled; the run that stored the history re-reads from here.
    * The newest complete bucket is never settled: late beacons may still land in it.
@@ -29,7 +29,7 @@ const idOf = (s: Pick<BucketSeries, 'metric' | 'dimensions'>) => `${s.metric}|${
  * read since `freshFrom`), forgets buckets older than `keepMs` before `until`, and settles all but
  * the newest complete bucket.
  */
-export function extendHistory(stored: BucketHistory | undefined, fresh: readonly BucketSeries[], freshFrom: number, until: number, keepMs = ANOMALY_HISTORY_MS): BucketHistory {
+export function extendHistory(stored: KeptStatistics | undefined, fresh: readonly BucketSeries[], freshFrom: number, until: number, keepMs = ANOMALY_HISTORY_MS): KeptStatistics {
   const oldest = until - keepMs;
   const byId = new Map<string, BucketSeries>();
   for (const s of stored?.series ?? []) {
@@ -50,7 +50,7 @@ export function extendHistory(stored: BucketHistory | undefined, fresh: readonly
  * `readStart`) to `to`: buckets from the first whole one read are recomputed, and the minutes
  * this run settles are folded into the forecasts' hours, each exactly once.
  */
-export function advanceHistory(stored: BucketHistory | undefined, read: readonly PartialAggregate[], readFrom: number, to: number): BucketHistory {
+export function advanceHistory(stored: KeptStatistics | undefined, read: readonly PartialAggregate[], readFrom: number, to: number): KeptStatistics {
   const completeUntil = Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
   const freshFrom = Math.ceil(readFrom / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
   const history = extendHistory(stored, bucketStatistics(read.filter((p) => p.windowStart >= freshFrom), completeUntil), freshFrom, completeUntil);
@@ -59,7 +59,7 @@ export function advanceHistory(stored: BucketHistory | undefined, read: readonly
 }
 
 /** Where the next run starts reading: the settled boundary, or eight days back when there is none (or it is too old to help). */
-export function readStart(stored: BucketHistory | undefined, until: number): number {
+export function readStart(stored: KeptStatistics | undefined, until: number): number {
   const floor = Math.floor((until - ANOMALY_HISTORY_MS) / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
   return stored && stored.settled > floor && stored.settled <= until ? stored.settled : floor;
 }
@@ -95,7 +95,7 @@ function decodeSeries(series: readonly EncodedSeries[], stepMs: number): BucketS
  * a bucket without data), base64 in JSON; hours still filling keep their merged sketch. 10,000
  * series of eight days is about 41 MB.
  */
-export function encodeHistory(history: BucketHistory): string {
+export function encodeHistory(history: KeptStatistics): string {
   return JSON.stringify({
     v: 1,
     settled: history.settled,
@@ -109,10 +109,10 @@ export function encodeHistory(history: BucketHistory): string {
   });
 }
 
-export function decodeHistory(text: string): BucketHistory {
+export function decodeHistory(text: string): KeptStatistics {
   const parsed = JSON.parse(text) as { v?: number; settled?: unknown; series?: EncodedSeries[]; hourly?: { series: EncodedSeries[]; open: EncodedOpenHour[] } };
   if (parsed.v !== 1 || typeof parsed.settled !== 'number' || !Array.isArray(parsed.series)) throw new Error('stored bucket history does not have the v1 shape');
-  const history: BucketHistory = { settled: parsed.settled, series: decodeSeries(parsed.series, ANOMALY_BUCKET_MS) };
+  const history: KeptStatistics = { settled: parsed.settled, series: decodeSeries(parsed.series, ANOMALY_BUCKET_MS) };
   if (parsed.hourly) {
     history.hourly = {
       series: decodeSeries(parsed.hourly.series, FORECAST_STEP_MS),

@@ -1,14 +1,14 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { BucketHistoryStore } from '../../src/ports.ts';
-import { decodeHistory, encodeHistory } from '../../src/analysis/anomaly/bucket-history.ts';
+import type { KeptStatisticsStore } from '../../src/ports.ts';
+import { decodeHistory, encodeHistory } from '../../src/analysis/kept-statistics.ts';
 
 /**
  * The detector's bucket statistics as one gzipped object: tens of MB at 10,000 series, too big
  * for a DynamoDB item (400 KB), and Timestream would bill a 30 s query to read it back. One GET
  * and one PUT a detection run cost a fraction of a cent a month.
  */
-export function s3BucketHistory(client: S3Client, bucket: string, key: string): BucketHistoryStore {
+export function s3KeptStatistics(client: S3Client, bucket: string, key: string): KeptStatisticsStore {
   return {
     async load() {
       try {

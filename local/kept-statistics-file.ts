@@ -1,9 +1,9 @@
-import type { BucketHistoryStore } from '../src/ports.ts';
-import { decodeHistory, encodeHistory } from '../src/analysis/anomaly/bucket-history.ts';
+import type { KeptStatisticsStore } from '../src/ports.ts';
+import { decodeHistory, encodeHistory } from '../src/analysis/kept-statistics.ts';
 import { readIfPresent, replaceFile } from './state-file.ts';
 
 /** The detector's bucket statistics in one file, replaced atomically. */
-export function fileBucketHistory(path: string): BucketHistoryStore {
+export function fileKeptStatistics(path: string): KeptStatisticsStore {
   return {
     async load() {
       const text = await readIfPresent(path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHistory, encodeHistory, extendHistory, readStart, type BucketHistory } from '../../../src/analysis/anomaly/bucket-history.ts';
+import { decodeHistory, encodeHistory, extendHistory, readStart, type KeptStatistics } from '../../../src/analysis/kept-statistics.ts';
 import { ANOMALY_BUCKET_MS as B, ANOMALY_HISTORY_MS, type BucketSeries } from '../../../src/analysis/anomaly/series-anomalies.ts';
 
 const T = Date.UTC(2026, 10, 26, 12);
@@ -7,7 +7,7 @@ const series = (endpoint: string, points: [number, number][]): BucketSeries => (
 
 describe('bucket history', () => {
   it('replaces buckets from the fresh read on, appends new ones, forgets the oldest, and leaves the newest unsettled', () => {
-    const stored: BucketHistory = { settled: T, series: [series('/a', [[T - 2 * B, 10], [T - B, 11], [T, 99]]), series('/gone', [[T - ANOMALY_HISTORY_MS - B, 5]])] };
+    const stored: KeptStatistics = { settled: T, series: [series('/a', [[T - 2 * B, 10], [T - B, 11], [T, 99]]), series('/gone', [[T - ANOMALY_HISTORY_MS - B, 5]])] };
     const fresh = [series('/a', [[T, 12], [T + B, 13]]), series('/new', [[T + B, 7]])];
     const next = extendHistory(stored, fresh, T, T + 2 * B);
     expect(next.settled).toBe(T + B);
@@ -24,7 +24,7 @@ describe('bucket history', () => {
   });
 
   it('round-trips through its compact form, gaps included, at float32 precision', () => {
-    const history: BucketHistory = { settled: T, series: [series('/a', [[T - 5 * B, 123.456], [T - 2 * B, 0.001], [T - B, 98765.4]]), series('/b', [[T, 1]])] };
+    const history: KeptStatistics = { settled: T, series: [series('/a', [[T - 5 * B, 123.456], [T - 2 * B, 0.001], [T - B, 98765.4]]), series('/b', [[T, 1]])] };
     const decoded = decodeHistory(encodeHistory(history));
     expect(decoded.settled).toBe(T);
     expect(decoded.series.map((s) => s.points.map(([t]) => t))).toEqual(history.series.map((s) => s.points.map(([t]) => t)));
