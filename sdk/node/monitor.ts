@@ -74,20 +74,38 @@ export function createMonitor(options: MonitorOptions): Monitor {
     }
   }
 
-  const sendWithRetry = async (body: string) => {
+  /** Sends one body until it is accepted; resolves with how many of its metrics the endpoint refused (its 202 lists them). */
+  const sendWithRetry = async (body: string): Promise<number> => {
     for (let attempt = 0; ; attempt++) {
       if (giveUp.signal.aborted) throw new Error('beacon not sent: the shutdown deadline passed');
       let status = 0;
+      let answer: string | undefined;
       try {
-        status = await transport(body, giveUp.signal);
+        const result = await transport(body, giveUp.signal);
+        status = typeof result === 'number' ? result : result.status;
+        answer = typeof result === 'number' ? undefined : result.body;
       } catch (error) {
         if (attempt >= maxRetries || giveUp.signal.aborted) throw error;
       }
-      if (status >= 200 && status < 300) return;
+      if (status >= 200 && status < 300) return reportRefused(answer);
       if (status !== 0 && status !== 429 && status < 500) throw new Error(`beacon refused with HTTP ${status}`);
       if (attempt >= maxRetries) throw new Error(`beacon not accepted after ${attempt + 1} attempts (last HTTP ${status || 'network error'})`);
       await pause(backoffDelay(attempt + 1, 200, 5000), giveUp.signal);
     }
+  };
+
+  /** The endpoint accepted the beacon but refused some metrics: say which and why, and count them. */
+  const reportRefused = (answer: string | undefined): number => {
+    let refused: { index: number; reason: string }[] = [];
+    try {
+      refused = (JSON.parse(answer ?? '{}') as { rejected?: { index: number; reason: string }[] }).rejected ?? [];
+    } catch {
+      return 0; // not the beacon endpoint's JSON: nothing to read
+    }
+    if (refused.length > 0) {
+      onError(new Error(`the endpoint refused ${refused.length} metric${refused.length === 1 ? '' : 's'} of a beacon: ${refused.slice(0, 3).map((r) => `#${r.index} ${r.reason}`).join('; ')}${refused.length > 3 ? '; ...' : ''}`));
+    }
+    return refused.length;
   };
 
   const handOvers: (() => void)[] = [];
@@ -105,11 +123,16 @@ export function createMonitor(options: MonitorOptions): Monitor {
     }
     const batch = [...buffer, ...folded.take()];
     buffer = [];
-    const bodies = toBodies(options.app, context, batch);
+    const { bodies, tooBig } = toBodies(options.app, context, batch);
+    if (tooBig > 0) {
+      // Never sent, never retried: no endpoint accepts a beacon over the size limit.
+      dropped += tooBig;
+      onError(new Error(`${tooBig} metric${tooBig === 1 ? ' was' : 's were'} dropped: each alone is over the ${MAX_BEACON_BYTES}-byte beacon limit`));
+    }
     for (const { occurrences } of bodies) inFlight += occurrences;
     for (const { body, occurrences } of bodies) {
       try {
-        await sendWithRetry(body);
+        failed += await sendWithRetry(body);
       } catch (error) {
         failed += occurrences;
         onError(error as Error);
@@ -165,26 +188,39 @@ export function createMonitor(options: MonitorOptions): Monitor {
   };
 }
 
-function toBodies(app: string, context: Record<string, string>, metrics: ServerMetric[]): { body: string; occurrences: number }[] {
+/**
+ * Beacon bodies of at most 500 metrics and MAX_BEACON_BYTES bytes of UTF-8 (what the server
+ * counts; a string's length counts UTF-16 units, and a tag in Cyrillic takes twice as many bytes).
+ * A metric too big for any body is left out and counted in `tooBig`.
+ */
+export function toBodies(app: string, context: Record<string, string>, metrics: ServerMetric[]): { bodies: { body: string; occurrences: number }[]; tooBig: number } {
   const bodies: { body: string; occurrences: number }[] = [];
+  const head = `{"app":${JSON.stringify(app)},"context":${JSON.stringify(context)},"metrics":[`;
+  const headBytes = Buffer.byteLength(head) + 2;
   let batch: string[] = [];
-  let size = 0;
+  let size = headBytes;
   let occurrences = 0;
+  let tooBig = 0;
   const emit = () => {
-    if (batch.length) bodies.push({ body: `{"app":${JSON.stringify(app)},"context":${JSON.stringify(context)},"metrics":[${batch.join(',')}]}`, occurrences });
+    if (batch.length) bodies.push({ body: `${head}${batch.join(',')}]}`, occurrences });
     batch = [];
-    size = 0;
+    size = headBytes;
     occurrences = 0;
   };
   for (const metric of metrics) {
     const json = JSON.stringify(metric, withoutRegistryDefaults);
-    if (batch.length === MAX_METRICS_PER_BEACON || size + json.length > MAX_BEACON_BYTES) emit();
+    const bytes = Buffer.byteLength(json) + 1;
+    if (headBytes + bytes > MAX_BEACON_BYTES) {
+      tooBig += metric.count ?? 1;
+      continue;
+    }
+    if (batch.length === MAX_METRICS_PER_BEACON || size + bytes > MAX_BEACON_BYTES) emit();
     batch.push(json);
-    size += json.length + 1;
+    size += bytes;
     occurrences += metric.count ?? 1;
   }
   emit();
-  return bodies;
+  return { bodies, tooBig };
 }
 
 /** Waits `ms`, or less if `signal` aborts first. */

@@ -14,8 +14,9 @@ async function send({ id, endpoint, body, timeoutMs }) {
   try {
     const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(timeoutMs)]);
     const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
-    await response.arrayBuffer();
-    parentPort?.postMessage({ id, status: response.status });
+    // The body of a 202 names the metrics the endpoint refused; anything else is only read to its end.
+    const text = await response.text();
+    parentPort?.postMessage({ id, status: response.status, body: response.status === 202 ? text.slice(0, 65_536) : undefined });
   } catch (error) {
     const cause = /** @type {{ cause?: { code?: string } }} */ (error).cause;
     const reason = cause?.code ?? (error instanceof Error ? error.name : 'Error');

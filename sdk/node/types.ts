@@ -18,7 +18,13 @@ export type SeriesTemplate = Omit<ServerMetric, 'value' | 'timestamp' | 'count'>
  * Delivers one beacon body; resolves with the HTTP status (or throws on a network error). The
  * signal aborts when the monitor gives up on the send (its shutdown deadline has passed).
  */
-export type Transport = (body: string, signal?: AbortSignal) => Promise<number>;
+export type Transport = (body: string, signal?: AbortSignal) => Promise<number | TransportAnswer>;
+
+/** What an endpoint answered: the status, and the body when the transport read it (the 202 names refused metrics). */
+export interface TransportAnswer {
+  status: number;
+  body?: string;
+}
 
 /** What `shutdown()` could not deliver before its deadline or because the endpoint refused it. */
 export interface ShutdownReport {

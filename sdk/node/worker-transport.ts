@@ -1,14 +1,15 @@
 import { Worker } from 'node:worker_threads';
-import type { Transport } from './types.ts';
+import type { Transport, TransportAnswer } from './types.ts';
 
 interface Reply {
   id: number;
   status?: number;
+  body?: string;
   error?: string;
 }
 
 interface Pending {
-  resolve: (status: number) => void;
+  resolve: (answer: TransportAnswer) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -24,11 +25,11 @@ class SendWorker {
   private pending = new Map<number, Pending>();
   private nextId = 0;
 
-  send(endpoint: string, body: string, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+  send(endpoint: string, body: string, timeoutMs: number, signal?: AbortSignal): Promise<TransportAnswer> {
     if (signal?.aborted) return Promise.reject(new Error('beacon send aborted'));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<TransportAnswer>((resolve, reject) => {
       // Given up on (the monitor's shutdown deadline): the worker drops the request, so nothing holds the process open.
       signal?.addEventListener('abort', () => {
         if (!this.pending.has(id)) return;
@@ -67,13 +68,13 @@ class SendWorker {
     clearTimeout(waiting.timer);
     if (this.pending.size === 0) this.worker?.unref();
     if (reply.error !== undefined) waiting.reject(new Error(reply.error));
-    else waiting.resolve(reply.status!);
+    else waiting.resolve({ status: reply.status!, ...(reply.body !== undefined ? { body: reply.body } : {}) });
   }
 }
 
 let sender: SendWorker | undefined;
 
-/** POSTs beacons to `endpoint` from a worker thread; resolves with the HTTP status or rejects on a network error. */
+/** POSTs beacons to `endpoint` from a worker thread; resolves with the HTTP status (and a 202's body) or rejects on a network error. */
 export function workerTransport(endpoint: string, timeoutMs = 10_000): Transport {
   return (body, signal) => (sender ??= new SendWorker()).send(endpoint, body, timeoutMs, signal);
 }

@@ -100,3 +100,40 @@ describe('server SDK monitor', () => {
     target.server.close();
   });
 });
+
+describe('server SDK: what did not arrive', () => {
+  it('reports the metrics the endpoint refused inside a 202, and counts them as undelivered', async () => {
+    const errors: string[] = [];
+    const monitor = createMonitor({ app: 'api', endpoint: pipeline.beaconUrl, onError: (e) => errors.push(e.message) });
+    monitor.record({ name: 'custom_fine', value: 1, unit: 'count' });
+    monitor.record({ name: 'custom_too_big', value: 1e300, unit: 'count' });
+    const report = await monitor.shutdown();
+    expect(errors.join(' ')).toMatch(/the endpoint refused 1 metric of a beacon: #\d+ value 1e\+300 is above custom_too_big's maximum/);
+    expect(report).toMatchObject({ delivered: false, undelivered: 1 });
+    expect(totalCount(await pipeline.aggregates('custom_fine', { app: 'api' }))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('splits beacons by UTF-8 bytes, as the server counts them', async () => {
+    const { toBodies } = await import('../../../sdk/node/monitor.ts');
+    const metrics = Array.from({ length: 600 }, (_, i) => ({ name: 'custom_cyrillic', value: i, unit: 'count' as const, tags: { note: 'ж'.repeat(90) } }));
+    const { bodies, tooBig } = toBodies('api', {}, metrics);
+    expect(tooBig).toBe(0);
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const { body } of bodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(60_000);
+    expect(bodies.reduce((n, b) => n + b.occurrences, 0)).toBe(600);
+  });
+
+  it('drops and counts a metric too big for any beacon instead of sending it again every flush', async () => {
+    const target = await receiver([]);
+    const errors: string[] = [];
+    const monitor = createMonitor({ app: 'api', endpoint: target.url, onError: (e) => errors.push(e.message) });
+    monitor.record({ name: 'custom_huge', value: 1, unit: 'count', tags: { note: 'x'.repeat(70_000) } });
+    await monitor.flush();
+    await monitor.flush();
+    expect(target.bodies.join('')).not.toContain('custom_huge');
+    expect(errors[0]).toMatch(/1 metric was dropped: each alone is over the 60000-byte beacon limit/);
+    expect(monitor.dropped).toBe(1);
+    await monitor.shutdown();
+    target.server.close();
+  });
+});
