@@ -56,9 +56,13 @@ export function init(options: Options): Collector {
     return { app: options.app, context };
   };
 
-  const flush = () => {
-    const bodies = [...retry.splice(0), ...toBodies(envelope(), queue.splice(0))];
-    for (const body of bodies) send(endpoint, body, (failed) => retry.length < MAX_RETRY_BODIES && retry.push(failed));
+  const problem = options.onError ?? (() => {});
+  const flush = (leaving = false) => {
+    const { bodies, dropped } = toBodies(envelope(), queue.splice(0));
+    if (dropped) problem({ kind: 'dropped', count: dropped, reason: 'a metric is over the beacon size limit on its own' });
+    for (const body of [...retry.splice(0), ...bodies]) {
+      send(endpoint, body, leaving, (failed) => retry.length < MAX_RETRY_BODIES && retry.push(failed), (count, reason) => problem({ kind: 'refused', count, reason }));
+    }
   };
 
   const context: SignalContext = {
@@ -79,11 +83,11 @@ export function init(options: Options): Collector {
   // pagehide, not beforeunload: beforeunload keeps a page out of the back/forward cache.
   const leave = () => {
     for (const callback of hiddenCallbacks) callback();
-    flush();
+    flush(true);
   };
   addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && leave());
   addEventListener('pagehide', leave);
   setInterval(flush, options.flushInterval ?? 30_000);
 
-  return { push, flush };
+  return { push, flush: () => flush() };
 }

@@ -40,4 +40,10 @@ export interface Options {
   flushInterval?: number;
   /** Signals to run; default all. */
   signals?: Signal[];
+  /**
+   * What did not arrive: metrics the endpoint refused (read from its answer when the SDK sent with
+   * fetch; a sendBeacon answer cannot be read by the page), and metrics dropped because no beacon
+   * could hold them.
+   */
+  onError?: (problem: { kind: 'refused' | 'dropped'; count: number; reason: string }) => void;
 }

@@ -52,6 +52,24 @@ describe('browser SDK transport in Chromium', () => {
     expect(await count('transport')).toBe(2);
   });
 
+  it('tells onError what the endpoint refused and what no beacon could hold', async () => {
+    const problems = await page.evaluate(`(async () => {
+      const { init } = await import('/sdk/vitalstream.esm.js');
+      const problems = [];
+      const collector = init({ endpoint: '/v1/beacon', app: 'transport', dropBots: false, signals: [], onError: (p) => problems.push(p) });
+      collector.push({ name: 'custom_transport_check', value: 3, unit: 'count' });
+      collector.push({ name: 'custom_no_unit', value: 1 });
+      collector.push({ name: 'custom_transport_check', value: 4, unit: 'count', tags: { note: 'x'.repeat(70000) } });
+      collector.flush();
+      for (let i = 0; i < 50 && problems.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      return problems;
+    })()`) as { kind: string; count: number; reason: string }[];
+    expect(problems).toEqual(expect.arrayContaining([
+      { kind: 'dropped', count: 1, reason: 'a metric is over the beacon size limit on its own' },
+      { kind: 'refused', count: 1, reason: "custom metric 'custom_no_unit' must declare a unit" },
+    ]));
+  });
+
   it('sends nothing for a headless browser unless told to keep bots', async () => {
     await page.evaluate(`(async () => {
       const { init } = await import('/sdk/vitalstream.esm.js');

@@ -9,7 +9,7 @@ const metric = (i: number, padding = 0) => ({ name: 'custom_x', value: i, unit: 
 describe('toBodies', () => {
   it('keeps every metric, in order, in valid beacons under the keepalive budget', () => {
     const metrics = Array.from({ length: 700 }, (_, i) => metric(i, 150));
-    const bodies = toBodies(envelope, metrics);
+    const { bodies } = toBodies(envelope, metrics);
     expect(bodies.length).toBeGreaterThan(1);
     const parsed = bodies.map((b) => JSON.parse(b) as { app: string; metrics: { value: number }[] });
     for (const body of bodies) expect(body.length).toBeLessThanOrEqual(MAX_BEACON_BYTES);
@@ -18,19 +18,27 @@ describe('toBodies', () => {
   });
 
   it('never puts more than 500 metrics in one beacon', () => {
-    const bodies = toBodies(envelope, Array.from({ length: 1200 }, (_, i) => metric(i)));
+    const { bodies } = toBodies(envelope, Array.from({ length: 1200 }, (_, i) => metric(i)));
     expect(bodies.map((b) => (JSON.parse(b) as { metrics: unknown[] }).metrics.length)).toEqual([500, 500, 200]);
   });
 
-  it('drops a single metric too big for any beacon instead of sending an unsendable body', () => {
-    const bodies = toBodies(envelope, [metric(1), metric(2, 70_000), metric(3)]);
+  it('drops and counts a single metric too big for any beacon instead of sending an unsendable body', () => {
+    const { bodies, dropped } = toBodies(envelope, [metric(1), metric(2, 70_000), metric(3)]);
     expect(bodies.flatMap((b) => (JSON.parse(b) as { metrics: { value: number }[] }).metrics.map((m) => m.value))).toEqual([1, 3]);
-    expect(toBodies(envelope, [])).toEqual([]);
+    expect(dropped).toBe(1);
+    expect(toBodies(envelope, [])).toEqual({ bodies: [], dropped: 0 });
+  });
+
+  it('counts UTF-8 bytes, as the server does: text of two-byte characters fills a beacon twice as fast', () => {
+    const wide = Array.from({ length: 400 }, (_, i) => ({ ...metric(i), tags: { p: 'ж'.repeat(150) } }));
+    const { bodies } = toBodies(envelope, wide);
+    for (const body of bodies) expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(MAX_BEACON_BYTES);
+    expect(bodies.flatMap((b) => (JSON.parse(b) as { metrics: unknown[] }).metrics)).toHaveLength(400);
   });
 });
 
 describe('uxScore', () => {
-  it('weights performance, interaction, reliability and stability as the seed does', () => {
+  it('weights performance, interaction, reliability and stability', () => {
     expect(UX_WEIGHTS).toEqual({ performance: 0.3, interaction: 0.3, reliability: 0.2, visualStability: 0.2 });
     expect(uxScore({ lcp: 'good', inp: 'good', cls: 'good' }, 0)).toBe(100);
     expect(uxScore({ lcp: 'poor', inp: 'poor', cls: 'poor' }, 4)).toBe(0);
