@@ -1,15 +1,14 @@
-import {
-  ConditionalCheckFailedException, GetItemCommand, PutItemCommand, paginateQuery,
-  type AttributeValue, type DynamoDBClient, type QueryCommandInput, type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
-import { createHash } from 'node:crypto';
+import { GetItemCommand, PutItemCommand, paginateQuery, type AttributeValue, type DynamoDBClient, type QueryCommandInput, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { dimensionKey, emptyPartial, mergeInto, type PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
-import { decodeSketch, encodeSketch } from '../../src/aggregation/sketch.ts';
+import type { PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
 import type { AggregateQuery, MetricStore } from '../../src/ports.ts';
 import { matchesFilters } from '../../src/query/filters.ts';
 import { BATCH_FINAL_AFTER_MS, HOUR_MS, daysOf, foldByHour, planRead } from '../../src/storage/rollup-plan.ts';
 import { mapLimited, writeAllItems } from './dynamodb-batch.ts';
+import { WATERMARK_KEY, dedupe, dimensionJson, expiry, fromEncoded, fromItem, minuteItem, pad, seriesId, toEncoded, type Manifest } from './dynamodb-items.ts';
+import { mergeIntoRollup } from './dynamodb-rollups.ts';
+
+export { seriesId } from './dynamodb-items.ts';
 
 const DAY_MS = 86_400_000;
 /** Manifests outlive the 7 h until their batch is final by a margin for a compaction that falls behind. */
@@ -212,123 +211,4 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
       return { batches: index.length, rollups: contributions.size, until };
     },
   };
-}
-
-interface EncodedPartial {
-  metric: string;
-  hour: number;
-  dimensions: Record<string, string>;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  ratings?: [number, number, number];
-  sketch: string;
-}
-
-interface Manifest {
-  keys: [string, string][];
-  hours: (EncodedPartial & { series: string })[];
-  batchTime: number;
-}
-
-const WATERMARK_KEY = { pk: { S: 'compaction' }, sk: { S: 'watermark' } };
-
-/** Epoch ms as 9 base-36 digits: sorts as a string in time order until the year 5188. */
-const pad = (t: number): string => Math.max(0, Math.floor(t)).toString(36).padStart(9, '0');
-const expiry = (t: number): string => String(Math.floor(t / 1000));
-
-const dimensionJson = (dimensions: Readonly<Record<string, string>>): string =>
-  JSON.stringify(Object.fromEntries(Object.keys(dimensions).sort().map((k) => [k, dimensions[k]])));
-
-export const seriesId = (dimensions: Readonly<Record<string, string>>): string =>
-  createHash('sha256').update(dimensionKey(dimensions)).digest('base64url').slice(0, 16);
-
-/** A batch id (stream ARN, shard, sequence number: ~120 characters) as 12, for the rollups' lists of what they hold. */
-const shortBatchId = (batch: string): string => createHash('sha256').update(batch).digest('base64url').slice(0, 12);
-
-function dedupe(requests: WriteRequest[]): WriteRequest[] {
-  const seen = new Set<string>();
-  return requests.filter((r) => {
-    const key = `${r.PutRequest!.Item!.pk!.S}\t${r.PutRequest!.Item!.sk!.S}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function minuteItem(p: PartialAggregate, batch: string, expiresAt: string): Record<string, AttributeValue> {
-  return {
-    pk: { S: `m#${p.metric}#${seriesId(p.dimensions)}` }, sk: { S: `${pad(p.windowStart)}#${batch}` },
-    ...measures(p), x: { N: expiresAt },
-  };
-}
-
-function measures(p: PartialAggregate): Record<string, AttributeValue> {
-  return {
-    c: { N: String(p.count) }, s: { N: String(p.sum) }, lo: { N: String(p.min) }, hi: { N: String(p.max) }, k: { B: encodeSketch(p.sketch) },
-    ...(p.ratings ? { r: { S: `${p.ratings.good},${p.ratings.needsImprovement},${p.ratings.poor}` } } : {}),
-  };
-}
-
-function fromItem(item: Record<string, AttributeValue>, metric: string, dimensions: Record<string, string>): PartialAggregate {
-  const partial: PartialAggregate = {
-    metric, dimensions, windowStart: parseInt(item.sk!.S!.slice(0, 9), 36),
-    count: Number(item.c!.N), sum: Number(item.s!.N), min: Number(item.lo!.N), max: Number(item.hi!.N), sketch: decodeSketch(item.k!.B!),
-  };
-  if (item.r?.S) {
-    const [good, needsImprovement, poor] = item.r.S.split(',').map(Number) as [number, number, number];
-    partial.ratings = { good, needsImprovement, poor };
-  }
-  return partial;
-}
-
-function toEncoded(p: PartialAggregate): EncodedPartial {
-  return {
-    metric: p.metric, hour: p.windowStart, dimensions: { ...p.dimensions }, count: p.count, sum: p.sum, min: p.min, max: p.max,
-    ...(p.ratings ? { ratings: [p.ratings.good, p.ratings.needsImprovement, p.ratings.poor] as [number, number, number] } : {}),
-    sketch: Buffer.from(encodeSketch(p.sketch)).toString('base64'),
-  };
-}
-
-function fromEncoded(e: EncodedPartial): PartialAggregate {
-  return {
-    metric: e.metric, windowStart: e.hour, dimensions: e.dimensions, count: e.count, sum: e.sum, min: e.min, max: e.max,
-    sketch: decodeSketch(Buffer.from(e.sketch, 'base64')),
-    ...(e.ratings ? { ratings: { good: e.ratings[0], needsImprovement: e.ratings[1], poor: e.ratings[2] } } : {}),
-  };
-}
-
-/**
- * Adds batches' hour folds to one hourly rollup: read, merge the batches it does not hold yet,
- * write back on the condition that nobody else wrote it meanwhile (a second compaction), retry
- * if they did. The batch ids it holds make a repeated compaction add nothing.
- */
-async function mergeIntoRollup(
-  client: DynamoDBClient, table: string,
-  slot: { metric: string; series: string; hour: number; batches: string[]; partials: PartialAggregate[] }, expiresAt: string,
-): Promise<void> {
-  const key = { pk: { S: `h#${slot.metric}#${slot.series}` }, sk: { S: pad(slot.hour) } };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = (await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
-    const held = new Set(current?.held?.SS ?? []);
-    const ids = slot.batches.map(shortBatchId);
-    const fresh = slot.partials.filter((_, i) => !held.has(ids[i]!));
-    if (fresh.length === 0) return;
-    const merged = current ? fromItem(current, slot.metric, {}) : emptyPartial(slot.metric, slot.hour, {});
-    for (const partial of fresh) mergeInto(merged, partial);
-    const version = Number(current?.v?.N ?? 0);
-    try {
-      await client.send(new PutItemCommand({
-        TableName: table,
-        Item: { ...key, ...measures(merged), held: { SS: [...new Set([...held, ...ids])] }, v: { N: String(version + 1) }, x: { N: expiresAt } },
-        ConditionExpression: 'attribute_not_exists(pk) OR v = :v',
-        ExpressionAttributeValues: { ':v': { N: String(version) } },
-      }));
-      return;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException')) throw error;
-    }
-  }
-  throw new Error(`hourly rollup ${key.pk.S} ${key.sk.S} kept changing under compaction`);
 }

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 // @ts-expect-error dynalite ships no types
@@ -30,12 +30,23 @@ export async function startDynalite(): Promise<Dynalite> {
   };
 }
 
+/** dynalite, like DynamoDB, creates a table asynchronously: a write before it is ACTIVE finds no table. */
+async function untilActive(client: DynamoDBClient, name: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`table ${name} never became ACTIVE`);
+}
+
 export async function createKeyTable(client: DynamoDBClient, name: string): Promise<void> {
   await client.send(new CreateTableCommand({
     TableName: name, BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
   }));
+  await untilActive(client, name);
 }
 
 /** The metric store's table: partition key `pk`, sort key `sk` (as the stack creates it). */
@@ -45,4 +56,5 @@ export async function createStoreTable(client: DynamoDBClient, name: string): Pr
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
   }));
+  await untilActive(client, name);
 }
