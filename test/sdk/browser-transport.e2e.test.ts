@@ -70,6 +70,29 @@ describe('browser SDK transport in Chromium', () => {
     ]));
   });
 
+  it('reports a rage click in the last second before the page is hidden', async () => {
+    const rage = await browser.newPage();
+    await rage.goto(`${server.url}/healthz`);
+    await rage.evaluate(`(async () => {
+      document.body.innerHTML = '<button id="again">again</button>';
+      const { init, rageClicks } = await import('/sdk/vitalstream.esm.js');
+      init({ endpoint: '/v1/beacon', app: 'rage', dropBots: false, signals: [rageClicks] });
+    })()`);
+    for (let i = 0; i < 4; i++) await rage.click('#again', { delay: 10 });
+    // Hidden well within the second a burst needs to be quiet before it is reported on its own.
+    await rage.evaluate(`
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    `);
+    const clicks = async () => {
+      const answer = (await (await fetch(`${server.url}/v1/aggregates?metric=rage_click&app=rage&step=total`)).json()) as { series: { points: { count: number; max: number }[] }[] };
+      return answer.series[0]?.points[0];
+    };
+    const point = await waitFor(async () => clicks(), 5000, 'the rage click sent on hide');
+    expect(point).toMatchObject({ count: 1, max: 4 });
+    await rage.close();
+  });
+
   it('sends nothing for a headless browser unless told to keep bots', async () => {
     await page.evaluate(`(async () => {
       const { init } = await import('/sdk/vitalstream.esm.js');

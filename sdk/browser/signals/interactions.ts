@@ -27,8 +27,11 @@ export const interactions: Signal = (report) => {
   });
 };
 
-/** Three or more clicks on the same element within one second, reported once the burst ends. */
-export const rageClicks: Signal = (report) => {
+/**
+ * Three or more clicks on the same element within one second, reported once the burst ends, or
+ * when the page is hidden first: a burst just before leaving is the frustration most worth seeing.
+ */
+export const rageClicks: Signal = (report, context) => {
   let target: EventTarget | null = null;
   let clicks: number[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -46,4 +49,8 @@ export const rageClicks: Signal = (report) => {
     clearTimeout(timer);
     timer = setTimeout(settle, 1000);
   }, { capture: true, passive: true });
+  context.onHidden(() => {
+    clearTimeout(timer);
+    settle();
+  });
 };
