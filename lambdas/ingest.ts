@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { refuseUnknownApp, type AllowedApps } from '../src/beacon/app-policy.ts';
+import { browserFamily } from '../src/beacon/browser-family.ts';
 import { parseBeaconBody } from '../src/beacon/parse-body.ts';
 import { validateBeacon } from '../src/beacon/validate-beacon.ts';
 import { systemClock, type Clock, type MetricStream, type Logger } from '../src/ports.ts';
@@ -30,7 +31,8 @@ export function createIngestHandler(deps: IngestDependencies) {
       const parsed = parseBeaconBody(bodyBytes(event), header(event, 'content-type'));
       if (!parsed.ok) return refusalResponse(parsed.refusal);
       const beaconId = newId();
-      const validated = validateBeacon(parsed.value, clock.now(), beaconId);
+      const browser = browserFamily(header(event, 'user-agent'));
+      const validated = validateBeacon(parsed.value, clock.now(), beaconId, browser ? { browser } : {});
       if (!validated.ok) return refusalResponse(validated.refusal);
       const { record, rejected } = validated.value;
       const unknownApp = refuseUnknownApp(record.common.app!, deps.allowedApps);

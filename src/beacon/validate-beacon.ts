@@ -18,15 +18,21 @@ export interface ValidBeacon {
 
 interface Envelope {
   app: string;
-  context?: { sessionId?: string; page?: string; route?: string; device?: string };
+  context?: { sessionId?: string; page?: string; route?: string; device?: string; release?: string; connection?: string };
   metrics: unknown[];
+}
+
+/** What the edge knows about the request beyond its body. */
+export interface RequestFacts {
+  /** The browser family from the User-Agent header (never the header itself). */
+  browser?: string;
 }
 
 /**
  * Validates a parsed beacon. A bad envelope refuses the whole beacon; a bad metric is left out and
  * reported by index, and if no metric is left the beacon is refused, so nothing partial is stored.
  */
-export function validateBeacon(body: unknown, receivedAt: number, beaconId: string): Result<ValidBeacon> {
+export function validateBeacon(body: unknown, receivedAt: number, beaconId: string, facts: RequestFacts = {}): Result<ValidBeacon> {
   if (!validateEnvelope(body)) {
     const problems = toProblems(validateEnvelope.errors);
     return refuse(400, 'invalid_beacon', `beacon refused: ${summarize(problems)}`, problems);
@@ -57,6 +63,11 @@ export function validateBeacon(body: unknown, receivedAt: number, beaconId: stri
   const common: Record<string, string> = { app: envelope.app };
   if (page !== undefined && page.trim() !== '') common.page = routeTemplate(page);
   if (envelope.context?.device) common.device = envelope.context.device;
+  for (const key of ['release', 'connection'] as const) {
+    const value = envelope.context?.[key]?.trim();
+    if (value) common[key] = value;
+  }
+  if (facts.browser) common.browser = facts.browser;
   const record: StreamRecord = { v: 1, beaconId, receivedAt, common, metrics: accepted };
   const sessionId = envelope.context?.sessionId;
   return { ok: true, value: sessionId ? { record, rejected, sessionId } : { record, rejected } };

@@ -4,8 +4,11 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const TB = 1e12;
 
-/** Dimensions every metric gets from the beacon envelope, whatever its tags. */
-export const ENVELOPE_DIMENSIONS = ['app', 'source', 'page', 'device'] as const;
+/**
+ * Dimensions every metric gets from the beacon envelope, whatever its tags: the release and the
+ * connection the page reports, and the browser family the ingest derives from the request.
+ */
+export const ENVELOPE_DIMENSIONS = ['app', 'source', 'page', 'device', 'release', 'connection', 'browser'] as const;
 
 /** A custom metric's unit is stored as a dimension, so one name sent in two units stays two series. */
 export const UNIT_DIMENSION = 'unit';

@@ -20,7 +20,7 @@ describe('validateBeacon', () => {
       v: 1,
       beaconId: 'beacon-1',
       receivedAt: NOW,
-      common: { app: 'shop-web', page: '/courses/:id', device: 'mobile' },
+      common: { app: 'shop-web', page: '/courses/:id', device: 'mobile', release: '1.4.2', connection: '4g' },
       metrics: [{ name: 'web_vitals_lcp', value: 2310.5, timestamp: NOW - 1000, source: 'browser', dimensions: { navigation_type: 'navigate' } }],
     });
   });
@@ -157,5 +157,32 @@ describe('pre-aggregated metrics', () => {
     if (!result.ok) throw new Error(result.refusal.message);
     expect(result.value.record.metrics.map((m) => m.count)).toEqual([40, undefined]);
     expect(result.value.rejected.map((r) => r.index)).toEqual([2, 3]);
+  });
+});
+
+describe('release, connection and browser dimensions', () => {
+  it('stores the release and connection the page reports and the browser family the edge derived, never the User-Agent', async () => {
+    const { validateBeacon } = await import('../../../src/beacon/validate-beacon.ts');
+    const { browserFamily } = await import('../../../src/beacon/browser-family.ts');
+    const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+    const result = validateBeacon({ app: 'shop', context: { release: ' 2.0.1 ', connection: '3g' }, metrics: [{ name: 'web_vitals_lcp', value: 1200 }] }, Date.now(), 'b', { browser: browserFamily(chrome)! });
+    if (!result.ok) throw new Error(result.refusal.message);
+    expect(result.value.record.common).toEqual({ app: 'shop', release: '2.0.1', connection: '3g', browser: 'Chrome' });
+    expect(JSON.stringify(result.value.record)).not.toContain('Mozilla');
+  });
+
+  it('names six browser families and none for a server', async () => {
+    const { browserFamily } = await import('../../../src/beacon/browser-family.ts');
+    const cases: [string, string | undefined][] = [
+      ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0', 'Edge'],
+      ['Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36', 'Samsung Internet'],
+      ['Mozilla/5.0 (Macintosh; Intel Mac OS X 14.7; rv:133.0) Gecko/20100101 Firefox/133.0', 'Firefox'],
+      ['Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1', 'Safari'],
+      ['Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1', 'Chrome'],
+      ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 OPR/115.0.0.0', 'other'],
+      ['node', undefined],
+      [undefined as unknown as string, undefined],
+    ];
+    for (const [agent, family] of cases) expect(browserFamily(agent)).toBe(family);
   });
 });
