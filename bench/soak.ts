@@ -6,7 +6,7 @@ import { fmt, quantile, watchRss } from './measure.ts';
 
 export interface SoakResult {
   seconds: number;
-  valid: { sent: number; accepted: number; metrics: number; counted: number; refused: number };
+  valid: { sent: number; accepted: number; metrics: number; counted: number; refused: number; refusedBy: Record<string, number> };
   hostile: Record<string, { sent: number; statuses: Record<string, number> }>;
   health: { probes: number; ok: number; worstMs: number; p99Ms: number };
   peakRssMb: number;
@@ -48,7 +48,11 @@ export async function soak(seconds: number, progress: (line: string) => void = (
   const running = () => performance.now() < deadline && child.exitCode === null;
   const app = `soak-${Date.now()}`;
 
-  const valid = { sent: 0, accepted: 0, metrics: 0, counted: 0, refused: 0 };
+  const valid = { sent: 0, accepted: 0, metrics: 0, counted: 0, refused: 0, refusedBy: {} as Record<string, number> };
+  const refusedBecause = (reason: string) => {
+    valid.refused += 1;
+    valid.refusedBy[reason] = (valid.refusedBy[reason] ?? 0) + 1;
+  };
   const validSender = async () => {
     while (running()) {
       const metrics = Array.from({ length: 5 }, (_, i) => ({ name: 'api_request', value: 10 + ((valid.sent * 7 + i) % 500), timestamp: Date.now(), tags: { method: 'GET', endpoint: `/api/e${i}`, status_code: '200', status_class: '2xx' } }));
@@ -59,9 +63,9 @@ export async function soak(seconds: number, progress: (line: string) => void = (
         if (response.status === 202) {
           valid.accepted += 1;
           valid.metrics += body.accepted ?? 0;
-        } else valid.refused += 1;
-      } catch {
-        valid.refused += 1;
+        } else refusedBecause(`HTTP ${response.status}`);
+      } catch (error) {
+        refusedBecause((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name);
       }
     }
   };
@@ -186,7 +190,7 @@ export function describeSoak(r: SoakResult): string[] {
   const lost = r.valid.metrics - r.valid.counted;
   return [
     `soak: npm start for ${r.seconds} s under valid beacons and hostile traffic at once:`,
-    `          valid: ${fmt(r.valid.sent)} beacons sent, ${fmt(r.valid.accepted)} answered 202 (${fmt(r.valid.refused)} not), ${fmt(r.valid.metrics)} metrics; ${fmt(r.valid.counted)} counted in the query API`,
+    `          valid: ${fmt(r.valid.sent)} beacons sent, ${fmt(r.valid.accepted)} answered 202 (${fmt(r.valid.refused)} not${r.valid.refused ? `: ${Object.entries(r.valid.refusedBy).map(([why, n]) => `${why} x${n}`).join(', ')}; a client retries those, and none was accepted` : ''}), ${fmt(r.valid.metrics)} metrics; ${fmt(r.valid.counted)} counted in the query API`,
     `          lost: ${lost} valid metrics ${lost === 0 ? '(none)' : '(LOSS!)'}; the server ${r.exitedEarly ? 'EXITED during the soak' : 'stayed up'}`,
     `          /healthz: ${r.health.ok} of ${r.health.probes} probes answered 200 (p99 ${r.health.p99Ms.toFixed(1)} ms, worst ${r.health.worstMs.toFixed(1)} ms); peak RSS ${r.peakRssMb.toFixed(0)} MB`,
     ...Object.entries(r.hostile).map(([kind, { sent, statuses }]) => `          hostile ${kind.padEnd(30)} ${fmt(sent).padStart(7)} sent: ${Object.entries(statuses).map(([s, n]) => `${s} x${fmt(n)}`).join(', ')}`),
