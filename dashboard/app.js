@@ -3,6 +3,7 @@ import { api, saveToken, TokenRequired } from './api.js';
 import { clock } from './format.js';
 import { loadDatabase, renderDatabase } from './panels/database.js';
 import { loadErrors, renderErrors } from './panels/errors.js';
+import { loadJsErrors, renderJsErrors } from './panels/js-errors.js';
 import { renderAdvice, renderAlerts } from './panels/lists.js';
 import { loadPools, renderPools } from './panels/pool.js';
 import { loadTimeline, renderTimeline } from './panels/timeline.js';
@@ -64,12 +65,13 @@ async function refresh() {
       refreshSeconds = catalog.dashboardRefreshSeconds ?? 30;
       setInterval(refresh, refreshSeconds * 1000);
     }
-    const [vitals, timeline, database, pools, errors, alerts, advice, anomalies] = await Promise.all([
+    const [vitals, timeline, database, pools, errors, jsErrors, alerts, advice, anomalies] = await Promise.all([
       loadVitals(view),
       loadTimeline(view),
       loadDatabase(view),
       loadPools(view),
       loadErrors(view),
+      loadJsErrors(view),
       api('/v1/alerts').catch(() => ({ open: [], recent: [] })),
       api('/v1/advice', { from: view.from, to: view.to, ...view.appFilter }).catch(() => ({ advice: [] })),
       api('/v1/anomalies').then((a) => [...a.current, ...a.recent]).catch(() => []),
@@ -79,6 +81,7 @@ async function refresh() {
     renderDatabase(document.getElementById('database'), database, anomalies);
     renderPools(document.getElementById('pool'), pools);
     renderErrors(document.getElementById('errors'), errors, view, narrow);
+    renderJsErrors(document.getElementById('js-errors'), jsErrors, view);
     renderAlerts(document.getElementById('alerts'), alerts);
     renderAdvice(document.getElementById('advice'), advice.advice);
     const anyData = vitals.some((v) => v.point) || timeline.points.length > 0 || database.length > 0 || pools.length > 0;

@@ -88,6 +88,9 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
           { name: 'web_vitals_cls', value: spread(0.05, 0.8), timestamp: t },
           { name: 'web_vitals_fcp', value: spread(1300, 0.4), timestamp: t },
           { name: 'web_vitals_ttfb', value: spread(420, 0.5), timestamp: t },
+          // A few page views hit a bug: the checkout page's total, and a failing recommendation fetch everywhere.
+          ...(page === '/checkout' && random() < 0.3 ? [{ name: 'js_error', value: 1, timestamp: t, tags: { error_type: 'TypeError', fingerprint: "Cannot read properties of undefined (reading 'total')" } }] : []),
+          ...(random() < 0.08 ? [{ name: 'js_error', value: 1, timestamp: t, tags: { error_type: 'UnhandledRejection', fingerprint: 'Failed to fetch https://recs.example.com/v2/for/42' } }] : []),
         ],
       }));
     }

@@ -5,7 +5,8 @@ import { brotliCompressSync } from 'node:zlib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'dist', 'browser');
-export const SIZE_BUDGET_BYTES = 6 * 1024;
+/** Below every peer's full SDK: web-vitals' attribution build alone is about 5 KB, aws-rum-web's slim build about 10 KB. */
+export const SIZE_BUDGET_BYTES = 7 * 1024;
 
 /** Builds the browser SDK: an ES module for bundlers and a minified IIFE for a script tag. */
 export async function buildBrowserSdk(outDir = OUT): Promise<{ esm: string; iife: string; iifeBrotli: number; webVitalsBrotli: number }> {

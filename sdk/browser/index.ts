@@ -1,4 +1,5 @@
 import { connectionType, deviceClass, isBot, sampled, sessionId } from './context.ts';
+import { jsErrors } from './signals/errors.ts';
 import { interactions, rageClicks } from './signals/interactions.ts';
 import { longTasks } from './signals/long-tasks.ts';
 import { navigation } from './signals/navigation.ts';
@@ -9,7 +10,7 @@ import { send, toBodies, type Envelope } from './transport.ts';
 import type { BrowserMetric, Options, Signal, SignalContext } from './types.ts';
 
 export type { BrowserMetric, Options, Signal } from './types.ts';
-export { webVitals, resources, navigation, longTasks, interactions, rageClicks };
+export { webVitals, resources, navigation, longTasks, interactions, rageClicks, jsErrors };
 
 export interface Collector {
   /** Report a metric of your own (e.g. `custom_checkout_steps` with a unit). */
@@ -70,7 +71,7 @@ export function init(options: Options): Collector {
     onHidden: (callback) => void hiddenCallbacks.push(callback),
     errors: () => errors,
   };
-  const signals: Signal[] = options.signals ?? [webVitals, resources, navigation, longTasks, interactions, rageClicks, userExperienceScore(vitals)];
+  const signals: Signal[] = options.signals ?? [webVitals, resources, navigation, longTasks, interactions, rageClicks, jsErrors, userExperienceScore(vitals)];
   for (const signal of signals) {
     try {
       signal(push, context);

@@ -94,6 +94,10 @@ const SPECS: Record<string, Spec> = {
     unit: 'count', source: 'browser', description: 'Three or more clicks on the same target within one second', min: 1, max: 1000,
     dimensions: ['target'],
   },
+  js_error: {
+    unit: 'count', source: 'browser', description: 'An uncaught error or unhandled promise rejection in the page', min: 1, max: 1000,
+    dimensions: ['error_type', 'fingerprint'],
+  },
   user_experience_score: {
     unit: 'score', source: 'browser', description: 'Composite user-experience score (0-100)', min: 0, max: 100,
     dimensions: ['score_type'],

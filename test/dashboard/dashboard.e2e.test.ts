@@ -197,4 +197,23 @@ describe('dashboard, with the demo traffic', () => {
     await expect(fresh.locator('#errors img').count()).resolves.toBe(0);
     await fresh.close();
   });
+
+  it('lists the top JavaScript errors by fingerprint with the counts, types and pages the query API has', async () => {
+    const fresh = await browser.newPage();
+    await fresh.clock.setFixedTime(now);
+    await fresh.goto(`${pipeline.pipeline.url}/`);
+    await fresh.waitForSelector('#js-errors tr[data-fingerprint]');
+    const expected = (await query('js_error', { ...lastHour(), step: 'total', group_by: 'fingerprint', app: 'demo-shop' })).series
+      .map((s) => [s.dimensions.fingerprint, s.points[0]!.count] as const).sort((a, b) => b[1] - a[1]);
+    expect(expected.map(([f]) => f)).toEqual(expect.arrayContaining(['Cannot read properties of undefined (reading <str>)', 'Failed to fetch <url>']));
+    const rows = await fresh.$$eval('#js-errors tr[data-fingerprint]', (trs) => trs.map((tr) => [
+      tr.querySelector('.fingerprint')!.textContent, Number(tr.querySelector('.count')!.textContent!.replace(/,/g, '')), tr.children[1]!.textContent, tr.querySelector('.pages')!.textContent,
+    ]));
+    expect(rows.map(([f, n]) => [f, n])).toEqual(expected.map(([f, n]) => [f, n]));
+    const checkout = rows.find(([f]) => f === 'Cannot read properties of undefined (reading <str>)')!;
+    expect(checkout[2]).toBe('TypeError');
+    expect(checkout[3]).toMatch(/^\/checkout/);
+    await expect(fresh.locator('#js-errors svg.spark').count()).resolves.toBe(rows.length);
+    await fresh.close();
+  });
 });

@@ -93,6 +93,28 @@ describe('browser SDK transport in Chromium', () => {
     await rage.close();
   });
 
+  it('reports uncaught errors and unhandled rejections as js_error by type and fingerprint, never the message itself', async () => {
+    const errors = await browser.newPage();
+    errors.on('pageerror', () => undefined);
+    await errors.goto(`${server.url}/healthz`);
+    await errors.evaluate(`(async () => {
+      const { init, jsErrors } = await import('/sdk/vitalstream.esm.js');
+      window.collector = init({ endpoint: '/v1/beacon', app: 'errors', dropBots: false, signals: [jsErrors] });
+      setTimeout(() => { throw new TypeError("Cannot read properties of undefined (reading 'secret-token-123')"); }, 0);
+      setTimeout(() => { Promise.reject(new Error('order 8f3a9c21d4 failed for bob@example.com')); }, 0);
+      await new Promise((r) => setTimeout(r, 100));
+      window.collector.flush();
+    })()`);
+    const answer = await waitFor(async () => {
+      const body = (await (await fetch(`${server.url}/v1/aggregates?metric=js_error&app=errors&step=total&group_by=fingerprint`)).json()) as { series: { dimensions: Record<string, string>; points: { count: number }[] }[] };
+      return body.series.length === 2 ? body : undefined;
+    }, 5000, 'two js_error fingerprints');
+    expect(answer.series.map((s) => s.dimensions.fingerprint).sort()).toEqual(['Cannot read properties of undefined (reading <str>)', 'order <id> failed for <email>']);
+    const types = (await (await fetch(`${server.url}/v1/aggregates?metric=js_error&app=errors&step=total&group_by=error_type`)).json()) as { series: { dimensions: Record<string, string> }[] };
+    expect(types.series.map((s) => s.dimensions.error_type).sort()).toEqual(['Error', 'TypeError']);
+    await errors.close();
+  });
+
   it('sends nothing for a headless browser unless told to keep bots', async () => {
     await page.evaluate(`(async () => {
       const { init } = await import('/sdk/vitalstream.esm.js');

@@ -186,3 +186,18 @@ describe('release, connection and browser dimensions', () => {
     for (const [agent, family] of cases) expect(browserFamily(agent)).toBe(family);
   });
 });
+
+describe('js_error', () => {
+  it('stores only the fingerprint of an error, cleaned again by the server whoever sent it, and a type that is a name', async () => {
+    const { validateBeacon } = await import('../../../src/beacon/validate-beacon.ts');
+    const result = validateBeacon({ app: 'shop', metrics: [{ name: 'js_error', value: 1, tags: { error_type: 'Type Error!', fingerprint: 'Payment 4111111111111111 failed for ann@example.com at https://pay.example.com/x?y=1' } }] }, Date.now(), 'b');
+    if (!result.ok) throw new Error(result.refusal.message);
+    expect(result.value.record.metrics[0]!.dimensions).toEqual({ error_type: 'Error', fingerprint: 'Payment <id> failed for <email> at <url>' });
+  });
+
+  it('cuts a fingerprint to 96 characters and folds ids, numbers and quoted text', async () => {
+    const { errorFingerprint } = await import('../../../src/beacon/error-fingerprint.ts');
+    expect(errorFingerprint('x'.repeat(500))).toHaveLength(96);
+    expect(errorFingerprint(`Item "blue shoes" #42 (id 3f2504e0-4f89-11d3-9a0c-0305e82c3301) missing`)).toBe('Item <str> #<n> (id <id>) missing');
+  });
+});
