@@ -111,7 +111,11 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     }
     if (url.pathname === '/v1' && method === 'GET') return writeJson(response, 200, { name: 'vitalstream', endpoints: { ...apiIndex(baseUrl()), ...LOCAL_ENDPOINTS(baseUrl()) } });
     const file = method === 'GET' ? await staticFile(url.pathname) : undefined;
-    if (file?.status === 200) return void response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' }).end(file.body);
+    // Server-Timing says what the server spent (here: reading the file), for the browser SDK's server_timing.
+    if (file?.status === 200) {
+      const timing = `${file.type.startsWith('text/html') ? 'page' : 'file'};dur=${file.readMs.toFixed(2)}`;
+      return void response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache', 'server-timing': timing }).end(file.body);
+    }
     if (file) return writeJson(response, 404, { error: 'not_built', message: file.message });
     const route = routeOf(url.pathname);
     if (!route) return writeJson(response, 404, { error: 'not_found', message: `no route ${url.pathname.slice(0, 200)}; see GET /v1 for the API` });

@@ -12,6 +12,7 @@ const SIGNALS: [label: string, file: string, stub: string][] = [
   ['long tasks and long animation frames', 'signals/long-tasks.ts', 'export const longTasks = () => {};'],
   ['slow interactions and rage clicks', 'signals/interactions.ts', 'export const interactions = () => {}; export const rageClicks = () => {};'],
   ['JavaScript errors', 'signals/errors.ts', 'export const jsErrors = () => {};'],
+  ['Server-Timing', 'signals/server-timing.ts', 'export const serverTiming = () => {};'],
   ['user-experience score', 'signals/ux-score.ts', 'export const userExperienceScore = () => () => {};'],
 ];
 

@@ -1,5 +1,6 @@
 import { connectionType, deviceClass, isBot, sampled, sessionId } from './context.ts';
 import { jsErrors } from './signals/errors.ts';
+import { serverTiming } from './signals/server-timing.ts';
 import { interactions, rageClicks } from './signals/interactions.ts';
 import { longTasks } from './signals/long-tasks.ts';
 import { navigation } from './signals/navigation.ts';
@@ -10,7 +11,7 @@ import { send, toBodies, type Envelope } from './transport.ts';
 import type { BrowserMetric, Options, Signal, SignalContext } from './types.ts';
 
 export type { BrowserMetric, Options, Signal } from './types.ts';
-export { webVitals, resources, navigation, longTasks, interactions, rageClicks, jsErrors };
+export { webVitals, resources, navigation, longTasks, interactions, rageClicks, jsErrors, serverTiming };
 
 export interface Collector {
   /** Report a metric of your own (e.g. `custom_checkout_steps` with a unit). */
@@ -38,8 +39,12 @@ export function init(options: Options): Collector {
   addEventListener('error', () => void errors++);
   addEventListener('unhandledrejection', () => void errors++);
 
+  // Each metric keeps the page (and route) it was measured on: in a single-page app the path at
+  // flush time can already be the next route's.
   const push = (metric: BrowserMetric) => {
-    const stamped = { ...metric, timestamp: metric.timestamp ?? Date.now() };
+    const route = typeof options.route === 'function' ? options.route() : options.route;
+    const stamped: BrowserMetric = { ...metric, timestamp: metric.timestamp ?? Date.now(), page: metric.page ?? location.pathname };
+    if (route) stamped.route = route;
     if (stamped.name.startsWith('web_vitals_')) vitals.push(stamped);
     const edited = options.beforeSend ? options.beforeSend(stamped) : stamped;
     if (!edited) return;
@@ -48,9 +53,7 @@ export function init(options: Options): Collector {
   };
 
   const envelope = (): Envelope => {
-    const context: Record<string, string> = { sessionId: sessionId(), page: location.pathname, device: deviceClass() };
-    const route = typeof options.route === 'function' ? options.route() : options.route;
-    if (route) context.route = route;
+    const context: Record<string, string> = { sessionId: sessionId(), device: deviceClass() };
     const connection = connectionType();
     if (connection) context.connection = connection;
     if (options.release) context.release = options.release;
@@ -71,7 +74,7 @@ export function init(options: Options): Collector {
     onHidden: (callback) => void hiddenCallbacks.push(callback),
     errors: () => errors,
   };
-  const signals: Signal[] = options.signals ?? [webVitals, resources, navigation, longTasks, interactions, rageClicks, jsErrors, userExperienceScore(vitals)];
+  const signals: Signal[] = options.signals ?? [webVitals, resources, navigation, serverTiming, longTasks, interactions, rageClicks, jsErrors, userExperienceScore(vitals)];
   for (const signal of signals) {
     try {
       signal(push, context);

@@ -18,6 +18,25 @@ const bytesOf = (text: string) => encoder.encode(text).length;
  * 500-metric limit. A metric too big for any body is left out and counted in `dropped`.
  */
 export function toBodies(envelope: Envelope, metrics: BrowserMetric[]): { bodies: string[]; dropped: number } {
+  // One beacon's context has one page: metrics measured on different routes go in different beacons.
+  const byPage = new Map<string, BrowserMetric[]>();
+  for (const { page, route, ...metric } of metrics) {
+    const key = JSON.stringify([page, route]);
+    byPage.set(key, [...(byPage.get(key) ?? []), metric]);
+  }
+  const bodies: string[] = [];
+  let dropped = 0;
+  for (const [key, group] of byPage) {
+    const [page, route] = JSON.parse(key) as [string | undefined, string | undefined];
+    const context = { ...envelope.context, ...(page ? { page } : {}), ...(route ? { route } : {}) };
+    const split = bodiesOf({ ...envelope, context }, group);
+    bodies.push(...split.bodies);
+    dropped += split.dropped;
+  }
+  return { bodies, dropped };
+}
+
+function bodiesOf(envelope: Envelope, metrics: BrowserMetric[]): { bodies: string[]; dropped: number } {
   const bodies: string[] = [];
   const head = bytesOf(JSON.stringify({ ...envelope, metrics: [] }));
   let batch: string[] = [];

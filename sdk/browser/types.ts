@@ -5,6 +5,13 @@ export interface BrowserMetric {
   unit?: 'ms' | 'bytes' | 'count' | 'score';
   timestamp?: number;
   tags?: Record<string, string>;
+  /**
+   * The path the metric belongs to; by default the page's path when it is reported. A soft
+   * navigation's vitals carry the route they were measured on.
+   */
+  page?: string;
+  /** The route template it belongs to (the `route` option, read when the metric is reported). */
+  route?: string;
 }
 
 export type Report = (metric: BrowserMetric) => void;

@@ -94,6 +94,9 @@ const SPECS: Record<string, Spec> = {
     unit: 'count', source: 'browser', description: 'Three or more clicks on the same target within one second', min: 1, max: 1000,
     dimensions: ['target'],
   },
+  server_timing: ms('browser', 'A Server-Timing entry of the page or of a same-origin resource, as the browser received it', {
+    dimensions: ['name'],
+  }),
   js_error: {
     unit: 'count', source: 'browser', description: 'An uncaught error or unhandled promise rejection in the page', min: 1, max: 1000,
     dimensions: ['error_type', 'fingerprint'],

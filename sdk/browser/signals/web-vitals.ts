@@ -14,17 +14,26 @@ type Entry = PerformanceEntry & {
  * attribution build adds. INP replaced FID (removed from web-vitals v5).
  */
 export const webVitals: Signal = (report: Report) => {
-  const send = (metric: Metric, tags: Record<string, string> = {}) =>
+  // A hard navigation's vitals belong to the page that loaded, though some are reported later, on a later route.
+  const loaded = location.pathname;
+  const send = (metric: Metric, tags: Record<string, string> = {}) => {
+    const soft = metric.navigationType === 'soft-navigation';
+    // A soft navigation makes no request of its own: its TTFB is no measurement.
+    if (soft && metric.name === 'TTFB') return;
     report({
       name: `web_vitals_${metric.name.toLowerCase()}`,
       value: metric.value,
       unit: metric.name === 'CLS' ? 'score' : 'ms',
       tags: { navigation_type: metric.navigationType, rating: metric.rating, ...tags },
+      page: soft && metric.navigationURL ? new URL(metric.navigationURL).pathname : loaded,
     });
+  };
+  // Soft navigations (history.pushState route changes) get vitals of their own, on their route.
+  const softNavs = { reportSoftNavs: true };
   onLCP((metric) => {
     const last = metric.entries.at(-1) as Entry | undefined;
     send(metric, last ? { lcp_element: describeElement(last.element), lcp_resource_type: last.url ? resourceType(last.url, 'image') : 'text' } : {});
-  });
+  }, softNavs);
   onEventEntries(() => undefined);
   onINP((metric) => {
     const reported = metric.entries as Entry[];
@@ -47,11 +56,11 @@ export const webVitals: Signal = (report: Report) => {
       interaction_type: /key/.test(first.name) ? 'keyboard' : 'pointer',
       inp_phase: phases[0]![0],
     });
-  });
+  }, softNavs);
   onCLS((metric) => {
     const largest = (metric.entries as Entry[]).reduce<Entry | undefined>((a, e) => (!a || (e.value ?? 0) > (a.value ?? 0) ? e : a), undefined);
     send(metric, largest ? { cls_target: describeElement(largest.sources?.find((s) => s.node)?.node) } : {});
-  });
-  onFCP((metric) => send(metric));
-  onTTFB((metric) => send(metric));
+  }, softNavs);
+  onFCP((metric) => send(metric), softNavs);
+  onTTFB((metric) => send(metric), softNavs);
 };
