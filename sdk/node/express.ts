@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Application } from 'express';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Monitor } from './monitor.ts';
 import { contentLength, RequestRecorder, UNMATCHED_ROUTE, type RequestMetricOptions } from './request-recorder.ts';
@@ -21,6 +21,7 @@ interface ExpressRequest extends IncomingMessage {
 interface Instrumented {
   recorder: RequestRecorder;
   startedAt: WeakMap<ServerResponse, number>;
+  serverTiming: boolean;
 }
 
 /**
@@ -80,6 +81,32 @@ function onResponseFinish(message: unknown): void {
   }
 }
 
+/** When an instrumented app's response started, and which app it is, or undefined for a response no app saw. */
+function startOf(response: ServerResponse): { app: Instrumented; startedAt: number } | undefined {
+  const socket = response.socket as NotedSocket | null;
+  if (socket && socket[kResponse] === response && socket[kApp] && socket[kStartedAt] !== undefined) return { app: socket[kApp], startedAt: socket[kStartedAt] };
+  for (const app of instrumented) {
+    const startedAt = app.startedAt.get(response);
+    if (startedAt !== undefined) return { app, startedAt };
+  }
+  return undefined;
+}
+
+/**
+ * `Server-Timing: app;dur=<ms>` on responses of apps that asked for it. Headers go out in
+ * writeHead, so it is patched once on the prototype (a property on each response would cost
+ * every response a hidden-class migration), and restored when the last app is uninstrumented.
+ */
+const originalWriteHead = ServerResponse.prototype.writeHead;
+function writeHeadWithTiming(this: ServerResponse, ...args: unknown[]) {
+  const started = startOf(this);
+  if (started?.app.serverTiming && !this.headersSent) {
+    const entry = 'app;dur=' + Math.round((performance.now() - started.startedAt) * 10) / 10;
+    this.setHeader('server-timing', this.hasHeader('server-timing') ? `${String(this.getHeader('server-timing'))}, ${entry}` : entry);
+  }
+  return (originalWriteHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+}
+
 const seenBefore = (socket: NotedSocket | null, response: ServerResponse) => socket?.[kResponse] === response || instrumented.some((app) => app.startedAt.has(response));
 
 /**
@@ -98,7 +125,7 @@ export function vitalstreamExpress(app: Application, monitor: Monitor, options: 
   const entry = app as unknown as { handle: Handle };
   const handle = entry.handle;
   if (typeof handle !== 'function') throw new TypeError('vitalstreamExpress needs an Express application (the value of express())');
-  const thisApp: Instrumented = { recorder: new RequestRecorder(monitor, options), startedAt: new WeakMap() };
+  const thisApp: Instrumented = { recorder: new RequestRecorder(monitor, options), startedAt: new WeakMap(), serverTiming: options.serverTiming ?? true };
   entry.handle = function timedHandle(this: unknown, request, response, next) {
     // Read before Express swaps the request's prototype, while its hidden class is still Node's.
     const socket = request.socket as NotedSocket | null;
@@ -111,13 +138,19 @@ export function vitalstreamExpress(app: Application, monitor: Monitor, options: 
     }
     return handle.call(this, request, response, next);
   };
-  if (instrumented.push(thisApp) === 1) subscribe(RESPONSE_FINISH, onResponseFinish);
+  if (instrumented.push(thisApp) === 1) {
+    subscribe(RESPONSE_FINISH, onResponseFinish);
+    ServerResponse.prototype.writeHead = writeHeadWithTiming as typeof originalWriteHead;
+  }
   let removed = false;
   return () => {
     if (removed) return;
     removed = true;
     entry.handle = handle;
     instrumented.splice(instrumented.indexOf(thisApp), 1);
-    if (instrumented.length === 0) unsubscribe(RESPONSE_FINISH, onResponseFinish);
+    if (instrumented.length === 0) {
+      unsubscribe(RESPONSE_FINISH, onResponseFinish);
+      ServerResponse.prototype.writeHead = originalWriteHead;
+    }
   };
 }

@@ -10,6 +10,14 @@ import { contentLength, RequestRecorder, UNMATCHED_ROUTE, type RequestMetricOpti
 export function vitalstreamFastify(monitor: Monitor, options: RequestMetricOptions = {}): FastifyPluginCallback {
   const requests = new RequestRecorder(monitor, options);
   const plugin: FastifyPluginCallback = (fastify: FastifyInstance, _opts, done) => {
+    if (options.serverTiming ?? true) {
+      fastify.addHook('onSend', (_request, reply, payload, hookDone) => {
+        const existing = reply.getHeader('server-timing');
+        const entry = `app;dur=${reply.elapsedTime.toFixed(1)}`;
+        reply.header('server-timing', existing ? `${String(existing)}, ${entry}` : entry);
+        hookDone(null, payload);
+      });
+    }
     fastify.addHook('onResponse', (request, reply, hookDone) => {
       try {
         requests.record({

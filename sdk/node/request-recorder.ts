@@ -4,6 +4,11 @@ import { statusClass } from './monitor.ts';
 export interface RequestMetricOptions {
   /** Requests slower than this are tagged slow=true (5 s: the slow-request alert's limit). */
   slowMs?: number;
+  /**
+   * Add `Server-Timing: app;dur=<ms>` to each response (default true), so the browser SDK's
+   * server_timing for a page lines up with the server's own api_request.
+   */
+  serverTiming?: boolean;
 }
 
 export interface RequestFacts {

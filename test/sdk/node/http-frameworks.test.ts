@@ -166,3 +166,50 @@ describe('trackFunction', () => {
     expect(totalCount(await pipeline.aggregates('function_add', { app: 'fn-app' }))).toBe(1);
   });
 });
+
+describe('Server-Timing from the server SDK', () => {
+  const durationOf = (header: string | null) => Number(/(?:^|, )app;dur=([\d.]+)/.exec(header ?? '')?.[1]);
+
+  it('Express adds app;dur to each response by default, keeps an app\'s own entries, and adds none when asked not to', async () => {
+    const monitor = createMonitor({ app: 'timing', endpoint: pipeline.beaconUrl });
+    const app = express();
+    const off = vitalstreamExpress(app, monitor);
+    app.get('/slow', (_req, res) => void setTimeout(() => res.send('late'), 60));
+    app.get('/own', (_req, res) => void res.set('Server-Timing', 'db;dur=12').send('ok'));
+    const quiet = express();
+    const offQuiet = vitalstreamExpress(quiet, monitor, { serverTiming: false });
+    quiet.get('/', (_req, res) => void res.send('ok'));
+    const servers = [app.listen(0, '127.0.0.1'), quiet.listen(0, '127.0.0.1')];
+    await Promise.all(servers.map((s) => new Promise((r) => s.once('listening', r))));
+    const [base, quietBase] = servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`);
+    const slow = await fetch(`${base}/slow`);
+    await slow.text();
+    expect(durationOf(slow.headers.get('server-timing'))).toBeGreaterThanOrEqual(55);
+    const own = await fetch(`${base}/own`);
+    await own.text();
+    expect(own.headers.get('server-timing')).toMatch(/^db;dur=12, app;dur=[\d.]+$/);
+    const none = await fetch(`${quietBase}/`);
+    await none.text();
+    expect(none.headers.get('server-timing')).toBeNull();
+    for (const s of servers) s.close();
+    off();
+    offQuiet();
+    await monitor.shutdown();
+  });
+
+  it('Fastify adds app;dur from the reply\'s own elapsed time', async () => {
+    const monitor = createMonitor({ app: 'timing-fastify', endpoint: pipeline.beaconUrl });
+    const app = Fastify();
+    await app.register(vitalstreamFastify(monitor));
+    app.get('/slow', async () => {
+      await new Promise((r) => setTimeout(r, 60));
+      return 'late';
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const answer = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/slow`);
+    await answer.text();
+    expect(durationOf(answer.headers.get('server-timing'))).toBeGreaterThanOrEqual(55);
+    await app.close();
+    await monitor.shutdown();
+  });
+});
