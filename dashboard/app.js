@@ -6,6 +6,7 @@ import { loadErrors, renderErrors } from './panels/errors.js';
 import { loadJsErrors, renderJsErrors } from './panels/js-errors.js';
 import { renderAdvice, renderAlerts } from './panels/lists.js';
 import { loadPools, renderPools } from './panels/pool.js';
+import { loadReleases, renderReleases } from './panels/releases.js';
 import { loadTimeline, renderTimeline } from './panels/timeline.js';
 import { loadVitals, renderVitals } from './panels/vitals.js';
 
@@ -32,6 +33,8 @@ function currentView() {
     appFilter: only(['app']),
     // Page and device describe browser beacons; endpoints describe server requests.
     browserFilters: only(['app', 'page', 'device']),
+    // The vitals cards may be split by one breakdown of the page views.
+    split: value('split') || undefined,
     serverFilters: only(['app', 'endpoint']),
   };
 }
@@ -65,13 +68,14 @@ async function refresh() {
       refreshSeconds = catalog.dashboardRefreshSeconds ?? 30;
       setInterval(refresh, refreshSeconds * 1000);
     }
-    const [vitals, timeline, database, pools, errors, jsErrors, alerts, advice, anomalies] = await Promise.all([
+    const [vitals, timeline, database, pools, errors, jsErrors, releases, alerts, advice, anomalies] = await Promise.all([
       loadVitals(view),
       loadTimeline(view),
       loadDatabase(view),
       loadPools(view),
       loadErrors(view),
       loadJsErrors(view),
+      loadReleases(view),
       api('/v1/alerts').catch(() => ({ open: [], recent: [] })),
       api('/v1/advice', { from: view.from, to: view.to, ...view.appFilter }).catch(() => ({ advice: [] })),
       api('/v1/anomalies').then((a) => [...a.current, ...a.recent]).catch(() => []),
@@ -82,6 +86,7 @@ async function refresh() {
     renderPools(document.getElementById('pool'), pools);
     renderErrors(document.getElementById('errors'), errors, view, narrow);
     renderJsErrors(document.getElementById('js-errors'), jsErrors, view);
+    renderReleases(document.getElementById('releases'), releases);
     renderAlerts(document.getElementById('alerts'), alerts);
     renderAdvice(document.getElementById('advice'), advice.advice);
     const anyData = vitals.some((v) => v.point) || timeline.points.length > 0 || database.length > 0 || pools.length > 0;

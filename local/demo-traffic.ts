@@ -45,6 +45,9 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
     return 1 + Math.sin(((hour - 9) / 24) * 2 * Math.PI); // busiest mid-afternoon UTC
   };
   let stopped = false;
+  // Release 2.3.0 went out three hours ago; the browser and server traffic before it ran 2.2.0.
+  const releasedAt = Math.floor(Date.now() / MINUTE) * MINUTE - 3 * 60 * MINUTE;
+  const releaseAt = (t: number) => (t < releasedAt ? '2.2.0' : '2.3.0');
 
   const serverCalls = (t: number, count: number, incident: boolean, spreadMs: number, retries = 0) => {
     const metrics: { name: string; value: number; timestamp: number; tags: Record<string, string> }[] = [];
@@ -81,7 +84,7 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
       const page = pick(PAGES);
       beacons.push(JSON.stringify({
         app: 'demo-shop',
-        context: { page, device: pick(DEVICES), connection: '4g', release: '2.3.0' },
+        context: { page, device: pick(DEVICES), connection: pick(['4g', '4g', '4g', '3g']), release: releaseAt(t) },
         metrics: [
           { name: 'web_vitals_lcp', value: spread(page === '/checkout' ? 2600 : 1900, 0.4), timestamp: t, tags: { navigation_type: 'navigate' } },
           { name: 'web_vitals_inp', value: spread(140, 0.6), timestamp: t, tags: { interaction_type: 'pointer' } },
@@ -95,7 +98,7 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
       }));
     }
     const metrics = [...serverCalls(t, scaled(10 + 20 * load), incident, 0, incident ? scaled(24) : 0), ...(share === 1 || random() < share ? poolGauges(t, load, incident) : [])];
-    if (metrics.length > 0) beacons.push(JSON.stringify({ app: 'demo-api', context: { service: 'shop-api' }, metrics }));
+    if (metrics.length > 0) beacons.push(JSON.stringify({ app: 'demo-api', context: { service: 'shop-api', release: releaseAt(t) }, metrics }));
     return beacons;
   };
 

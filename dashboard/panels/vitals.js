@@ -6,21 +6,23 @@ export const VITALS = [
   ['web_vitals_fcp', 'FCP', 'ms'], ['web_vitals_ttfb', 'TTFB', 'ms'],
 ];
 
-/** p75 over the range and over the range before it, for the trend. */
+/** p75 over the range and over the range before it, for the trend; split by one breakdown when asked. */
 export async function loadVitals(view) {
   const span = view.to - view.from;
   return Promise.all(VITALS.map(async ([metric]) => {
-    const [now, before] = await Promise.all([
+    const [now, before, split] = await Promise.all([
       api('/v1/aggregates', { metric, from: view.from, to: view.to, step: 'total', ...view.browserFilters }),
       api('/v1/aggregates', { metric, from: view.from - span, to: view.from, step: 'total', ...view.browserFilters }),
+      view.split ? api('/v1/aggregates', { metric, from: view.from, to: view.to, step: 'total', group_by: view.split, ...view.browserFilters }) : undefined,
     ]);
-    return { point: now.series[0]?.points[0], previous: before.series[0]?.points[0] };
+    const parts = split?.series.map((s) => ({ value: s.dimensions[view.split], point: s.points[0] })).filter((p) => p.point).sort((a, b) => b.point.count - a.point.count);
+    return { point: now.series[0]?.points[0], previous: before.series[0]?.points[0], parts };
   }));
 }
 
 export function renderVitals(element, loaded, thresholds, anomalies) {
   element.innerHTML = VITALS.map(([metric, label, unit], i) => {
-    const { point, previous } = loaded[i];
+    const { point, previous, parts } = loaded[i];
     const limits = thresholds[metric];
     if (!point) return `<div class="card" data-metric="${metric}"><div class="name">${label}</div><div class="value none">no data</div><div class="meta">target ≤ ${show(limits.good, unit)}</div></div>`;
     const rating = point.p75 <= limits.good ? 'good' : point.p75 <= limits.poor ? 'needs-improvement' : 'poor';
@@ -34,6 +36,7 @@ export function renderVitals(element, loaded, thresholds, anomalies) {
       <div class="meta">target ≤ ${show(limits.good, unit)} · ${point.count} samples</div>
       <div class="bar" title="good ${share(r.good)}, needs improvement ${share(r.needsImprovement)}, poor ${share(r.poor)}"><span style="width:${share(r.good)}"></span><span style="width:${share(r.needsImprovement)}"></span><span style="width:${share(r.poor)}"></span></div>
       <div class="meta">${share(r.good)} good · ${share(r.poor)} poor${trend === undefined ? '' : ` · ${trend > 0 ? '▲' : '▼'} ${percent(Math.abs(trend))} vs previous`}</div>
+      ${parts ? `<ul class="split">${parts.map((p) => `<li data-part="${esc(p.value)}" class="${p.point.p75 <= limits.good ? 'good' : p.point.p75 <= limits.poor ? 'needs-improvement' : 'poor'}"><span>${esc(p.value)}</span><span>${show(p.point.p75, unit)} <small>${p.point.count}</small></span></li>`).join('')}</ul>` : ''}
     </div>`;
   }).join('');
 }

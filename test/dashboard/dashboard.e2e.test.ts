@@ -216,4 +216,26 @@ describe('dashboard, with the demo traffic', () => {
     await expect(fresh.locator('#js-errors svg.spark').count()).resolves.toBe(rows.length);
     await fresh.close();
   });
+
+  it('compares the latest releases side by side and splits the vitals cards by device, connection or browser', async () => {
+    const fresh = await browser.newPage();
+    await fresh.clock.setFixedTime(now);
+    await fresh.goto(`${pipeline.pipeline.url}/`);
+    await fresh.selectOption('select[name="range"]', '6h');
+    await fresh.waitForFunction(`document.querySelectorAll('#releases tr[data-release]').length === 2`);
+    const sixHours = { from: String(now - 6 * 3_600_000), to: String(now) };
+    const lcp = (await query('web_vitals_lcp', { ...sixHours, step: 'total', group_by: 'release', app: 'demo-shop' })).series;
+    expect(lcp.map((s) => s.dimensions.release).sort()).toEqual(['2.2.0', '2.3.0']);
+    const rows = await fresh.$$eval('#releases tr[data-release]', (trs) => trs.map((tr) => [tr.getAttribute('data-release'), tr.children[1]!.textContent!.split(' ').slice(0, 2).join(' ')]));
+    expect(rows.map(([release]) => release)).toEqual(lcp.map((s) => s.dimensions.release).sort());
+    for (const [release, shown] of rows) expect(shown).toBe(shownMs(lcp.find((s) => s.dimensions.release === release)!.points[0]!.p75));
+    await fresh.selectOption('select[name="split"]', 'connection');
+    await fresh.waitForSelector('.card[data-metric="web_vitals_lcp"] .split li');
+    const parts = await fresh.$$eval('.card[data-metric="web_vitals_lcp"] .split li', (lis) => lis.map((li) => [li.getAttribute('data-part'), li.querySelector('span:last-child')!.textContent!.split(' ').slice(0, 2).join(' ')]));
+    const byConnection = (await query('web_vitals_lcp', { ...sixHours, step: 'total', group_by: 'connection' })).series;
+    expect(parts.map(([c]) => c).sort()).toEqual(byConnection.map((s) => s.dimensions.connection).sort());
+    for (const [connection, shown] of parts) expect(shown).toBe(shownMs(byConnection.find((s) => s.dimensions.connection === connection)!.points[0]!.p75));
+    await fresh.screenshot({ path: join(ARTIFACTS, 'dashboard-releases-split.png'), fullPage: true });
+    await fresh.close();
+  });
 });
