@@ -1,14 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.ts';
-import { startLocalProcess, waitFor, type LocalProcess } from '../helpers/local-process.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/browser-harness.ts';
+import { waitFor, type LocalProcess } from '../helpers/local-process.ts';
 import { uxScore } from '../../sdk/browser/signals/ux-score.ts';
 
 interface Point { count: number; min: number; max: number; p50: number; ratings?: Record<string, number> }
 interface Answer { series: { dimensions: Record<string, string>; points: Point[] }[] }
 
-const dir = tempDir();
+let harness: BrowserHarness;
 let server: LocalProcess;
 let browser: Browser;
 const consoleErrors: string[] = [];
@@ -23,8 +22,8 @@ const total = (answer: Answer) => answer.series.flatMap((s) => s.points).reduce(
 const groups = (answer: Answer, key: string) => answer.series.map((s) => s.dimensions[key]);
 
 beforeAll(async () => {
-  server = await startLocalProcess({ VITALSTREAM_DATA_DIR: dir.path });
-  browser = await launchChromium();
+  harness = await startBrowserHarness();
+  ({ server, browser } = harness);
   const page = await browser.newPage();
   page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
   page.on('pageerror', (error) => consoleErrors.push(error.message));
@@ -36,24 +35,15 @@ beforeAll(async () => {
   await page.waitForTimeout(900); // the banner lands 600 ms after the click
   for (let i = 0; i < 4; i++) await page.click('#rage', { delay: 20 });
   await page.waitForTimeout(1200); // a rage burst is reported once it has been quiet for 1 s
-  // Headless Chromium never hides a page on its own, so switch it to hidden the way web-vitals'
-  // own tests do: web-vitals then finalizes LCP, INP and CLS and the SDK flushes with sendBeacon.
-  // Browsers fire visibilitychange at the document and let it bubble; the SDK listens on window.
-  await page.evaluate(`
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    Object.defineProperty(document, 'hidden', { value: true, configurable: true });
-    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
-  `);
+  // Hidden, web-vitals finalizes LCP, INP and CLS and the SDK flushes with sendBeacon.
+  await hidePage(page);
   // The final beacon must arrive on visibilitychange alone, with the page still open.
   await waitFor(async () => (total(await query('user_experience_score')) > 0 ? true : undefined), 15_000, 'the final beacon on visibilitychange');
   await page.close({ runBeforeUnload: true });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  server?.child.kill('SIGTERM');
-  await server?.exited;
-  dir.remove();
+  await harness?.close();
   console.log(`browser SDK end to end observed: ${JSON.stringify(observed)}`);
 });
 

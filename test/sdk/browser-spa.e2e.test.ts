@@ -1,29 +1,24 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.ts';
-import { startLocalProcess, waitFor, type LocalProcess } from '../helpers/local-process.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/browser-harness.ts';
+import { waitFor } from '../helpers/local-process.ts';
 
 interface Answer { series: { dimensions: Record<string, string>; points: { count: number; max: number; min: number }[] }[] }
 
-const dir = tempDir();
-let server: LocalProcess;
-let browser: Browser;
+let harness: BrowserHarness;
 let navigationServerTiming: { name: string; duration: number }[] = [];
 
 async function query(metric: string, params: Record<string, string> = {}): Promise<Answer> {
   const search = new URLSearchParams({ metric, app: 'demo-spa', step: 'total', ...params });
-  return (await fetch(`${server.url}/v1/aggregates?${search}`)).json() as Promise<Answer>;
+  return (await fetch(`${harness.server.url}/v1/aggregates?${search}`)).json() as Promise<Answer>;
 }
 
 // A single-page app (local/static/spa.html): two route changes by history.pushState, an uncaught
 // error, an unhandled rejection, a release, and a page served with a Server-Timing header.
 beforeAll(async () => {
-  server = await startLocalProcess({ VITALSTREAM_DATA_DIR: dir.path, VITALSTREAM_ANALYZE_EVERY_MS: '0' });
-  browser = await launchChromium();
-  const page = await browser.newPage();
+  harness = await startBrowserHarness({ VITALSTREAM_ANALYZE_EVERY_MS: '0' });
+  const page = await harness.browser.newPage();
   page.on('pageerror', () => undefined);
-  await page.goto(`${server.url}/demo/spa`, { waitUntil: 'load' });
+  await page.goto(`${harness.server.url}/demo/spa`, { waitUntil: 'load' });
   await page.waitForFunction('window.vitals !== undefined');
   navigationServerTiming = await page.evaluate('performance.getEntriesByType("navigation")[0].serverTiming.map((t) => ({ name: t.name, duration: t.duration }))');
   await page.waitForTimeout(300);
@@ -34,21 +29,12 @@ beforeAll(async () => {
   await page.click('#break');
   await page.click('#reject');
   await page.waitForTimeout(300);
-  await page.evaluate(`
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    Object.defineProperty(document, 'hidden', { value: true, configurable: true });
-    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
-  `);
+  await hidePage(page);
   await waitFor(async () => ((await query('js_error', { group_by: 'fingerprint' })).series.length >= 2 ? true : undefined), 15_000, 'the final beacon');
   await page.close();
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  server?.child.kill('SIGTERM');
-  await server?.exited;
-  dir.remove();
-});
+afterAll(() => harness?.close());
 
 describe('browser SDK in a single-page app', () => {
   it('reports vitals per route for soft navigations, with the route as the page and no TTFB of its own', async () => {

@@ -1,10 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.ts';
-import { startLocalProcess, waitFor, type LocalProcess } from '../helpers/local-process.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/browser-harness.ts';
+import { waitFor, type LocalProcess } from '../helpers/local-process.ts';
 
-const dir = tempDir();
+let harness: BrowserHarness;
 let server: LocalProcess;
 let browser: Browser;
 let page: Page;
@@ -16,17 +15,12 @@ async function count(app: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  server = await startLocalProcess({ VITALSTREAM_DATA_DIR: dir.path });
-  browser = await launchChromium();
+  harness = await startBrowserHarness();
+  ({ server, browser } = harness);
   page = await browser.newPage();
   await page.goto(`${server.url}/healthz`);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  server?.child.kill('SIGTERM');
-  await server?.exited;
-  dir.remove();
-});
+afterAll(() => harness?.close());
 
 describe('browser SDK transport in Chromium', () => {
   it('falls back to fetch keepalive when sendBeacon refuses, and retries a failed send on the next flush', async () => {
@@ -80,10 +74,7 @@ describe('browser SDK transport in Chromium', () => {
     })()`);
     for (let i = 0; i < 4; i++) await rage.click('#again', { delay: 10 });
     // Hidden well within the second a burst needs to be quiet before it is reported on its own.
-    await rage.evaluate(`
-      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
-    `);
+    await hidePage(rage);
     const clicks = async () => {
       const answer = (await (await fetch(`${server.url}/v1/aggregates?metric=rage_click&app=rage&step=total`)).json()) as { series: { points: { count: number; max: number }[] }[] };
       return answer.series[0]?.points[0];

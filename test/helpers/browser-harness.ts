@@ -1,0 +1,37 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
+import { startLocalProcess, type LocalProcess } from './local-process.ts';
+import { tempDir } from './temp-dir.ts';
+
+export interface BrowserHarness {
+  server: LocalProcess;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** A real `npm start` on a fresh data directory and headless Chromium, for the browser SDK's tests. */
+export async function startBrowserHarness(env: Record<string, string> = {}): Promise<BrowserHarness> {
+  const dir = tempDir();
+  const server = await startLocalProcess({ VITALSTREAM_DATA_DIR: dir.path, ...env });
+  const browser = await launchChromium();
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      server.child.kill('SIGTERM');
+      await server.exited;
+      dir.remove();
+    },
+  };
+}
+
+/**
+ * Hides the page the way web-vitals' own tests do (headless Chromium never hides a page by
+ * itself); browsers fire visibilitychange at the document and let it bubble to window.
+ */
+export const hidePage = (page: Page) => page.evaluate(`
+  Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+  Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+  document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+`);
