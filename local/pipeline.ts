@@ -22,7 +22,7 @@ import { startConsumer, type Consumer } from './consumer.ts';
 import { parseRequestTarget, readBoundedBody, toApiGatewayEvent, writeJson, writeResult, type HttpHandler } from './http-adapter.ts';
 import { localContext } from './lambda-context.ts';
 import { localFiles } from './local-query.ts';
-import { readableLogger } from './readable-logger.ts';
+import { neverThrowing, readableLogger } from './readable-logger.ts';
 import { startQueryPool } from './query-pool.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
 import { openSqliteStream, type SqliteStream } from './sqlite-stream.ts';
@@ -182,17 +182,6 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
       })();
       return closing;
     },
-  };
-}
-
-/** A log line that cannot be written (stdout on a full disk) is lost; it must never become an exception in a handler. */
-export function neverThrowing(log: (line: string) => void): (line: string) => void {
-  return (line) => {
-    try {
-      log(line);
-    } catch {
-      // Nowhere left to report it.
-    }
   };
 }
 

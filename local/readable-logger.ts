@@ -1,15 +1,23 @@
 import type { Logger } from '../src/ports.ts';
 
+/** A log line that cannot be written (stdout on a full disk) is lost; it must never become an exception in a handler. */
+export function neverThrowing(print: (line: string) => void): (line: string) => void {
+  return (line) => {
+    try {
+      print(line);
+    } catch {
+      // Nowhere left to report it.
+    }
+  };
+}
+
 /** Locally, a person reads the log: one line per event, `[component] message (key: value, ...)`. */
 export function readableLogger(component: string, print: (line: string) => void): Logger {
+  const say = neverThrowing(print);
   return {
     error(message, detail) {
       const extra = Object.entries(detail ?? {}).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
-      try {
-        print(`[${component}] ${message}${extra ? ` (${extra})` : ''}`);
-      } catch {
-        // A log line that cannot be written (a full disk) is lost, never thrown into a handler.
-      }
+      say(`[${component}] ${message}${extra ? ` (${extra})` : ''}`);
     },
   };
 }

@@ -1,7 +1,6 @@
 import { CUSTOM_METRIC_MAX_DIMENSIONS, CUSTOM_METRIC_NAME, RESERVED_DIMENSIONS, UNIT_DIMENSION, findMetric } from '../registry/metrics.ts';
 import type { MetricSource, MetricUnit } from '../registry/metric-definition.ts';
 import type { StreamMetric } from '../stream/record.ts';
-import { errorFingerprint, errorType } from './error-fingerprint.ts';
 import { routeTemplate } from './route-template.ts';
 import { readTimestamp } from './timestamp.ts';
 
@@ -19,12 +18,7 @@ export interface RawMetric {
 export const MAX_DIMENSION_VALUE_LENGTH = 128;
 /** Tags whose values are paths or URLs and are folded like pages, so ids do not become series. */
 const PATH_TAGS = new Set(['endpoint', 'lcp_resource', 'blocking_script']);
-/** How the ingest cleans a tag before it becomes a dimension, beyond trimming it. */
-const TAG_CLEANERS: Record<string, (value: string) => string> = {
-  // An error's message may carry user data: only its fingerprint is ever stored.
-  fingerprint: errorFingerprint,
-  error_type: errorType,
-};
+
 
 export type NormalizedMetric = { ok: true; metric: StreamMetric } | { ok: false; reasons: string[] };
 
@@ -71,7 +65,8 @@ export function normalizeMetric(raw: RawMetric, receivedAt: number): NormalizedM
       continue;
     }
     const text = String(rawValue).trim();
-    const value = PATH_TAGS.has(key) ? routeTemplate(text) : raw.name === 'js_error' && TAG_CLEANERS[key] ? TAG_CLEANERS[key](text) : text;
+    const clean = definition.cleanTags?.[key];
+    const value = PATH_TAGS.has(key) ? routeTemplate(text) : clean ? clean(text) : text;
     if (value.length > MAX_DIMENSION_VALUE_LENGTH) {
       reasons.push(`tag '${key}' is ${value.length} characters; dimension values are limited to ${MAX_DIMENSION_VALUE_LENGTH}`);
       continue;

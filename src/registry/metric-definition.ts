@@ -23,6 +23,8 @@ export interface MetricDefinition {
   readonly tags: readonly string[];
   /** The subset of `tags` stored as dimensions of the per-minute aggregates; the others are accepted and dropped. */
   readonly dimensions: readonly string[];
+  /** How the ingest cleans a dimension's value before it is stored (an error message becomes its fingerprint). */
+  readonly cleanTags?: Readonly<Record<string, (value: string) => string>>;
 }
 
 /**

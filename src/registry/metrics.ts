@@ -1,3 +1,4 @@
+import { errorFingerprint, errorType } from '../beacon/error-fingerprint.ts';
 import { MAX_VALUE_MAGNITUDE, type MetricDefinition, type MetricSource, type MetricUnit, type RatingThresholds } from './metric-definition.ts';
 
 const HOUR_MS = 3_600_000;
@@ -32,6 +33,7 @@ interface Spec {
   dimensions?: string[];
   /** Accepted but not stored: identifiers that would explode cardinality or are only useful on the client. */
   extraTags?: string[];
+  cleanTags?: Record<string, (value: string) => string>;
 }
 
 const ms = (source: MetricSource, description: string, rest: Partial<Spec> = {}): Spec => ({
@@ -100,6 +102,8 @@ const SPECS: Record<string, Spec> = {
   js_error: {
     unit: 'count', source: 'browser', description: 'An uncaught error or unhandled promise rejection in the page', min: 1, max: 1000,
     dimensions: ['error_type', 'fingerprint'],
+    // A message may carry user data: only its fingerprint is ever stored, whoever sent the tag.
+    cleanTags: { fingerprint: errorFingerprint, error_type: errorType },
   },
   user_experience_score: {
     unit: 'score', source: 'browser', description: 'Composite user-experience score (0-100)', min: 0, max: 100,
@@ -185,6 +189,7 @@ function toDefinition(name: string, spec: Spec): MetricDefinition {
     max: Math.min(spec.max ?? MAX_VALUE_MAGNITUDE, MAX_VALUE_MAGNITUDE),
     ...(spec.rating ? { rating: spec.rating } : {}),
     tags: [...dimensions, ...(spec.extraTags ?? [])],
+    ...(spec.cleanTags ? { cleanTags: spec.cleanTags } : {}),
     dimensions,
   };
 }
