@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { createAggregateHandler } from '../lambdas/aggregate.ts';
-import { kinesisStream } from '../lambdas/adapters/kinesis-stream.ts';
+import { kinesisStream } from '@vitalstream/protocol/kinesis';
 import { timestreamStore } from '../lambdas/adapters/timestream-store.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { toKinesisEvent } from '../local/consumer.ts';

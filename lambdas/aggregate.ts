@@ -3,7 +3,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecor
 import { aggregateRecords } from '../src/aggregation/aggregate-records.ts';
 import type { CardinalityGuard } from '../src/aggregation/cardinality-guard.ts';
 import type { Logger, MetricStore } from '../src/ports.ts';
-import { decodeStreamRecord, type StreamRecord } from '../src/stream/record.ts';
+import { decodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
 import { consoleLogger } from './middleware/http-responses.ts';
 
 export interface AggregateDependencies {

@@ -3,9 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { refuseUnknownApp, type AllowedApps } from '../src/beacon/app-policy.ts';
 import { browserFamily } from '../src/beacon/browser-family.ts';
 import { parseBeaconBody } from '../src/beacon/parse-body.ts';
-import { validateBeacon } from '../src/beacon/validate-beacon.ts';
+import { validateBeacon } from '@vitalstream/protocol/validate';
 import { systemClock, type Clock, type MetricStream, type Logger } from '../src/ports.ts';
-import { encodeStreamRecord } from '../src/stream/record.ts';
+import { encodeStreamRecord } from '@vitalstream/protocol/stream';
 import { corsFor } from './middleware/cors.ts';
 import { bodyBytes, consoleLogger, header, jsonResponse, refusalResponse, unexpectedErrorsAsJson } from './middleware/http-responses.ts';
 

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { METRICS } from '../src/registry/metrics.ts';
-import { dimensionsOf } from '../src/registry/metrics.ts';
+import { METRICS } from '@vitalstream/protocol';
+import { dimensionsOf } from '@vitalstream/protocol';
 import { parseAggregateQuery, queryRefusal, readTimeRange, STEPS } from '../src/query/aggregate-query.ts';
 import { answerAggregates, MAX_ANSWER_POINTS } from '../src/query/aggregate-answer.ts';
 import { TooManyPoints } from '../src/query/build-series.ts';
@@ -9,7 +9,7 @@ import { onlyMatching } from '../src/query/filters.ts';
 import { routesOf, type QueryRoutePath } from '../src/api/routes.ts';
 import { adviseFrom, ADVICE_METRICS } from '../src/advice/advice.ts';
 import { FORECAST_HISTORY_MS, forecastMetric } from '../src/analysis/forecast/forecast-series.ts';
-import { refuse, type Problem } from '../src/beacon/problems.ts';
+import { refuse, type Problem } from '@vitalstream/protocol';
 import type { Alert } from '../src/alerts/alert.ts';
 import type { OpenAlert } from '../src/alerts/lifecycle.ts';
 import type { Condition } from '../src/alerts/rules.ts';

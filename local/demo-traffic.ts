@@ -1,7 +1,7 @@
 import { seededRandom } from '../src/analysis/anomaly/random.ts';
 import type { MetricStream } from '../src/ports.ts';
-import { findMetric } from '../src/registry/metrics.ts';
-import { encodeStreamRecord, type StreamRecord } from '../src/stream/record.ts';
+import { findMetric } from '@vitalstream/protocol';
+import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
 
 const PAGES = ['/', '/courses', '/courses/42', '/courses/77/lessons/3', '/checkout', '/account/settings'];
 const DEVICES = ['mobile', 'desktop', 'tablet'];

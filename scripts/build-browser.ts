@@ -24,6 +24,13 @@ export async function buildBrowserSdk(outDir = OUT): Promise<{ esm: string; iife
   };
 }
 
+/** The script-tag build alone (what the browser package ships as `@vitalstream/browser/script`). */
+export async function buildScriptTag(outfile: string): Promise<{ bytes: number; brotli: number }> {
+  await build({ bundle: true, target: ['es2020'], platform: 'browser', legalComments: 'none', entryPoints: [join(ROOT, 'sdk/browser/script-tag.ts')], format: 'iife', outfile, minify: true });
+  const script = readFileSync(outfile);
+  return { bytes: script.length, brotli: brotliCompressSync(script).length };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await buildBrowserSdk();
   const line = `browser SDK: ${result.iife} is ${result.iifeBrotli} B brotli (budget ${SIZE_BUDGET_BYTES} B); web-vitals alone is ${result.webVitalsBrotli} B`;

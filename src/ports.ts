@@ -5,15 +5,8 @@ import type { Condition } from './alerts/rules.ts';
 import type { KeptStatistics } from './analysis/kept-statistics.ts';
 import type { StoredForecast } from './analysis/forecast/scheduled-forecasts.ts';
 
-export interface StreamEntry {
-  readonly partitionKey: string;
-  readonly data: Uint8Array;
-}
-
-/** Kinesis on AWS, an fsync'd SQLite log locally. `put` resolves only once every entry is durable. */
-export interface MetricStream {
-  put(entries: readonly StreamEntry[]): Promise<void>;
-}
+// The stream port is shared with the server SDK's Kinesis transport, so it is declared with the record format.
+export type { MetricStream, StreamEntry } from '@vitalstream/protocol/stream';
 
 export interface AggregateQuery {
   readonly metric: string;

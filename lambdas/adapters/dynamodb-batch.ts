@@ -1,5 +1,5 @@
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { resubmitLeftovers } from '../../src/resilience/resubmit.ts';
+import { resubmitLeftovers } from '@vitalstream/protocol/stream';
 
 const MAX_PER_CALL = 25;
 const MAX_ROUNDS = 8;

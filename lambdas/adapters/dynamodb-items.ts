@@ -1,7 +1,7 @@
 import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { dimensionKey, type PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
-import { decodeSketch, encodeSketch } from '../../src/aggregation/sketch.ts';
+import { decodeSketch, encodeSketch } from '@vitalstream/protocol/sketch';
 
 /** How the DynamoDB metric store writes its items and reads them back (layout: dynamodb-store.ts). */
 

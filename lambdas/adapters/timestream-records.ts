@@ -1,6 +1,6 @@
 import type { Dimension, MeasureValue, _Record } from '@aws-sdk/client-timestream-write';
 import type { PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
-import { encodeSketch } from '../../src/aggregation/sketch.ts';
+import { encodeSketch } from '@vitalstream/protocol/sketch';
 import { splitForSize } from '../../src/aggregation/split-for-size.ts';
 
 /** Measure name of the record that says which write of a partial is the current one. */

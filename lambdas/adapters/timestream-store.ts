@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-timestream-write';
 import { paginateQuery, type Row, type ColumnInfo, type TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
-import { decodeSketch } from '../../src/aggregation/sketch.ts';
+import { decodeSketch } from '@vitalstream/protocol/sketch';
 import type { AggregateQuery, MetricStore } from '../../src/ports.ts';
 import { MARKER_MEASURE, markerRecord, toTimestreamRecords } from './timestream-records.ts';
 

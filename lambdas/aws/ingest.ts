@@ -1,5 +1,5 @@
 import { readAllowedApps } from '../../src/beacon/app-policy.ts';
-import { kinesisStream } from '../adapters/kinesis-stream.ts';
+import { kinesisStream } from '@vitalstream/protocol/kinesis';
 import { createIngestHandler } from '../ingest.ts';
 import { kinesisClient } from './clients.ts';
 import { list, required } from './environment.ts';

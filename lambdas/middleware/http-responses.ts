@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Refusal } from '../../src/beacon/problems.ts';
+import type { Refusal } from '@vitalstream/protocol';
 import type { Logger } from '../../src/ports.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;

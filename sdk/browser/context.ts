@@ -1,9 +1,10 @@
+import type { BeaconContext } from '@vitalstream/protocol';
 const BOT = /bot|crawl|spider|slurp|headless|lighthouse|pagespeed|prerender/i;
 
 export const isBot = (): boolean => navigator.webdriver === true || BOT.test(navigator.userAgent);
 
 /** mobile | tablet | desktop | bot: coarse on purpose, it becomes a stored dimension. */
-export function deviceClass(): string {
+export function deviceClass(): NonNullable<BeaconContext['device']> {
   if (isBot()) return 'bot';
   const ua = navigator.userAgent;
   if (/iPad|Tablet|PlayBook|Silk/i.test(ua) || (/Android/i.test(ua) && !/Mobi/i.test(ua))) return 'tablet';

@@ -10,19 +10,26 @@ import { webVitals } from './signals/web-vitals.ts';
 import { send, toBodies, type Envelope } from './transport.ts';
 import type { BrowserMetric, Options, Signal, SignalContext } from './types.ts';
 
-export type { BrowserMetric, Options, Signal } from './types.ts';
-export { webVitals, resources, navigation, longTasks, interactions, rageClicks, jsErrors, serverTiming };
+export type { BrowserMetric, Options, Problem, Report, Signal, SignalContext } from './types.ts';
+export { webVitals, resources, navigation, longTasks, interactions, rageClicks, jsErrors, serverTiming, userExperienceScore };
 
 export interface Collector {
   /** Report a metric of your own (e.g. `custom_checkout_steps` with a unit). */
   push(metric: BrowserMetric): void;
   /** Send what is queued now. */
   flush(): void;
+  /** Sends what is queued, then stops every signal, listener and timer; later metrics are ignored. */
+  stop(): void;
+  /** The names of the signals that started. */
+  readonly signals: readonly string[];
 }
+
+/** Every signal, as the script-tag build runs them. A bundle that imports this ships them all. */
+export const allSignals = (): Signal[] => [webVitals, resources, navigation, serverTiming, longTasks, interactions, rageClicks, jsErrors, userExperienceScore];
 
 const MAX_QUEUED = 1000;
 const MAX_RETRY_BODIES = 10;
-const noop: Collector = { push() {}, flush() {} };
+const noop: Collector = { push() {}, flush() {}, stop() {}, signals: [] };
 
 /** Starts measuring this page and sends beacons to `options.endpoint`. */
 export function init(options: Options): Collector {
@@ -33,19 +40,23 @@ export function init(options: Options): Collector {
   const endpoint = new URL(options.endpoint, location.href).href;
   const queue: BrowserMetric[] = [];
   const retry: string[] = [];
-  const vitals: BrowserMetric[] = [];
+  const last = new Map<string, BrowserMetric>();
   const hiddenCallbacks: (() => void)[] = [];
+  const stopping = new AbortController();
+  const stop = stopping.signal;
   let errors = 0;
-  addEventListener('error', () => void errors++);
-  addEventListener('unhandledrejection', () => void errors++);
+  addEventListener('error', () => void errors++, { signal: stop });
+  addEventListener('unhandledrejection', () => void errors++, { signal: stop });
 
   // Each metric keeps the page (and route) it was measured on: in a single-page app the path at
   // flush time can already be the next route's.
   const push = (metric: BrowserMetric) => {
+    // web-vitals offers no way to unsubscribe: after stop() its late reports end here.
+    if (stop.aborted) return;
     const route = typeof options.route === 'function' ? options.route() : options.route;
     const stamped: BrowserMetric = { ...metric, timestamp: metric.timestamp ?? Date.now(), page: metric.page ?? location.pathname };
     if (route) stamped.route = route;
-    if (stamped.name.startsWith('web_vitals_')) vitals.push(stamped);
+    if (stamped.name.startsWith('web_vitals_')) last.set(stamped.name, stamped);
     const edited = options.beforeSend ? options.beforeSend(stamped) : stamped;
     if (!edited) return;
     queue.push(edited);
@@ -53,7 +64,7 @@ export function init(options: Options): Collector {
   };
 
   const envelope = (): Envelope => {
-    const context: Record<string, string> = { sessionId: sessionId(), device: deviceClass() };
+    const context: Envelope['context'] = { sessionId: sessionId(), device: deviceClass() };
     const connection = connectionType();
     if (connection) context.connection = connection;
     if (options.release) context.release = options.release;
@@ -73,13 +84,17 @@ export function init(options: Options): Collector {
     isOwnRequest: (url) => url.startsWith(endpoint),
     onHidden: (callback) => void hiddenCallbacks.push(callback),
     errors: () => errors,
+    lastReported: (name) => last.get(name),
+    stop,
   };
-  const signals: Signal[] = options.signals ?? [webVitals, resources, navigation, serverTiming, longTasks, interactions, rageClicks, jsErrors, userExperienceScore(vitals)];
-  for (const signal of signals) {
+  const started: string[] = [];
+  for (const signal of options.signals ?? []) {
     try {
-      signal(push, context);
-    } catch {
+      signal.start(push, context);
+      started.push(signal.name);
+    } catch (error) {
       // One signal failing must not stop the others or break the page.
+      problem({ kind: 'signal-failed', count: 0, reason: String(error), signal: signal.name });
     }
   }
 
@@ -89,9 +104,19 @@ export function init(options: Options): Collector {
     for (const callback of hiddenCallbacks) callback();
     flush(true);
   };
-  addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && leave());
-  addEventListener('pagehide', leave);
-  setInterval(flush, options.flushInterval ?? 30_000);
+  addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && leave(), { signal: stop });
+  addEventListener('pagehide', leave, { signal: stop });
+  const timer = setInterval(flush, options.flushInterval ?? 30_000);
 
-  return { push, flush: () => flush() };
+  return {
+    push,
+    flush: () => flush(),
+    stop() {
+      if (stop.aborted) return;
+      flush();
+      clearInterval(timer);
+      stopping.abort();
+    },
+    signals: started,
+  };
 }

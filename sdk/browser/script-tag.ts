@@ -1,16 +1,16 @@
-import { init, type Collector } from './index.ts';
+import { allSignals, init, type Collector } from './index.ts';
 
 declare global {
   interface Window {
-    vitalstream?: { init: typeof init; collector?: Collector };
+    vitalstream?: { init: typeof init; allSignals: typeof allSignals; collector?: Collector };
   }
 }
 
 // <script src=".../vitalstream.min.js" data-endpoint="https://.../v1/beacon" data-app="shop-web" async></script>
 const data = (document.currentScript as HTMLScriptElement | null)?.dataset ?? {};
-window.vitalstream = { init };
+window.vitalstream = { init, allSignals };
 if (data.endpoint && data.app) {
-  const options: Parameters<typeof init>[0] = { endpoint: data.endpoint, app: data.app, dropBots: data.dropBots !== 'false' };
+  const options: Parameters<typeof init>[0] = { endpoint: data.endpoint, app: data.app, dropBots: data.dropBots !== 'false', signals: allSignals() };
   if (data.release) options.release = data.release;
   if (data.sampleRate) options.sampleRate = Number(data.sampleRate);
   window.vitalstream.collector = init(options);

@@ -1,3 +1,4 @@
+import type { Beacon } from '@vitalstream/protocol';
 import type { BrowserMetric } from './types.ts';
 
 /** Browsers share a 64 KiB budget across in-flight keepalive requests; stay well under it. */
@@ -5,8 +6,8 @@ export const MAX_BEACON_BYTES = 60_000;
 const MAX_METRICS_PER_BEACON = 500;
 
 export interface Envelope {
-  app: string;
-  context: Record<string, string>;
+  app: Beacon['app'];
+  context: NonNullable<Beacon['context']>;
 }
 
 const encoder = new TextEncoder();

@@ -16,9 +16,13 @@ export interface BrowserMetric {
 
 export type Report = (metric: BrowserMetric) => void;
 
-/** Narrow instrumentation interface (as in Grafana Faro): a signal gets `report` and returns nothing. */
+/**
+ * Narrow instrumentation interface (as in Grafana Faro): a named signal that gets `report` and
+ * a context. It stops when `context.stop` aborts: listeners and observers go with it.
+ */
 export interface Signal {
-  (report: Report, context: SignalContext): void;
+  readonly name: string;
+  start(report: Report, context: SignalContext): void;
 }
 
 export interface SignalContext {
@@ -28,6 +32,10 @@ export interface SignalContext {
   onHidden(callback: () => void): void;
   /** Counts uncaught errors, for the reliability part of the UX score. */
   errors(): number;
+  /** The last metric of this name reported on this page (web vitals are kept for the UX score). */
+  lastReported(name: string): BrowserMetric | undefined;
+  /** Aborts when the collector stops; pass it to addEventListener and to observers. */
+  stop: AbortSignal;
 }
 
 export interface Options {
@@ -45,12 +53,23 @@ export interface Options {
   dropBots?: boolean;
   /** Send queued metrics this often while the page is open (ms, default 30 000). */
   flushInterval?: number;
-  /** Signals to run; default all. */
-  signals?: Signal[];
+  /**
+   * Signals to run, e.g. `[webVitals, jsErrors]` or `allSignals()`. Only the signals named here
+   * end up in a bundle: import what you use.
+   */
+  signals: Signal[];
   /**
    * What did not arrive: metrics the endpoint refused (read from its answer when the SDK sent with
    * fetch; a sendBeacon answer cannot be read by the page), and metrics dropped because no beacon
    * could hold them.
    */
-  onError?: (problem: { kind: 'refused' | 'dropped'; count: number; reason: string }) => void;
+  onError?: (problem: Problem) => void;
+}
+
+/** What did not arrive, or a signal that failed to start (`signal` names it). */
+export interface Problem {
+  kind: 'refused' | 'dropped' | 'signal-failed';
+  count: number;
+  reason: string;
+  signal?: string;
 }

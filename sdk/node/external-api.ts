@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { routeTemplate } from '../../src/beacon/route-template.ts';
+import { routeTemplate } from '@vitalstream/protocol';
 import type { Monitor } from './monitor.ts';
 import { statusClass } from './monitor.ts';
 

@@ -1,4 +1,4 @@
-import { newSketch } from '../../src/aggregation/sketch.ts';
+import { newSketch } from '@vitalstream/protocol/sketch';
 import type { SeriesTemplate, ServerMetric } from './types.ts';
 
 const mapping = newSketch().mapping;

@@ -1,12 +1,8 @@
-export { createMonitor, type Monitor, type MonitorOptions, type ServerMetric, type Transport } from './monitor.ts';
-export { vitalstreamExpress } from './express.ts';
-export { vitalstreamFastify } from './fastify.ts';
+// The core: no instrumented library is imported here, so an app loads only the instrumentations it
+// imports by subpath (`@vitalstream/node/pg`, `/express`, ...).
+export { createMonitor, type Monitor, type MonitorOptions, type ServerMetric, type SeriesTemplate, type ShutdownReport, type Transport } from './monitor.ts';
+export type { TransportAnswer } from './types.ts';
+export { workerTransport } from './worker-transport.ts';
 export { trackFunction } from './track-function.ts';
 export { startProcessMetrics } from './process-metrics.ts';
-export { instrumentPg, trackPgPool } from './db/pg.ts';
-export { instrumentMysql2, trackMysql2Pool } from './db/mysql2.ts';
-export { trackCache, keyPrefix } from './cache.ts';
-export { instrumentFetch, instrumentAxios, DEFAULT_SLA_TARGETS } from './external-api.ts';
-export { circuitBreaker } from './circuit-breaker.ts';
-export { kinesisTransport } from './kinesis-transport.ts';
-export { workerTransport } from './worker-transport.ts';
+export { trackCache, keyPrefix, type CacheTracker } from './cache.ts';

@@ -1,5 +1,5 @@
-import { METRICS } from '../../src/registry/metrics.ts';
-import { backoffDelay } from '../../src/resilience/backoff.ts';
+import { METRICS } from '@vitalstream/protocol';
+import { backoffDelay } from '@vitalstream/protocol';
 import { MetricFold } from './fold.ts';
 import type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport, Transport } from './types.ts';
 import { workerTransport } from './worker-transport.ts';

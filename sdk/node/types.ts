@@ -1,13 +1,15 @@
 /** The server SDK's types, in a module of their own so the monitor, the fold and the transports do not import each other. */
+import type { BeaconMetric } from '@vitalstream/protocol';
 
+/** A beacon metric (its types generated from the beacon schema), narrowed to what a server sends. */
 export interface ServerMetric {
-  name: string;
-  value: number;
+  name: BeaconMetric['name'];
+  value: BeaconMetric['value'];
   /** How many times `value` occurred (set by the monitor when it folds repeats). */
-  count?: number;
-  unit?: 'ms' | 'bytes' | 'count' | '%' | 'rate' | 'score';
+  count?: BeaconMetric['count'];
+  unit?: Extract<BeaconMetric['unit'], 'ms' | 'bytes' | 'count' | '%' | 'rate' | 'score'>;
   timestamp?: number;
-  source?: 'server' | 'database' | 'external_api' | 'system';
+  source?: Extract<BeaconMetric['source'], 'server' | 'database' | 'external_api' | 'system'>;
   tags?: Record<string, string>;
 }
 

@@ -1,4 +1,4 @@
-import type { StreamRecord } from '../stream/record.ts';
+import type { StreamRecord } from '@vitalstream/protocol/stream';
 import type { CardinalityGuard } from './cardinality-guard.ts';
 import { addValue, emptyPartial, seriesKey, windowStartOf, type PartialAggregate } from './partial-aggregate.ts';
 

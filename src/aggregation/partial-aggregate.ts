@@ -1,6 +1,6 @@
 import type { DDSketch } from '@datadog/sketches-js';
-import { findMetric } from '../registry/metrics.ts';
-import { rate, type RatingThresholds } from '../registry/metric-definition.ts';
+import { findMetric } from '@vitalstream/protocol';
+import { rate, type RatingThresholds } from '@vitalstream/protocol';
 
 const thresholdsByMetric = new Map<string, RatingThresholds | undefined>();
 
@@ -9,7 +9,7 @@ function ratingOf(metric: string): RatingThresholds | undefined {
   if (!thresholdsByMetric.has(metric)) thresholdsByMetric.set(metric, findMetric(metric)?.rating);
   return thresholdsByMetric.get(metric);
 }
-import { newSketch } from './sketch.ts';
+import { newSketch } from '@vitalstream/protocol/sketch';
 
 export const WINDOW_MS = 60_000;
 

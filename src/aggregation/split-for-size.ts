@@ -1,5 +1,5 @@
 import { emptyPartial, type PartialAggregate } from './partial-aggregate.ts';
-import { encodeSketch, newSketch } from './sketch.ts';
+import { encodeSketch, newSketch } from '@vitalstream/protocol/sketch';
 
 /**
  * Splits a partial whose sketch would not fit one storage record into fragments that each do.

@@ -1,5 +1,5 @@
 import type { AggregatePoint } from '../aggregation/summarize.ts';
-import { findMetric } from '../registry/metrics.ts';
+import { findMetric } from '@vitalstream/protocol';
 import type { Severity } from './alert.ts';
 
 /** A condition that holds for one series in one window: what an alert is raised (or kept open) for. */

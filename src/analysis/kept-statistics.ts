@@ -1,5 +1,5 @@
 import { emptyPartial } from '../aggregation/partial-aggregate.ts';
-import { decodeSketch, encodeSketch } from '../aggregation/sketch.ts';
+import { decodeSketch, encodeSketch } from '@vitalstream/protocol/sketch';
 import { FORECAST_STEP_MS } from './forecast/forecast-series.ts';
 import { foldIntoHours, type HourlyStatistics } from './forecast/hourly-statistics.ts';
 import type { PartialAggregate } from '../aggregation/partial-aggregate.ts';

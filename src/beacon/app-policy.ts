@@ -1,4 +1,4 @@
-import { refuse, type Refusal } from './problems.ts';
+import { refuse, type Refusal } from '@vitalstream/protocol';
 
 /**
  * Which apps a deployment accepts beacons for. `undefined` accepts any well-formed app name;

@@ -1,4 +1,4 @@
-import { formatPath, refuse, type Problem, type Result } from './problems.ts';
+import { formatPath, refuse, type Problem, type Result } from '@vitalstream/protocol';
 
 export const MAX_BEACON_BYTES = 64 * 1024;
 /** The deepest a valid beacon goes is body > metrics > item > tags > value (4); anything far deeper is an attack. */

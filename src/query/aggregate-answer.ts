@@ -1,5 +1,5 @@
 import type { PartialAggregate } from '../aggregation/partial-aggregate.ts';
-import { CUSTOM_METRIC_NAME, UNIT_DIMENSION } from '../registry/metrics.ts';
+import { CUSTOM_METRIC_NAME, UNIT_DIMENSION } from '@vitalstream/protocol';
 import { STEPS, type ParsedAggregateQuery } from './aggregate-query.ts';
 import { buildSeries, type Series } from './build-series.ts';
 

@@ -1,7 +1,7 @@
-import { refuse, type Problem, type Refusal, type Result } from '../beacon/problems.ts';
-import { ISO_8601_EXAMPLE, parseIsoInstant } from '../beacon/timestamp.ts';
-import { CUSTOM_METRIC_NAME, dimensionsOf, findMetric } from '../registry/metrics.ts';
-import type { MetricUnit } from '../registry/metric-definition.ts';
+import { refuse, type Problem, type Refusal, type Result } from '@vitalstream/protocol';
+import { ISO_8601_EXAMPLE, parseIsoInstant } from '@vitalstream/protocol';
+import { CUSTOM_METRIC_NAME, dimensionsOf, findMetric } from '@vitalstream/protocol';
+import type { MetricUnit } from '@vitalstream/protocol';
 import type { AggregateQuery } from '../ports.ts';
 
 export const MAX_QUERY_RANGE_MS = 31 * 24 * 60 * 60 * 1000;

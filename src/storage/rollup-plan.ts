@@ -1,5 +1,5 @@
 import { emptyPartial, mergeInto, type PartialAggregate } from '../aggregation/partial-aggregate.ts';
-import { MAX_AGE_MS, MAX_FUTURE_MS } from '../beacon/timestamp.ts';
+import { MAX_AGE_MS, MAX_FUTURE_MS } from '@vitalstream/protocol';
 
 export const HOUR_MS = 3_600_000;
 

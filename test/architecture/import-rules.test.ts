@@ -33,16 +33,18 @@ const under = (folder: string) => (path: string) => path.startsWith(`${folder}/`
 
 /** Which folders a folder's files may import (relative imports), by the layout table in the README. */
 const MAY_IMPORT: Record<string, (target: string) => boolean> = {
-  // The published JSON Schema is data the core validates beacons with.
-  src: (t) => under('src')(t) || (under('schema')(t) && t.endsWith('.json')),
+  src: under('src'),
+  // The shared package stands alone: the SDKs and the server import it by name, never it them.
+  'packages/protocol': under('packages/protocol'),
   // The dashboard function serves the files its manifest lists.
   lambdas: (t) => under('lambdas')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
   local: (t) => under('local')(t) || under('lambdas')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
   // The stack reads the API's route table and the dashboard's file list: data, no behaviour.
   lib: (t) => under('lib')(t) || t === 'dashboard/manifest.ts' || t === 'src/api/routes.ts',
   bin: under('lib'),
-  'sdk/node': (t) => under('sdk/node')(t) || under('src')(t) || under('lambdas/adapters')(t),
-  'sdk/browser': (t) => under('sdk/browser')(t) || under('src')(t),
+  // A published package can hold only its own files: what it shares with the server comes from @vitalstream/protocol.
+  'sdk/node': under('sdk/node'),
+  'sdk/browser': under('sdk/browser'),
   dashboard: under('dashboard'),
 };
 
@@ -54,17 +56,32 @@ describe('import rules', () => {
 
   for (const [folder, allowed] of Object.entries(MAY_IMPORT)) {
     it(`${folder}/ imports only what the layout allows`, () => {
-      const broken = edges.filter((e) => under(folder)(e.from) && !(folder === 'sdk/node' || folder === 'sdk/browser' ? false : under('sdk')(e.from)) && !allowed(e.to));
+      const broken = edges.filter((e) => under(folder)(e.from) && !(folder === 'sdk/node' || folder === 'sdk/browser' || folder === 'packages/protocol' ? false : under('sdk')(e.from) || under('packages')(e.from)) && !allowed(e.to));
       expect(broken.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
     });
   }
 
-  it('keeps the core free of I/O: src/ imports no AWS SDK, no network, file or process module', () => {
+  it('keeps the core free of I/O: src/ and the shared package (its Kinesis writer aside) import no AWS SDK, no network, file or process module', () => {
     const forbidden = /^(@aws-sdk\/|@smithy\/|node:(fs|http|https|net|child_process|worker_threads|sqlite)|fs$|http$|aws-lambda$)/;
-    const broken = [...packages.entries()].filter(([file]) => under('src')(file)).flatMap(([file, specs]) => specs.filter((s) => forbidden.test(s)).map((s) => `${file} -> ${s}`));
+    const pure = (file: string) => under('src')(file) || (under('packages/protocol/src')(file) && !under('packages/protocol/src/kinesis')(file) && file !== 'packages/protocol/src/kinesis.ts');
+    const broken = [...packages.entries()].filter(([file]) => pure(file)).flatMap(([file, specs]) => specs.filter((s) => forbidden.test(s)).map((s) => `${file} -> ${s}`));
     expect(broken).toEqual([]);
-    const env = SOURCES.filter(under('src')).filter((file) => /process\.env/.test(readFileSync(join(ROOT, file), 'utf8')));
+    const env = SOURCES.filter(pure).filter((file) => /process\.env/.test(readFileSync(join(ROOT, file), 'utf8')));
     expect(env).toEqual([]);
+  });
+
+  it('keeps the shared package\'s root entry free of dependencies: a browser bundle and the server SDK\'s core import it', () => {
+    const reachable = new Set<string>();
+    const walk = (file: string) => {
+      if (reachable.has(file)) return;
+      reachable.add(file);
+      for (const next of graph.get(file) ?? []) walk(next);
+    };
+    walk('packages/protocol/src/index.ts');
+    const typeOnly = (file: string, spec: string) => new RegExp(`import\\s+type[^;]*['"]${spec.replace(/[/.]/g, '\\$&')}['"]`).test(readFileSync(join(ROOT, file), 'utf8'));
+    const loaded = [...reachable].flatMap((file) => (packages.get(file) ?? []).filter((spec) => !typeOnly(file, spec)).map((spec) => `${file} -> ${spec}`));
+    expect(reachable.size).toBeGreaterThan(5);
+    expect(loaded).toEqual([]);
   });
 
   it('keeps handlers out of the SDKs: no SDK file imports a handler', () => {

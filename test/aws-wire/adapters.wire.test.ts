@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoAlertState } from '../../lambdas/adapters/dynamodb-alert-state.ts';
 import { dynamoForecastStore } from '../../lambdas/adapters/dynamodb-forecasts.ts';
-import { kinesisStream } from '../../lambdas/adapters/kinesis-stream.ts';
+import { kinesisStream } from '@vitalstream/protocol/kinesis';
 import { s3KeptStatistics } from '../../lambdas/adapters/s3-kept-statistics.ts';
 import { kinesisTransport } from '../../sdk/node/kinesis-transport.ts';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
@@ -27,17 +27,20 @@ describe('AWS adapters on protocol servers', () => {
     expect(Records!.map((r) => Buffer.from(r.Data!).toString())).toEqual(entries.map((e) => e.data.toString()));
   });
 
-  it('the server SDK\'s kinesisTransport (kinesalite): validates like the ingest, answers 202, 400 or 503, and puts what it accepts', async () => {
+  it('the server SDK\'s kinesisTransport (kinesalite): validates like the ingest, answers 202 (naming refused metrics), 400 or 503, and puts what it accepts', async () => {
     const client = kinesisTestClient(servers.kinesisUrl);
     const arn = await createStream(client, 'transport-test');
     const send = kinesisTransport(client, arn);
-    expect(await send(JSON.stringify({ app: 'api', metrics: [{ name: 'api_request', value: 12, tags: { method: 'GET', endpoint: '/x', status_code: '200', status_class: '2xx' } }] }))).toBe(202);
-    expect(await send(JSON.stringify({ app: 'api', metrics: [{ name: 'no_such_metric', value: 1 }] }))).toBe(400);
+    const request = { name: 'api_request', value: 12, tags: { method: 'GET', endpoint: '/x', status_code: '200', status_class: '2xx' } };
+    const partly = await send(JSON.stringify({ app: 'api', metrics: [request, { name: 'no_such_metric', value: 1 }] }));
+    expect(partly).toMatchObject({ status: 202 });
+    expect(JSON.parse((partly as { body: string }).body)).toMatchObject({ accepted: 1, rejected: [{ index: 1 }] });
+    expect(await send(JSON.stringify({ app: 'api', metrics: [{ name: 'no_such_metric', value: 1 }] }))).toMatchObject({ status: 400 });
     const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamName: 'transport-test', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
     const { Records = [] } = await client.send(new GetRecordsCommand({ ShardIterator }));
     expect(Records).toHaveLength(1);
     expect(JSON.parse(Buffer.from(Records[0]!.Data!).toString())).toMatchObject({ v: 1, common: { app: 'api' }, metrics: [{ name: 'api_request', value: 12 }] });
-    expect(await kinesisTransport(client, 'arn:aws:kinesis:us-east-1:000000000000:stream/missing')('{"app":"api","metrics":[{"name":"api_request","value":1}]}')).toBe(503);
+    expect(await kinesisTransport(client, 'arn:aws:kinesis:us-east-1:000000000000:stream/missing')(JSON.stringify({ app: 'api', metrics: [request] }))).toBe(503);
   });
 
   it('S3 (s3rver): the detector statistics round-trip, and a missing object reads as none', async () => {

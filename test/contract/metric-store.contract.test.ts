@@ -7,7 +7,7 @@ import { openSqliteStore } from '../../local/sqlite-store.ts';
 import { aggregateRecords } from '../../src/aggregation/aggregate-records.ts';
 import type { MetricStore } from '../../src/ports.ts';
 import { buildSeries } from '../../src/query/build-series.ts';
-import type { StreamRecord } from '../../src/stream/record.ts';
+import type { StreamRecord } from '@vitalstream/protocol/stream';
 import { createStoreTable, startDynalite, type Dynalite } from '../helpers/dynalite.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { fakeTimestream } from '../helpers/timestream-fake.ts';

@@ -5,7 +5,7 @@ import { localContext } from '../../local/lambda-context.ts';
 import { openSqliteStore, type SqliteStore } from '../../local/sqlite-store.ts';
 import { createCardinalityGuard } from '../../src/aggregation/cardinality-guard.ts';
 import { buildSeries } from '../../src/query/build-series.ts';
-import { encodeStreamRecord, type StreamRecord } from '../../src/stream/record.ts';
+import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const T = Date.UTC(2026, 10, 26, 19, 0, 0);

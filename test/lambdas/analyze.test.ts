@@ -20,7 +20,7 @@ import { toKinesisEvent } from '../../local/consumer.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { openSqliteStore } from '../../local/sqlite-store.ts';
 import type { Alert, AlertSink } from '../../src/alerts/alert.ts';
-import { encodeStreamRecord, type StreamMetric } from '../../src/stream/record.ts';
+import { encodeStreamRecord, type StreamMetric } from '@vitalstream/protocol/stream';
 import { beacon } from '../helpers/beacons.ts';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
 import { tempDir } from '../helpers/temp-dir.ts';

@@ -4,7 +4,7 @@ import { createQueryHandler } from '../../lambdas/query.ts';
 import { toKinesisEvent } from '../../local/consumer.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { openSqliteStore, type SqliteStore } from '../../local/sqlite-store.ts';
-import { encodeStreamRecord } from '../../src/stream/record.ts';
+import { encodeStreamRecord } from '@vitalstream/protocol/stream';
 import { httpEvent, json, status } from '../helpers/http-events.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 

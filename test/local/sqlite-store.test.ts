@@ -1,7 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { addValue, emptyPartial } from '../../src/aggregation/partial-aggregate.ts';
-import { encodeSketch, newSketch } from '../../src/aggregation/sketch.ts';
+import { encodeSketch, newSketch } from '@vitalstream/protocol/sketch';
 import { isPermanentFailure } from '../../src/resilience/failure.ts';
 import { openSqliteStore } from '../../local/sqlite-store.ts';
 import { tempDir } from '../helpers/temp-dir.ts';

@@ -11,8 +11,13 @@ let observing = false;
  * (8 ms-rounded) duration, which can be the pointerdown alone; keeping every entry of recent
  * interactions lets the INP phases include the click handler that did the work.
  */
-export function onEventEntries(listener: (entries: EventEntry[]) => void): void {
+export function onEventEntries(listener: (entries: EventEntry[]) => void, stop: AbortSignal): void {
   listeners.push(listener);
+  stop.addEventListener('abort', () => {
+    listeners.splice(listeners.indexOf(listener) >>> 0, 1);
+    // The observer stops with the collector that started it; a later collector starts its own.
+    observing = false;
+  });
   if (observing) return;
   observing = true;
   observe('event', (entries) => {
@@ -24,7 +29,7 @@ export function onEventEntries(listener: (entries: EventEntry[]) => void): void 
       if (byInteraction.size > 100) byInteraction.delete(byInteraction.keys().next().value!);
     }
     for (const listener of listeners) listener(entries as EventEntry[]);
-  }, { durationThreshold: 16 });
+  }, stop, { durationThreshold: 16 });
 }
 
 export const entriesOfInteraction = (id: number | undefined): EventEntry[] => (id ? byInteraction.get(id) ?? [] : []);

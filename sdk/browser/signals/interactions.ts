@@ -3,7 +3,7 @@ import { onEventEntries, type EventEntry } from './event-entries.ts';
 import { describeElement } from './selector.ts';
 
 /** Slow interactions (event timing, 40 ms and over), one per interaction; value is the handlers' processing time (what the page's own code spent). */
-export const interactions: Signal = (report) => {
+export const interactions: Signal = { name: 'interactions', start(report, { stop }) {
   const seen = new Set<number>();
   const processing = (e: EventEntry) => e.processingEnd - e.processingStart;
   onEventEntries((entries) => {
@@ -24,14 +24,14 @@ export const interactions: Signal = (report) => {
         tags: { interaction_type: entry.name, target: describeElement(entry.target) },
       });
     }
-  });
-};
+  }, stop);
+} };
 
 /**
  * Three or more clicks on the same element within one second, reported once the burst ends, or
  * when the page is hidden first: a burst just before leaving is the frustration most worth seeing.
  */
-export const rageClicks: Signal = (report, context) => {
+export const rageClicks: Signal = { name: 'rageClicks', start(report, context) {
   let target: EventTarget | null = null;
   let clicks: number[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -48,9 +48,9 @@ export const rageClicks: Signal = (report, context) => {
     clicks = [...clicks.filter((t) => now - t < 1000), now];
     clearTimeout(timer);
     timer = setTimeout(settle, 1000);
-  }, { capture: true, passive: true });
+  }, { capture: true, passive: true, signal: context.stop });
   context.onHidden(() => {
     clearTimeout(timer);
     settle();
   });
-};
+} };

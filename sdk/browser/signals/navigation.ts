@@ -1,7 +1,7 @@
 import type { Signal } from '../types.ts';
 
 /** The phases of the page load, each as navigation_timing with a `phase` tag. */
-export const navigation: Signal = (report) => {
+export const navigation: Signal = { name: 'navigation', start(report, { stop }) {
   const measure = () => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
     if (!nav) return;
@@ -19,5 +19,5 @@ export const navigation: Signal = (report) => {
   };
   // loadEventEnd is only set once the load handlers have returned.
   if (document.readyState === 'complete') setTimeout(measure);
-  else addEventListener('load', () => setTimeout(measure), { once: true });
-};
+  else addEventListener('load', () => setTimeout(measure), { once: true, signal: stop });
+} };

@@ -9,12 +9,12 @@ const MAX_ENTRIES = 50;
  * `server_timing` (ms) by `name`: what the server says it spent, beside what the browser saw.
  * Cross-origin entries are left out (their timings are the other server's, when it shares them).
  */
-export const serverTiming: Signal = (report, context) => {
+export const serverTiming: Signal = { name: 'serverTiming', start(report, context) {
   let reported = 0;
   // Chromium can hand the navigation entry over twice (once loaded, again when the page is hidden).
   const seen = new Set<string>();
-  observe('navigation', take);
-  observe('resource', take);
+  observe('navigation', take, context.stop);
+  observe('resource', take, context.stop);
   function take(entries: PerformanceEntry[]) {
     for (const entry of entries as PerformanceResourceTiming[]) {
       const key = `${entry.entryType} ${entry.name} ${entry.startTime}`;
@@ -27,4 +27,4 @@ export const serverTiming: Signal = (report, context) => {
       }
     }
   }
-};
+} };

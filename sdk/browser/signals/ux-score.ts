@@ -1,4 +1,4 @@
-import type { BrowserMetric, Signal } from '../types.ts';
+import type { Signal } from '../types.ts';
 
 /** The composite user-experience score's weights: loading and interaction count most. Missing parts (no interaction yet) are left out and the rest reweighted. */
 export const UX_WEIGHTS = { performance: 0.3, interaction: 0.3, reliability: 0.2, visualStability: 0.2 } as const;
@@ -17,12 +17,12 @@ export function uxScore(ratings: { lcp?: string; inp?: string; cls?: string }, e
 }
 
 /** Reported once per page view, when the page is hidden, from the web vitals seen so far. */
-export const userExperienceScore = (seen: BrowserMetric[]): Signal => (report, context) => {
+export const userExperienceScore: Signal = { name: 'userExperienceScore', start(report, context) {
   let sent = false;
   context.onHidden(() => {
     if (sent) return;
     sent = true;
-    const rating = (name: string) => seen.filter((m) => m.name === name).at(-1)?.tags?.rating;
+    const rating = (name: string) => context.lastReported(name)?.tags?.rating;
     report({
       name: 'user_experience_score',
       value: uxScore({ lcp: rating('web_vitals_lcp'), inp: rating('web_vitals_inp'), cls: rating('web_vitals_cls') }, context.errors()),
@@ -30,4 +30,4 @@ export const userExperienceScore = (seen: BrowserMetric[]): Signal => (report, c
       tags: { score_type: 'composite' },
     });
   });
-};
+} };

@@ -13,7 +13,7 @@ type Entry = PerformanceEntry & {
  * entries web-vitals already hands over, which costs a few hundred bytes instead of the 2 KB the
  * attribution build adds. INP replaced FID (removed from web-vitals v5).
  */
-export const webVitals: Signal = (report: Report) => {
+export const webVitals: Signal = { name: 'webVitals', start(report: Report, { stop }) {
   // A hard navigation's vitals belong to the page that loaded, though some are reported later, on a later route.
   const loaded = location.pathname;
   const send = (metric: Metric, tags: Record<string, string> = {}) => {
@@ -34,7 +34,7 @@ export const webVitals: Signal = (report: Report) => {
     const last = metric.entries.at(-1) as Entry | undefined;
     send(metric, last ? { lcp_element: describeElement(last.element), lcp_resource_type: last.url ? resourceType(last.url, 'image') : 'text' } : {});
   }, softNavs);
-  onEventEntries(() => undefined);
+  onEventEntries(() => undefined, stop);
   onINP((metric) => {
     const reported = metric.entries as Entry[];
     const all = entriesOfInteraction(reported[0]?.interactionId) as Entry[];
@@ -63,4 +63,4 @@ export const webVitals: Signal = (report: Report) => {
   }, softNavs);
   onFCP((metric) => send(metric), softNavs);
   onTTFB((metric) => send(metric), softNavs);
-};
+} };

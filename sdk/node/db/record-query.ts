@@ -1,4 +1,4 @@
-import { fingerprint, queryType, tableOf } from '../../../src/sql/fingerprint.ts';
+import { fingerprint, queryType, tableOf } from '@vitalstream/protocol';
 import type { Monitor } from '../monitor.ts';
 
 export interface QueryOptions {

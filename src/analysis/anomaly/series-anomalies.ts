@@ -2,7 +2,7 @@ import { emptyPartial, mergeInto, type PartialAggregate } from '../../aggregatio
 import { summarize, type AggregatePoint } from '../../aggregation/summarize.ts';
 import { alertGroupOf } from '../../alerts/evaluate.ts';
 import type { Condition } from '../../alerts/rules.ts';
-import { findMetric } from '../../registry/metrics.ts';
+import { findMetric } from '@vitalstream/protocol';
 import { createAnomalyDetector, DEFAULT_DETECTOR, type DetectorConfig } from './detector.ts';
 
 export const ANOMALY_BUCKET_MS = 15 * 60_000;

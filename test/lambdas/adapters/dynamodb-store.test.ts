@@ -3,7 +3,7 @@ import { dynamoMetricStore } from '../../../lambdas/adapters/dynamodb-store.ts';
 import { aggregateRecords } from '../../../src/aggregation/aggregate-records.ts';
 import { buildSeries } from '../../../src/query/build-series.ts';
 import { planRead } from '../../../src/storage/rollup-plan.ts';
-import type { StreamRecord } from '../../../src/stream/record.ts';
+import type { StreamRecord } from '@vitalstream/protocol/stream';
 import { createStoreTable, startDynalite, type Dynalite } from '../../helpers/dynalite.ts';
 
 const HOUR = 3_600_000;

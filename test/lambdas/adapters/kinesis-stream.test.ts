@@ -1,7 +1,7 @@
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { kinesisStream, StreamPutError } from '../../../lambdas/adapters/kinesis-stream.ts';
+import { kinesisStream, StreamPutError } from '@vitalstream/protocol/kinesis';
 import { createIngestHandler } from '../../../lambdas/ingest.ts';
 import { localContext } from '../../../local/lambda-context.ts';
 import { beacon, NOW } from '../../helpers/beacons.ts';

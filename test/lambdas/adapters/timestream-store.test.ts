@@ -6,7 +6,7 @@ import { aggregateSql, MAX_RECORDS_PER_WRITE, RejectedRecordsError, timestreamSt
 import { MARKER_MEASURE } from '../../../lambdas/adapters/timestream-records.ts';
 import { aggregateRecords } from '../../../src/aggregation/aggregate-records.ts';
 import { buildSeries } from '../../../src/query/build-series.ts';
-import type { StreamRecord } from '../../../src/stream/record.ts';
+import type { StreamRecord } from '@vitalstream/protocol/stream';
 
 const writer = mockClient(TimestreamWriteClient);
 const reader = mockClient(TimestreamQueryClient);

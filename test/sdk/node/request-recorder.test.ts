@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { newSketch } from '../../../src/aggregation/sketch.ts';
+import { newSketch } from '@vitalstream/protocol/sketch';
 import { RequestRecorder } from '../../../sdk/node/request-recorder.ts';
 import { createMonitor, type ServerMetric } from '../../../sdk/node/monitor.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRecords } from '../../../src/aggregation/aggregate-records.ts';
 import { adviseFrom } from '../../../src/advice/advice.ts';
-import type { StreamMetric } from '../../../src/stream/record.ts';
+import type { StreamMetric } from '@vitalstream/protocol/stream';
 
 const T = Date.UTC(2026, 10, 26, 19, 0, 0);
 const partials = (metrics: StreamMetric[]) => aggregateRecords([{ v: 1, beaconId: 'b', receivedAt: T, common: { app: 'shop' }, metrics }]);

@@ -6,7 +6,7 @@ import { openSqliteStore } from '../../../local/sqlite-store.ts';
 import { toKinesisEvent } from '../../../local/consumer.ts';
 import { localContext } from '../../../local/lambda-context.ts';
 import { buildSeries } from '../../../src/query/build-series.ts';
-import { encodeStreamRecord, type StreamRecord } from '../../../src/stream/record.ts';
+import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
 const BASE = Date.UTC(2026, 10, 26, 19, 0, 0);

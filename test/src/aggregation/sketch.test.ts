@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSketch, encodeSketch, newSketch } from '../../../src/aggregation/sketch.ts';
+import { decodeSketch, encodeSketch, newSketch } from '@vitalstream/protocol/sketch';
 
 const QUANTILES = [0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeTemplate } from '../../../src/beacon/route-template.ts';
+import { routeTemplate } from '@vitalstream/protocol';
 
 describe('routeTemplate', () => {
   it.each([

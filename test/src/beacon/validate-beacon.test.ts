@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateBeacon } from '../../../src/beacon/validate-beacon.ts';
+import { validateBeacon } from '@vitalstream/protocol/validate';
 import { beacon, metric, NOW } from '../../helpers/beacons.ts';
 
 const validate = (body: unknown) => validateBeacon(body, NOW, 'beacon-1');
@@ -162,7 +162,7 @@ describe('pre-aggregated metrics', () => {
 
 describe('release, connection and browser dimensions', () => {
   it('stores the release and connection the page reports and the browser family the edge derived, never the User-Agent', async () => {
-    const { validateBeacon } = await import('../../../src/beacon/validate-beacon.ts');
+    const { validateBeacon } = await import('@vitalstream/protocol/validate');
     const { browserFamily } = await import('../../../src/beacon/browser-family.ts');
     const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
     const result = validateBeacon({ app: 'shop', context: { release: ' 2.0.1 ', connection: '3g' }, metrics: [{ name: 'web_vitals_lcp', value: 1200 }] }, Date.now(), 'b', { browser: browserFamily(chrome)! });
@@ -189,14 +189,14 @@ describe('release, connection and browser dimensions', () => {
 
 describe('js_error', () => {
   it('stores only the fingerprint of an error, cleaned again by the server whoever sent it, and a type that is a name', async () => {
-    const { validateBeacon } = await import('../../../src/beacon/validate-beacon.ts');
+    const { validateBeacon } = await import('@vitalstream/protocol/validate');
     const result = validateBeacon({ app: 'shop', metrics: [{ name: 'js_error', value: 1, tags: { error_type: 'Type Error!', fingerprint: 'Payment 4111111111111111 failed for ann@example.com at https://pay.example.com/x?y=1' } }] }, Date.now(), 'b');
     if (!result.ok) throw new Error(result.refusal.message);
     expect(result.value.record.metrics[0]!.dimensions).toEqual({ error_type: 'Error', fingerprint: 'Payment <id> failed for <email> at <url>' });
   });
 
   it('cuts a fingerprint to 96 characters and folds ids, numbers and quoted text', async () => {
-    const { errorFingerprint } = await import('../../../src/beacon/error-fingerprint.ts');
+    const { errorFingerprint } = await import('@vitalstream/protocol');
     expect(errorFingerprint('x'.repeat(500))).toHaveLength(96);
     expect(errorFingerprint(`Item "blue shoes" #42 (id 3f2504e0-4f89-11d3-9a0c-0305e82c3301) missing`)).toBe('Item <str> #<n> (id <id>) missing');
   });

@@ -1,7 +1,7 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import type { MetricStream, StreamEntry } from '../../src/ports.ts';
-import { resubmitLeftovers } from '../../src/resilience/resubmit.ts';
-import { chunkEntries } from '../../src/stream/chunk-entries.ts';
+import type { MetricStream, StreamEntry } from '../stream/stream-port.ts';
+import { resubmitLeftovers } from '../resilience/resubmit.ts';
+import { chunkEntries } from '../stream/chunk-entries.ts';
 
 export interface KinesisStreamOptions {
   streamArn: string;

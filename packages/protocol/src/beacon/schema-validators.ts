@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import beaconSchema from '../../schema/beacon.schema.json' with { type: 'json' };
+import { beaconSchema } from './beacon-schema.ts';
 import { formatPath, type Problem } from './problems.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true });

@@ -1,0 +1,1 @@
+export { instrumentAxios, DEFAULT_SLA_TARGETS, type ExternalApiOptions } from './external-api.ts';

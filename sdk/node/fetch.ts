@@ -1,0 +1,1 @@
+export { instrumentFetch, DEFAULT_SLA_TARGETS, type ExternalApiOptions } from './external-api.ts';

@@ -1,0 +1,1 @@
+export { kinesisTransport } from './kinesis-transport.ts';
