@@ -3,7 +3,7 @@ import type { Alert, AlertSink } from '../src/alerts/alert.ts';
 import { evaluateConditions, ALERT_METRICS } from '../src/alerts/evaluate.ts';
 import { anomalyCondition } from '../src/analysis/anomaly/series-anomalies.ts';
 import { detectInline, type Detect } from './parallel-detect.ts';
-import type { KeptStatistics } from '../src/analysis/kept-statistics.ts';
+import { withDetectorStates, type KeptStatistics } from '../src/analysis/kept-statistics.ts';
 import { DEFAULT_ANALYSIS, afterRead, planAnalysis, readRange } from '../src/analysis/run-plan.ts';
 import { reconcile, undoDelivery, type AlertState } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
@@ -71,8 +71,11 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     const plan = planAnalysis(clock.now(), before, await deps.forecasts?.fittedAt(), settings);
     const kept = plan.detectAnomalies || plan.refitForecasts ? await deps.keptStatistics?.load() : undefined;
     const range = readRange(plan, kept);
-    const { partials, history, since } = afterRead(plan, before, await deps.store.readMetrics(ALERT_METRICS, range.from, range.to), range, kept, settings);
-    const anomalies = history ? { checkedAt: plan.now, conditions: (await (deps.detect ?? detectInline)(history.series, since!)).map(anomalyCondition) } : before.anomalies ?? { checkedAt: 0, conditions: [] };
+    const { partials, history: advanced, since } = afterRead(plan, before, await deps.store.readMetrics(ALERT_METRICS, range.from, range.to), range, kept, settings);
+    const detection = advanced ? await (deps.detect ?? detectInline)(advanced.series, since!, advanced.settled) : undefined;
+    const anomalies = detection ? { checkedAt: plan.now, conditions: detection.anomalies.map(anomalyCondition) } : before.anomalies ?? { checkedAt: 0, conditions: [] };
+    // The detectors' states go with the statistics they were fed from, so the next run feeds only what settles after.
+    const history = advanced && detection ? withDetectorStates(advanced, detection.states) : undefined;
     if (history) await deps.keptStatistics?.save(history);
     await deps.maintainStore?.(plan.now);
     // Hourly statistics only when they are kept between runs: one run's own read holds eight days, not four weeks.

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { detectInSeries, type BucketSeries, type SeriesAnomaly } from '../src/analysis/anomaly/series-anomalies.ts';
+import { detectInSeries, type BucketSeries, type Detection } from '../src/analysis/anomaly/series-anomalies.ts';
 
-export type Detect = (series: readonly BucketSeries[], since: number) => Promise<SeriesAnomaly[]>;
+export type Detect = (series: readonly BucketSeries[], since: number, settled: number) => Promise<Detection>;
 
-export const detectInline: Detect = async (series, since) => detectInSeries(series, since);
+export const detectInline: Detect = async (series, since, settled) => detectInSeries(series, since, settled);
 
 export interface ParallelOptions {
   /** The worker script: the bundled `detect-worker.js` on AWS, the `.ts` source locally (run through tsx). */
@@ -16,32 +16,32 @@ export interface ParallelOptions {
 }
 
 /**
- * Spreads the series over worker threads, each replaying its share through the detector: the
- * replay is CPU-bound and each series is independent, so N cores make it about N times faster.
- * Results come back in the order of the input, as the inline path gives them.
+ * Spreads the series over worker threads, each feeding its share through the detector: a cold
+ * run (no stored states) replays eight days per series, CPU-bound and independent, so N cores make
+ * it about N times faster. Results come back in the order of the input, as the inline path gives them.
  */
 export function detectInParallel(options: ParallelOptions): Detect {
-  return async (series, since) => {
+  return async (series, since, settled) => {
     const workers = Math.min(options.workers ?? availableParallelism(), Math.floor(series.length / (options.minSeriesPerWorker ?? 100)));
-    if (workers <= 1) return detectInSeries(series, since);
+    if (workers <= 1) return detectInSeries(series, since, settled);
     const share = Math.ceil(series.length / workers);
     const execArgv = options.workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const parts = await Promise.all(Array.from({ length: workers }, (_, i) => runWorker(options.workerPath, execArgv, series.slice(i * share, (i + 1) * share), since)));
-    return parts.flat();
+    const parts = await Promise.all(Array.from({ length: workers }, (_, i) => runWorker(options.workerPath, execArgv, series.slice(i * share, (i + 1) * share), since, settled)));
+    return { anomalies: parts.flatMap((p) => p.anomalies), states: parts.flatMap((p) => p.states) };
   };
 }
 
-function runWorker(path: string, execArgv: string[], series: readonly BucketSeries[], since: number): Promise<SeriesAnomaly[]> {
+function runWorker(path: string, execArgv: string[], series: readonly BucketSeries[], since: number, settled: number): Promise<Detection> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path, { execArgv });
     const finish = (settle: () => void) => {
       void worker.terminate();
       settle();
     };
-    worker.once('message', (result: { anomalies?: SeriesAnomaly[]; error?: string }) =>
-      finish(() => (result.error !== undefined ? reject(new Error(`anomaly detection worker failed: ${result.error}`)) : resolve(result.anomalies!))));
+    worker.once('message', (result: { detection?: Detection; error?: string }) =>
+      finish(() => (result.error !== undefined ? reject(new Error(`anomaly detection worker failed: ${result.error}`)) : resolve(result.detection!))));
     worker.once('error', (error) => finish(() => reject(error)));
     worker.once('exit', (code) => reject(new Error(`anomaly detection worker exited with code ${code} before answering`)));
-    worker.postMessage({ series, since });
+    worker.postMessage({ series, since, settled });
   });
 }

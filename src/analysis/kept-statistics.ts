@@ -4,6 +4,7 @@ import { FORECAST_STEP_MS } from './forecast/forecast-series.ts';
 import { foldIntoHours, type HourlyStatistics } from './forecast/hourly-statistics.ts';
 import type { PartialAggregate } from '../aggregation/partial-aggregate.ts';
 import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, bucketStatistics, type BucketSeries } from './anomaly/series-anomalies.ts';
+import { readDetectorState, type DetectorState } from './anomaly/detector.ts';
 
 /**
  * The anomaly detector's view of every series, kept between runs: one statistic per 15-minute
@@ -42,6 +43,11 @@ export function extendHistory(stored: KeptStatistics | undefined, fresh: readonl
     const kept = byId.get(idOf(s));
     byId.set(idOf(s), kept ? { ...kept, points: [...kept.points, ...points] } : { ...s, points });
   }
+  // A series whose every kept bucket is being replaced keeps its detector: the detector only ever saw settled buckets.
+  for (const s of stored?.series ?? []) {
+    const kept = byId.get(idOf(s));
+    if (kept && s.detector && !kept.detector) byId.set(idOf(s), { ...kept, detector: s.detector });
+  }
   return { settled: Math.max(freshFrom, until - ANOMALY_BUCKET_MS), series: [...byId.values()] };
 }
 
@@ -58,13 +64,18 @@ export function advanceHistory(stored: KeptStatistics | undefined, read: readonl
   return { ...history, hourly: foldIntoHours(stored?.hourly, read.filter((p) => p.windowStart >= foldFrom), history.settled) };
 }
 
+/** The history with each series' detector state after a detection run (`states` in the order of `history.series`). */
+export function withDetectorStates(history: KeptStatistics, states: readonly DetectorState[]): KeptStatistics {
+  return { ...history, series: history.series.map((s, i) => (states[i] ? { ...s, detector: states[i] } : s)) };
+}
+
 /** Where the next run starts reading: the settled boundary, or eight days back when there is none (or it is too old to help). */
 export function readStart(stored: KeptStatistics | undefined, until: number): number {
   const floor = Math.floor((until - ANOMALY_HISTORY_MS) / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
   return stored && stored.settled > floor && stored.settled <= until ? stored.settled : floor;
 }
 
-interface EncodedSeries { m: string; s: string; d: Record<string, string>; t0: number; v: string }
+interface EncodedSeries { m: string; s: string; d: Record<string, string>; t0: number; v: string; x?: DetectorState }
 interface EncodedOpenHour { m: string; a: string; h: number; c: number; sum: number; min: number; max: number; k: string }
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -74,7 +85,7 @@ function encodeSeries(series: readonly BucketSeries[], stepMs: number): EncodedS
     const t0 = s.points[0]![0];
     const values = new Float32Array((s.points.at(-1)![0] - t0) / stepMs + 1).fill(Number.NaN);
     for (const [t, v] of s.points) values[(t - t0) / stepMs] = v;
-    return { m: s.metric, s: s.statistic, d: s.dimensions, t0, v: base64(new Uint8Array(values.buffer)) };
+    return { m: s.metric, s: s.statistic, d: s.dimensions, t0, v: base64(new Uint8Array(values.buffer)), ...(s.detector ? { x: s.detector } : {}) };
   });
 }
 
@@ -86,7 +97,9 @@ function decodeSeries(series: readonly EncodedSeries[], stepMs: number): BucketS
     values.forEach((v, i) => {
       if (!Number.isNaN(v)) points.push([e.t0 + i * stepMs, v]);
     });
-    return { metric: e.m, statistic: e.s, dimensions: e.d, points };
+    // A detector state this code cannot read (another version, or damaged) is left out and rebuilt from the points.
+    const detector = readDetectorState(e.x);
+    return { metric: e.m, statistic: e.s, dimensions: e.d, points, ...(detector ? { detector } : {}) };
   });
 }
 

@@ -20,17 +20,19 @@ function makeSeries(count: number): BucketSeries[] {
 }
 
 describe('anomaly detection on worker threads', () => {
-  it('finds exactly what the inline replay finds, in the same order', async () => {
+  it('finds exactly what the inline path finds, and leaves the same detector states, in the same order', async () => {
     const series = makeSeries(60);
     const since = NOW - 2 * ANOMALY_BUCKET_MS;
-    const inline = await detectInline(series, since);
-    expect(inline.length).toBeGreaterThan(5);
-    const parallel = await detectInParallel({ workerPath: WORKER, workers: 3, minSeriesPerWorker: 10 })(series, since);
+    const settled = NOW - ANOMALY_BUCKET_MS;
+    const inline = await detectInline(series, since, settled);
+    expect(inline.anomalies.length).toBeGreaterThan(5);
+    expect(inline.states).toHaveLength(60);
+    const parallel = await detectInParallel({ workerPath: WORKER, workers: 3, minSeriesPerWorker: 10 })(series, since, settled);
     expect(parallel).toEqual(inline);
   }, 60_000);
 
   it('reports a worker that fails instead of hanging or answering half', async () => {
     const broken = [...makeSeries(20), { metric: 'api_request', statistic: 'p95', dimensions: {}, points: null } as unknown as BucketSeries];
-    await expect(detectInParallel({ workerPath: WORKER, workers: 2, minSeriesPerWorker: 5 })(broken, NOW)).rejects.toThrow(/anomaly detection worker failed/);
+    await expect(detectInParallel({ workerPath: WORKER, workers: 2, minSeriesPerWorker: 5 })(broken, NOW, NOW)).rejects.toThrow(/anomaly detection worker failed/);
   }, 60_000);
 });

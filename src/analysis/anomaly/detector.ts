@@ -1,4 +1,3 @@
-import { fitForest, scoreForest, type IsolationForest } from './isolation-forest.ts';
 import { medianAndScale, robustZ } from './robust.ts';
 import { medianStep } from '../series-step.ts';
 
@@ -9,8 +8,6 @@ export interface DetectorConfig {
   learningPeriodMs: number;
   /** After an alert, the same series stays quiet this long (the condition is already known). */
   cooldownMs: number;
-  /** The forest's opinion counts only where the robust statistics already see this many deviations. */
-  forestEvidence: number;
   /**
    * A point must clearly beat the largest deviation its series showed in the past week (and at
    * least this robust z): spiky series then alert only on spikes bigger than their usual ones.
@@ -22,154 +19,248 @@ export interface DetectorConfig {
   barFactor: number;
   /** With a daily view, the seasonal deviation counts once the recent-level view sees at least this much. */
   localGate: number;
-  trees: number;
-  seed: number;
-  /** The forest is refitted on the series' recent features this often (days of points). */
-  refitEveryDays: number;
+  /** Points in the recent mean of deviation scores that the likelihood judges (10, as Numenta's). */
+  averaging: number;
+  /** Weight of each new recent mean in the long-run mean and variance (0.002: about 500 points of memory). */
+  longRunWeight: number;
+  /** The long-run spread never counts as less than this, so a series that never deviated needs a real run of deviations. */
+  minSpread: number;
+  /** Decimal digits of tail probability at which the score reaches 0.85 (6: one in a million). */
+  tailDigits: number;
 }
 
 export const DEFAULT_DETECTOR: DetectorConfig = {
   sensitivity: 0.85,
   learningPeriodMs: 24 * 60 * 60 * 1000,
   cooldownMs: 24 * 60 * 60 * 1000,
-  forestEvidence: 3,
   zStart: 6,
-  zScale: 4,
-  barFactor: 0.5,
+  zScale: 1,
+  barFactor: 0.3,
   localGate: 2,
-  trees: 100,
-  seed: 7,
-  refitEveryDays: 1,
+  averaging: 10,
+  longRunWeight: 0.002,
+  minSpread: 0.01,
+  tailDigits: 6,
 };
+
+/**
+ * Bumped whenever the meaning of a stored state changes: a state of another version is rebuilt by
+ * replaying the kept statistics, never read.
+ */
+export const DETECTOR_STATE_VERSION = 2;
+
+/**
+ * What the detector carries from one point to the next, beside the series' own recent values
+ * (which the kept statistics hold): a few numbers, JSON as it is, the same after a save and a load.
+ */
+export interface DetectorState {
+  v: number;
+  /** Points judged so far. */
+  n: number;
+  firstTime: number;
+  /** The last point judged: a run feeds only the points after it. */
+  lastTime: number;
+  /** The series' usual spacing, learned from its first points (0 until then). */
+  stepMs: number;
+  /** 0 when no alert is cooling down. */
+  quietUntil: number;
+  /** The past week's largest deviations, as a monotonic deque of (point number, deviation) pairs. */
+  evidence: number[];
+  /** The last `averaging` deviation scores. */
+  recent: number[];
+  /** Long-run mean and variance of their mean, and how many means went into them. */
+  mean: number;
+  variance: number;
+  means: number;
+}
 
 export interface Judgement {
   score: number;
   alert: boolean;
   /** The features behind the score, for the alert message. */
-  reasons?: { local: number; seasonal?: number; change: number; shift: number; forest: number };
+  reasons?: { local: number; seasonal?: number; change: number; shift: number };
 }
 
-const MAX_HISTORY = 8 * 288 + 1;
-const MIN_FOREST_SAMPLES = 64;
+export const newDetectorState = (): DetectorState => ({ v: DETECTOR_STATE_VERSION, n: 0, firstTime: 0, lastTime: 0, stepMs: 0, quietUntil: 0, evidence: [], recent: [], mean: 0, variance: 0, means: 0 });
+
+/** A state read back from storage, when it is one this code wrote; anything else is to be rebuilt. */
+export function readDetectorState(stored: unknown): DetectorState | undefined {
+  if (!stored || typeof stored !== 'object') return undefined;
+  const s = stored as Partial<DetectorState>;
+  const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+  if (s.v !== DETECTOR_STATE_VERSION || ![s.n, s.firstTime, s.lastTime, s.stepMs, s.quietUntil, s.mean, s.variance, s.means].every(finite)) return undefined;
+  if (!Array.isArray(s.evidence) || s.evidence.length % 2 !== 0 || !s.evidence.every(finite)) return undefined;
+  if (!Array.isArray(s.recent) || !s.recent.every(finite)) return undefined;
+  return { v: s.v, n: s.n!, firstTime: s.firstTime!, lastTime: s.lastTime!, stepMs: s.stepMs!, quietUntil: s.quietUntil!, evidence: [...s.evidence], recent: [...s.recent], mean: s.mean!, variance: s.variance!, means: s.means! };
+}
+
+export const cloneDetectorState = (state: DetectorState): DetectorState => ({ ...state, evidence: [...state.evidence], recent: [...state.recent] });
+
+/** Values are statistics stored as 32-bit floats: judging the stored value makes a replay and a resumed run agree. */
+const valueAt = (points: readonly (readonly [number, number])[], i: number) => Math.fround(points[i]![1]);
 
 /**
- * Online anomaly detector for one series: each point is judged only from the points before it.
- * Features: deviation from the recent level (robust z), from the same time a day earlier
- * (seasonal residual), the step from the previous point, and a short-run level shift. An
- * isolation forest refitted daily on the series' own recent feature vectors scores how unusual
- * the combination is; a robust statistical score catches plain extremes. The final score is the
- * larger of the two.
+ * What `judgePoint` derives from a series' points, kept for the next point of the same replay.
+ * Each entry is a function of the points alone, so it is the same value whether computed now or
+ * memoized: the memo changes the speed, never a score.
  */
-export function createAnomalyDetector(config: DetectorConfig = DEFAULT_DETECTOR) {
-  const times: number[] = [];
-  const values: number[] = [];
-  const residuals: number[] = [];
-  const diffs: number[] = [];
-  // Past run means (and run means of seasonal residuals): their own spread is the yardstick for a
-  // shift, which accounts for how smooth the series is (scale / sqrt(k) would assume white noise).
-  const runMeans: number[] = [];
-  const residualRuns: number[] = [];
-  const features: number[][] = [];
-  let stepMs = 0;
-  let forest: IsolationForest | undefined;
-  let sinceFit = 0;
-  let quietUntil = -Infinity;
-  let index = 0;
-  let firstTime: number | undefined;
-  // Sliding-window maximum of past evidence (monotonic deque of [index, evidence]).
-  const evidenceMax: [number, number][] = [];
+export interface SeriesMemo {
+  points?: readonly (readonly [number, number])[];
+  perDay: number;
+  run: number;
+  runMeans: number[];
+  residuals: number[];
+  residualRuns: number[];
+}
+export const newSeriesMemo = (): SeriesMemo => ({ perDay: 0, run: 0, runMeans: [], residuals: [], residualRuns: [] });
 
-  const pointsPerDay = () => Math.max(1, Math.round(86_400_000 / Math.max(stepMs, 1)));
-  const window = () => Math.min(288, Math.max(24, Math.round(pointsPerDay() / 2)));
+const DAY_MS = 86_400_000;
+const SEASONAL_DAYS = 7;
 
-  return {
-    update(timestamp: number, value: number): Judgement {
-      index += 1;
-      firstTime ??= timestamp;
-      if (times.length >= 12 && stepMs === 0) {
-        stepMs = medianStep(times);
-      }
-      let judgement: Judgement = { score: 0, alert: false };
-      const w = window();
-      if (stepMs > 0 && values.length >= w) {
-        const recent = values.slice(-w);
-        const level = medianAndScale(recent);
-        const floor = 1e-3 * (Math.abs(level.median) + 1);
-        const local = robustZ(value, level.median, level.scale, floor);
-        const diff = value - values.at(-1)!;
-        const diffStats = medianAndScale(diffs.slice(-w));
-        const change = robustZ(diff, diffStats.median, diffStats.scale, floor);
-        const k = Math.max(3, Math.round(w / 12));
-        const runMean = (values.slice(-(k - 1)).reduce((a, b) => a + b, 0) + value) / k;
-        const runStats = medianAndScale(runMeans.slice(-w));
-        const shift = runMeans.length >= w ? robustZ(runMean, runStats.median, runStats.scale, floor) : 0;
-        runMeans.push(runMean);
-        if (runMeans.length > MAX_HISTORY) runMeans.shift();
-        const p = pointsPerDay();
-        let seasonal: number | undefined;
-        let seasonalShift: number | undefined;
-        const residual = seasonalResidual(values, value, p);
-        if (residual !== undefined && residuals.length >= w) {
-          const residualStats = medianAndScale(residuals.slice(-w));
-          seasonal = robustZ(residual, residualStats.median, residualStats.scale, floor);
-          const residualRun = (residuals.slice(-(k - 1)).reduce((a, b) => a + b, 0) + residual) / k;
-          const residualRunStats = medianAndScale(residualRuns.slice(-w));
-          seasonalShift = residualRuns.length >= w ? robustZ(residualRun, residualRunStats.median, residualRunStats.scale, floor) : 0;
-          residualRuns.push(residualRun);
-          if (residualRuns.length > MAX_HISTORY) residualRuns.shift();
-        }
-        const vector = [local, seasonal ?? local, change, shift, seasonalShift ?? shift].map((z) => Math.sign(z) * Math.log1p(Math.abs(z)));
-        const forestScore = forest ? scoreForest(forest, vector) : 0;
-        // Where the series has a daily view, a point must look wrong both against the recent level and
-        // against the same time on previous days: a daily peak is not news, nor is a noisy yesterday.
-        const localExtreme = Math.max(Math.abs(local), Math.abs(shift));
-        const seasonalExtreme = seasonal === undefined ? undefined : Math.max(Math.abs(seasonal), Math.abs(seasonalShift!));
-        const extreme = seasonalExtreme === undefined ? localExtreme
-          : localExtreme >= config.localGate ? seasonalExtreme : Math.min(localExtreme, seasonalExtreme);
-        while (evidenceMax.length && evidenceMax[0]![0] <= index - 7 * p) evidenceMax.shift();
-        const bar = Math.max(config.zStart, config.barFactor * (evidenceMax[0]?.[1] ?? 0));
-        const statistical = 1 - Math.exp(-Math.max(0, extreme / bar - 1) * config.zScale);
-        while (evidenceMax.length && evidenceMax.at(-1)![1] <= extreme) evidenceMax.pop();
-        evidenceMax.push([index, extreme]);
-        const forestPart = extreme >= config.forestEvidence ? Math.min(1, Math.max(0, (forestScore - 0.5) / 0.25)) : 0;
-        const score = Math.max(statistical, forestPart);
-        const learning = timestamp - firstTime < config.learningPeriodMs;
-        const alert = !learning && score >= config.sensitivity && timestamp > quietUntil;
-        if (alert) quietUntil = timestamp + config.cooldownMs;
-        judgement = { score, alert, reasons: { local, ...(seasonal === undefined ? {} : { seasonal }), change, shift, forest: forestScore } };
-        features.push(vector);
-        if (features.length > 2000) features.shift();
-        sinceFit += 1;
-        if (features.length >= MIN_FOREST_SAMPLES && (!forest || sinceFit >= config.refitEveryDays * pointsPerDay())) {
-          forest = fitForest(features, { trees: config.trees, seed: config.seed });
-          sinceFit = 0;
-        }
-      }
-      if (values.length > 0) {
-        diffs.push(value - values.at(-1)!);
-        if (diffs.length > MAX_HISTORY) diffs.shift();
-      }
-      const residual = stepMs > 0 ? seasonalResidual(values, value, pointsPerDay()) : undefined;
-      if (residual !== undefined) {
-        residuals.push(residual);
-        if (residuals.length > MAX_HISTORY) residuals.shift();
-      }
-      times.push(timestamp);
-      values.push(value);
-      if (values.length > MAX_HISTORY) {
-        values.shift();
-        times.shift();
-      }
-      return judgement;
-    },
-  };
+/** How far back the detector looks, in points: what the kept statistics must hold before a point. */
+export function historyNeeded(stepMs: number): number {
+  const { perDay, window, run } = geometry(stepMs);
+  return SEASONAL_DAYS * perDay + window + run + 1;
+}
+
+function geometry(stepMs: number) {
+  const perDay = Math.max(1, Math.round(DAY_MS / Math.max(stepMs, 1)));
+  const window = Math.min(288, Math.max(24, Math.round(perDay / 2)));
+  return { perDay, window, run: Math.max(3, Math.round(window / 12)) };
+}
+
+/**
+ * Judges `points[i]` from the points before it and the state, and advances the state. Every
+ * feature is a function of those earlier values alone: deviation from the recent level (robust
+ * z), from the same time on up to seven previous days (seasonal residual), the step from the
+ * previous point, and short-run level shifts of both. A point scores once its deviation clearly
+ * beats the largest its series showed in the past week.
+ */
+export function judgePoint(state: DetectorState, points: readonly (readonly [number, number])[], i: number, config: DetectorConfig = DEFAULT_DETECTOR, memo: SeriesMemo = newSeriesMemo()): Judgement {
+  const time = points[i]![0];
+  const x = valueAt(points, i);
+  if (state.n === 0) state.firstTime = time;
+  state.n += 1;
+  state.lastTime = time;
+  if (state.stepMs === 0 && state.n > 12 && i >= 12) state.stepMs = medianStep(points.slice(i - 12, i).map((p) => p[0]));
+  const { perDay, window: w, run: k } = geometry(state.stepMs);
+  if (state.stepMs === 0 || i < w + k) return { score: 0, alert: false };
+
+  const recent = Array.from({ length: w }, (_, j) => valueAt(points, i - w + j));
+  const level = medianAndScale(recent);
+  const floor = 1e-3 * (Math.abs(level.median) + 1);
+  const local = robustZ(x, level.median, level.scale, floor);
+  const diffs = Array.from({ length: w - 1 }, (_, j) => valueAt(points, i - w + j + 1) - valueAt(points, i - w + j));
+  const diffStats = medianAndScale(diffs);
+  const change = robustZ(x - valueAt(points, i - 1), diffStats.median, diffStats.scale, floor);
+  if (memo.perDay !== perDay || memo.run !== k || memo.points !== points) Object.assign(memo, { points, perDay, run: k, runMeans: [], residuals: [], residualRuns: [] });
+  const runMean = (end: number) => (memo.runMeans[end] ??= meanOfRun(end, k, (j) => valueAt(points, j)));
+  const runStats = medianAndScale(Array.from({ length: w }, (_, j) => runMean(i - w + j)));
+  const shift = robustZ(runMean(i), runStats.median, runStats.scale, floor);
+
+  let seasonal: number | undefined;
+  let seasonalShift: number | undefined;
+  if (i - w - k + 1 >= perDay) {
+    // Each residual is against the same slot on previous days; its runs are the shift view of them.
+    const residual = (j: number) => (memo.residuals[j] ??= seasonalResidual(points, j, perDay));
+    const residualRun = (end: number) => (memo.residualRuns[end] ??= meanOfRun(end, k, residual));
+    const residualStats = medianAndScale(Array.from({ length: w }, (_, j) => residual(i - w + j)));
+    seasonal = robustZ(residual(i), residualStats.median, residualStats.scale, floor);
+    const residualRunStats = medianAndScale(Array.from({ length: w }, (_, j) => residualRun(i - w + j)));
+    seasonalShift = robustZ(residualRun(i), residualRunStats.median, residualRunStats.scale, floor);
+  }
+
+  // Where the series has a daily view, a point must look wrong both against the recent level and
+  // against the same time on previous days: a daily peak is not news, nor is a noisy yesterday.
+  const localExtreme = Math.max(Math.abs(local), Math.abs(shift));
+  const seasonalExtreme = seasonal === undefined ? undefined : Math.max(Math.abs(seasonal), Math.abs(seasonalShift!));
+  const extreme = seasonalExtreme === undefined ? localExtreme
+    : localExtreme >= config.localGate ? seasonalExtreme : Math.min(localExtreme, seasonalExtreme);
+  const index = state.n;
+  const evidence = state.evidence;
+  while (evidence.length && evidence[0]! <= index - SEASONAL_DAYS * perDay) evidence.splice(0, 2);
+  const bar = Math.max(config.zStart, config.barFactor * (evidence[1] ?? 0));
+  const deviation = 1 - Math.exp(-Math.max(0, extreme / bar - 1) * config.zScale);
+  while (evidence.length && evidence.at(-1)! <= extreme) evidence.splice(-2, 2);
+  evidence.push(index, extreme);
+  const score = likelihoodScore(state, deviation, perDay, config);
+
+  const learning = time - state.firstTime < config.learningPeriodMs;
+  const alert = !learning && score >= config.sensitivity && time > state.quietUntil;
+  if (alert) state.quietUntil = time + config.cooldownMs;
+  return { score, alert, reasons: { local, ...(seasonal === undefined ? {} : { seasonal }), change, shift } };
+}
+
+/** The mean of the `k` values ending at `end`. */
+function meanOfRun(end: number, k: number, valueOf: (j: number) => number): number {
+  let sum = valueOf(end);
+  for (let j = end - k + 1; j < end; j++) sum += valueOf(j);
+  return sum / k;
 }
 
 /** The value minus the median of the same slot on up to seven previous days (robust to one odd day). */
-function seasonalResidual(history: readonly number[], value: number, pointsPerDay: number): number | undefined {
+function seasonalResidual(points: readonly (readonly [number, number])[], i: number, perDay: number): number {
+  const value = valueAt(points, i);
   const sameSlot: number[] = [];
-  for (let day = 1; day <= 7 && history.length - day * pointsPerDay >= 0; day++) sameSlot.push(history[history.length - day * pointsPerDay]!);
-  if (sameSlot.length === 0) return undefined;
+  for (let day = 1; day <= SEASONAL_DAYS && i - day * perDay >= 0; day++) sameSlot.push(valueAt(points, i - day * perDay));
   sameSlot.sort((a, b) => a - b);
   return value - sameSlot[Math.floor((sameSlot.length - 1) / 2)]!;
+}
+
+/**
+ * A detector fed one point at a time (the CLI and NAB replay a file this way). It keeps only the
+ * history `judgePoint` looks at, so a long file costs no more memory than a week.
+ */
+export function createAnomalyDetector(config: DetectorConfig = DEFAULT_DETECTOR) {
+  const state = newDetectorState();
+  const memo = newSeriesMemo();
+  let points: [number, number][] = [];
+  return {
+    update(timestamp: number, value: number): Judgement {
+      points.push([timestamp, value]);
+      const judgement = judgePoint(state, points, points.length - 1, config, memo);
+      // A new array starts a new memo (its indices are new).
+      if (state.stepMs > 0 && points.length > 2 * historyNeeded(state.stepMs)) points = points.slice(-historyNeeded(state.stepMs));
+      return judgement;
+    },
+    state: () => cloneDetectorState(state),
+  };
+}
+
+/**
+ * How unlikely the recent mean of deviation scores is against that mean's own long-run
+ * distribution (as Numenta's anomaly likelihood): one point over the bar is not enough on a series
+ * that often has such points, while a run of them on a steady series is. Scored from the tail
+ * probability's decimal digits, 0.85 at `tailDigits`.
+ */
+function likelihoodScore(state: DetectorState, deviation: number, perDay: number, config: DetectorConfig): number {
+  state.recent.push(deviation);
+  if (state.recent.length > config.averaging) state.recent.shift();
+  let sum = 0;
+  for (const d of state.recent) sum += d;
+  const recentMean = sum / state.recent.length;
+  // Two days of means before the distribution is trusted: the first weeks are where a series is learned.
+  const score = state.means >= 2 * perDay
+    ? Math.min(1, (0.85 * -Math.log10(Math.max(upperTail((recentMean - state.mean) / Math.max(Math.sqrt(state.variance), config.minSpread)), 1e-300))) / config.tailDigits)
+    : 0;
+  // An exponentially weighted mean and variance, an exact running average while fewer means than the weight's memory are in.
+  const weight = Math.max(config.longRunWeight, 1 / (state.means + 1));
+  const delta = recentMean - state.mean;
+  state.mean += weight * delta;
+  state.variance = (1 - weight) * (state.variance + weight * delta * delta);
+  state.means += 1;
+  return score;
+}
+
+/** P(Z > z) for a standard normal Z. */
+function upperTail(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/** Complementary error function (Numerical Recipes' erfcc, relative error below 1.2e-7). */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
 }

@@ -3,7 +3,7 @@ import { summarize, type AggregatePoint } from '../../aggregation/summarize.ts';
 import { alertGroupOf } from '../../alerts/evaluate.ts';
 import type { Condition } from '../../alerts/rules.ts';
 import { findMetric } from '@vitalstream/protocol';
-import { createAnomalyDetector, DEFAULT_DETECTOR, type DetectorConfig } from './detector.ts';
+import { cloneDetectorState, DEFAULT_DETECTOR, judgePoint, newDetectorState, newSeriesMemo, type DetectorConfig, type DetectorState } from './detector.ts';
 
 export const ANOMALY_BUCKET_MS = 15 * 60_000;
 /** A week of history for the seasonal view plus the day of learning. */
@@ -31,6 +31,8 @@ export interface BucketSeries {
   dimensions: Record<string, string>;
   /** [bucket start, value], oldest first. */
   points: [number, number][];
+  /** The detector's state after the last settled bucket it judged; without one it is rebuilt from `points`. */
+  detector?: DetectorState;
 }
 
 /** Merges partials into complete 15-minute buckets per alert group and takes each bucket's statistic. */
@@ -50,26 +52,54 @@ export function bucketStatistics(partials: readonly PartialAggregate[], until: n
   }
   return [...series.values()].map(({ metric, dimensions, buckets }) => {
     const statistic = statisticOf(metric);
-    const points = [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([time, p]): [number, number] => [time, statistic.of(summarize(p))]);
+    // Kept as 32-bit floats: a run judges the value the next run will read back.
+    const points = [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([time, p]): [number, number] => [time, Math.fround(statistic.of(summarize(p)))]);
     return { metric, statistic: statistic.label, dimensions, points };
   });
 }
 
+export interface Detection {
+  anomalies: SeriesAnomaly[];
+  /** Per series, in order: the detector's state after the buckets before `settled`, to keep for the next run. */
+  states: DetectorState[];
+}
+
 /**
- * Replays each series through the production detector and returns the anomalies raised in buckets
- * that ended after `since`: stateless, so a run needs only the stored aggregates, and any number
- * of runs agree with one another.
+ * Feeds each series' buckets that settled since its detector last ran (all kept buckets when it has
+ * no state, or one of another version), keeps the state there, and judges the newest, unsettled
+ * buckets on a copy: they may still change, and the next run judges them again once settled.
+ * Anomalies are those in buckets that ended after `since`.
  */
-export function detectInSeries(series: readonly BucketSeries[], since: number, config: DetectorConfig = DEFAULT_DETECTOR): SeriesAnomaly[] {
+export function detectInSeries(series: readonly BucketSeries[], since: number, settled: number, config: DetectorConfig = DEFAULT_DETECTOR): Detection {
   const anomalies: SeriesAnomaly[] = [];
-  for (const { metric, statistic, dimensions, points } of series) {
-    const detector = createAnomalyDetector(config);
-    for (const [time, value] of points) {
-      const judgement = detector.update(time, value);
+  const states: DetectorState[] = [];
+  for (const { metric, statistic, dimensions, points, detector } of series) {
+    const state = detector ? cloneDetectorState(detector) : newDetectorState();
+    const memo = newSeriesMemo();
+    const judge = (on: DetectorState, i: number) => {
+      const [time, value] = points[i]!;
+      const judgement = judgePoint(on, points, i, config, memo);
       if (judgement.alert && time + ANOMALY_BUCKET_MS > since) anomalies.push({ metric, statistic, dimensions, time, value, score: judgement.score });
-    }
+    };
+    let i = detector ? firstAfter(points, detector.lastTime) : 0;
+    for (; i < points.length && points[i]![0] < settled; i++) judge(state, i);
+    states.push(state);
+    const probe = cloneDetectorState(state);
+    for (; i < points.length; i++) judge(probe, i);
   }
-  return anomalies;
+  return { anomalies, states };
+}
+
+/** The index of the first point after `time` (binary search: points are in time order). */
+function firstAfter(points: readonly [number, number][], time: number): number {
+  let low = 0;
+  let high = points.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (points[middle]![0] <= time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** An anomaly as an alert condition (open until a run no longer sees it). */

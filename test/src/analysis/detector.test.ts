@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { createAnomalyDetector, DEFAULT_DETECTOR } from '../../../src/analysis/anomaly/detector.ts';
-import { fitForest, scoreForest } from '../../../src/analysis/anomaly/isolation-forest.ts';
 import { seededRandom } from '../../../src/analysis/anomaly/random.ts';
 import { parseSeriesCsv } from '../../../src/analysis/series-csv.ts';
 
@@ -49,17 +48,6 @@ describe('anomaly detector', () => {
     const first = prefix.map((p) => a.update(p.t, p.v).score);
     const second = points.map((p) => b.update(p.t, p.v).score).slice(0, 600);
     expect(second).toEqual(first);
-  });
-});
-
-describe('isolation forest', () => {
-  it('scores an isolated point far above the crowd, deterministically', () => {
-    const random = seededRandom(9);
-    const crowd = Array.from({ length: 500 }, () => [random(), random()]);
-    const forest = fitForest(crowd, { seed: 1 });
-    expect(scoreForest(forest, [5, 5])).toBeGreaterThan(0.6);
-    expect(scoreForest(forest, [0.5, 0.5])).toBeLessThan(0.5);
-    expect(scoreForest(fitForest(crowd, { seed: 1 }), [5, 5])).toBe(scoreForest(forest, [5, 5]));
   });
 });
 
