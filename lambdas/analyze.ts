@@ -7,7 +7,8 @@ import { withDetectorStates, type KeptStatistics } from '../src/analysis/kept-st
 import { DEFAULT_ANALYSIS, afterRead, planAnalysis, readRange } from '../src/analysis/run-plan.ts';
 import { reconcile, undoDelivery, type AlertState } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
-import { FORECAST_METRICS, fitFromHourly, fitScheduledForecasts } from '../src/analysis/forecast/scheduled-forecasts.ts';
+import { FORECAST_METRICS, fitFromHourly, hourlyFromPartials } from '../src/analysis/forecast/scheduled-forecasts.ts';
+import { forecastCrossings, weekOverWeek } from '../src/analysis/forecast/trend-alerts.ts';
 import type { Condition } from '../src/alerts/rules.ts';
 import { systemClock, type AlertStateStore, type KeptStatisticsStore, type Clock, type ForecastStore, type Logger, type MetricStore, type RunLease } from '../src/ports.ts';
 import { oneRunAtATime, type SkippedRun } from './middleware/one-run-at-a-time.ts';
@@ -79,12 +80,15 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     if (history) await deps.keptStatistics?.save(history);
     await deps.maintainStore?.(plan.now);
     // Hourly statistics only when they are kept between runs: one run's own read holds eight days, not four weeks.
-    const fitted = plan.refitForecasts ? await refit(deps, deps.keptStatistics ? (history ?? kept)?.hourly : undefined, plan.window.to) : [];
-    if (plan.refitForecasts) await deps.forecasts!.save(fitted, plan.now);
-    const conditions = [...evaluateConditions(partials), ...anomalies.conditions];
+    const hourly = plan.refitForecasts ? await hourlyStatistics(deps, deps.keptStatistics ? (history ?? kept)?.hourly : undefined, plan.window.to) : undefined;
+    const fitted = hourly ? fitFromHourly(hourly, plan.window.to) : [];
+    if (hourly) await deps.forecasts!.save(fitted, plan.now);
+    // Trend findings come with each refit and hold until the next, as the anomalies do with each detection.
+    const trends = hourly ? { checkedAt: plan.now, conditions: [...forecastCrossings(fitted), ...weekOverWeek(hourly.series, plan.window.to)] } : before.trends ?? { checkedAt: 0, conditions: [] };
+    const conditions = [...evaluateConditions(partials), ...anomalies.conditions, ...trends.conditions];
     const reconciled = reconcile(before, conditions, plan.now, { cooldownMs: deps.cooldownMs ?? 30 * 60_000, ...(deps.link ? { link: deps.link } : {}) });
     const { alerts } = reconciled;
-    const state = { ...reconciled.state, anomalies };
+    const state = { ...reconciled.state, anomalies, trends };
     const failed = await deliverAll(deps, alerts, state, before, logger);
     await deps.alertState.save(state);
     if (failed > 0) throw new Error(`${failed} of ${alerts.length} alerts were not delivered; they will be retried on the next run`);
@@ -95,9 +99,9 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
   });
 }
 
-/** From the hourly statistics the detection runs keep; only without them are four weeks read. */
-async function refit(deps: AnalyzeDependencies, hourly: KeptStatistics['hourly'] | undefined, to: number) {
-  return hourly ? fitFromHourly(hourly.series, to) : fitScheduledForecasts(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to), to);
+/** The hourly statistics the detection runs keep; only without them are four weeks read. */
+async function hourlyStatistics(deps: AnalyzeDependencies, kept: KeptStatistics['hourly'] | undefined, to: number) {
+  return kept ?? hourlyFromPartials(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to), to);
 }
 
 /** Delivers each alert; one that fails is taken back out of the state, so the next run sends it again. */

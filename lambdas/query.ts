@@ -14,6 +14,7 @@ import type { Alert } from '../src/alerts/alert.ts';
 import type { OpenAlert } from '../src/alerts/lifecycle.ts';
 import type { Condition } from '../src/alerts/rules.ts';
 import { FORECAST_HORIZON_HOURS, forecastKey } from '../src/analysis/forecast/scheduled-forecasts.ts';
+import { detailOf } from '../src/analysis/forecast/hourly-statistics.ts';
 import { systemClock, type AlertReader, type Clock, type ForecastStore, type Logger, type MetricStore } from '../src/ports.ts';
 import { corsFor } from './middleware/cors.ts';
 import { consoleLogger, jsonResponse, refusalResponse, unexpectedErrorsAsJson } from './middleware/http-responses.ts';
@@ -94,9 +95,10 @@ async function forecasts(deps: QueryDependencies, params: Readonly<Record<string
     return refusalResponse(refuse(400, 'invalid_query', 'horizon_hours must be an integer from 1 to 744', [{ path: 'horizon_hours', reason: 'must be an integer from 1 to 744' }]).refusal);
   }
   const filters = parsed.value.filters;
-  // Per app, the scheduled fit answers without a read; any other filter is fitted on request.
-  const stored = horizon <= FORECAST_HORIZON_HOURS && Object.keys(filters).length === 1 && filters.app !== undefined
-    ? await deps.forecasts?.load(forecastKey(parsed.value.metric, filters)) : undefined;
+  // An app, or an app and one of its busiest endpoints or pages, is answered from the scheduled fit
+  // without a read; any other filter (or an endpoint outside the top) is fitted on request.
+  const scheduledShape = filters.app !== undefined && Object.keys(filters).every((k) => k === 'app' || k === detailOf(parsed.value.metric)) && Object.keys(filters).length <= 2;
+  const stored = horizon <= FORECAST_HORIZON_HOURS && scheduledShape ? await deps.forecasts?.load(forecastKey(parsed.value.metric, filters)) : undefined;
   if (stored) {
     const { key: _key, dimensions: _dimensions, ...forecast } = stored;
     return jsonResponse(200, { ...forecast, forecast: forecast.forecast.slice(0, horizon), unit: parsed.value.unit, filters, fitted: 'scheduled' });

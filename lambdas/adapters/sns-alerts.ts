@@ -16,11 +16,14 @@ export function snsSubject(alert: Alert): string {
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
+/** Six significant digits: a p95 of 2190.1751472458645 ms reads as 2190.18. */
+const readable = (value: number) => (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6))));
+
 export function snsMessage(alert: Alert): string {
   const lines = [alert.message, ''];
   if (alert.metric) lines.push(`metric:     ${alert.metric}`);
-  if (alert.value !== undefined) lines.push(`value:      ${alert.value}`);
-  if (alert.threshold !== undefined) lines.push(`threshold:  ${alert.threshold}`);
+  if (alert.value !== undefined) lines.push(`value:      ${readable(alert.value)}`);
+  if (alert.threshold !== undefined) lines.push(`threshold:  ${readable(alert.threshold)}`);
   for (const [name, value] of Object.entries(alert.dimensions ?? {})) lines.push(`${`${name}:`.padEnd(12)}${value}`);
   lines.push(`at:         ${new Date(alert.at).toISOString()}`);
   if (alert.link) lines.push('', `open: ${alert.link}`);

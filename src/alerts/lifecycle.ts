@@ -13,6 +13,8 @@ export interface AlertState {
   resolvedAt: Record<string, number>;
   /** The anomaly detector runs less often than the threshold rules; its findings hold until its next run. */
   anomalies?: { checkedAt: number; conditions: Condition[] };
+  /** The trend findings of the last forecast refit, held until the next. */
+  trends?: { checkedAt: number; conditions: Condition[] };
 }
 
 export const emptyAlertState = (): AlertState => ({ open: {}, resolvedAt: {} });

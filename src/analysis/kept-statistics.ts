@@ -76,7 +76,7 @@ export function readStart(stored: KeptStatistics | undefined, until: number): nu
 }
 
 interface EncodedSeries { m: string; s: string; d: Record<string, string>; t0: number; v: string; x?: DetectorState }
-interface EncodedOpenHour { m: string; a: string; h: number; c: number; sum: number; min: number; max: number; k: string }
+interface EncodedOpenHour { m: string; a: string; h: number; c: number; sum: number; min: number; max: number; k: string; d?: Record<string, string> }
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
@@ -116,20 +116,25 @@ export function encodeHistory(history: KeptStatistics): string {
     ...(history.hourly ? {
       hourly: {
         series: encodeSeries(history.hourly.series, FORECAST_STEP_MS),
-        open: history.hourly.open.map((p): EncodedOpenHour => ({ m: p.metric, a: p.dimensions.app!, h: p.windowStart, c: p.count, sum: p.sum, min: p.min, max: p.max, k: base64(encodeSketch(p.sketch)) })),
+        volumes: encodeSeries(history.hourly.volumes ?? [], FORECAST_STEP_MS),
+        open: history.hourly.open.map((p): EncodedOpenHour => {
+          const { app, ...detail } = p.dimensions;
+          return { m: p.metric, a: app!, h: p.windowStart, c: p.count, sum: p.sum, min: p.min, max: p.max, k: base64(encodeSketch(p.sketch)), ...(Object.keys(detail).length ? { d: detail } : {}) };
+        }),
       },
     } : {}),
   });
 }
 
 export function decodeHistory(text: string): KeptStatistics {
-  const parsed = JSON.parse(text) as { v?: number; settled?: unknown; series?: EncodedSeries[]; hourly?: { series: EncodedSeries[]; open: EncodedOpenHour[] } };
+  const parsed = JSON.parse(text) as { v?: number; settled?: unknown; series?: EncodedSeries[]; hourly?: { series: EncodedSeries[]; volumes?: EncodedSeries[]; open: EncodedOpenHour[] } };
   if (parsed.v !== 1 || typeof parsed.settled !== 'number' || !Array.isArray(parsed.series)) throw new Error('stored bucket history does not have the v1 shape');
   const history: KeptStatistics = { settled: parsed.settled, series: decodeSeries(parsed.series, ANOMALY_BUCKET_MS) };
   if (parsed.hourly) {
     history.hourly = {
       series: decodeSeries(parsed.hourly.series, FORECAST_STEP_MS),
-      open: parsed.hourly.open.map((e) => Object.assign(emptyPartial(e.m, e.h, { app: e.a }), { count: e.c, sum: e.sum, min: e.min, max: e.max, sketch: decodeSketch(Buffer.from(e.k, 'base64')) })),
+      volumes: decodeSeries(parsed.hourly.volumes ?? [], FORECAST_STEP_MS),
+      open: parsed.hourly.open.map((e) => Object.assign(emptyPartial(e.m, e.h, { app: e.a, ...(e.d ?? {}) }), { count: e.c, sum: e.sum, min: e.min, max: e.max, sketch: decodeSketch(Buffer.from(e.k, 'base64')) })),
     };
   }
   return history;

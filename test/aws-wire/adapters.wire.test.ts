@@ -47,7 +47,7 @@ describe('AWS adapters on protocol servers', () => {
     const s3 = new S3Client({ endpoint: servers.s3Url, region: REGION, credentials: CREDENTIALS, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
     const history = s3KeptStatistics(s3, 'state', 'anomaly/h.json.gz');
     expect(await history.load()).toBeUndefined();
-    const saved = { settled: 1_796_000_000_000, series: [], hourly: { series: [], open: [] } };
+    const saved = { settled: 1_796_000_000_000, series: [], hourly: { series: [], volumes: [], open: [] } };
     await history.save(saved as never);
     expect(await history.load()).toEqual(saved);
   });

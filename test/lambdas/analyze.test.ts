@@ -182,7 +182,7 @@ describe('analyze job: anomalies', () => {
 });
 
 describe('analyze job: scheduled forecasts', () => {
-  it('refits one forecast per app on its schedule, stores it, and the query API answers from it', async () => {
+  it('refits one forecast per app and per busiest endpoint on its schedule, stores them, and the query API answers from them', async () => {
     const store = openSqliteStore(join(dir.path, 'forecast-schedule.db'));
     const HOUR = 3_600_000;
     const start = T - 14 * 24 * HOUR;
@@ -195,7 +195,7 @@ describe('analyze job: scheduled forecasts', () => {
     const forecasts = fileForecastStore(join(dir.path, 'forecasts.json'));
     let now = T + 5000;
     const analyze = createAnalyzeHandler({ store, forecasts, sink: { deliver: async () => undefined }, alertState: fileAlertState(join(dir.path, 'forecast-state.json')), clock: { now: () => now }, anomalyEveryMs: 0 });
-    expect(await analyze({}, localContext('analyze'))).toMatchObject({ forecasts: 2 });
+    expect(await analyze({}, localContext('analyze'))).toMatchObject({ forecasts: 4 }); // shop and blog, each as a whole and for /api/x
     now += HOUR;
     expect(await analyze({}, localContext('analyze'))).toMatchObject({ forecasts: 0 }); // not due: every 6 h
     const stored = await forecasts.load(forecastKey('api_request', { app: 'shop' }));
@@ -206,8 +206,45 @@ describe('analyze job: scheduled forecasts', () => {
     const scheduled = json(await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', horizon_hours: '24' } }), localContext('q')));
     expect(scheduled).toMatchObject({ fitted: 'scheduled', fittedAt: new Date(T).toISOString() });
     expect(scheduled.forecast).toEqual(stored!.forecast.slice(0, 24));
-    const onRequest = json(await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', endpoint: '/api/x', horizon_hours: '24' } }), localContext('q')));
+    const endpoint = json(await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', endpoint: '/api/x', horizon_hours: '24' } }), localContext('q')));
+    expect(endpoint).toMatchObject({ fitted: 'scheduled', filters: { app: 'shop', endpoint: '/api/x' } });
+    expect(endpoint.forecast).toEqual((await forecasts.load(forecastKey('api_request', { app: 'shop', endpoint: '/api/x' })))!.forecast.slice(0, 24));
+    const onRequest = json(await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', method: 'GET', horizon_hours: '24' } }), localContext('q')));
     expect(onRequest.fitted).toBe('on-request');
+    store.close();
+  });
+});
+
+describe('analyze job: trend alerts', () => {
+  it('sends a week-over-week trend alert once, with the numbers and a dashboard link, and holds it open between refits', async () => {
+    const store = openSqliteStore(join(dir.path, 'trend.db'));
+    const HOUR = 3_600_000;
+    const start = T - 14 * 24 * HOUR;
+    const random = seededRandom(12);
+    const records = Array.from({ length: 14 * 24 }, (_, h) => ({
+      seq: h + 1, partitionKey: 'p', arrivedAt: start + h * HOUR,
+      data: encodeStreamRecord({ v: 1, beaconId: `w${h}`, receivedAt: start + h * HOUR, common: { app: 'shop' },
+        metrics: [{ name: 'api_request', value: (h >= 7 * 24 ? 1.3 : 1) * (400 + 150 * Math.sin((2 * Math.PI * h) / 24)) * (1 + 0.04 * (random() - 0.5)), timestamp: start + h * HOUR + 60_000, source: 'server', dimensions: { endpoint: '/api/cart' } }] }),
+    }));
+    await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
+    const delivered: Alert[] = [];
+    let now = T + 5000;
+    const analyze = createAnalyzeHandler({
+      store, forecasts: fileForecastStore(join(dir.path, 'trend-forecasts.json')), sink: { deliver: async (alert) => void delivered.push(alert) },
+      alertState: fileAlertState(join(dir.path, 'trend-state.json')), clock: { now: () => now }, anomalyEveryMs: 0,
+      link: (condition) => `https://dash.example/?metric=${condition.metric}&app=${condition.dimensions.app}`,
+    });
+    await analyze({}, localContext('analyze'));
+    const trend = delivered.filter((a) => a.rule === 'trend_week_over_week');
+    expect(trend.map((a) => a.dimensions)).toEqual([{ app: 'shop' }, { app: 'shop', endpoint: '/api/cart' }]);
+    expect(trend[0]).toMatchObject({ severity: 'info', state: 'firing', link: 'https://dash.example/?metric=api_request&app=shop' });
+    expect(trend[0]!.title).toMatch(/^api_request p95 on app=shop is 3\d % worse than last week$/);
+    expect(trend[0]!.message).toMatch(/averaged \d{3} ms over the last 7 days against \d{3} ms at the same hours a week earlier/);
+    // An hour later the forecasts are not due: the finding holds, and nothing is sent again.
+    now += HOUR;
+    delivered.length = 0;
+    await analyze({}, localContext('analyze'));
+    expect(delivered.filter((a) => a.rule.startsWith('trend_'))).toEqual([]);
     store.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { PartialAggregate } from '../../aggregation/partial-aggregate.ts';
 import { forecastHourly, type SeriesForecast } from './forecast-series.ts';
-import { foldIntoHours } from './hourly-statistics.ts';
+import { foldIntoHours, topByVolume, type HourlyStatistics } from './hourly-statistics.ts';
 import type { BucketSeries } from '../anomaly/series-anomalies.ts';
 
 export { FORECAST_METRICS } from './hourly-statistics.ts';
@@ -16,15 +16,21 @@ export interface StoredForecast extends SeriesForecast {
 export const forecastKey = (metric: string, dimensions: Readonly<Record<string, string>>) =>
   `${metric}|${JSON.stringify(Object.fromEntries(Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : 1))))}`;
 
-/** One forecast per (metric, app) found in the partials, fitted on their complete hours before `until`. */
-export function fitScheduledForecasts(partials: readonly PartialAggregate[], until: number): StoredForecast[] {
-  return fitFromHourly(foldIntoHours(undefined, partials, until, Infinity).series, until);
-}
+/** Endpoints and pages forecast per app and metric: the busiest, by occurrences over the kept weeks. */
+export const FORECAST_TOP = 10;
 
-/** The same from the hourly statistics the job keeps (see hourly-statistics.ts). */
-export function fitFromHourly(series: readonly BucketSeries[], until: number): StoredForecast[] {
+/** The hourly statistics of the partials' complete hours before `until`, as the job would have kept them. */
+export const hourlyFromPartials = (partials: readonly PartialAggregate[], until: number): HourlyStatistics => foldIntoHours(undefined, partials, until, Infinity);
+
+/**
+ * One forecast per (metric, app), and per app's `FORECAST_TOP` busiest endpoints (requests) and
+ * pages (web vitals), from the hourly statistics the job keeps (see hourly-statistics.ts).
+ */
+export function fitFromHourly(hourly: Pick<HourlyStatistics, 'series' | 'volumes'>, until: number): StoredForecast[] {
   const fittedAt = new Date(until).toISOString();
-  return series.map((s) => ({
+  const top = new Set(topByVolume(hourly.volumes ?? [], FORECAST_TOP).map((v) => forecastKey(v.metric, v.dimensions)));
+  const chosen = hourly.series.filter((s: BucketSeries) => Object.keys(s.dimensions).length === 1 || top.has(forecastKey(s.metric, s.dimensions)));
+  return chosen.map((s) => ({
     key: forecastKey(s.metric, s.dimensions), dimensions: { ...s.dimensions }, fittedAt, ...forecastHourly(s.metric, s.statistic, s.points, FORECAST_HORIZON_HOURS),
   })).sort((a, b) => (a.key < b.key ? -1 : 1));
 }
