@@ -6,6 +6,7 @@ import { encodeHistory } from '../src/analysis/kept-statistics.ts';
 import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, type BucketSeries } from '../src/analysis/anomaly/series-anomalies.ts';
 import { tempDir } from '../test/helpers/temp-dir.ts';
 import { benchDimensions, benchValue } from './analysis-series.ts';
+import { pointsOf } from '../src/analysis/points.ts';
 
 /**
  * The scheduled job's detection at 10,000 series, twice, each run in a process of its own:
@@ -23,10 +24,10 @@ const stored = {
   settled: now - 2 * ANOMALY_BUCKET_MS,
   series: Array.from({ length: SERIES }, (_, s): BucketSeries => ({
     metric: 'api_request', statistic: 'p95', dimensions: benchDimensions(s),
-    points: Array.from({ length: buckets - 1 }, (_, i): [number, number] => {
+    points: pointsOf(Array.from({ length: buckets - 1 }, (_, i): [number, number] => {
       const t = now - (buckets - i) * ANOMALY_BUCKET_MS;
-      return [t, Math.fround(benchValue(s, t, false))];
-    }),
+      return [t, benchValue(s, t, false)];
+    })),
   })),
 };
 writeFileSync(join(dir.path, 'cold.json.gz'), gzipSync(encodeHistory(stored)));

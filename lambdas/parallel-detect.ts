@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { detectInSeries, type BucketSeries, type Detection } from '../src/analysis/anomaly/series-anomalies.ts';
+import { detectInSeries, pointsToJudge, type BucketSeries, type Detection } from '../src/analysis/anomaly/series-anomalies.ts';
 
 export type Detect = (series: readonly BucketSeries[], since: number, settled: number) => Promise<Detection>;
 
@@ -13,6 +13,12 @@ export interface ParallelOptions {
   workers?: number;
   /** Below this many series the workers' start-up costs more than it saves. */
   minSeriesPerWorker?: number;
+  /**
+   * Below this many points to judge, the series are judged inline (default 200,000, a few seconds):
+   * a steady run judges a bucket or two a series, and copying eight days of every series to the
+   * workers would cost more time and memory than it saves.
+   */
+  minPointsForWorkers?: number;
 }
 
 /**
@@ -23,7 +29,8 @@ export interface ParallelOptions {
 export function detectInParallel(options: ParallelOptions): Detect {
   return async (series, since, settled) => {
     const workers = Math.min(options.workers ?? availableParallelism(), Math.floor(series.length / (options.minSeriesPerWorker ?? 100)));
-    if (workers <= 1) return detectInSeries(series, since, settled);
+    const minPoints = options.minPointsForWorkers ?? 200_000;
+    if (workers <= 1 || (minPoints > 0 && pointsToJudge(series) < minPoints)) return detectInSeries(series, since, settled);
     const share = Math.ceil(series.length / workers);
     const execArgv = options.workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [];
     const parts = await Promise.all(Array.from({ length: workers }, (_, i) => runWorker(options.workerPath, execArgv, series.slice(i * share, (i + 1) * share), since, settled)));

@@ -5,6 +5,7 @@ import { foldIntoHours, type HourlyStatistics } from './forecast/hourly-statisti
 import type { PartialAggregate } from '../aggregation/partial-aggregate.ts';
 import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, bucketStatistics, type BucketSeries } from './anomaly/series-anomalies.ts';
 import { readDetectorState, type DetectorState } from './anomaly/detector.ts';
+import { concatPoints, pointsBetween } from './points.ts';
 
 /**
  * The anomaly detector's view of every series, kept between runs: one statistic per 15-minute
@@ -34,14 +35,14 @@ export function extendHistory(stored: KeptStatistics | undefined, fresh: readonl
   const oldest = until - keepMs;
   const byId = new Map<string, BucketSeries>();
   for (const s of stored?.series ?? []) {
-    const points = s.points.filter(([t]) => t >= oldest && t < freshFrom);
-    if (points.length > 0) byId.set(idOf(s), { ...s, points });
+    const points = pointsBetween(s.points, oldest, freshFrom);
+    if (points.times.length > 0) byId.set(idOf(s), { ...s, points });
   }
   for (const s of fresh) {
-    const points = s.points.filter(([t]) => t >= Math.max(oldest, freshFrom) && t < until);
-    if (points.length === 0) continue;
+    const points = pointsBetween(s.points, Math.max(oldest, freshFrom), until);
+    if (points.times.length === 0) continue;
     const kept = byId.get(idOf(s));
-    byId.set(idOf(s), kept ? { ...kept, points: [...kept.points, ...points] } : { ...s, points });
+    byId.set(idOf(s), kept ? { ...kept, points: concatPoints(kept.points, points) } : { ...s, points });
   }
   // A series whose every kept bucket is being replaced keeps its detector: the detector only ever saw settled buckets.
   for (const s of stored?.series ?? []) {
@@ -82,9 +83,10 @@ const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset
 
 function encodeSeries(series: readonly BucketSeries[], stepMs: number): EncodedSeries[] {
   return series.map((s) => {
-    const t0 = s.points[0]![0];
-    const values = new Float32Array((s.points.at(-1)![0] - t0) / stepMs + 1).fill(Number.NaN);
-    for (const [t, v] of s.points) values[(t - t0) / stepMs] = v;
+    const { times, values: kept } = s.points;
+    const t0 = times[0]!;
+    const values = new Float32Array((times.at(-1)! - t0) / stepMs + 1).fill(Number.NaN);
+    times.forEach((t, i) => (values[(t - t0) / stepMs] = kept[i]!));
     return { m: s.metric, s: s.statistic, d: s.dimensions, t0, v: base64(new Uint8Array(values.buffer)), ...(s.detector ? { x: s.detector } : {}) };
   });
 }
@@ -93,9 +95,13 @@ function decodeSeries(series: readonly EncodedSeries[], stepMs: number): BucketS
   return series.map((e) => {
     // A copy: a decoded Buffer may sit at an offset a Float32Array cannot start at.
     const values = new Float32Array(new Uint8Array(Buffer.from(e.v, 'base64')).buffer);
-    const points: [number, number][] = [];
+    const present = values.reduce((n, v) => (Number.isNaN(v) ? n : n + 1), 0);
+    const points = { times: new Float64Array(present), values: new Float32Array(present) };
+    let j = 0;
     values.forEach((v, i) => {
-      if (!Number.isNaN(v)) points.push([e.t0 + i * stepMs, v]);
+      if (Number.isNaN(v)) return;
+      points.times[j] = e.t0 + i * stepMs;
+      points.values[j++] = v;
     });
     // A detector state this code cannot read (another version, or damaged) is left out and rebuilt from the points.
     const detector = readDetectorState(e.x);

@@ -24,6 +24,7 @@ import { encodeStreamRecord, type StreamMetric } from '@vitalstream/protocol/str
 import { beacon } from '../helpers/beacons.ts';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { pairsOf } from '../../src/analysis/points.ts';
 
 const T = Date.UTC(2026, 10, 26, 19, 0, 0);
 const dir = tempDir();
@@ -325,10 +326,10 @@ describe('analyze job: stored bucket statistics', () => {
     const to = Math.floor((now - 15 * MINUTE) / MINUTE) * MINUTE;
     const kept = (await fileKeptStatistics(join(dir.path, 'buckets.json')).load())!;
     const full = bucketStatistics(await store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to), Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS);
-    expect(kept.series.map((s) => s.points.length)).toEqual(full.map((s) => s.points.length));
-    kept.series.forEach((s, i) => s.points.forEach(([t, v], j) => {
-      expect(t).toBe(full[i]!.points[j]![0]);
-      expect(Math.abs(v - full[i]!.points[j]![1])).toBeLessThan(0.01);
+    expect(kept.series.map((s) => s.points.times.length)).toEqual(full.map((s) => s.points.times.length));
+    kept.series.forEach((s, i) => pairsOf(s.points).forEach(([t, v], j) => {
+      expect(t).toBe(full[i]!.points.times[j]);
+      expect(Math.abs(v - full[i]!.points.values[j]!)).toBeLessThan(0.01);
     }));
     // The forecasts' hours: every settled minute folded exactly once, each closed hour's p95 as a full read gives it.
     const settledMinutes = await store.readMetrics(['api_request'], to - ANOMALY_HISTORY_MS, kept.settled);
@@ -336,8 +337,8 @@ describe('analyze job: stored bucket statistics', () => {
     const openHour = kept.hourly!.open.find((p) => p.metric === 'api_request')!;
     expect(openHour.count).toBe(settledMinutes.filter((p) => hourOf(p.windowStart) === openHour.windowStart).reduce((n, p) => n + p.count, 0));
     const closed = kept.hourly!.series.find((s) => s.metric === 'api_request')!;
-    expect(closed.points.length).toBeGreaterThanOrEqual(66 + 5); // every hour of the three days, then one an hour
-    for (const [hour, p95] of closed.points.slice(-30)) {
+    expect(closed.points.times.length).toBeGreaterThanOrEqual(66 + 5); // every hour of the three days, then one an hour
+    for (const [hour, p95] of pairsOf(closed.points).slice(-30)) {
       const merged = emptyPartial('api_request', hour, {});
       for (const p of settledMinutes) if (hourOf(p.windowStart) === hour) mergeInto(merged, p);
       expect(Math.abs(p95 - summarize(merged).p95)).toBeLessThan(0.01);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { detectInline, detectInParallel } from '../../lambdas/parallel-detect.ts';
 import { seededRandom } from '../../src/analysis/anomaly/random.ts';
 import { ANOMALY_BUCKET_MS, type BucketSeries } from '../../src/analysis/anomaly/series-anomalies.ts';
+import { pointsOf } from '../../src/analysis/points.ts';
 
 const WORKER = resolve(import.meta.dirname, '../../lambdas/workers/detect-worker.ts');
 const NOW = Date.UTC(2026, 10, 26, 12);
@@ -12,10 +13,10 @@ function makeSeries(count: number): BucketSeries[] {
   const points = 3 * 96;
   return Array.from({ length: count }, (_, s) => ({
     metric: 'api_request', statistic: 'p95', dimensions: { app: 'bench', endpoint: `/e${s}` },
-    points: Array.from({ length: points }, (_, i): [number, number] => {
+    points: pointsOf(Array.from({ length: points }, (_, i): [number, number] => {
       const t = NOW - (points - i) * ANOMALY_BUCKET_MS;
       return [t, (200 + 80 * Math.sin((2 * Math.PI * (t % 86_400_000)) / 86_400_000)) * (0.9 + 0.2 * random()) + (s % 7 === 0 && i >= points - 2 ? 3000 : 0)];
-    }),
+    })),
   }));
 }
 
@@ -27,12 +28,12 @@ describe('anomaly detection on worker threads', () => {
     const inline = await detectInline(series, since, settled);
     expect(inline.anomalies.length).toBeGreaterThan(5);
     expect(inline.states).toHaveLength(60);
-    const parallel = await detectInParallel({ workerPath: WORKER, workers: 3, minSeriesPerWorker: 10 })(series, since, settled);
+    const parallel = await detectInParallel({ workerPath: WORKER, workers: 3, minSeriesPerWorker: 10, minPointsForWorkers: 0 })(series, since, settled);
     expect(parallel).toEqual(inline);
   }, 60_000);
 
   it('reports a worker that fails instead of hanging or answering half', async () => {
     const broken = [...makeSeries(20), { metric: 'api_request', statistic: 'p95', dimensions: {}, points: null } as unknown as BucketSeries];
-    await expect(detectInParallel({ workerPath: WORKER, workers: 2, minSeriesPerWorker: 5 })(broken, NOW, NOW)).rejects.toThrow(/anomaly detection worker failed/);
+    await expect(detectInParallel({ workerPath: WORKER, workers: 2, minSeriesPerWorker: 5, minPointsForWorkers: 0 })(broken, NOW, NOW)).rejects.toThrow(/anomaly detection worker failed/);
   }, 60_000);
 });

@@ -96,8 +96,16 @@ export function readDetectorState(stored: unknown): DetectorState | undefined {
 
 export const cloneDetectorState = (state: DetectorState): DetectorState => ({ ...state, evidence: [...state.evidence], recent: [...state.recent] });
 
-/** Values are statistics stored as 32-bit floats: judging the stored value makes a replay and a resumed run agree. */
-const valueAt = (points: readonly (readonly [number, number])[], i: number) => Math.fround(points[i]![1]);
+/**
+ * The points a detector reads: the kept statistics' typed arrays, or the growing arrays of a
+ * replay. Values are judged as the 32-bit floats they are stored as, so a replay and a resumed
+ * run see the same numbers.
+ */
+export interface SeriesView {
+  readonly times: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
+}
+const valueAt = (points: SeriesView, i: number) => Math.fround(points.values[i]!);
 
 /**
  * What `judgePoint` derives from a series' points, kept for the next point of the same replay.
@@ -105,7 +113,7 @@ const valueAt = (points: readonly (readonly [number, number])[], i: number) => M
  * memoized: the memo changes the speed, never a score.
  */
 export interface SeriesMemo {
-  points?: readonly (readonly [number, number])[];
+  points?: SeriesView;
   perDay: number;
   run: number;
   runMeans: number[];
@@ -136,13 +144,13 @@ function geometry(stepMs: number) {
  * previous point, and short-run level shifts of both. A point scores once its deviation clearly
  * beats the largest its series showed in the past week.
  */
-export function judgePoint(state: DetectorState, points: readonly (readonly [number, number])[], i: number, config: DetectorConfig = DEFAULT_DETECTOR, memo: SeriesMemo = newSeriesMemo()): Judgement {
-  const time = points[i]![0];
+export function judgePoint(state: DetectorState, points: SeriesView, i: number, config: DetectorConfig = DEFAULT_DETECTOR, memo: SeriesMemo = newSeriesMemo()): Judgement {
+  const time = points.times[i]!;
   const x = valueAt(points, i);
   if (state.n === 0) state.firstTime = time;
   state.n += 1;
   state.lastTime = time;
-  if (state.stepMs === 0 && state.n > 12 && i >= 12) state.stepMs = medianStep(points.slice(i - 12, i).map((p) => p[0]));
+  if (state.stepMs === 0 && state.n > 12 && i >= 12) state.stepMs = medianStep(Array.from({ length: 12 }, (_, j) => points.times[i - 12 + j]!));
   const { perDay, window: w, run: k } = geometry(state.stepMs);
   if (state.stepMs === 0 || i < w + k) return { score: 0, alert: false };
 
@@ -199,7 +207,7 @@ function meanOfRun(end: number, k: number, valueOf: (j: number) => number): numb
 }
 
 /** The value minus the median of the same slot on up to seven previous days (robust to one odd day). */
-function seasonalResidual(points: readonly (readonly [number, number])[], i: number, perDay: number): number {
+function seasonalResidual(points: SeriesView, i: number, perDay: number): number {
   const value = valueAt(points, i);
   const sameSlot: number[] = [];
   for (let day = 1; day <= SEASONAL_DAYS && i - day * perDay >= 0; day++) sameSlot.push(valueAt(points, i - day * perDay));
@@ -214,13 +222,15 @@ function seasonalResidual(points: readonly (readonly [number, number])[], i: num
 export function createAnomalyDetector(config: DetectorConfig = DEFAULT_DETECTOR) {
   const state = newDetectorState();
   const memo = newSeriesMemo();
-  let points: [number, number][] = [];
+  let points = { times: [] as number[], values: [] as number[] };
   return {
     update(timestamp: number, value: number): Judgement {
-      points.push([timestamp, value]);
-      const judgement = judgePoint(state, points, points.length - 1, config, memo);
-      // A new array starts a new memo (its indices are new).
-      if (state.stepMs > 0 && points.length > 2 * historyNeeded(state.stepMs)) points = points.slice(-historyNeeded(state.stepMs));
+      points.times.push(timestamp);
+      points.values.push(value);
+      const judgement = judgePoint(state, points, points.times.length - 1, config, memo);
+      // A new view starts a new memo (its indices are new).
+      const keep = state.stepMs > 0 ? historyNeeded(state.stepMs) : Infinity;
+      if (points.times.length > 2 * keep) points = { times: points.times.slice(-keep), values: points.values.slice(-keep) };
       return judgement;
     },
     state: () => cloneDetectorState(state),

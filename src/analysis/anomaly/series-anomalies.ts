@@ -3,6 +3,7 @@ import { summarize, type AggregatePoint } from '../../aggregation/summarize.ts';
 import { alertGroupOf } from '../../alerts/evaluate.ts';
 import type { Condition } from '../../alerts/rules.ts';
 import { findMetric } from '@vitalstream/protocol';
+import { indexAtOrAfter, pointsOf, type Points } from '../points.ts';
 import { cloneDetectorState, DEFAULT_DETECTOR, judgePoint, newDetectorState, newSeriesMemo, type DetectorConfig, type DetectorState } from './detector.ts';
 
 export const ANOMALY_BUCKET_MS = 15 * 60_000;
@@ -29,8 +30,8 @@ export interface BucketSeries {
   metric: string;
   statistic: string;
   dimensions: Record<string, string>;
-  /** [bucket start, value], oldest first. */
-  points: [number, number][];
+  /** Bucket starts and values, oldest first. */
+  points: Points;
   /** The detector's state after the last settled bucket it judged; without one it is rebuilt from `points`. */
   detector?: DetectorState;
 }
@@ -53,7 +54,7 @@ export function bucketStatistics(partials: readonly PartialAggregate[], until: n
   return [...series.values()].map(({ metric, dimensions, buckets }) => {
     const statistic = statisticOf(metric);
     // Kept as 32-bit floats: a run judges the value the next run will read back.
-    const points = [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([time, p]): [number, number] => [time, Math.fround(statistic.of(summarize(p)))]);
+    const points = pointsOf([...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([time, p]): [number, number] => [time, statistic.of(summarize(p))]));
     return { metric, statistic: statistic.label, dimensions, points };
   });
 }
@@ -77,30 +78,27 @@ export function detectInSeries(series: readonly BucketSeries[], since: number, s
     const state = detector ? cloneDetectorState(detector) : newDetectorState();
     const memo = newSeriesMemo();
     const judge = (on: DetectorState, i: number) => {
-      const [time, value] = points[i]!;
+      const time = points.times[i]!;
+      const value = points.values[i]!;
       const judgement = judgePoint(on, points, i, config, memo);
       if (judgement.alert && time + ANOMALY_BUCKET_MS > since) anomalies.push({ metric, statistic, dimensions, time, value, score: judgement.score });
     };
     let i = detector ? firstAfter(points, detector.lastTime) : 0;
-    for (; i < points.length && points[i]![0] < settled; i++) judge(state, i);
+    for (; i < points.times.length && points.times[i]! < settled; i++) judge(state, i);
     states.push(state);
     const probe = cloneDetectorState(state);
-    for (; i < points.length; i++) judge(probe, i);
+    for (; i < points.times.length; i++) judge(probe, i);
   }
   return { anomalies, states };
 }
 
-/** The index of the first point after `time` (binary search: points are in time order). */
-function firstAfter(points: readonly [number, number][], time: number): number {
-  let low = 0;
-  let high = points.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (points[middle]![0] <= time) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+/** How many points a detection run judges: those after each detector's last, all of a series without one. */
+export function pointsToJudge(series: readonly BucketSeries[]): number {
+  return series.reduce((n, s) => n + s.points.times.length - (s.detector ? firstAfter(s.points, s.detector.lastTime) : 0), 0);
 }
+
+/** The index of the first point after `time`. */
+const firstAfter = (points: Points, time: number) => indexAtOrAfter(points, time + 1);
 
 /** An anomaly as an alert condition (open until a run no longer sees it). */
 export function anomalyCondition(anomaly: SeriesAnomaly): Condition {

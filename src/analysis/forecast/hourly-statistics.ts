@@ -1,6 +1,7 @@
 import { emptyPartial, mergeInto, type PartialAggregate } from '../../aggregation/partial-aggregate.ts';
 import { summarize } from '../../aggregation/summarize.ts';
 import { statisticOf, type BucketSeries } from '../anomaly/series-anomalies.ts';
+import { pairsOf, pointsOf } from '../points.ts';
 import { FORECAST_HISTORY_MS, FORECAST_STEP_MS } from './forecast-series.ts';
 
 /**
@@ -56,10 +57,12 @@ export function foldIntoHours(state: HourlyStatistics | undefined, settled: read
       mergeInto(merged, partial);
     }
   }
-  const series = new Map<string, BucketSeries>();
-  const volumes = new Map<string, BucketSeries>();
-  for (const s of state?.series ?? []) series.set(idOf(s.metric, s.dimensions), { ...s, points: [...s.points] });
-  for (const s of state?.volumes ?? []) volumes.set(idOf(s.metric, s.dimensions), { ...s, points: [...s.points] });
+  // Hourly series are few and short: they are appended to as pairs and stored as points again below.
+  type Growing = Omit<BucketSeries, 'points'> & { points: [number, number][] };
+  const series = new Map<string, Growing>();
+  const volumes = new Map<string, Growing>();
+  for (const s of state?.series ?? []) series.set(idOf(s.metric, s.dimensions), { ...s, points: pairsOf(s.points) });
+  for (const s of state?.volumes ?? []) volumes.set(idOf(s.metric, s.dimensions), { ...s, points: pairsOf(s.points) });
   const closing = [...open.entries()].filter(([, p]) => p.windowStart + FORECAST_STEP_MS <= settledUntil).sort(([, a], [, b]) => a.windowStart - b.windowStart);
   for (const [key, partial] of closing) {
     open.delete(key);
@@ -75,7 +78,7 @@ export function foldIntoHours(state: HourlyStatistics | undefined, settled: read
     }
   }
   const oldest = settledUntil - keepMs;
-  const recent = (list: Iterable<BucketSeries>) => [...list].map((s) => ({ ...s, points: s.points.filter(([t]) => t >= oldest) })).filter((s) => s.points.length > 0);
+  const recent = (list: Iterable<Growing>): BucketSeries[] => [...list].map((s) => ({ ...s, points: pointsOf(s.points.filter(([t]) => t >= oldest)) })).filter((s) => s.points.times.length > 0);
   const keptVolumes = topByVolume(recent(volumes.values()), TRACKED_PER_APP);
   const tracked = new Set(keptVolumes.map((v) => idOf(v.metric, v.dimensions)));
   return {
@@ -90,7 +93,7 @@ export function topByVolume(volumes: readonly BucketSeries[], limit: number): Bu
   const byApp = new Map<string, { total: number; series: BucketSeries }[]>();
   for (const v of volumes) {
     const key = `${v.metric}|${v.dimensions.app}`;
-    const total = v.points.reduce((n, [, count]) => n + count, 0);
+    const total = v.points.values.reduce((n, count) => n + count, 0);
     byApp.set(key, [...(byApp.get(key) ?? []), { total, series: v }]);
   }
   return [...byApp.values()].flatMap((list) => list.sort((a, b) => b.total - a.total || (idOf(a.series.metric, a.series.dimensions) < idOf(b.series.metric, b.series.dimensions) ? -1 : 1)).slice(0, limit).map((e) => e.series));

@@ -2,6 +2,7 @@ import type { PartialAggregate } from '../../aggregation/partial-aggregate.ts';
 import { forecastHourly, type SeriesForecast } from './forecast-series.ts';
 import { foldIntoHours, topByVolume, type HourlyStatistics } from './hourly-statistics.ts';
 import type { BucketSeries } from '../anomaly/series-anomalies.ts';
+import { pairsOf } from '../points.ts';
 
 export { FORECAST_METRICS } from './hourly-statistics.ts';
 /** A week ahead: long enough to see a weekly cycle coming, short enough to stay accurate. */
@@ -31,6 +32,6 @@ export function fitFromHourly(hourly: Pick<HourlyStatistics, 'series' | 'volumes
   const top = new Set(topByVolume(hourly.volumes ?? [], FORECAST_TOP).map((v) => forecastKey(v.metric, v.dimensions)));
   const chosen = hourly.series.filter((s: BucketSeries) => Object.keys(s.dimensions).length === 1 || top.has(forecastKey(s.metric, s.dimensions)));
   return chosen.map((s) => ({
-    key: forecastKey(s.metric, s.dimensions), dimensions: { ...s.dimensions }, fittedAt, ...forecastHourly(s.metric, s.statistic, s.points, FORECAST_HORIZON_HOURS),
+    key: forecastKey(s.metric, s.dimensions), dimensions: { ...s.dimensions }, fittedAt, ...forecastHourly(s.metric, s.statistic, pairsOf(s.points), FORECAST_HORIZON_HOURS),
   })).sort((a, b) => (a.key < b.key ? -1 : 1));
 }

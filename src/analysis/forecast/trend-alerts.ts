@@ -1,6 +1,7 @@
 import { findMetric } from '@vitalstream/protocol';
 import type { Condition } from '../../alerts/rules.ts';
 import type { BucketSeries } from '../anomaly/series-anomalies.ts';
+import { pairsOf } from '../points.ts';
 import type { StoredForecast } from './scheduled-forecasts.ts';
 
 const HOUR = 3_600_000;
@@ -74,7 +75,7 @@ export function forecastCrossings(forecasts: readonly StoredForecast[]): Conditi
 export function weekOverWeek(series: readonly BucketSeries[], until: number): Condition[] {
   const conditions: Condition[] = [];
   for (const s of series) {
-    const byHour = new Map(s.points.map(([t, v]) => [t, v]));
+    const byHour = new Map(pairsOf(s.points));
     const end = Math.floor(until / HOUR) * HOUR;
     const ratios: number[] = [];
     let worse = 0;

@@ -3,6 +3,7 @@ import { cloneDetectorState, createAnomalyDetector, DETECTOR_STATE_VERSION, judg
 import { seededRandom } from '../../../src/analysis/anomaly/random.ts';
 import { ANOMALY_BUCKET_MS, detectInSeries, type BucketSeries } from '../../../src/analysis/anomaly/series-anomalies.ts';
 import { decodeHistory, encodeHistory, extendHistory, withDetectorStates, type KeptStatistics } from '../../../src/analysis/kept-statistics.ts';
+import { pointsOf } from '../../../src/analysis/points.ts';
 
 const T0 = Date.UTC(2026, 10, 1);
 const DAY = 86_400_000;
@@ -16,7 +17,7 @@ function buckets(): [number, number][] {
     return [t, 200 + 80 * Math.sin((2 * Math.PI * t) / DAY) + 20 * (random() - 0.5) + incident];
   });
 }
-const seriesOf = (points: [number, number][]): BucketSeries => ({ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop' }, points });
+const seriesOf = (points: [number, number][]): BucketSeries => ({ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop' }, points: pointsOf(points) });
 
 describe('the stateful anomaly detector', () => {
   it('gives identical scores and states fed bucket by bucket across runs, saved and loaded between them, as replayed in one go', () => {
@@ -38,8 +39,8 @@ describe('the stateful anomaly detector', () => {
       // What the run judges of the settled buckets, from the loaded state: each must score as in the replay.
       const probe = kept.detector ? cloneDetectorState(kept.detector) : undefined;
       if (probe) {
-        for (let i = 0; i < kept.points.length; i++) {
-          const [t] = kept.points[i]!;
+        for (let i = 0; i < kept.points.times.length; i++) {
+          const t = kept.points.times[i]!;
           if (t <= probe.lastTime || t >= history.settled) continue;
           expect(judgePoint(probe, kept.points, i).score).toBe(replayed.find((r) => r.t === t)!.score);
           compared++;

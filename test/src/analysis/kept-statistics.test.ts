@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHistory, encodeHistory, extendHistory, readStart, type KeptStatistics } from '../../../src/analysis/kept-statistics.ts';
 import { ANOMALY_BUCKET_MS as B, ANOMALY_HISTORY_MS, type BucketSeries } from '../../../src/analysis/anomaly/series-anomalies.ts';
+import { pairsOf, pointsOf } from '../../../src/analysis/points.ts';
 
 const T = Date.UTC(2026, 10, 26, 12);
-const series = (endpoint: string, points: [number, number][]): BucketSeries => ({ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop', endpoint }, points });
+const series = (endpoint: string, points: [number, number][]): BucketSeries => ({ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop', endpoint }, points: pointsOf(points) });
+const plain = (list: readonly BucketSeries[]) => list.map((s) => ({ ...s, points: pairsOf(s.points) }));
 
 describe('bucket history', () => {
   it('replaces buckets from the fresh read on, appends new ones, forgets the oldest, and leaves the newest unsettled', () => {
@@ -11,7 +13,7 @@ describe('bucket history', () => {
     const fresh = [series('/a', [[T, 12], [T + B, 13]]), series('/new', [[T + B, 7]])];
     const next = extendHistory(stored, fresh, T, T + 2 * B);
     expect(next.settled).toBe(T + B);
-    expect(next.series).toEqual([series('/a', [[T - 2 * B, 10], [T - B, 11], [T, 12], [T + B, 13]]), series('/new', [[T + B, 7]])]);
+    expect(plain(next.series)).toEqual(plain([series('/a', [[T - 2 * B, 10], [T - B, 11], [T, 12], [T + B, 13]]), series('/new', [[T + B, 7]])]));
   });
 
   it('starts reading at the settled boundary, or eight days back (bucket-aligned) when there is none or it is stale', () => {
@@ -27,8 +29,8 @@ describe('bucket history', () => {
     const history: KeptStatistics = { settled: T, series: [series('/a', [[T - 5 * B, 123.456], [T - 2 * B, 0.001], [T - B, 98765.4]]), series('/b', [[T, 1]])] };
     const decoded = decodeHistory(encodeHistory(history));
     expect(decoded.settled).toBe(T);
-    expect(decoded.series.map((s) => s.points.map(([t]) => t))).toEqual(history.series.map((s) => s.points.map(([t]) => t)));
-    decoded.series.flatMap((s) => s.points).forEach(([, v], i) => expect(v).toBeCloseTo(history.series.flatMap((s) => s.points)[i]![1], 2));
+    expect(decoded.series.map((s) => [...s.points.times])).toEqual(history.series.map((s) => [...s.points.times]));
+    plain(decoded.series).flatMap((s) => s.points).forEach(([, v], i) => expect(v).toBeCloseTo(plain(history.series).flatMap((s) => s.points)[i]![1], 2));
     expect(() => decodeHistory('{"v":2}')).toThrow(/v1 shape/);
   });
 });

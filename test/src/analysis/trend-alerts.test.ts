@@ -5,6 +5,7 @@ import { foldIntoHours, TRACKED_PER_APP } from '../../../src/analysis/forecast/h
 import { FORECAST_TOP, fitFromHourly } from '../../../src/analysis/forecast/scheduled-forecasts.ts';
 import { forecastCrossings, weekOverWeek } from '../../../src/analysis/forecast/trend-alerts.ts';
 import { addValue, emptyPartial } from '../../../src/aggregation/partial-aggregate.ts';
+import { pointsOf } from '../../../src/analysis/points.ts';
 
 const HOUR = 3_600_000;
 // A Sunday midnight (UTC): the constructed weeks end on a Sunday, so the next day is a Monday.
@@ -16,10 +17,10 @@ function hourly(weeks: number, level: (h: number, weekday: number) => number, di
   const hours = weeks * 168;
   return {
     metric: 'web_vitals_lcp', statistic: 'p75', dimensions,
-    points: Array.from({ length: hours }, (_, i): [number, number] => {
+    points: pointsOf(Array.from({ length: hours }, (_, i): [number, number] => {
       const t = END - (hours - i) * HOUR;
       return [t, level(i, new Date(t).getUTCDay()) * (1 + 0.04 * (random() - 0.5))];
-    }),
+    })),
   };
 }
 const daily = (h: number) => Math.max(0, Math.sin((2 * Math.PI * ((h % 24) - 6)) / 24));
