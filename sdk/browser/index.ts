@@ -8,7 +8,7 @@ import { resources } from './signals/resources.ts';
 import { userExperienceScore } from './signals/ux-score.ts';
 import { webVitals } from './signals/web-vitals.ts';
 import { send, toBodies, type Envelope } from './transport.ts';
-import type { BrowserMetric, Options, Signal, SignalContext } from './types.ts';
+import type { BrowserMetric, Options, Problem, Signal, SignalContext } from './types.ts';
 
 export type { BrowserMetric, Options, Problem, Report, Signal, SignalContext } from './types.ts';
 export { webVitals, resources, navigation, longTasks, interactions, rageClicks, jsErrors, serverTiming, userExperienceScore };
@@ -71,7 +71,7 @@ export function init(options: Options): Collector {
     return { app: options.app, context };
   };
 
-  const problem = options.onError ?? (() => {});
+  const problem = options.onError ?? ((p: Problem) => p.kind === 'no-signals' && console.warn('vitalstream:', p.reason));
   const flush = (leaving = false) => {
     const { bodies, dropped } = toBodies(envelope(), queue.splice(0));
     if (dropped) problem({ kind: 'dropped', count: dropped, reason: 'a metric is over the beacon size limit on its own' });
@@ -88,6 +88,8 @@ export function init(options: Options): Collector {
     stop,
   };
   const started: string[] = [];
+  // Without a type checker a call can leave `signals` out: say so rather than measure nothing quietly.
+  if (!options.signals?.length) problem({ kind: 'no-signals', count: 0, reason: 'no signals: pass signals: allSignals() or the ones you import' });
   for (const signal of options.signals ?? []) {
     try {
       signal.start(push, context);

@@ -68,7 +68,7 @@ export interface Options {
 
 /** What did not arrive, or a signal that failed to start (`signal` names it). */
 export interface Problem {
-  kind: 'refused' | 'dropped' | 'signal-failed';
+  kind: 'refused' | 'dropped' | 'signal-failed' | 'no-signals';
   count: number;
   reason: string;
   signal?: string;

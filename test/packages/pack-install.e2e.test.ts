@@ -148,6 +148,8 @@ monitor.record({ name: 'custom_jobs', value: 1, unit: 'furlongs' });
       writeFileSync(join(appDir, 'page.js'), `
 import { init, webVitals } from '@vitalstream/browser';
 window.collector = init({ endpoint: '/v1/beacon', app: 'packed-web', dropBots: false, signals: [webVitals] });
+window.problems = [];
+init({ endpoint: '/v1/beacon', app: 'packed-web', dropBots: false, onError: (problem) => window.problems.push(problem) }).stop();
 `);
       await build({ entryPoints: [join(appDir, 'page.js')], bundle: true, minify: true, format: 'esm', outfile: join(appDir, 'page.bundle.js'), absWorkingDir: appDir, logLevel: 'silent' });
       bundle = readFileSync(join(appDir, 'page.bundle.js'), 'utf8');
@@ -171,6 +173,8 @@ window.collector = init({ endpoint: '/v1/beacon', app: 'packed-web', dropBots: f
       await page.goto(`${server.url}/packed/index.html`, { waitUntil: 'load' });
       await page.waitForFunction('window.collector && window.collector.signals.length === 1');
       expect(await page.evaluate('window.collector.signals')).toEqual(['webVitals']);
+      // A call that names no signals (plain JavaScript has no type checker to say so) is told what to pass.
+      expect(await page.evaluate('window.problems')).toEqual([{ kind: 'no-signals', count: 0, reason: expect.stringMatching(/pass signals: allSignals\(\)/) }]);
       await page.waitForTimeout(300);
       await page.evaluate('window.collector.stop()');
       const ttfb = await waitFor(async () => {
