@@ -88,8 +88,9 @@ export function init(options: Options): Collector {
     stop,
   };
   const started: string[] = [];
-  // Without a type checker a call can leave `signals` out: say so rather than measure nothing quietly.
-  if (!options.signals?.length) problem({ kind: 'no-signals', count: 0, reason: 'no signals: pass signals: allSignals() or the ones you import' });
+  // Without a type checker a call can leave `signals` out: say so rather than measure nothing
+  // quietly. An empty list is a choice (a collector only for push()), and says nothing.
+  if (!options.signals) problem({ kind: 'no-signals', count: 0, reason: 'no signals: pass signals: allSignals() or the ones you import' });
   for (const signal of options.signals ?? []) {
     try {
       signal.start(push, context);
