@@ -8,7 +8,7 @@ import { DEFAULT_ANALYSIS, afterRead, planAnalysis, readRange } from '../src/ana
 import { reconcile, undoDelivery, type AlertState } from '../src/alerts/lifecycle.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
 import { FORECAST_METRICS, fitFromHourly, hourlyFromPartials } from '../src/analysis/forecast/scheduled-forecasts.ts';
-import { forecastCrossings, weekOverWeek } from '../src/analysis/forecast/trend-alerts.ts';
+import { trendConditions } from '../src/analysis/forecast/trend-alerts.ts';
 import type { Condition } from '../src/alerts/rules.ts';
 import { systemClock, type AlertStateStore, type KeptStatisticsStore, type Clock, type ForecastStore, type Logger, type MetricStore, type RunLease } from '../src/ports.ts';
 import { oneRunAtATime, type SkippedRun } from './middleware/one-run-at-a-time.ts';
@@ -84,7 +84,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     const fitted = hourly ? fitFromHourly(hourly, plan.window.to) : [];
     if (hourly) await deps.forecasts!.save(fitted, plan.now);
     // Trend findings come with each refit and hold until the next, as the anomalies do with each detection.
-    const trends = hourly ? { checkedAt: plan.now, conditions: [...forecastCrossings(fitted), ...weekOverWeek(hourly.series, plan.window.to)] } : before.trends ?? { checkedAt: 0, conditions: [] };
+    const trends = hourly ? { checkedAt: plan.now, conditions: trendConditions(fitted, hourly.series, plan.window.to) } : before.trends ?? { checkedAt: 0, conditions: [] };
     const conditions = [...evaluateConditions(partials), ...anomalies.conditions, ...trends.conditions];
     const reconciled = reconcile(before, conditions, plan.now, { cooldownMs: deps.cooldownMs ?? 30 * 60_000, ...(deps.link ? { link: deps.link } : {}) });
     const { alerts } = reconciled;

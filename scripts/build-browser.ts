@@ -11,22 +11,18 @@ export const SIZE_BUDGET_BYTES = 7 * 1024;
 /** Builds the browser SDK: an ES module for bundlers and a minified IIFE for a script tag. */
 export async function buildBrowserSdk(outDir = OUT): Promise<{ esm: string; iife: string; iifeBrotli: number; webVitalsBrotli: number }> {
   mkdirSync(outDir, { recursive: true });
-  const common = { bundle: true, target: ['es2020'], platform: 'browser' as const, legalComments: 'none' as const };
-  await build({ ...common, entryPoints: [join(ROOT, 'sdk/browser/index.ts')], format: 'esm', outfile: join(outDir, 'vitalstream.esm.js'), minify: true });
-  await build({ ...common, entryPoints: [join(ROOT, 'sdk/browser/script-tag.ts')], format: 'iife', outfile: join(outDir, 'vitalstream.min.js'), minify: true });
-  const iife = readFileSync(join(outDir, 'vitalstream.min.js'));
+  await build({ ...BROWSER_BUILD, entryPoints: [join(ROOT, 'sdk/browser/index.ts')], format: 'esm', outfile: join(outDir, 'vitalstream.esm.js') });
+  const iife = join(outDir, 'vitalstream.min.js');
+  const { brotli } = await buildScriptTag(iife);
   const webVitals = readFileSync(join(ROOT, 'node_modules/web-vitals/dist/web-vitals.iife.js'));
-  return {
-    esm: join(outDir, 'vitalstream.esm.js'),
-    iife: join(outDir, 'vitalstream.min.js'),
-    iifeBrotli: brotliCompressSync(iife).length,
-    webVitalsBrotli: brotliCompressSync(webVitals).length,
-  };
+  return { esm: join(outDir, 'vitalstream.esm.js'), iife, iifeBrotli: brotli, webVitalsBrotli: brotliCompressSync(webVitals).length };
 }
+
+const BROWSER_BUILD = { bundle: true, minify: true, target: ['es2020'], platform: 'browser' as const, legalComments: 'none' as const };
 
 /** The script-tag build alone (what the browser package ships as `@vitalstream/browser/script`). */
 export async function buildScriptTag(outfile: string): Promise<{ bytes: number; brotli: number }> {
-  await build({ bundle: true, target: ['es2020'], platform: 'browser', legalComments: 'none', entryPoints: [join(ROOT, 'sdk/browser/script-tag.ts')], format: 'iife', outfile, minify: true });
+  await build({ ...BROWSER_BUILD, entryPoints: [join(ROOT, 'sdk/browser/script-tag.ts')], format: 'iife', outfile });
   const script = readFileSync(outfile);
   return { bytes: script.length, brotli: brotliCompressSync(script).length };
 }

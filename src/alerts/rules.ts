@@ -36,7 +36,8 @@ export const RULE_LIMITS = {
   cacheHitRate: 0.8,
 } as const;
 
-const describe = (dimensions: Readonly<Record<string, string>>) =>
+/** Dimensions as an alert names them ("app=shop, page=/checkout"); the source says nothing a reader needs. */
+export const describeDimensions = (dimensions: Readonly<Record<string, string>>) =>
   Object.entries(dimensions).filter(([k]) => k !== 'source').map(([k, v]) => `${k}=${v}`).join(', ');
 
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 0 : 1)} s` : `${Math.round(v)} ms`);
@@ -143,7 +144,7 @@ function vital(c: RuleContext) {
 /** The conditions one window of one series meets, from the rule table. */
 export function conditionsFor(window: SeriesWindow): Condition[] {
   const { metric, dimensions, point } = window;
-  const where = describe(dimensions);
+  const where = describeDimensions(dimensions);
   const minute = point.t.slice(11, 16);
   const out: Condition[] = [];
   for (const rule of WINDOW_RULES) {
@@ -167,7 +168,7 @@ export function serverErrorCondition(endpointDimensions: Readonly<Record<string,
   const errors = byClass['5xx'] ?? 0;
   const limit = RULE_LIMITS.serverErrorShare;
   if (total < RULE_LIMITS.minRequestsForErrorShare || errors / total < limit) return undefined;
-  const where = describe(endpointDimensions);
+  const where = describeDimensions(endpointDimensions);
   return {
     key: `server_errors|api_request|${JSON.stringify(endpointDimensions)}`,
     rule: 'server_errors', severity: 'error', metric: 'api_request', dimensions: endpointDimensions,

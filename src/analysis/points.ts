@@ -34,6 +34,18 @@ export function indexAtOrAfter(points: Points, time: number): number {
   return low;
 }
 
+/** The index of the first point after `time`. */
+export function indexAfter(points: Points, time: number): number {
+  let low = 0;
+  let high = points.times.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (points.times[middle]! <= time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** The points with `from <= time < to` (views, not copies). */
 export function pointsBetween(points: Points, from: number, to: number): Points {
   const start = indexAtOrAfter(points, from);

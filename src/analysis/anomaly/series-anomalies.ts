@@ -1,9 +1,9 @@
 import { emptyPartial, mergeInto, type PartialAggregate } from '../../aggregation/partial-aggregate.ts';
 import { summarize, type AggregatePoint } from '../../aggregation/summarize.ts';
 import { alertGroupOf } from '../../alerts/evaluate.ts';
-import type { Condition } from '../../alerts/rules.ts';
+import { describeDimensions, type Condition } from '../../alerts/rules.ts';
 import { findMetric } from '@vitalstream/protocol';
-import { indexAtOrAfter, pointsOf, type Points } from '../points.ts';
+import { indexAfter, pointsOf, type Points } from '../points.ts';
 import { cloneDetectorState, DEFAULT_DETECTOR, judgePoint, newDetectorState, newSeriesMemo, type DetectorConfig, type DetectorState } from './detector.ts';
 
 export const ANOMALY_BUCKET_MS = 15 * 60_000;
@@ -83,7 +83,7 @@ export function detectInSeries(series: readonly BucketSeries[], since: number, s
       const judgement = judgePoint(on, points, i, config, memo);
       if (judgement.alert && time + ANOMALY_BUCKET_MS > since) anomalies.push({ metric, statistic, dimensions, time, value, score: judgement.score });
     };
-    let i = detector ? firstAfter(points, detector.lastTime) : 0;
+    let i = firstToJudge(points, detector);
     for (; i < points.times.length && points.times[i]! < settled; i++) judge(state, i);
     states.push(state);
     const probe = cloneDetectorState(state);
@@ -94,15 +94,15 @@ export function detectInSeries(series: readonly BucketSeries[], since: number, s
 
 /** How many points a detection run judges: those after each detector's last, all of a series without one. */
 export function pointsToJudge(series: readonly BucketSeries[]): number {
-  return series.reduce((n, s) => n + s.points.times.length - (s.detector ? firstAfter(s.points, s.detector.lastTime) : 0), 0);
+  return series.reduce((n, s) => n + s.points.times.length - firstToJudge(s.points, s.detector), 0);
 }
 
-/** The index of the first point after `time`. */
-const firstAfter = (points: Points, time: number) => indexAtOrAfter(points, time + 1);
+/** Where a detector resumes: after the last point it judged, or at the start when it has no state. */
+const firstToJudge = (points: Points, detector: DetectorState | undefined) => (detector ? indexAfter(points, detector.lastTime) : 0);
 
 /** An anomaly as an alert condition (open until a run no longer sees it). */
 export function anomalyCondition(anomaly: SeriesAnomaly): Condition {
-  const where = Object.entries(anomaly.dimensions).map(([k, v]) => `${k}=${v}`).join(', ');
+  const where = describeDimensions(anomaly.dimensions);
   const at = new Date(anomaly.time).toISOString().slice(11, 16);
   const show = findMetric(anomaly.metric)?.unit === 'ms' ? `${Math.round(anomaly.value)} ms` : anomaly.value.toPrecision(3);
   return {

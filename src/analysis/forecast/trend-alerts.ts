@@ -1,5 +1,5 @@
 import { findMetric } from '@vitalstream/protocol';
-import type { Condition } from '../../alerts/rules.ts';
+import { describeDimensions, type Condition } from '../../alerts/rules.ts';
 import type { BucketSeries } from '../anomaly/series-anomalies.ts';
 import { pairsOf } from '../points.ts';
 import type { StoredForecast } from './scheduled-forecasts.ts';
@@ -30,9 +30,13 @@ export const TREND_LIMITS = {
   quietHours: 24,
 } as const;
 
-const where = (dimensions: Readonly<Record<string, string>>) => Object.entries(dimensions).map(([k, v]) => `${k}=${v}`).join(', ');
 const show = (metric: string, value: number) => (findMetric(metric)?.unit === 'ms' ? `${Math.round(value).toLocaleString('en-US')} ms` : value.toPrecision(3));
 const day = (t: number) => new Date(t).toLocaleDateString('en-US', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/** What a forecast refit warns of: forecasts that cross their poor line, and weeks worse than the last. */
+export function trendConditions(forecasts: readonly StoredForecast[], hourly: readonly BucketSeries[], until: number): Condition[] {
+  return [...forecastCrossings(forecasts), ...weekOverWeek(hourly, until)];
+}
 
 /**
  * A forecast that crosses its metric's poor line within the horizon, on a series that has been
@@ -49,7 +53,7 @@ export function forecastCrossings(forecasts: readonly StoredForecast[]): Conditi
     if (!crossing) continue;
     const at = Date.parse(crossing.t);
     const now = recent.at(-1)!.value;
-    const label = `${f.metric} ${f.statistic}${Object.keys(f.dimensions).length ? ` on ${where(f.dimensions)}` : ''}`;
+    const label = `${f.metric} ${f.statistic}${Object.keys(f.dimensions).length ? ` on ${describeDimensions(f.dimensions)}` : ''}`;
     conditions.push({
       key: `trend|forecast|${f.key}`,
       rule: 'trend_forecast',
@@ -99,7 +103,7 @@ export function weekOverWeek(series: readonly BucketSeries[], until: number): Co
     const n = worse + better;
     const z = n > 0 ? (worse - n / 2) / Math.sqrt(n / 4) : 0;
     if (median - 1 < TREND_LIMITS.minWeekOverWeekIncrease || z < TREND_LIMITS.minSignZ) continue;
-    const label = `${s.metric} ${s.statistic}${Object.keys(s.dimensions).length ? ` on ${where(s.dimensions)}` : ''}`;
+    const label = `${s.metric} ${s.statistic}${Object.keys(s.dimensions).length ? ` on ${describeDimensions(s.dimensions)}` : ''}`;
     const thisMean = thisWeek / ratios.length;
     const lastMean = lastWeek / ratios.length;
     conditions.push({
