@@ -12,7 +12,15 @@ export interface ForecastOptions {
   periods?: number;
   /** Central prediction interval (0.95: 2.5 % to 97.5 %). */
   interval?: number;
-  /** Share of the last day's offset from its profile carried into the forecast. */
+  /**
+   * How many spreads of the last day's offsets their median must stand out by before most of it is
+   * carried forward (3): an offset the day's points agree on is a new level, one they scatter
+   * around is a day whose shape went wrong.
+   */
+  agreement?: number;
+  /** Half-life, in days, of a point's weight in the last day's offsets (a quarter): a level shift shows within hours. */
+  offsetHalfLife?: number;
+  /** Carry this fixed share of the median offset instead (the evaluation's earlier recipe used 0.5). */
   offsetWeight?: number;
 }
 
@@ -22,9 +30,12 @@ const WEEK = 7 * DAY;
 /**
  * Forecasts `horizon` steps after the last training point with daily and weekly seasonality:
  * the median of the same slot of the week over the last eight weeks (robust to an odd week), or
- * of the day when there are under two weeks of history, shifted by half of how far the last day
- * ran above or below its own profile (all of it overreacts to one odd day). Prediction intervals come from the same model's errors on
- * the most recent period of the training data, so they are as wide as it actually misses.
+ * of the day when there are under two weeks of history, shifted by how far the last day ran above
+ * or below its own profile. That offset is carried in proportion to how much the day's points
+ * agree on it, recent hours weighing most: a level shift is followed within hours, while a day
+ * whose shape went wrong (a flat day, an outage) does not drag tomorrow's forecast. Prediction
+ * intervals come from the same model's errors on the most recent period of the training data, so
+ * they are as wide as it actually misses.
  */
 export function forecastSeasonal(values: readonly number[], stepMs: number, lastTime: number, horizon: number, options: ForecastOptions = {}): ForecastPoint[] {
   if (values.length === 0) throw new Error('no training data');
@@ -50,21 +61,29 @@ export function forecastSeasonal(values: readonly number[], stepMs: number, last
 
   const n = values.length;
   const levelWindow = Math.min(perDay, Math.max(1, n - period));
-  const offsets: number[] = [];
-  for (let i = n - levelWindow; i < n; i++) offsets.push(values[i]! - profileAt(i, i));
-  offsets.sort((a, b) => a - b);
-  const offsetWeight = options.offsetWeight ?? 0.5;
-  const offset = offsets.length ? offsetWeight * quantileSorted(offsets, 0.5) : 0;
+  const agreement = options.agreement ?? 3;
+  const halfLife = (options.offsetHalfLife ?? 0.25) * perDay;
+  /** The last day's offset from its profile before `end`, shrunk by how widely its points scatter around it. */
+  const carriedOffset = (end: number): number => {
+    const offsets: [offset: number, weight: number][] = [];
+    for (let j = end - levelWindow; j < end; j++) offsets.push([values[j]! - profileAt(j, j), 0.5 ** ((end - 1 - j) / halfLife)]);
+    if (offsets.length === 0) return 0;
+    offsets.sort((a, b) => a[0] - b[0]);
+    const median = weightedQuantile(offsets, 0.5);
+    if (options.offsetWeight !== undefined) return options.offsetWeight * median;
+    // Interquartile range as a spread: a median absolute deviation is 0 when most points agree and the rest are far off.
+    const spread = (weightedQuantile(offsets, 0.75) - weightedQuantile(offsets, 0.25)) / 1.349;
+    const signal = median * median;
+    return signal === 0 ? 0 : (median * signal) / (signal + (agreement * spread) ** 2);
+  };
+  const offset = carriedOffset(n);
 
-  // Errors of the same recipe (profile + last-day offset) over the last period, at all lead times.
+  // Errors of the same recipe (profile + carried offset) over the last period, at all lead times.
   const errors: number[] = [];
   const backtestStart = Math.max(period + levelWindow, n - period);
   for (let i = backtestStart; i < n; i++) {
     const origin = Math.max(levelWindow, i - Math.min(horizon, period));
-    const pastOffsets: number[] = [];
-    for (let j = origin - levelWindow; j < origin; j++) pastOffsets.push(values[j]! - profileAt(j, j));
-    pastOffsets.sort((a, b) => a - b);
-    errors.push(values[i]! - (profileAt(i, origin) + offsetWeight * quantileSorted(pastOffsets, 0.5)));
+    errors.push(values[i]! - (profileAt(i, origin) + carriedOffset(origin)));
   }
   errors.sort((a, b) => a - b);
   const low = errors.length ? quantileSorted(errors, tail) : 0;
@@ -85,4 +104,16 @@ export function forecastSeasonalNaive(values: readonly number[], stepMs: number,
   const perWeek = Math.round(WEEK / stepMs);
   const period = values.length >= perWeek ? perWeek : perDay;
   return Array.from({ length: horizon }, (_, h) => values[values.length - period + (h % period)] ?? values.at(-1)!);
+}
+
+/** The q-quantile of (value, weight) pairs sorted by value. */
+function weightedQuantile(sorted: readonly [number, number][], q: number): number {
+  let total = 0;
+  for (const [, w] of sorted) total += w;
+  let seen = 0;
+  for (const [value, w] of sorted) {
+    seen += w;
+    if (seen >= q * total) return value;
+  }
+  return sorted.at(-1)![0];
 }

@@ -37,6 +37,38 @@ describe('seasonal forecast', () => {
     expect(Math.abs(forecast[6]!.value - train[48 + 6]!)).toBeLessThan(25);
   });
 
+  /** Hourly points for `days` days: low at night, high by day (a square-ish daily cycle), noise. */
+  function daily(days: number, seed = 9) {
+    const random = seededRandom(seed);
+    return Array.from({ length: days * 24 }, (_, i) => ((i % 24) >= 8 && (i % 24) < 19 ? 80 : 20) + (random() - 0.5) * 4);
+  }
+  const meanError = (forecast: { value: number }[], actual: number[]) => forecast.reduce((s, f, i) => s + Math.abs(f.value - actual[i]!), 0) / forecast.length;
+
+  it('follows a level shift the last hours agree on', () => {
+    const all = daily(11);
+    // From 12 hours before the end of training, everything runs 50 higher and stays there.
+    const shiftAt = 10 * 24 - 12;
+    for (let i = shiftAt; i < all.length; i++) all[i]! += 50;
+    const train = all.slice(0, 10 * 24);
+    const actual = all.slice(10 * 24);
+    const forecast = forecastSeasonal(train, HOUR, 0, 24);
+    const fixedShare = forecastSeasonal(train, HOUR, 0, 24, { offsetWeight: 0.5, offsetHalfLife: Infinity });
+    expect(meanError(forecast, actual)).toBeLessThan(5);
+    expect(meanError(fixedShare, actual)).toBeGreaterThan(15);
+  });
+
+  it('does not carry a day whose shape went wrong into the next', () => {
+    const all = daily(11);
+    // The last training day is flat between the usual night and day levels; the next is normal again.
+    for (let i = 9 * 24; i < 10 * 24; i++) all[i] = 40;
+    const train = all.slice(0, 10 * 24);
+    const actual = all.slice(10 * 24);
+    const forecast = forecastSeasonal(train, HOUR, 0, 24);
+    const fullShare = forecastSeasonal(train, HOUR, 0, 24, { offsetWeight: 1 });
+    expect(meanError(forecast, actual)).toBeLessThan(5);
+    expect(meanError(fullShare, actual)).toBeGreaterThan(15);
+  });
+
   it('refuses what it cannot forecast', () => {
     expect(() => forecastSeasonal([], HOUR, 0, 10)).toThrow(/no training data/);
     expect(() => forecastSeasonal([1, 2], 0, 0, 10)).toThrow(/regular step/);
