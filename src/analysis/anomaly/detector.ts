@@ -27,6 +27,13 @@ export interface DetectorConfig {
   minSpread: number;
   /** Decimal digits of tail probability at which the score reaches 0.85 (6: one in a million). */
   tailDigits: number;
+  /**
+   * Once a week is kept, the deviation from previous days counts only up to this many times the
+   * deviation from the same time a week earlier (2): a Sunday that looks like last Sunday is not news.
+   */
+  weeklyTolerance: number;
+  /** Memory, in days, of the usual size of a series' departures from its seasonal references (7). */
+  departureMemoryDays: number;
 }
 
 export const DEFAULT_DETECTOR: DetectorConfig = {
@@ -41,13 +48,15 @@ export const DEFAULT_DETECTOR: DetectorConfig = {
   longRunWeight: 0.002,
   minSpread: 0.01,
   tailDigits: 6,
+  weeklyTolerance: 2,
+  departureMemoryDays: 7,
 };
 
 /**
  * Bumped whenever the meaning of a stored state changes: a state of another version is rebuilt by
  * replaying the kept statistics, never read.
  */
-export const DETECTOR_STATE_VERSION = 2;
+export const DETECTOR_STATE_VERSION = 3;
 
 /**
  * What the detector carries from one point to the next, beside the series' own recent values
@@ -72,26 +81,29 @@ export interface DetectorState {
   mean: number;
   variance: number;
   means: number;
+  /** The usual size of the short-run departure from the nearest seasonal reference, and how many went into it. */
+  departureScale: number;
+  departures: number;
 }
 
 export interface Judgement {
   score: number;
   alert: boolean;
   /** The features behind the score, for the alert message. */
-  reasons?: { local: number; seasonal?: number; change: number; shift: number };
+  reasons?: { local: number; seasonal?: number; change: number; shift: number; departure?: number };
 }
 
-export const newDetectorState = (): DetectorState => ({ v: DETECTOR_STATE_VERSION, n: 0, firstTime: 0, lastTime: 0, stepMs: 0, quietUntil: 0, evidence: [], recent: [], mean: 0, variance: 0, means: 0 });
+export const newDetectorState = (): DetectorState => ({ v: DETECTOR_STATE_VERSION, n: 0, firstTime: 0, lastTime: 0, stepMs: 0, quietUntil: 0, evidence: [], recent: [], mean: 0, variance: 0, means: 0, departureScale: 0, departures: 0 });
 
 /** A state read back from storage, when it is one this code wrote; anything else is to be rebuilt. */
 export function readDetectorState(stored: unknown): DetectorState | undefined {
   if (!stored || typeof stored !== 'object') return undefined;
   const s = stored as Partial<DetectorState>;
   const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-  if (s.v !== DETECTOR_STATE_VERSION || ![s.n, s.firstTime, s.lastTime, s.stepMs, s.quietUntil, s.mean, s.variance, s.means].every(finite)) return undefined;
+  if (s.v !== DETECTOR_STATE_VERSION || ![s.n, s.firstTime, s.lastTime, s.stepMs, s.quietUntil, s.mean, s.variance, s.means, s.departureScale, s.departures].every(finite)) return undefined;
   if (!Array.isArray(s.evidence) || s.evidence.length % 2 !== 0 || !s.evidence.every(finite)) return undefined;
   if (!Array.isArray(s.recent) || !s.recent.every(finite)) return undefined;
-  return { v: s.v, n: s.n!, firstTime: s.firstTime!, lastTime: s.lastTime!, stepMs: s.stepMs!, quietUntil: s.quietUntil!, evidence: [...s.evidence], recent: [...s.recent], mean: s.mean!, variance: s.variance!, means: s.means! };
+  return { v: s.v, n: s.n!, firstTime: s.firstTime!, lastTime: s.lastTime!, stepMs: s.stepMs!, quietUntil: s.quietUntil!, evidence: [...s.evidence], recent: [...s.recent], mean: s.mean!, variance: s.variance!, means: s.means!, departureScale: s.departureScale!, departures: s.departures! };
 }
 
 export const cloneDetectorState = (state: DetectorState): DetectorState => ({ ...state, evidence: [...state.evidence], recent: [...state.recent] });
@@ -119,8 +131,12 @@ export interface SeriesMemo {
   runMeans: number[];
   residuals: number[];
   residualRuns: number[];
+  weeklyResiduals: number[];
+  weeklyRuns: number[];
+  departureRuns: number[];
 }
-export const newSeriesMemo = (): SeriesMemo => ({ perDay: 0, run: 0, runMeans: [], residuals: [], residualRuns: [] });
+const emptyMemo = () => ({ runMeans: [], residuals: [], residualRuns: [], weeklyResiduals: [], weeklyRuns: [], departureRuns: [] });
+export const newSeriesMemo = (): SeriesMemo => ({ perDay: 0, run: 0, ...emptyMemo() });
 
 const DAY_MS = 86_400_000;
 const SEASONAL_DAYS = 7;
@@ -161,13 +177,14 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
   const diffs = Array.from({ length: w - 1 }, (_, j) => valueAt(points, i - w + j + 1) - valueAt(points, i - w + j));
   const diffStats = medianAndScale(diffs);
   const change = robustZ(x - valueAt(points, i - 1), diffStats.median, diffStats.scale, floor);
-  if (memo.perDay !== perDay || memo.run !== k || memo.points !== points) Object.assign(memo, { points, perDay, run: k, runMeans: [], residuals: [], residualRuns: [] });
+  if (memo.perDay !== perDay || memo.run !== k || memo.points !== points) Object.assign(memo, { points, perDay, run: k, ...emptyMemo() });
   const runMean = (end: number) => (memo.runMeans[end] ??= meanOfRun(end, k, (j) => valueAt(points, j)));
   const runStats = medianAndScale(Array.from({ length: w }, (_, j) => runMean(i - w + j)));
   const shift = robustZ(runMean(i), runStats.median, runStats.scale, floor);
 
   let seasonal: number | undefined;
   let seasonalShift: number | undefined;
+  let departure = 0;
   if (i - w - k + 1 >= perDay) {
     // Each residual is against the same slot on previous days; its runs are the shift view of them.
     const residual = (j: number) => (memo.residuals[j] ??= seasonalResidual(points, j, perDay));
@@ -176,12 +193,27 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
     seasonal = robustZ(residual(i), residualStats.median, residualStats.scale, floor);
     const residualRunStats = medianAndScale(Array.from({ length: w }, (_, j) => residualRun(i - w + j)));
     seasonalShift = robustZ(residualRun(i), residualRunStats.median, residualRunStats.scale, floor);
+
+    const weekAgo = SEASONAL_DAYS * perDay;
+    if (i - w - k + 1 >= weekAgo) {
+      // The same views against the same time a week earlier, which knows weekly habits.
+      const weeklyResidual = (j: number) => (memo.weeklyResiduals[j] ??= valueAt(points, j) - valueAt(points, j - weekAgo));
+      const weeklyRun = (end: number) => (memo.weeklyRuns[end] ??= meanOfRun(end, k, weeklyResidual));
+      const weeklyStats = medianAndScale(Array.from({ length: w }, (_, j) => weeklyResidual(i - w + j)));
+      const weeklyRunStats = medianAndScale(Array.from({ length: w }, (_, j) => weeklyRun(i - w + j)));
+      seasonal = tolerate(seasonal, robustZ(weeklyResidual(i), weeklyStats.median, weeklyStats.scale, floor), config.weeklyTolerance);
+      seasonalShift = tolerate(seasonalShift, robustZ(weeklyRun(i), weeklyRunStats.median, weeklyRunStats.scale, floor), config.weeklyTolerance);
+      // A departure from the nearer of both references, measured against its usual size over days
+      // rather than the last hours: a snowstorm's day-long slump stays news after its first hours.
+      const nearer = (j: number) => { const a = residual(j), b = weeklyResidual(j); return Math.abs(a) <= Math.abs(b) ? a : b; };
+      departure = departureZ(state, (memo.departureRuns[i] ??= meanOfRun(i, k, nearer)), perDay, config);
+    }
   }
 
   // Where the series has a daily view, a point must look wrong both against the recent level and
   // against the same time on previous days: a daily peak is not news, nor is a noisy yesterday.
   const localExtreme = Math.max(Math.abs(local), Math.abs(shift));
-  const seasonalExtreme = seasonal === undefined ? undefined : Math.max(Math.abs(seasonal), Math.abs(seasonalShift!));
+  const seasonalExtreme = seasonal === undefined ? undefined : Math.max(Math.abs(seasonal), Math.abs(seasonalShift!), Math.abs(departure));
   const extreme = seasonalExtreme === undefined ? localExtreme
     : localExtreme >= config.localGate ? seasonalExtreme : Math.min(localExtreme, seasonalExtreme);
   const index = state.n;
@@ -196,7 +228,7 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
   const learning = time - state.firstTime < config.learningPeriodMs;
   const alert = !learning && score >= config.sensitivity && time > state.quietUntil;
   if (alert) state.quietUntil = time + config.cooldownMs;
-  return { score, alert, reasons: { local, ...(seasonal === undefined ? {} : { seasonal }), change, shift } };
+  return { score, alert, reasons: { local, ...(seasonal === undefined ? {} : { seasonal }), change, shift, ...(departure === 0 ? {} : { departure }) } };
 }
 
 /** The mean of the `k` values ending at `end`. */
@@ -205,6 +237,30 @@ function meanOfRun(end: number, k: number, valueOf: (j: number) => number): numb
   for (let j = end - k + 1; j < end; j++) sum += valueOf(j);
   return sum / k;
 }
+
+/** `z`, counted only up to `tolerance` times `other`, and not at all when the two disagree in direction. */
+function tolerate(z: number, other: number, tolerance: number): number {
+  if (Math.sign(z) !== Math.sign(other)) return 0;
+  return Math.sign(z) * Math.min(Math.abs(z), tolerance * Math.abs(other));
+}
+
+/**
+ * A departure in units of the series' usual departure (an exponentially weighted mean absolute
+ * size, over `departureMemoryDays`, as a normal spread), and that size advanced. A departure
+ * counts at most five usual sizes into it, so one long event does not teach the series that
+ * events are usual. 0 during the first day, while the size is learned.
+ */
+function departureZ(state: DetectorState, departure: number, perDay: number, config: DetectorConfig): number {
+  const learned = state.departures >= perDay && state.departureScale > 0;
+  const z = learned ? departure / (MEAN_ABSOLUTE_TO_SPREAD * state.departureScale) : 0;
+  const size = learned ? Math.min(Math.abs(departure), 5 * state.departureScale) : Math.abs(departure);
+  const weight = Math.max(1 / (config.departureMemoryDays * perDay), 1 / (state.departures + 1));
+  state.departureScale += weight * (size - state.departureScale);
+  state.departures += 1;
+  return z;
+}
+/** A normal distribution's standard deviation over its mean absolute deviation. */
+const MEAN_ABSOLUTE_TO_SPREAD = Math.sqrt(Math.PI / 2);
 
 /** The value minus the median of the same slot on up to seven previous days (robust to one odd day). */
 function seasonalResidual(points: SeriesView, i: number, perDay: number): number {

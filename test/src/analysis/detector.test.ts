@@ -34,6 +34,39 @@ describe('anomaly detector', () => {
     expect(alerts[0]!.score).toBeGreaterThanOrEqual(0.85);
   });
 
+  /** Four weeks of 15-minute points: a daily cycle on weekdays, quieter weekends, noise. */
+  function weeks(disturb: (i: number, v: number) => number = (_, v) => v) {
+    const step = 15 * 60_000;
+    const random = seededRandom(8);
+    return Array.from({ length: (28 * 86_400_000) / step }, (_, i) => {
+      const t = T0 + i * step;
+      const weekend = [0, 6].includes(new Date(t).getUTCDay());
+      const daily = Math.max(0, Math.sin((2 * Math.PI * ((t / 3_600_000) % 24 - 6)) / 24));
+      return { t, v: disturb(i, (weekend ? 30 + 10 * daily : 40 + 60 * daily) * (1 + 0.1 * (random() - 0.5))) };
+    });
+  }
+
+  it('knows weekly habits: quieter weekends raise nothing once a week is kept', () => {
+    const alerts = alertsOf(weeks());
+    expect(alerts.filter((a) => a.t >= T0 + 8 * 86_400_000)).toEqual([]);
+  });
+
+  it('still sees a day-long slump after its first hours, when the recent-window views have taken it as normal', () => {
+    // From 06:00 on day 17 (a Wednesday) the level slides to 40 % over two hours and stays there until midnight.
+    const start = 17 * 96 + 24;
+    const points = weeks((i, v) => (i < start || i >= start + 72 ? v : v * (1 - 0.6 * Math.min(1, (i - start) / 8))));
+    const detector = createAnomalyDetector(DEFAULT_DETECTOR);
+    const judged = points.map((p) => detector.update(p.t, p.v));
+    const alerts = judged.map((j, i) => (j.alert && i >= 8 * 96 ? i : -1)).filter((i) => i >= 0);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toBeGreaterThanOrEqual(start);
+    expect(alerts[0]).toBeLessThan(start + 12);
+    // Eight hours in, the same-slot view against the last hours has faded; the departure from the usual size has not.
+    const eightHoursIn = judged[start + 32]!.reasons!;
+    expect(Math.abs(eightHoursIn.seasonal!)).toBeLessThan(2);
+    expect(eightHoursIn.departure!).toBeLessThan(-10);
+  });
+
   it('never alerts during the 24 h learning period, however wild the data', () => {
     const alerts = alertsOf(series(2, (i, v) => (i === 200 ? v * 50 : v)));
     expect(alerts.every((a) => a.t - T0 >= 24 * 3600_000)).toBe(true);
