@@ -9,17 +9,22 @@ export interface DetectorConfig {
   /** After an alert, the same series stays quiet this long (the condition is already known). */
   cooldownMs: number;
   /**
-   * A point must clearly beat the largest deviation its series showed in the past week (and at
+   * A point must clearly beat the largest deviation its series showed in the last few days (and at
    * least this robust z): spiky series then alert only on spikes bigger than their usual ones.
    */
   zStart: number;
   /** How fast the score rises once a point beats that bar (score 0.85 at about 1.5 x the bar with 4). */
   zScale: number;
-  /** The bar is this share of the past week's largest deviation. */
+  /** The bar is this share of the largest deviation of the last `barMemoryDays`. */
   barFactor: number;
+  /**
+   * Days a deviation sets the bar (3): long enough that a spiky series' usual spikes keep it up,
+   * short enough that one incident does not leave the series half-blind for a week.
+   */
+  barMemoryDays: number;
   /** With a daily view, the seasonal deviation counts once the recent-level view sees at least this much. */
   localGate: number;
-  /** Points in the recent mean of deviation scores that the likelihood judges (10, as Numenta's). */
+  /** Points in the recent mean of deviation scores that the likelihood judges (15; Numenta's is 10). */
   averaging: number;
   /** Weight of each new recent mean in the long-run mean and variance (0.002: about 500 points of memory). */
   longRunWeight: number;
@@ -43,8 +48,9 @@ export const DEFAULT_DETECTOR: DetectorConfig = {
   zStart: 6,
   zScale: 1,
   barFactor: 0.3,
+  barMemoryDays: 3,
   localGate: 2,
-  averaging: 10,
+  averaging: 15,
   longRunWeight: 0.002,
   minSpread: 0.01,
   tailDigits: 6,
@@ -73,7 +79,7 @@ export interface DetectorState {
   stepMs: number;
   /** 0 when no alert is cooling down. */
   quietUntil: number;
-  /** The past week's largest deviations, as a monotonic deque of (point number, deviation) pairs. */
+  /** The largest deviations of the last `barMemoryDays`, as a monotonic deque of (point number, deviation) pairs. */
   evidence: number[];
   /** The last `averaging` deviation scores. */
   recent: number[];
@@ -158,7 +164,7 @@ function geometry(stepMs: number) {
  * feature is a function of those earlier values alone: deviation from the recent level (robust
  * z), from the same time on up to seven previous days (seasonal residual), the step from the
  * previous point, and short-run level shifts of both. A point scores once its deviation clearly
- * beats the largest its series showed in the past week.
+ * beats the largest its series showed in the last few days.
  */
 export function judgePoint(state: DetectorState, points: SeriesView, i: number, config: DetectorConfig = DEFAULT_DETECTOR, memo: SeriesMemo = newSeriesMemo()): Judgement {
   const time = points.times[i]!;
@@ -218,7 +224,7 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
     : localExtreme >= config.localGate ? seasonalExtreme : Math.min(localExtreme, seasonalExtreme);
   const index = state.n;
   const evidence = state.evidence;
-  while (evidence.length && evidence[0]! <= index - SEASONAL_DAYS * perDay) evidence.splice(0, 2);
+  while (evidence.length && evidence[0]! <= index - config.barMemoryDays * perDay) evidence.splice(0, 2);
   const bar = Math.max(config.zStart, config.barFactor * (evidence[1] ?? 0));
   const deviation = 1 - Math.exp(-Math.max(0, extreme / bar - 1) * config.zScale);
   while (evidence.length && evidence.at(-1)! <= extreme) evidence.splice(-2, 2);

@@ -60,7 +60,7 @@ describe('anomaly detector', () => {
     const alerts = judged.map((j, i) => (j.alert && i >= 8 * 96 ? i : -1)).filter((i) => i >= 0);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toBeGreaterThanOrEqual(start);
-    expect(alerts[0]).toBeLessThan(start + 12);
+    expect(alerts[0]).toBeLessThan(start + 16);
     // Eight hours in, the same-slot view against the last hours has faded; the departure from the usual size has not.
     const eightHoursIn = judged[start + 32]!.reasons!;
     expect(Math.abs(eightHoursIn.seasonal!)).toBeLessThan(2);
