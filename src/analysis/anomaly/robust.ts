@@ -15,6 +15,18 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
 }
 
+/** The q-quantile of (value, weight) pairs sorted by value: the first value whose cumulative weight reaches q. */
+export function weightedQuantile(sorted: readonly (readonly [number, number])[], q: number): number {
+  let total = 0;
+  for (const [, weight] of sorted) total += weight;
+  let seen = 0;
+  for (const [value, weight] of sorted) {
+    seen += weight;
+    if (seen >= q * total) return value;
+  }
+  return sorted.at(-1)![0];
+}
+
 /** A robust z-score that stays finite on flat windows: the scale never drops below a small share of the level. */
 export function robustZ(x: number, median: number, scale: number, floor: number): number {
   return (x - median) / Math.max(scale, floor);

@@ -1,4 +1,4 @@
-import { quantileSorted } from '../anomaly/robust.ts';
+import { quantileSorted, weightedQuantile } from '../anomaly/robust.ts';
 
 export interface ForecastPoint {
   time: number;
@@ -63,10 +63,13 @@ export function forecastSeasonal(values: readonly number[], stepMs: number, last
   const levelWindow = Math.min(perDay, Math.max(1, n - period));
   const agreement = options.agreement ?? 3;
   const halfLife = (options.offsetHalfLife ?? 0.25) * perDay;
+  // Each point's offset from its own profile, computed once: the backtest's days overlap.
+  const ownOffsets: number[] = [];
+  const ownOffset = (j: number) => (ownOffsets[j] ??= values[j]! - profileAt(j, j));
   /** The last day's offset from its profile before `end`, shrunk by how widely its points scatter around it. */
   const carriedOffset = (end: number): number => {
     const offsets: [offset: number, weight: number][] = [];
-    for (let j = end - levelWindow; j < end; j++) offsets.push([values[j]! - profileAt(j, j), 0.5 ** ((end - 1 - j) / halfLife)]);
+    for (let j = end - levelWindow; j < end; j++) offsets.push([ownOffset(j), 0.5 ** ((end - 1 - j) / halfLife)]);
     if (offsets.length === 0) return 0;
     offsets.sort((a, b) => a[0] - b[0]);
     const median = weightedQuantile(offsets, 0.5);
@@ -104,16 +107,4 @@ export function forecastSeasonalNaive(values: readonly number[], stepMs: number,
   const perWeek = Math.round(WEEK / stepMs);
   const period = values.length >= perWeek ? perWeek : perDay;
   return Array.from({ length: horizon }, (_, h) => values[values.length - period + (h % period)] ?? values.at(-1)!);
-}
-
-/** The q-quantile of (value, weight) pairs sorted by value. */
-function weightedQuantile(sorted: readonly [number, number][], q: number): number {
-  let total = 0;
-  for (const [, w] of sorted) total += w;
-  let seen = 0;
-  for (const [value, w] of sorted) {
-    seen += w;
-    if (seen >= q * total) return value;
-  }
-  return sorted.at(-1)![0];
 }
