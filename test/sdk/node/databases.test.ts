@@ -19,7 +19,8 @@ const groups = async (metric: string, app: string, groupBy: string, extra: Recor
 describe('PostgreSQL (pg) at 127.0.0.1:5432', () => {
   it('reports every Pool and Client query, promise or callback, with fingerprint, type, table and errors', async () => {
     const monitor = createMonitor({ app: 'pg-app', endpoint: pipeline.beaconUrl });
-    const undo = instrumentPg(monitor, pg, { slowMs: 150 });
+    // A slow line well clear of what a fast query takes on a loaded two-core machine (the first one also connects).
+    const undo = instrumentPg(monitor, pg, { slowMs: 500 });
     const pool = new pg.Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', max: 2 });
     const stopGauges = trackPgPool(monitor, pool, 'main', 50);
     await pool.query('CREATE TEMP TABLE IF NOT EXISTS vs_items (id int, name text)');
@@ -30,7 +31,7 @@ describe('PostgreSQL (pg) at 127.0.0.1:5432', () => {
     await new Promise<void>((resolve) => client.query('SELECT id FROM vs_orders WHERE id IN (1, 2, 3)', (error) => { expect(error).toBeNull(); resolve(); }));
     const failure = await client.query('SELECT * FROM vs_missing_table').catch((e: { code: string }) => e.code);
     expect(failure).toBe('42P01');
-    await client.query('SELECT pg_sleep(0.2)');
+    await client.query('SELECT pg_sleep(0.6)');
     client.release();
     await new Promise((r) => setTimeout(r, 120));
     stopGauges();
@@ -49,6 +50,7 @@ describe('PostgreSQL (pg) at 127.0.0.1:5432', () => {
     expect(await groups('database_query', 'pg-app', 'error_code')).toEqual({ '42P01': 1 });
     expect(await groups('database_query', 'pg-app', 'table', { query_type: 'INSERT' })).toEqual({ vs_orders: 1 });
     expect(await groups('database_query', 'pg-app', 'slow')).toEqual({ slow: 1 });
+    expect(await groups('database_query', 'pg-app', 'fingerprint', { slow: 'slow' })).toEqual({ 'SELECT pg_sleep(?)': 1 });
     const total = await pipeline.aggregates('connection_pool_total', { app: 'pg-app', pool: 'main' });
     expect(total.series[0]!.points[0]!.max).toBeGreaterThanOrEqual(1);
     expect((await pipeline.aggregates('connection_pool_waiting', { app: 'pg-app' })).series[0]!.points.length).toBeGreaterThan(0);
