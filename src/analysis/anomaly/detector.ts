@@ -1,5 +1,6 @@
 import { medianAndScale, robustZ } from './robust.ts';
 import { medianStep } from '../series-step.ts';
+import { SlidingExtremes } from './sliding-extremes.ts';
 
 export interface DetectorConfig {
   /** Alert when the anomaly score (0..1) reaches this: 0.85 by default, high enough that an alert is worth a look. */
@@ -37,7 +38,10 @@ export interface DetectorConfig {
    * deviation from the same time a week earlier (2): a Sunday that looks like last Sunday is not news.
    */
   weeklyTolerance: number;
-  /** Memory, in days, of the usual size of a series' departures from its seasonal references (7). */
+  /**
+   * Memory, in days, of the usual size of a series' departures from its seasonal references and
+   * of its excursions beyond the week's range (7).
+   */
   departureMemoryDays: number;
 }
 
@@ -62,7 +66,7 @@ export const DEFAULT_DETECTOR: DetectorConfig = {
  * Bumped whenever the meaning of a stored state changes: a state of another version is rebuilt by
  * replaying the kept statistics, never read.
  */
-export const DETECTOR_STATE_VERSION = 3;
+export const DETECTOR_STATE_VERSION = 4;
 
 /**
  * What the detector carries from one point to the next, beside the series' own recent values
@@ -90,26 +94,29 @@ export interface DetectorState {
   /** The usual size of the short-run departure from the nearest seasonal reference, and how many went into it. */
   departureScale: number;
   departures: number;
+  /** The usual excursion beyond the week's range, in step-noise units (0 inside it), and how many went into it. */
+  recordScale: number;
+  records: number;
 }
 
 export interface Judgement {
   score: number;
   alert: boolean;
   /** The features behind the score, for the alert message. */
-  reasons?: { local: number; seasonal?: number; change: number; shift: number; departure?: number };
+  reasons?: { local: number; seasonal?: number; change: number; shift: number; departure?: number; record?: number };
 }
 
-export const newDetectorState = (): DetectorState => ({ v: DETECTOR_STATE_VERSION, n: 0, firstTime: 0, lastTime: 0, stepMs: 0, quietUntil: 0, evidence: [], recent: [], mean: 0, variance: 0, means: 0, departureScale: 0, departures: 0 });
+export const newDetectorState = (): DetectorState => ({ v: DETECTOR_STATE_VERSION, n: 0, firstTime: 0, lastTime: 0, stepMs: 0, quietUntil: 0, evidence: [], recent: [], mean: 0, variance: 0, means: 0, departureScale: 0, departures: 0, recordScale: 0, records: 0 });
 
 /** A state read back from storage, when it is one this code wrote; anything else is to be rebuilt. */
 export function readDetectorState(stored: unknown): DetectorState | undefined {
   if (!stored || typeof stored !== 'object') return undefined;
   const s = stored as Partial<DetectorState>;
   const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-  if (s.v !== DETECTOR_STATE_VERSION || ![s.n, s.firstTime, s.lastTime, s.stepMs, s.quietUntil, s.mean, s.variance, s.means, s.departureScale, s.departures].every(finite)) return undefined;
+  if (s.v !== DETECTOR_STATE_VERSION || ![s.n, s.firstTime, s.lastTime, s.stepMs, s.quietUntil, s.mean, s.variance, s.means, s.departureScale, s.departures, s.recordScale, s.records].every(finite)) return undefined;
   if (!Array.isArray(s.evidence) || s.evidence.length % 2 !== 0 || !s.evidence.every(finite)) return undefined;
   if (!Array.isArray(s.recent) || !s.recent.every(finite)) return undefined;
-  return { v: s.v, n: s.n!, firstTime: s.firstTime!, lastTime: s.lastTime!, stepMs: s.stepMs!, quietUntil: s.quietUntil!, evidence: [...s.evidence], recent: [...s.recent], mean: s.mean!, variance: s.variance!, means: s.means!, departureScale: s.departureScale!, departures: s.departures! };
+  return { v: s.v, n: s.n!, firstTime: s.firstTime!, lastTime: s.lastTime!, stepMs: s.stepMs!, quietUntil: s.quietUntil!, evidence: [...s.evidence], recent: [...s.recent], mean: s.mean!, variance: s.variance!, means: s.means!, departureScale: s.departureScale!, departures: s.departures!, recordScale: s.recordScale!, records: s.records! };
 }
 
 export const cloneDetectorState = (state: DetectorState): DetectorState => ({ ...state, evidence: [...state.evidence], recent: [...state.recent] });
@@ -140,8 +147,9 @@ export interface SeriesMemo {
   weeklyResiduals: number[];
   weeklyRuns: number[];
   departureRuns: number[];
+  weekExtremes?: SlidingExtremes;
 }
-const emptyMemo = () => ({ runMeans: [], residuals: [], residualRuns: [], weeklyResiduals: [], weeklyRuns: [], departureRuns: [] });
+const emptyMemo = () => ({ runMeans: [], residuals: [], residualRuns: [], weeklyResiduals: [], weeklyRuns: [], departureRuns: [], weekExtremes: undefined });
 export const newSeriesMemo = (): SeriesMemo => ({ perDay: 0, run: 0, ...emptyMemo() });
 
 const DAY_MS = 86_400_000;
@@ -191,7 +199,12 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
   let seasonal: number | undefined;
   let seasonalShift: number | undefined;
   let departure = 0;
+  let record = 0;
   if (i - w - k + 1 >= perDay) {
+    // The week before the last half day: a slide into ground the series has not been on all week
+    // (a machine cooling towards failure) is news even while it is too slow for the other views.
+    const extremes = (memo.weekExtremes ??= new SlidingExtremes((j) => valueAt(points, j))).over(Math.max(0, i - SEASONAL_DAYS * perDay), i - w);
+    if (extremes) record = recordZ(state, runMean(i), extremes, Math.max(diffStats.scale, floor), perDay, config);
     // Each residual is against the same slot on previous days; its runs are the shift view of them.
     const residual = (j: number) => (memo.residuals[j] ??= seasonalResidual(points, j, perDay));
     const residualRun = (end: number) => (memo.residualRuns[end] ??= meanOfRun(end, k, residual));
@@ -220,8 +233,10 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
   // against the same time on previous days: a daily peak is not news, nor is a noisy yesterday.
   const localExtreme = Math.max(Math.abs(local), Math.abs(shift));
   const seasonalExtreme = seasonal === undefined ? undefined : Math.max(Math.abs(seasonal), Math.abs(seasonalShift!), Math.abs(departure));
-  const extreme = seasonalExtreme === undefined ? localExtreme
+  const gated = seasonalExtreme === undefined ? localExtreme
     : localExtreme >= config.localGate ? seasonalExtreme : Math.min(localExtreme, seasonalExtreme);
+  // The week's range already holds its daily peaks, so a record needs no gate.
+  const extreme = Math.max(gated, Math.abs(record));
   const index = state.n;
   const evidence = state.evidence;
   while (evidence.length && evidence[0]! <= index - config.barMemoryDays * perDay) evidence.splice(0, 2);
@@ -234,7 +249,7 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
   const learning = time - state.firstTime < config.learningPeriodMs;
   const alert = !learning && score >= config.sensitivity && time > state.quietUntil;
   if (alert) state.quietUntil = time + config.cooldownMs;
-  return { score, alert, reasons: { local, ...(seasonal === undefined ? {} : { seasonal }), change, shift, ...(departure === 0 ? {} : { departure }) } };
+  return { score, alert, reasons: { local, ...(seasonal === undefined ? {} : { seasonal }), change, shift, ...(departure === 0 ? {} : { departure }), ...(record === 0 ? {} : { record }) } };
 }
 
 /** The mean of the `k` values ending at `end`. */
@@ -265,6 +280,25 @@ function departureZ(state: DetectorState, departure: number, perDay: number, con
   state.departures += 1;
   return z;
 }
+
+/**
+ * How far the short-run mean lies beyond the week's range (0 inside it), in units of the step
+ * noise, divided by one plus the series' usual such excursion: a series that never leaves its
+ * range counts a record whole, one that often roams past it (a random walk) counts it less. The
+ * usual excursion is learned over the departure's memory, zeros included and uncapped (a cap
+ * would starve it, as most points lie inside the range); 0 during its first day.
+ */
+function recordZ(state: DetectorState, runMean: number, week: { low: number; high: number }, stepNoise: number, perDay: number, config: DetectorConfig): number {
+  const beyond = runMean > week.high ? (runMean - week.high) / stepNoise : runMean < week.low ? (runMean - week.low) / stepNoise : 0;
+  const learned = state.records >= perDay;
+  const size = Math.abs(beyond);
+  const z = learned ? beyond / (1 + state.recordScale) : 0;
+  const weight = Math.max(1 / (config.departureMemoryDays * perDay), 1 / (state.records + 1));
+  state.recordScale += weight * (size - state.recordScale);
+  state.records += 1;
+  return z;
+}
+
 /** A normal distribution's standard deviation over its mean absolute deviation. */
 const MEAN_ABSOLUTE_TO_SPREAD = Math.sqrt(Math.PI / 2);
 

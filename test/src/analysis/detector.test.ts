@@ -67,6 +67,29 @@ describe('anomaly detector', () => {
     expect(eightHoursIn.departure!).toBeLessThan(-10);
   });
 
+  it('sees a slow slide out of the range the series held all week, which no recent-window view finds news', () => {
+    // Five days of noise around 100 that wanders hour to hour, then a steady fall of about 1 an
+    // hour (a machine cooling down): each step looks like noise, and the recent-window views take
+    // the slope as the new normal, yet within hours the level is where the week never was.
+    const random = seededRandom(11);
+    const start = 5 * 288;
+    let wander = 0;
+    const points = Array.from({ length: 8 * 288 }, (_, i) => {
+      wander = 0.98 * wander + (random() - 0.5);
+      return { t: T0 + i * STEP, v: 100 + wander + (random() - 0.5) * 2 - (i >= start ? 0.08 * (i - start) : 0) };
+    });
+    const detector = createAnomalyDetector(DEFAULT_DETECTOR);
+    const judged = points.map((p) => detector.update(p.t, p.v));
+    const alerts = judged.map((j, i) => (j.alert ? i : -1)).filter((i) => i >= 0);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toBeGreaterThan(start);
+    expect(alerts[0]).toBeLessThan(start + 288);
+    // Only the record view is over the lowest possible bar: without it this point could not alert.
+    const { record, local, shift, seasonal, change } = judged[alerts[0]!]!.reasons!;
+    expect(record!).toBeLessThan(-DEFAULT_DETECTOR.zStart);
+    for (const other of [local, shift, seasonal!, change]) expect(Math.abs(other)).toBeLessThan(DEFAULT_DETECTOR.zStart);
+  });
+
   it('never alerts during the 24 h learning period, however wild the data', () => {
     const alerts = alertsOf(series(2, (i, v) => (i === 200 ? v * 50 : v)));
     expect(alerts.every((a) => a.t - T0 >= 24 * 3600_000)).toBe(true);
