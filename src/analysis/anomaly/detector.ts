@@ -142,6 +142,8 @@ export interface SeriesMemo {
   perDay: number;
   run: number;
   runMeans: number[];
+  /** How many previous days the residuals below are against. */
+  days: number;
   residuals: number[];
   residualRuns: number[];
   weeklyResiduals: number[];
@@ -149,7 +151,7 @@ export interface SeriesMemo {
   departureRuns: number[];
   weekExtremes?: SlidingExtremes;
 }
-const emptyMemo = () => ({ runMeans: [], residuals: [], residualRuns: [], weeklyResiduals: [], weeklyRuns: [], departureRuns: [], weekExtremes: undefined });
+const emptyMemo = () => ({ runMeans: [], days: 0, residuals: [], residualRuns: [], weeklyResiduals: [], weeklyRuns: [], departureRuns: [], weekExtremes: undefined });
 export const newSeriesMemo = (): SeriesMemo => ({ perDay: 0, run: 0, ...emptyMemo() });
 
 const DAY_MS = 86_400_000;
@@ -206,7 +208,12 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
     const extremes = (memo.weekExtremes ??= new SlidingExtremes((j) => valueAt(points, j))).over(Math.max(0, i - SEASONAL_DAYS * perDay), i - w);
     if (extremes) record = recordZ(state, runMean(i), extremes, Math.max(diffStats.scale, floor), perDay, config);
     // Each residual is against the same slot on previous days; its runs are the shift view of them.
-    const residual = (j: number) => (memo.residuals[j] ??= seasonalResidual(points, j, perDay));
+    // Every residual a point is judged with uses the same number of previous days: were each to use
+    // all the days it has, a growing series' residuals would step when a day is added, an alert
+    // on every trending series in its first week.
+    const days = Math.min(SEASONAL_DAYS, Math.floor((i - w - k + 1) / perDay));
+    if (memo.days !== days) Object.assign(memo, { days, residuals: [], residualRuns: [] });
+    const residual = (j: number) => (memo.residuals[j] ??= seasonalResidual(points, j, perDay, days));
     const residualRun = (end: number) => (memo.residualRuns[end] ??= meanOfRun(end, k, residual));
     const residualStats = medianAndScale(Array.from({ length: w }, (_, j) => residual(i - w + j)));
     seasonal = robustZ(residual(i), residualStats.median, residualStats.scale, floor);
@@ -302,11 +309,11 @@ function recordZ(state: DetectorState, runMean: number, week: { low: number; hig
 /** A normal distribution's standard deviation over its mean absolute deviation. */
 const MEAN_ABSOLUTE_TO_SPREAD = Math.sqrt(Math.PI / 2);
 
-/** The value minus the median of the same slot on up to seven previous days (robust to one odd day). */
-function seasonalResidual(points: SeriesView, i: number, perDay: number): number {
+/** The value minus the median of the same slot on the `days` previous days (robust to one odd day). */
+function seasonalResidual(points: SeriesView, i: number, perDay: number, days: number): number {
   const value = valueAt(points, i);
   const sameSlot: number[] = [];
-  for (let day = 1; day <= SEASONAL_DAYS && i - day * perDay >= 0; day++) sameSlot.push(valueAt(points, i - day * perDay));
+  for (let day = 1; day <= days; day++) sameSlot.push(valueAt(points, i - day * perDay));
   sameSlot.sort((a, b) => a - b);
   return value - sameSlot[Math.floor((sameSlot.length - 1) / 2)]!;
 }
