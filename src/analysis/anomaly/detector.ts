@@ -108,15 +108,19 @@ export interface Judgement {
 
 export const newDetectorState = (): DetectorState => ({ v: DETECTOR_STATE_VERSION, n: 0, firstTime: 0, lastTime: 0, stepMs: 0, quietUntil: 0, evidence: [], recent: [], mean: 0, variance: 0, means: 0, departureScale: 0, departures: 0, recordScale: 0, records: 0 });
 
+/** The state's plain numbers: a stored state must have every one of them finite. */
+const NUMBER_FIELDS = ['n', 'firstTime', 'lastTime', 'stepMs', 'quietUntil', 'mean', 'variance', 'means', 'departureScale', 'departures', 'recordScale', 'records'] as const;
+
 /** A state read back from storage, when it is one this code wrote; anything else is to be rebuilt. */
 export function readDetectorState(stored: unknown): DetectorState | undefined {
   if (!stored || typeof stored !== 'object') return undefined;
   const s = stored as Partial<DetectorState>;
   const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-  if (s.v !== DETECTOR_STATE_VERSION || ![s.n, s.firstTime, s.lastTime, s.stepMs, s.quietUntil, s.mean, s.variance, s.means, s.departureScale, s.departures, s.recordScale, s.records].every(finite)) return undefined;
+  if (s.v !== DETECTOR_STATE_VERSION || !NUMBER_FIELDS.every((field) => finite(s[field]))) return undefined;
   if (!Array.isArray(s.evidence) || s.evidence.length % 2 !== 0 || !s.evidence.every(finite)) return undefined;
   if (!Array.isArray(s.recent) || !s.recent.every(finite)) return undefined;
-  return { v: s.v, n: s.n!, firstTime: s.firstTime!, lastTime: s.lastTime!, stepMs: s.stepMs!, quietUntil: s.quietUntil!, evidence: [...s.evidence], recent: [...s.recent], mean: s.mean!, variance: s.variance!, means: s.means!, departureScale: s.departureScale!, departures: s.departures!, recordScale: s.recordScale!, records: s.records! };
+  const numbers = Object.fromEntries(NUMBER_FIELDS.map((field) => [field, s[field]])) as Pick<DetectorState, (typeof NUMBER_FIELDS)[number]>;
+  return { v: s.v, ...numbers, evidence: [...s.evidence], recent: [...s.recent] };
 }
 
 export const cloneDetectorState = (state: DetectorState): DetectorState => ({ ...state, evidence: [...state.evidence], recent: [...state.recent] });
@@ -194,9 +198,13 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
   const diffStats = medianAndScale(diffs);
   const change = robustZ(x - valueAt(points, i - 1), diffStats.median, diffStats.scale, floor);
   if (memo.perDay !== perDay || memo.run !== k || memo.points !== points) Object.assign(memo, { points, perDay, run: k, ...emptyMemo() });
+  // A view's value at this point against that view's own last `w` values.
+  const againstOwnWindow = (view: (j: number) => number) => {
+    const stats = medianAndScale(Array.from({ length: w }, (_, j) => view(i - w + j)));
+    return robustZ(view(i), stats.median, stats.scale, floor);
+  };
   const runMean = (end: number) => (memo.runMeans[end] ??= meanOfRun(end, k, (j) => valueAt(points, j)));
-  const runStats = medianAndScale(Array.from({ length: w }, (_, j) => runMean(i - w + j)));
-  const shift = robustZ(runMean(i), runStats.median, runStats.scale, floor);
+  const shift = againstOwnWindow(runMean);
 
   let seasonal: number | undefined;
   let seasonalShift: number | undefined;
@@ -215,20 +223,16 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
     if (memo.days !== days) Object.assign(memo, { days, residuals: [], residualRuns: [] });
     const residual = (j: number) => (memo.residuals[j] ??= seasonalResidual(points, j, perDay, days));
     const residualRun = (end: number) => (memo.residualRuns[end] ??= meanOfRun(end, k, residual));
-    const residualStats = medianAndScale(Array.from({ length: w }, (_, j) => residual(i - w + j)));
-    seasonal = robustZ(residual(i), residualStats.median, residualStats.scale, floor);
-    const residualRunStats = medianAndScale(Array.from({ length: w }, (_, j) => residualRun(i - w + j)));
-    seasonalShift = robustZ(residualRun(i), residualRunStats.median, residualRunStats.scale, floor);
+    seasonal = againstOwnWindow(residual);
+    seasonalShift = againstOwnWindow(residualRun);
 
     const weekAgo = SEASONAL_DAYS * perDay;
     if (i - w - k + 1 >= weekAgo) {
       // The same views against the same time a week earlier, which knows weekly habits.
       const weeklyResidual = (j: number) => (memo.weeklyResiduals[j] ??= valueAt(points, j) - valueAt(points, j - weekAgo));
       const weeklyRun = (end: number) => (memo.weeklyRuns[end] ??= meanOfRun(end, k, weeklyResidual));
-      const weeklyStats = medianAndScale(Array.from({ length: w }, (_, j) => weeklyResidual(i - w + j)));
-      const weeklyRunStats = medianAndScale(Array.from({ length: w }, (_, j) => weeklyRun(i - w + j)));
-      seasonal = tolerate(seasonal, robustZ(weeklyResidual(i), weeklyStats.median, weeklyStats.scale, floor), config.weeklyTolerance);
-      seasonalShift = tolerate(seasonalShift, robustZ(weeklyRun(i), weeklyRunStats.median, weeklyRunStats.scale, floor), config.weeklyTolerance);
+      seasonal = tolerate(seasonal, againstOwnWindow(weeklyResidual), config.weeklyTolerance);
+      seasonalShift = tolerate(seasonalShift, againstOwnWindow(weeklyRun), config.weeklyTolerance);
       // A departure from the nearer of both references, measured against its usual size over days
       // rather than the last hours: a snowstorm's day-long slump stays news after its first hours.
       const nearer = (j: number) => { const a = residual(j), b = weeklyResidual(j); return Math.abs(a) <= Math.abs(b) ? a : b; };
@@ -282,9 +286,7 @@ function departureZ(state: DetectorState, departure: number, perDay: number, con
   const learned = state.departures >= perDay && state.departureScale > 0;
   const z = learned ? departure / (MEAN_ABSOLUTE_TO_SPREAD * state.departureScale) : 0;
   const size = learned ? Math.min(Math.abs(departure), 5 * state.departureScale) : Math.abs(departure);
-  const weight = Math.max(1 / (config.departureMemoryDays * perDay), 1 / (state.departures + 1));
-  state.departureScale += weight * (size - state.departureScale);
-  state.departures += 1;
+  state.departureScale = learnUsualSize(state.departureScale, state.departures++, size, perDay, config);
   return z;
 }
 
@@ -298,12 +300,18 @@ function departureZ(state: DetectorState, departure: number, perDay: number, con
 function recordZ(state: DetectorState, runMean: number, week: { low: number; high: number }, stepNoise: number, perDay: number, config: DetectorConfig): number {
   const beyond = runMean > week.high ? (runMean - week.high) / stepNoise : runMean < week.low ? (runMean - week.low) / stepNoise : 0;
   const learned = state.records >= perDay;
-  const size = Math.abs(beyond);
   const z = learned ? beyond / (1 + state.recordScale) : 0;
-  const weight = Math.max(1 / (config.departureMemoryDays * perDay), 1 / (state.records + 1));
-  state.recordScale += weight * (size - state.recordScale);
-  state.records += 1;
+  state.recordScale = learnUsualSize(state.recordScale, state.records++, Math.abs(beyond), perDay, config);
   return z;
+}
+
+/**
+ * A usual size moved towards a new `size`: an exact mean while fewer than `departureMemoryDays`
+ * of sizes (`count` so far) went into it, an exponentially weighted one after.
+ */
+function learnUsualSize(usual: number, count: number, size: number, perDay: number, config: DetectorConfig): number {
+  const weight = Math.max(1 / (config.departureMemoryDays * perDay), 1 / (count + 1));
+  return usual + weight * (size - usual);
 }
 
 /** A normal distribution's standard deviation over its mean absolute deviation. */
