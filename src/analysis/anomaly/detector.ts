@@ -66,7 +66,7 @@ export const DEFAULT_DETECTOR: DetectorConfig = {
  * Bumped whenever the meaning of a stored state changes: a state of another version is rebuilt by
  * replaying the kept statistics, never read.
  */
-export const DETECTOR_STATE_VERSION = 4;
+export const DETECTOR_STATE_VERSION = 5;
 
 /**
  * What the detector carries from one point to the next, beside the series' own recent values
@@ -160,6 +160,8 @@ export const newSeriesMemo = (): SeriesMemo => ({ perDay: 0, run: 0, ...emptyMem
 
 const DAY_MS = 86_400_000;
 const SEASONAL_DAYS = 7;
+/** Previous days the same-slot views need before they judge: a median of one day is that day. */
+const SEASONAL_MIN_DAYS = 2;
 
 /** How far back the detector looks, in points: what the kept statistics must hold before a point. */
 export function historyNeeded(stepMs: number): number {
@@ -176,7 +178,7 @@ function geometry(stepMs: number) {
 /**
  * Judges `points[i]` from the points before it and the state, and advances the state. Every
  * feature is a function of those earlier values alone: deviation from the recent level (robust
- * z), from the same time on up to seven previous days (seasonal residual), the step from the
+ * z), from the same time on two to seven previous days (seasonal residual), the step from the
  * previous point, and short-run level shifts of both. A point scores once its deviation clearly
  * beats the largest its series showed in the last few days.
  */
@@ -218,36 +220,41 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
     // Each residual is against the same slot on previous days; its runs are the shift view of them.
     // Every residual a point is judged with uses the same number of previous days: were each to use
     // all the days it has, a growing series' residuals would step when a day is added, an alert
-    // on every trending series in its first week.
+    // on every trending series in its first week. One previous day is no reference: its spikes
+    // come back a day later as dips of the same size, which raise the bar against a real incident.
     const days = Math.min(SEASONAL_DAYS, Math.floor((i - w - k + 1) / perDay));
-    if (memo.days !== days) Object.assign(memo, { days, residuals: [], residualRuns: [] });
-    const residual = (j: number) => (memo.residuals[j] ??= seasonalResidual(points, j, perDay, days));
-    const residualRun = (end: number) => (memo.residualRuns[end] ??= meanOfRun(end, k, residual));
-    seasonal = againstOwnWindow(residual);
-    seasonalShift = againstOwnWindow(residualRun);
+    if (days >= SEASONAL_MIN_DAYS) {
+      if (memo.days !== days) Object.assign(memo, { days, residuals: [], residualRuns: [] });
+      const residual = (j: number) => (memo.residuals[j] ??= seasonalResidual(points, j, perDay, days));
+      const residualRun = (end: number) => (memo.residualRuns[end] ??= meanOfRun(end, k, residual));
+      seasonal = againstOwnWindow(residual);
+      seasonalShift = againstOwnWindow(residualRun);
 
-    const weekAgo = SEASONAL_DAYS * perDay;
-    if (i - w - k + 1 >= weekAgo) {
-      // The same views against the same time a week earlier, which knows weekly habits.
-      const weeklyResidual = (j: number) => (memo.weeklyResiduals[j] ??= valueAt(points, j) - valueAt(points, j - weekAgo));
-      const weeklyRun = (end: number) => (memo.weeklyRuns[end] ??= meanOfRun(end, k, weeklyResidual));
-      seasonal = tolerate(seasonal, againstOwnWindow(weeklyResidual), config.weeklyTolerance);
-      seasonalShift = tolerate(seasonalShift, againstOwnWindow(weeklyRun), config.weeklyTolerance);
-      // A departure from the nearer of both references, measured against its usual size over days
-      // rather than the last hours: a snowstorm's day-long slump stays news after its first hours.
-      const nearer = (j: number) => { const a = residual(j), b = weeklyResidual(j); return Math.abs(a) <= Math.abs(b) ? a : b; };
-      departure = departureZ(state, (memo.departureRuns[i] ??= meanOfRun(i, k, nearer)), perDay, config);
+      const weekAgo = SEASONAL_DAYS * perDay;
+      if (i - w - k + 1 >= weekAgo) {
+        // The same views against the same time a week earlier, which knows weekly habits.
+        const weeklyResidual = (j: number) => (memo.weeklyResiduals[j] ??= valueAt(points, j) - valueAt(points, j - weekAgo));
+        const weeklyRun = (end: number) => (memo.weeklyRuns[end] ??= meanOfRun(end, k, weeklyResidual));
+        seasonal = tolerate(seasonal, againstOwnWindow(weeklyResidual), config.weeklyTolerance);
+        seasonalShift = tolerate(seasonalShift, againstOwnWindow(weeklyRun), config.weeklyTolerance);
+        // A departure from the nearer of both references, measured against its usual size over days
+        // rather than the last hours: a snowstorm's day-long slump stays news after its first hours.
+        const nearer = (j: number) => { const a = residual(j), b = weeklyResidual(j); return Math.abs(a) <= Math.abs(b) ? a : b; };
+        departure = departureZ(state, (memo.departureRuns[i] ??= meanOfRun(i, k, nearer)), perDay, config);
+      }
     }
   }
 
   // Where the series has a daily view, a point must look wrong both against the recent level and
   // against the same time on previous days: a daily peak is not news, nor is a noisy yesterday.
   const localExtreme = Math.max(Math.abs(local), Math.abs(shift));
-  const seasonalExtreme = seasonal === undefined ? undefined : Math.max(Math.abs(seasonal), Math.abs(seasonalShift!), Math.abs(departure));
+  const seasonalExtreme = seasonal === undefined ? undefined : Math.max(Math.abs(seasonal), Math.abs(seasonalShift!));
   const gated = seasonalExtreme === undefined ? localExtreme
     : localExtreme >= config.localGate ? seasonalExtreme : Math.min(localExtreme, seasonalExtreme);
-  // The week's range already holds its daily peaks, so a record needs no gate.
-  const extreme = Math.max(gated, Math.abs(record));
+  // Neither a record nor a departure needs the gate: the week's range already holds the daily
+  // peaks, and a departure is from the same time of day in units of its own usual size over days.
+  // Gated, a daily peak that never comes would pass unseen, the recent level having no peak in it.
+  const extreme = Math.max(gated, Math.abs(record), Math.abs(departure));
   const index = state.n;
   const evidence = state.evidence;
   while (evidence.length && evidence[0]! <= index - config.barMemoryDays * perDay) evidence.splice(0, 2);

@@ -67,6 +67,34 @@ describe('anomaly detector', () => {
     expect(eightHoursIn.departure!).toBeLessThan(-10);
   });
 
+  it('sees a daily peak that never comes, though the recent level, all night, has no peak in it', () => {
+    // From 06:00 on day 17 (a Wednesday) the series stays at its night level until midnight: the
+    // point-by-point views see a flat night going on, only the same-time views see the missing day.
+    const start = 17 * 96 + 24;
+    const night = weeks()[start]!.v;
+    const points = weeks((i, v) => (i < start || i >= start + 72 ? v : night * (v / weeks()[i]!.v)));
+    const detector = createAnomalyDetector(DEFAULT_DETECTOR);
+    const judged = points.map((p) => detector.update(p.t, p.v));
+    const alerts = judged.map((j, i) => (j.alert && i >= 8 * 96 ? i : -1)).filter((i) => i >= 0);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toBeGreaterThanOrEqual(start);
+    expect(alerts[0]).toBeLessThan(start + 24);
+    const { local, departure } = judged[alerts[0]!]!.reasons!;
+    expect(Math.abs(local)).toBeLessThan(DEFAULT_DETECTOR.localGate);
+    expect(departure!).toBeLessThan(-DEFAULT_DETECTOR.zStart);
+  });
+
+  it('does not echo a spike into the same time the next day, when one previous day is all it has', () => {
+    // A spike at 19:12 on the first day; at 19:12 on the second, a same-slot view against that day
+    // alone would read the normal value as a dip as deep as the spike was high.
+    const spikeAt = 230;
+    const judged = ((detector) => series(3, (i, v) => (i === spikeAt ? v + 1000 : v)).map((p) => detector.update(p.t, p.v)))(createAnomalyDetector(DEFAULT_DETECTOR));
+    expect(Math.abs(judged[spikeAt]!.reasons!.local)).toBeGreaterThan(50);
+    const nextDay = judged[spikeAt + 288]!.reasons!;
+    expect(Math.abs(nextDay.seasonal ?? 0)).toBeLessThan(DEFAULT_DETECTOR.localGate);
+    expect(judged.slice(2 * 288).some((j) => j.reasons?.seasonal !== undefined)).toBe(true);
+  });
+
   it('sees a slow slide out of the range the series held all week, which no recent-window view finds news', () => {
     // Five days of noise around 100 that wanders hour to hour, then a steady fall of about 1 an
     // hour (a machine cooling down): each step looks like noise, and the recent-window views take
