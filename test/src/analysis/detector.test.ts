@@ -35,15 +35,22 @@ describe('anomaly detector', () => {
   });
 
   /** Four weeks of 15-minute points: a daily cycle on weekdays, quieter weekends, noise. */
-  function weeks(disturb: (i: number, v: number) => number = (_, v) => v) {
+  function weeks(disturb: (i: number, v: number, daily: number) => number = (_, v) => v) {
     const step = 15 * 60_000;
     const random = seededRandom(8);
     return Array.from({ length: (28 * 86_400_000) / step }, (_, i) => {
       const t = T0 + i * step;
       const weekend = [0, 6].includes(new Date(t).getUTCDay());
       const daily = Math.max(0, Math.sin((2 * Math.PI * ((t / 3_600_000) % 24 - 6)) / 24));
-      return { t, v: disturb(i, (weekend ? 30 + 10 * daily : 40 + 60 * daily) * (1 + 0.1 * (random() - 0.5))) };
+      return { t, v: disturb(i, (weekend ? 30 + 10 * daily : 40 + 60 * daily) * (1 + 0.1 * (random() - 0.5)), daily) };
     });
+  }
+
+  /** Every point judged in turn, and the points after the first week that alerted. */
+  function judgeWeeks(points: { t: number; v: number }[]) {
+    const detector = createAnomalyDetector(DEFAULT_DETECTOR);
+    const judged = points.map((p) => detector.update(p.t, p.v));
+    return { judged, alerts: judged.map((j, i) => (j.alert && i >= 8 * 96 ? i : -1)).filter((i) => i >= 0) };
   }
 
   it('knows weekly habits: quieter weekends raise nothing once a week is kept', () => {
@@ -54,10 +61,7 @@ describe('anomaly detector', () => {
   it('still sees a day-long slump after its first hours, when the recent-window views have taken it as normal', () => {
     // From 06:00 on day 17 (a Wednesday) the level slides to 40 % over two hours and stays there until midnight.
     const start = 17 * 96 + 24;
-    const points = weeks((i, v) => (i < start || i >= start + 72 ? v : v * (1 - 0.6 * Math.min(1, (i - start) / 8))));
-    const detector = createAnomalyDetector(DEFAULT_DETECTOR);
-    const judged = points.map((p) => detector.update(p.t, p.v));
-    const alerts = judged.map((j, i) => (j.alert && i >= 8 * 96 ? i : -1)).filter((i) => i >= 0);
+    const { judged, alerts } = judgeWeeks(weeks((i, v) => (i < start || i >= start + 72 ? v : v * (1 - 0.6 * Math.min(1, (i - start) / 8)))));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toBeGreaterThanOrEqual(start);
     expect(alerts[0]).toBeLessThan(start + 16);
@@ -71,11 +75,7 @@ describe('anomaly detector', () => {
     // From 06:00 on day 17 (a Wednesday) the series stays at its night level until midnight: the
     // point-by-point views see a flat night going on, only the same-time views see the missing day.
     const start = 17 * 96 + 24;
-    const night = weeks()[start]!.v;
-    const points = weeks((i, v) => (i < start || i >= start + 72 ? v : night * (v / weeks()[i]!.v)));
-    const detector = createAnomalyDetector(DEFAULT_DETECTOR);
-    const judged = points.map((p) => detector.update(p.t, p.v));
-    const alerts = judged.map((j, i) => (j.alert && i >= 8 * 96 ? i : -1)).filter((i) => i >= 0);
+    const { judged, alerts } = judgeWeeks(weeks((i, v, daily) => (i < start || i >= start + 72 ? v : (v * 40) / (40 + 60 * daily))));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toBeGreaterThanOrEqual(start);
     expect(alerts[0]).toBeLessThan(start + 24);
