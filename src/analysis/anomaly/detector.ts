@@ -160,7 +160,7 @@ export const newSeriesMemo = (): SeriesMemo => ({ perDay: 0, run: 0, ...emptyMem
 
 const DAY_MS = 86_400_000;
 const SEASONAL_DAYS = 7;
-/** Previous days the same-slot views need before they judge: a median of one day is that day. */
+/** Previous days the same-slot views need before they judge: one day alone echoes its spikes into the next. */
 const SEASONAL_MIN_DAYS = 2;
 
 /** How far back the detector looks, in points: what the kept statistics must hold before a point. */
