@@ -1,51 +1,57 @@
 /**
- * The lowest and highest value of a window that slides forward over a series, kept in two
- * monotonic deques of indices: each index is added and dropped once, so a step costs O(1)
- * amortized instead of a scan of the window.
+ * The indices of a forward-sliding window whose values could still be its extreme, front first:
+ * each index is added and dropped once, so a step costs O(1) amortized instead of a scan.
  */
+class MonotonicDeque {
+  private indices: number[] = [];
+  private head = 0;
+
+  /** `sign` 1 keeps the lowest value at the front, -1 the highest. */
+  constructor(private readonly valueOf: (index: number) => number, private readonly sign: 1 | -1) {}
+
+  add(index: number) {
+    const value = this.valueOf(index);
+    // An earlier value no better than this one can never be the extreme again.
+    while (this.indices.length > this.head && this.sign * (this.valueOf(this.indices.at(-1)!) - value) >= 0) this.indices.pop();
+    this.indices.push(index);
+  }
+
+  /** The index of the extreme from `start` on, or undefined when nothing from there was added. */
+  frontFrom(start: number): number | undefined {
+    while (this.head < this.indices.length && this.indices[this.head]! < start) this.head++;
+    // Drops the consumed front once it is most of the array, so memory stays bounded by the window.
+    if (this.head > 1024 && this.head * 2 > this.indices.length) { this.indices = this.indices.slice(this.head); this.head = 0; }
+    return this.indices[this.head];
+  }
+}
+
+/** The lowest and highest value of a window that slides forward over a series. */
 export class SlidingExtremes {
-  private lows: number[] = [];
-  private highs: number[] = [];
-  private lowHead = 0;
-  private highHead = 0;
+  private lows!: MonotonicDeque;
+  private highs!: MonotonicDeque;
   /** The window last asked for: the deques hold what is needed from `start` on, up to `end` (-1 before the first). */
   private start = 0;
   private end = -1;
 
-  constructor(private readonly valueOf: (index: number) => number) {}
+  constructor(private readonly valueOf: (index: number) => number) {
+    this.reset();
+  }
 
   /** The extremes of the values at `start..end` (inclusive), or undefined for an empty window. */
   over(start: number, end: number): { low: number; high: number } | undefined {
     if (end < this.end || start < this.start) this.reset();
     this.start = start;
-    for (let j = Math.max(this.end + 1, start); j <= end; j++) this.add(j);
+    for (let j = Math.max(this.end + 1, start); j <= end; j++) { this.lows.add(j); this.highs.add(j); }
     this.end = Math.max(this.end, end);
-    while (this.lowHead < this.lows.length && this.lows[this.lowHead]! < start) this.lowHead++;
-    while (this.highHead < this.highs.length && this.highs[this.highHead]! < start) this.highHead++;
-    this.compact();
-    if (start > end || this.lowHead >= this.lows.length) return undefined;
-    return { low: this.valueOf(this.lows[this.lowHead]!), high: this.valueOf(this.highs[this.highHead]!) };
-  }
-
-  private add(index: number) {
-    const value = this.valueOf(index);
-    while (this.lows.length > this.lowHead && this.valueOf(this.lows.at(-1)!) >= value) this.lows.pop();
-    this.lows.push(index);
-    while (this.highs.length > this.highHead && this.valueOf(this.highs.at(-1)!) <= value) this.highs.pop();
-    this.highs.push(index);
-  }
-
-  /** Drops the consumed heads once they are most of the arrays, so memory stays bounded by the window. */
-  private compact() {
-    if (this.lowHead > 1024 && this.lowHead * 2 > this.lows.length) { this.lows = this.lows.slice(this.lowHead); this.lowHead = 0; }
-    if (this.highHead > 1024 && this.highHead * 2 > this.highs.length) { this.highs = this.highs.slice(this.highHead); this.highHead = 0; }
+    const low = this.lows.frontFrom(start);
+    const high = this.highs.frontFrom(start);
+    if (start > end || low === undefined || high === undefined) return undefined;
+    return { low: this.valueOf(low), high: this.valueOf(high) };
   }
 
   private reset() {
-    this.lows = [];
-    this.highs = [];
-    this.lowHead = 0;
-    this.highHead = 0;
+    this.lows = new MonotonicDeque(this.valueOf, 1);
+    this.highs = new MonotonicDeque(this.valueOf, -1);
     this.start = 0;
     this.end = -1;
   }
