@@ -41,6 +41,28 @@ describe('sending beacons from a worker thread', () => {
     expect(onThisThread).toEqual([]);
   });
 
+  it('reads at most 64 KiB of an endless 202 body and cancels the rest', async () => {
+    let written = 0;
+    const url = await listen((request, response) => {
+      request.resume().on('end', () => {
+        response.writeHead(202, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(16_384, 0x61);
+        const pump = () => {
+          // An endless body: the collector writes until the client goes away.
+          while (!response.destroyed && response.write(chunk)) written += chunk.length;
+          if (!response.destroyed) response.once('drain', pump);
+        };
+        pump();
+      });
+    });
+    const answer = await workerTransport(url, 5_000)('{}');
+    expect(answer.status).toBe(202);
+    expect(answer.body!.length).toBeLessThanOrEqual(65_536);
+    expect(answer.body!.length).toBeGreaterThan(0);
+    // The client stopped reading: far less than the 2 GB such a collector once pushed into the app.
+    expect(written).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it('rejects with the network error when nothing listens', async () => {
     const url = await listen(() => undefined);
     servers.pop()!.close();
