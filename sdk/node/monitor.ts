@@ -149,7 +149,37 @@ export function createMonitor(options: MonitorOptions): Monitor {
 
   const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 5000);
   timer.unref();
-  const onBeforeExit = () => void flush();
+
+  let shuttingDown: Promise<ShutdownReport> | undefined;
+  const shutdown = () => (shuttingDown ??= shutdownOnce());
+  const shutdownOnce = async (): Promise<ShutdownReport> => {
+    clearInterval(timer);
+    process.off('beforeExit', onBeforeExit);
+    const failedBefore = failed;
+    const timeoutMs = options.shutdownTimeoutMs ?? 5000;
+    let deadline: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      (async () => {
+        await flushing;
+        await flush();
+        return false;
+      })(),
+      new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(true), timeoutMs))),
+    ]);
+    clearTimeout(deadline);
+    stopped = true;
+    // Counted before aborting: the sends cut off now settle later and must not be counted twice.
+    const cutOff = inFlight + buffer.length + folded.occurrences;
+    giveUp.abort();
+    const undelivered = failed - failedBefore + cutOff;
+    if (timedOut) onError(new Error(`shutdown deadline of ${timeoutMs} ms passed: ${undelivered} metrics were not delivered`));
+    else if (undelivered > 0) onError(new Error(`shutdown: ${undelivered} metrics were not delivered`));
+    return { delivered: undelivered === 0, undelivered, timedOut };
+  };
+  // A process that ends without calling shutdown() gets the same bounded last flush: retries
+  // waiting on unref'd timers would otherwise be dropped unreported, and a hanging collector would
+  // hold the exit for the send timeout. The deadline timer keeps the process alive just that long.
+  const onBeforeExit = () => void shutdown();
   process.once('beforeExit', onBeforeExit);
 
   return {
@@ -157,30 +187,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     flush,
     series,
     beforeFlush: (handOver) => void handOvers.push(handOver),
-    async shutdown() {
-      clearInterval(timer);
-      process.off('beforeExit', onBeforeExit);
-      const failedBefore = failed;
-      const timeoutMs = options.shutdownTimeoutMs ?? 5000;
-      let deadline: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        (async () => {
-          await flushing;
-          await flush();
-          return false;
-        })(),
-        new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(true), timeoutMs))),
-      ]);
-      clearTimeout(deadline);
-      stopped = true;
-      // Counted before aborting: the sends cut off now settle later and must not be counted twice.
-      const cutOff = inFlight + buffer.length + folded.occurrences;
-      giveUp.abort();
-      const undelivered = failed - failedBefore + cutOff;
-      if (timedOut) onError(new Error(`shutdown deadline of ${timeoutMs} ms passed: ${undelivered} metrics were not delivered`));
-      else if (undelivered > 0) onError(new Error(`shutdown: ${undelivered} metrics were not delivered`));
-      return { delivered: undelivered === 0, undelivered, timedOut };
-    },
+    shutdown,
     get dropped() {
       return dropped;
     },

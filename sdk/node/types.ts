@@ -60,7 +60,7 @@ export interface Monitor {
   /**
    * Flushes and stops, within `shutdownTimeoutMs` whatever the endpoint does (down, answering
    * 500, or accepting and never answering); resolves with what could not be delivered, which is
-   * also reported to `onError`. Call it from your shutdown path (a flush also runs on beforeExit).
+   * also reported to `onError`. Call it from your shutdown path; a process that ends without calling it gets the same bounded shutdown on beforeExit.
    */
   shutdown(): Promise<ShutdownReport>;
   /**

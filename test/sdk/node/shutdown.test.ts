@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
@@ -51,6 +52,31 @@ describe('server SDK shutdown under a bad endpoint', () => {
     const monitor = createMonitor({ app: 'api', endpoint: await endpoint({ status: 202 }) });
     record50(monitor);
     expect(await monitor.shutdown()).toEqual({ delivered: true, undelivered: 0, timedOut: false });
+  });
+});
+
+/** Runs an app that never calls shutdown(); resolves with what it printed and how long it took to exit. */
+async function exitNaturally(target: string, deadlineMs: number): Promise<{ output: string; ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', `${import.meta.dirname}/fixtures/exit-without-shutdown.ts`, target, String(deadlineMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  await new Promise((resolve) => child.on('exit', resolve));
+  return { output, ms: Date.now() - started };
+}
+
+describe('server SDK at natural exit, without shutdown()', () => {
+  it('reports what a failing endpoint never accepted instead of dropping it silently', async () => {
+    const { output } = await exitNaturally(await endpoint({ status: 500 }), 1500);
+    expect(output).toMatch(/onError: .*50 metrics were not delivered/);
+  });
+
+  it('exits by the shutdown deadline when the endpoint never answers, and says what was lost', async () => {
+    const { output, ms } = await exitNaturally(await endpoint('silent'), 1000);
+    expect(output).toMatch(/onError: shutdown deadline of 1000 ms passed: 50 metrics were not delivered/);
+    // Process start-up (tsx) plus the deadline: the send's own 10 s timeout no longer holds the exit.
+    expect(ms).toBeLessThan(8_000);
   });
 });
 
