@@ -28,8 +28,10 @@ export function summarize(partial: PartialAggregate): AggregatePoint {
   const point: AggregatePoint = {
     t: new Date(partial.windowStart).toISOString(),
     count: partial.count,
-    sum: round(partial.sum),
-    avg: round(partial.sum / partial.count),
+    // Count, sum, min and max are exact (the double-precision sum of the stored values), so a
+    // client that multiplies or re-adds them gets the same totals the store holds.
+    sum: partial.sum,
+    avg: partial.sum / partial.count,
     min: partial.min,
     max: partial.max,
     p50: 0, p75: 0, p90: 0, p95: 0, p99: 0,
@@ -44,4 +46,5 @@ export function summarize(partial: PartialAggregate): AggregatePoint {
   return point;
 }
 
+/** Percentiles are 1 %-accurate estimates: digits past the seventh are noise, not information. */
 const round = (value: number): number => (Number.isFinite(value) ? Number(value.toPrecision(7)) : value);
