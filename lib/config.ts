@@ -74,8 +74,27 @@ export const DEFAULTS: VitalstreamConfig = {
 
 type ContextReader = (key: string) => unknown;
 
-/** Reads CDK context, refusing values that would deploy something broken. */
-export function readConfig(context: ContextReader): VitalstreamConfig {
+/** Context keys of our own that are not settings of the stack. */
+const OTHER_KEYS = ['stackName'];
+/** The CDK's own plain keys; its feature flags and lookups carry ':' or start with '@'. */
+const CDK_PLAIN_KEYS = ['acknowledged-issue-numbers', 'cli-telemetry'];
+
+/**
+ * A misspelled key (`-c metricstore=dynamodb`) would otherwise be ignored and deploy the default,
+ * which for the store is a Timestream stack a new account cannot create.
+ */
+export function refuseUnknownContextKeys(keys: Iterable<string>): void {
+  const known = [...Object.keys(DEFAULTS), 'alertEmail', 'ingestReservedConcurrency', ...OTHER_KEYS];
+  for (const key of keys) {
+    if (known.includes(key) || CDK_PLAIN_KEYS.includes(key) || key.includes(':') || key.startsWith('@')) continue;
+    const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    throw new Error(`unknown context key '${key}'${near ? ` (did you mean '${near}'?)` : ''}; known keys: ${known.sort().join(', ')}`);
+  }
+}
+
+/** Reads CDK context, refusing unknown keys and values that would deploy something broken. */
+export function readConfig(context: ContextReader, keys: Iterable<string> = []): VitalstreamConfig {
+  refuseUnknownContextKeys(keys);
   const number = (key: keyof VitalstreamConfig, min: number, max: number): number => {
     const raw = context(key);
     if (raw === undefined) return DEFAULTS[key] as number;

@@ -18,6 +18,7 @@ import { fileKeptStatistics } from './kept-statistics-file.ts';
 import { localAlertSink } from './alert-log.ts';
 import type { LocalConfig } from './config.ts';
 import { guardConnections, type ConnectionGuard } from './connection-guard.ts';
+import { ensureWritableDataDir, openDataFile, rebuildEmptiedStore } from './data-dir.ts';
 import { startConsumer, type Consumer } from './consumer.ts';
 import { parseRequestTarget, readBoundedBody, toApiGatewayEvent, writeJson, writeResult, type HttpHandler } from './http-adapter.ts';
 import { localContext } from './lambda-context.ts';
@@ -50,8 +51,11 @@ const QUERY_TIMEOUT_MS = 29_000; // API Gateway's integration limit, so both run
 export async function startPipeline(config: LocalConfig, log: (line: string) => void = console.log): Promise<RunningPipeline> {
   const say = neverThrowing(log);
   const files = localFiles(config.dataDir);
-  const stream = openSqliteStream(files.stream);
-  const store = openSqliteStore(files.metrics);
+  ensureWritableDataDir(config.dataDir);
+  const stream = openDataFile(files.stream, 'the beacon stream', () => openSqliteStream(files.stream));
+  const store = openDataFile(files.metrics, 'the metric store', () => openSqliteStore(files.metrics));
+  const rebuilding = rebuildEmptiedStore(store, stream, 'aggregate');
+  if (rebuilding) say(`[start] ${rebuilding}`);
   const ingest = createIngestHandler({ stream, allowedOrigins: config.allowedOrigins, logger: readableLogger('ingest', say), ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}) });
   const alertState = fileAlertState(files.alertState);
   const forecasts = fileForecastStore(files.forecasts);

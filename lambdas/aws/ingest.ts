@@ -10,6 +10,6 @@ const { logger, withContext } = lambdaLogger('ingest');
 export const handler = createIngestHandler({
   stream: kinesisStream(kinesisClient(), { streamArn: required('STREAM_ARN') }),
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
-  allowedApps: readAllowedApps(process.env.ALLOWED_APPS),
+  allowedApps: readAllowedApps(process.env.ALLOWED_APPS, 'ALLOWED_APPS'),
   logger,
 }).use(withContext);

@@ -1,4 +1,4 @@
-import { refuse, type Refusal } from '@vitalstream/protocol';
+import { APP_NAME, refuse, type Refusal } from '@vitalstream/protocol';
 
 /**
  * Which apps a deployment accepts beacons for. `undefined` accepts any well-formed app name;
@@ -7,8 +7,13 @@ import { refuse, type Refusal } from '@vitalstream/protocol';
  */
 export type AllowedApps = ReadonlySet<string> | undefined;
 
-export function readAllowedApps(raw: string | undefined): AllowedApps {
+/** The accepted apps from a comma-separated list; a name no beacon could carry is refused, since it would never match. */
+export function readAllowedApps(raw: string | undefined, setting = 'VITALSTREAM_APPS'): AllowedApps {
   const names = (raw ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const impossible = names.filter((name) => !APP_NAME.test(name));
+  if (impossible.length > 0) {
+    throw new Error(`${setting}: ${impossible.map((n) => `'${n.slice(0, 80)}'`).join(', ')} can never match a beacon's app (lower-case letters, digits, '.', '_' and '-', at most 64, starting with a letter or digit)`);
+  }
   return names.length > 0 ? new Set(names) : undefined;
 }
 

@@ -8,7 +8,7 @@ import { VitalstreamStack } from '../../lib/vitalstream-stack.ts';
 function synth(context: Record<string, unknown> = {}) {
   // Bundling is proven by `cdk synth` in its own test; template checks do not need the bundles.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new VitalstreamStack(app, 'vitalstream', { config: readConfig((key) => app.node.tryGetContext(key)) });
+  const stack = new VitalstreamStack(app, 'vitalstream', { config: readConfig((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext())) });
   return { app, stack, template: Template.fromStack(stack) };
 }
 
@@ -211,6 +211,13 @@ describe('VitalstreamStack', () => {
     expect(() => synth({ alertEmail: 'not-an-address' })).toThrow(/not an e-mail/);
     expect(() => synth({ memoryRetentionHours: '0' })).toThrow(/memoryRetentionHours must be an integer from 1/);
     expect(() => synth({ batchWindowSeconds: '301' })).toThrow(/batchWindowSeconds must be an integer from 0 to 300/);
+  });
+
+  it('refuses an unknown or misspelled context key with the list of known ones, instead of deploying the default', () => {
+    expect(() => synth({ metricstore: 'dynamodb' })).toThrow(/unknown context key 'metricstore' \(did you mean 'metricStore'\?\); known keys: .*metricStore/);
+    expect(() => synth({ shard: '2' })).toThrow(/unknown context key 'shard'; known keys: .*shards/);
+    // The CDK's own keys (feature flags, lookups, CLI settings) pass.
+    expect(() => synth({ '@aws-cdk/core:newStyleStackSynthesis': true, 'acknowledged-issue-numbers': [1] })).not.toThrow();
   });
 
   describe('with -c metricStore=dynamodb, for accounts without Timestream', () => {

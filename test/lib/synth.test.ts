@@ -31,6 +31,15 @@ describe('cdk synth', () => {
     expect(readdirSync(out.path).some((f) => f.startsWith('asset.'))).toBe(true);
   }, 300_000);
 
+  it('prints one line, not a stack trace, for a misspelled context key, and synthesizes nothing', async () => {
+    const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', npm_config_update_notifier: 'false', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
+    const failed = await promisify(execFile)(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '-q', '--no-notices', '-o', out.path + '-typo', '-c', 'metricstore=dynamodb'], { cwd: ROOT, env, timeout: 240_000 })
+      .then(() => undefined, (error: { stderr: string; code: number }) => error);
+    expect(failed?.code).not.toBe(0);
+    expect(failed?.stderr).toMatch(/vitalstream: unknown context key 'metricstore' \(did you mean 'metricStore'\?\)/);
+    expect(failed?.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
   it('synthesizes the DynamoDB store for accounts without Timestream, offline too', async () => {
     const dynamoOut = tempDir('vitalstream-cdk-dynamo-');
     try {

@@ -55,7 +55,7 @@ describe('sending beacons from a worker thread', () => {
         pump();
       });
     });
-    const answer = await workerTransport(url, 5_000)('{}');
+    const answer = (await workerTransport(url, 5_000)('{}')) as { status: number; body?: string };
     expect(answer.status).toBe(202);
     expect(answer.body!.length).toBeLessThanOrEqual(65_536);
     expect(answer.body!.length).toBeGreaterThan(0);
