@@ -36,7 +36,12 @@ export function createAggregateHandler(deps: AggregateDependencies) {
     const first = event.Records[0];
     if (first && decoded.length > 0) {
       const batchTime = Math.round(first.kinesis.approximateArrivalTimestamp * 1000);
+      const before = { values: deps.guard?.folded ?? 0, names: deps.guard?.foldedNames ?? 0 };
       await deps.store.replacePartials(batchIdOf(first), aggregateRecords(decoded, deps.guard), batchTime);
+      const values = (deps.guard?.folded ?? 0) - before.values;
+      const names = (deps.guard?.foldedNames ?? 0) - before.names;
+      // Counted once per batch, not per metric: a flood of new names must not become a flood of log lines.
+      if (values > 0 || names > 0) (logger.warn ?? logger.error)('cardinality cap reached: folded into other', { foldedValues: values, foldedNames: names });
     }
     return { batchItemFailures: failed ? [{ itemIdentifier: failed.kinesis.sequenceNumber }] : [] };
   });

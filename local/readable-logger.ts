@@ -14,10 +14,9 @@ export function neverThrowing(print: (line: string) => void): (line: string) => 
 /** Locally, a person reads the log: one line per event, `[component] message (key: value, ...)`. */
 export function readableLogger(component: string, print: (line: string) => void): Logger {
   const say = neverThrowing(print);
-  return {
-    error(message, detail) {
-      const extra = Object.entries(detail ?? {}).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
-      say(`[${component}] ${message}${extra ? ` (${extra})` : ''}`);
-    },
+  const line = (message: string, detail?: Record<string, unknown>) => {
+    const extra = Object.entries(detail ?? {}).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
+    say(`[${component}] ${message}${extra ? ` (${extra})` : ''}`);
   };
+  return { error: line, warn: line };
 }

@@ -91,4 +91,6 @@ export interface AlertReader {
 /** Where handlers report what went wrong: Powertools Logger on Lambda, readable lines locally. */
 export interface Logger {
   error(message: string, detail?: Record<string, unknown>): void;
+  /** Something worth an operator's look that is not a failure (a cap reached); falls back to error where absent. */
+  warn?(message: string, detail?: Record<string, unknown>): void;
 }

@@ -8,6 +8,9 @@ import type { Logger as PortLogger } from '../../src/ports.ts';
  */
 export function lambdaLogger(serviceName: string): { logger: PortLogger; withContext: ReturnType<typeof injectLambdaContext> } {
   const powertools = new Logger({ serviceName });
-  const logger: PortLogger = { error: (message, detail) => (detail ? powertools.error(message, detail) : powertools.error(message)) };
+  const logger: PortLogger = {
+    error: (message, detail) => (detail ? powertools.error(message, detail) : powertools.error(message)),
+    warn: (message, detail) => (detail ? powertools.warn(message, detail) : powertools.warn(message)),
+  };
   return { logger, withContext: injectLambdaContext(powertools) };
 }

@@ -10,10 +10,11 @@ export function aggregateRecords(records: readonly StreamRecord[], guard?: Cardi
       const windowStart = windowStartOf(metric.timestamp);
       // The envelope's dimensions last: whatever a record carries, a tag never overrides app, page or source.
       const raw: Record<string, string> = { ...metric.dimensions, ...record.common, source: metric.source };
-      const dimensions = guard ? capped(raw, metric.name, windowStart, guard) : raw;
-      const key = seriesKey(metric.name, windowStart, dimensions);
+      const name = guard ? guard.admitName(raw.app ?? '', metric.name, windowStart) : metric.name;
+      const dimensions = guard ? capped(raw, name, windowStart, guard) : raw;
+      const key = seriesKey(name, windowStart, dimensions);
       let partial = partials.get(key);
-      if (!partial) partials.set(key, (partial = emptyPartial(metric.name, windowStart, dimensions)));
+      if (!partial) partials.set(key, (partial = emptyPartial(name, windowStart, dimensions)));
       addValue(partial, metric.value, metric.count ?? 1);
     }
   }

@@ -1,45 +1,105 @@
+import { METRICS } from '@vitalstream/protocol';
 import { WINDOW_MS } from './partial-aggregate.ts';
 
 export const DEFAULT_MAX_VALUES_PER_DIMENSION = 100;
 /** Apps tracked per window; past it, a new app's other dimensions fold (the app itself never does). */
 export const DEFAULT_MAX_APPS_PER_WINDOW = 10_000;
+/** Distinct custom_ and function_ names one app may have in use; the rest fold into custom_other / function_other. */
+export const DEFAULT_MAX_NAMES_PER_APP = 100;
 export const OVERFLOW_VALUE = 'other';
-/** Windows older than this (behind the newest seen) are forgotten: late data for them starts a fresh count. */
+/** Windows older than this (behind the newest seen) share one count: late data cannot open windows of its own. */
 const REMEMBERED_WINDOWS = 120;
+/** A name unused this long gives its place to a new one. */
+const NAME_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 export interface CardinalityGuard {
+  /** The name to store a metric under: registered names always; a custom or function name while its app is under the cap, else `<family>_other`. */
+  admitName(app: string, name: string, windowStart: number): string;
   /** The value to store for this dimension of this app's metric: itself while under the cap, else `other`. */
   admit(app: string, metric: string, windowStart: number, dimension: string, value: string): string;
+  /** Dimension values folded into `other`. */
   readonly folded: number;
+  /** Metrics whose custom or function name was folded. */
+  readonly foldedNames: number;
+}
+
+export interface CardinalityLimits {
+  maxValues?: number;
+  maxApps?: number;
+  maxNamesPerApp?: number;
 }
 
 /**
- * Bounds distinct values per app, metric, window and dimension, so one noisy client (random ids in
- * a tag, a crawler walking URLs) cannot turn into thousands of series. The cap is counted within
- * each app: junk traffic from strangers fills its own app's quota and never folds a real app's
- * pages into `other`. The app is never folded (it is the caller's business to refuse unknown apps:
- * see the allowed-apps setting); past DEFAULT_MAX_APPS_PER_WINDOW apps in one window, a newcomer's
- * other dimensions fold at once, which bounds this guard's memory. It lives in the consumer, so
- * the bound holds per consumer: on AWS, per shard.
+ * Bounds distinct values per app, metric, window and dimension, and distinct custom metric names
+ * per app, so one noisy client (random ids in a tag, a crawler walking URLs, a sender inventing
+ * metric names) cannot turn into thousands of series. Each cap is counted within an app: junk
+ * traffic from strangers fills its own app's quota and never folds a real app's pages or metrics.
+ * The app is never folded (it is the caller's business to refuse unknown apps: see the
+ * allowed-apps setting); past `maxApps` apps, a newcomer's other dimensions and names fold at
+ * once, which bounds this guard's memory. It lives in the consumer, so the bound holds per
+ * consumer: on AWS, per shard, and a restart starts the name count afresh.
  */
-export function createCardinalityGuard(maxValues = DEFAULT_MAX_VALUES_PER_DIMENSION, maxApps = DEFAULT_MAX_APPS_PER_WINDOW): CardinalityGuard {
+export function createCardinalityGuard(limits: CardinalityLimits = {}): CardinalityGuard {
+  const maxValues = limits.maxValues ?? DEFAULT_MAX_VALUES_PER_DIMENSION;
+  const maxApps = limits.maxApps ?? DEFAULT_MAX_APPS_PER_WINDOW;
+  const maxNames = limits.maxNamesPerApp ?? DEFAULT_MAX_NAMES_PER_APP;
   const seen = new Map<number, Map<string, Map<string, Set<string>>>>();
+  /** Per app, each admitted custom or function name and the newest window it was seen in. */
+  const names = new Map<string, Map<string, number>>();
   let newestWindow = -Infinity;
   let folded = 0;
+  let foldedNames = 0;
+
+  /** The window whose counts apply: itself within the horizon, one shared bucket for anything older. */
+  const countedWindow = (windowStart: number): number => {
+    if (windowStart > newestWindow) {
+      newestWindow = windowStart;
+      for (const window of seen.keys()) {
+        if (window < oldestRemembered()) seen.delete(window);
+      }
+    }
+    return windowStart < oldestRemembered() ? -Infinity : windowStart;
+  };
+  const oldestRemembered = () => newestWindow - REMEMBERED_WINDOWS * WINDOW_MS;
+
   return {
     get folded() {
       return folded;
     },
+    get foldedNames() {
+      return foldedNames;
+    },
+    admitName(app, name, windowStart) {
+      if (METRICS.has(name)) return name;
+      const family = name.slice(0, name.indexOf('_'));
+      const overflow = `${family}_${OVERFLOW_VALUE}`;
+      if (name === overflow) return name;
+      let inUse = names.get(app);
+      if (!inUse) {
+        if (names.size >= maxApps) {
+          foldedNames += 1;
+          return overflow;
+        }
+        names.set(app, (inUse = new Map()));
+      }
+      const lastSeen = inUse.get(name);
+      if (lastSeen !== undefined) {
+        if (windowStart > lastSeen) inUse.set(name, windowStart);
+        return name;
+      }
+      if (inUse.size >= maxNames) evictUnused(inUse, windowStart);
+      if (inUse.size >= maxNames) {
+        foldedNames += 1;
+        return overflow;
+      }
+      inUse.set(name, windowStart);
+      return name;
+    },
     admit(app, metric, windowStart, dimension, value) {
       if (value === OVERFLOW_VALUE) return value;
-      if (windowStart > newestWindow) {
-        newestWindow = windowStart;
-        for (const window of seen.keys()) {
-          if (window < newestWindow - REMEMBERED_WINDOWS * WINDOW_MS) seen.delete(window);
-        }
-      }
-      let byApp = seen.get(windowStart);
-      if (!byApp) seen.set(windowStart, (byApp = new Map()));
+      const window = countedWindow(windowStart);
+      let byApp = seen.get(window);
+      if (!byApp) seen.set(window, (byApp = new Map()));
       let byKey = byApp.get(app);
       if (!byKey) {
         if (byApp.size >= maxApps) {
@@ -60,4 +120,11 @@ export function createCardinalityGuard(maxValues = DEFAULT_MAX_VALUES_PER_DIMENS
       return OVERFLOW_VALUE;
     },
   };
+}
+
+/** Forgets the names an app has not used for a day, so the cap follows what it sends now. */
+function evictUnused(inUse: Map<string, number>, now: number): void {
+  for (const [name, lastSeen] of inUse) {
+    if (lastSeen < now - NAME_MEMORY_MS) inUse.delete(name);
+  }
 }

@@ -61,7 +61,7 @@ describe('aggregate handler', () => {
   });
 
   it('folds dimension values past the cap into "other" without losing counts', async () => {
-    const handler = createAggregateHandler({ store, guard: createCardinalityGuard(3), logger: silent });
+    const handler = createAggregateHandler({ store, guard: createCardinalityGuard({ maxValues: 3 }), logger: silent });
     const records = Array.from({ length: 10 }, (_, i) => logged(i + 1, encodeStreamRecord(record(10, `/page-${i}`))));
     await handler(toKinesisEvent(records), localContext('a'));
     const series = await points('page');
