@@ -1,14 +1,11 @@
 import type { AlertStateStore } from '../src/ports.ts';
-import { emptyAlertState, type AlertState } from '../src/alerts/lifecycle.ts';
-import { readIfPresent, replaceFile } from './state-file.ts';
+import { decodeAlertState, emptyAlertState } from '../src/alerts/lifecycle.ts';
+import { readState, replaceFile } from './state-file.ts';
 
-/** The alert lifecycle in a JSON file, replaced atomically. */
-export function fileAlertState(path: string): AlertStateStore {
+/** The alert lifecycle in a JSON file, replaced atomically; a damaged one is set aside. */
+export function fileAlertState(path: string, report: (message: string) => void = console.error): AlertStateStore {
   return {
-    async load() {
-      const text = await readIfPresent(path);
-      return text === undefined ? emptyAlertState() : (JSON.parse(text) as AlertState);
-    },
+    load: async () => (await readState(path, decodeAlertState, report)) ?? emptyAlertState(),
     save: (state) => replaceFile(path, JSON.stringify(state)),
   };
 }

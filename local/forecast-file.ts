@@ -1,14 +1,19 @@
 import type { ForecastStore } from '../src/ports.ts';
 import type { StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
-import { readIfPresent, replaceFile } from './state-file.ts';
+import { readState, replaceFile } from './state-file.ts';
 
 interface ForecastFile { fittedAt: number; forecasts: Record<string, StoredForecast> }
 
-/** The scheduled forecasts in one JSON file, replaced atomically. */
-export function fileForecastStore(path: string): ForecastStore {
+function decodeForecastFile(text: string): ForecastFile {
+  const parsed = JSON.parse(text) as ForecastFile;
+  if (typeof parsed?.fittedAt !== 'number' || typeof parsed.forecasts !== 'object' || parsed.forecasts === null) throw new Error('not a forecasts file');
+  return parsed;
+}
+
+/** The scheduled forecasts in one JSON file, replaced atomically; a damaged one is set aside. */
+export function fileForecastStore(path: string, report: (message: string) => void = console.error): ForecastStore {
   const read = async (): Promise<ForecastFile> => {
-    const text = await readIfPresent(path);
-    return text === undefined ? { fittedAt: 0, forecasts: {} } : (JSON.parse(text) as ForecastFile);
+    return (await readState(path, decodeForecastFile, report)) ?? { fittedAt: 0, forecasts: {} };
   };
   return {
     async load(key) {

@@ -11,6 +11,7 @@ import { conditionLink } from '../src/alerts/link.ts';
 import { createCardinalityGuard } from '../src/aggregation/cardinality-guard.ts';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import { judgeHealth } from '../src/resilience/health.ts';
+import { repeatLimitedLogger } from '../src/resilience/repeat-logger.ts';
 import { apiIndex, routeOf } from '../src/api/routes.ts';
 import { fileAlertState } from './alert-state-file.ts';
 import { fileForecastStore } from './forecast-file.ts';
@@ -28,6 +29,7 @@ import { startQueryPool } from './query-pool.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
 import { openSqliteStream, type SqliteStream } from './sqlite-stream.ts';
 import { staticFile } from './static-files.ts';
+import type { MetricStream } from '../src/ports.ts';
 
 export interface RunningPipeline {
   url: string;
@@ -46,6 +48,8 @@ const COMPACT_EVERY_MS = 10_000;
 /** No route takes a body larger than a beacon's; reading stops there. */
 const MAX_BODY_BYTES = MAX_BEACON_BYTES;
 const QUERY_TIMEOUT_MS = 29_000; // API Gateway's integration limit, so both runners give up alike
+/** A log line that would repeat on every beacon is written once a minute, with a count. */
+const REPEAT_LOG_INTERVAL_MS = 60_000;
 
 /** The local composition root: the same handlers as on AWS, wired to SQLite and an HTTP server. */
 export async function startPipeline(config: LocalConfig, log: (line: string) => void = console.log): Promise<RunningPipeline> {
@@ -56,9 +60,11 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const store = openDataFile(files.metrics, 'the metric store', () => openSqliteStore(files.metrics));
   const rebuilding = rebuildEmptiedStore(store, stream, 'aggregate');
   if (rebuilding) say(`[start] ${rebuilding}`);
-  const ingest = createIngestHandler({ stream, allowedOrigins: config.allowedOrigins, logger: readableLogger('ingest', say), ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}) });
-  const alertState = fileAlertState(files.alertState);
-  const forecasts = fileForecastStore(files.forecasts);
+  const beaconWrites = watchWrites(stream);
+  const ingest = createIngestHandler({ stream: beaconWrites.stream, allowedOrigins: config.allowedOrigins, logger: repeatLimitedLogger(readableLogger('ingest', say), REPEAT_LOG_INTERVAL_MS), ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}) });
+  const setAside = (message: string) => say(`[analyze] ${message}`);
+  const alertState = fileAlertState(files.alertState, setAside);
+  const forecasts = fileForecastStore(files.forecasts, setAside);
   const queries = startQueryPool({
     workerPath: join(import.meta.dirname, 'workers/query-worker.ts'),
     workerData: { dataDir: config.dataDir, allowedOrigins: config.allowedOrigins },
@@ -67,7 +73,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     timeoutMs: QUERY_TIMEOUT_MS,
     log: say,
   });
-  const aggregate = createAggregateHandler({ store, guard: createCardinalityGuard(), logger: readableLogger('aggregate', say) });
+  const aggregate = createAggregateHandler({ store, guard: createCardinalityGuard(), logger: repeatLimitedLogger(readableLogger('aggregate', say), REPEAT_LOG_INTERVAL_MS) });
 
   let lastCompaction = 0;
   const consumer = startConsumer(stream, (event, context) => aggregate(event, context), {
@@ -85,16 +91,22 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     store,
     alertState,
     forecasts,
-    keptStatistics: fileKeptStatistics(files.keptStatistics),
+    keptStatistics: fileKeptStatistics(files.keptStatistics, setAside),
     detect: detectInParallel({ workerPath: join(import.meta.dirname, '../lambdas/workers/detect-worker.ts') }),
     sink: localAlertSink(files.alertLog, { print: say, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
     link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
     logger: readableLogger('analyze', say),
   });
   let analyzing: Promise<unknown> | undefined;
+  const analyzeRuns = { failuresInARow: 0, lastError: undefined as string | undefined };
   const runAnalyze = () => {
     analyzing ??= analyze({}, localContext('analyze'))
-      .catch((error: Error) => say(`[analyze] ${error.message}`))
+      .then(() => (analyzeRuns.failuresInARow = 0))
+      .catch((error: Error) => {
+        analyzeRuns.failuresInARow += 1;
+        analyzeRuns.lastError = error.message;
+        say(`[analyze] ${error.message}`);
+      })
       .finally(() => (analyzing = undefined));
     return analyzing;
   };
@@ -110,7 +122,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     if (!url) return writeJson(response, 400, { error: 'bad_request_target', message: 'the request target is not a path this server serves (expected /v1/...)' }, { connection: 'close' });
     if (url.pathname === '/healthz') {
       const status = consumer.status();
-      const verdict = judgeHealth(status, maxLagMs);
+      const verdict = judgeHealth(status, maxLagMs, { beaconWrites, analyze: analyzeRuns });
       return writeJson(response, verdict.healthy ? 200 : 503, { status: verdict.healthy ? 'ok' : 'unhealthy', reasons: verdict.reasons, stream: status, quarantinedPartials: store.quarantinedCount() });
     }
     if (url.pathname === '/v1' && method === 'GET') return writeJson(response, 200, { name: 'vitalstream', endpoints: { ...apiIndex(baseUrl()), ...LOCAL_ENDPOINTS(baseUrl()) } });
@@ -187,6 +199,26 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
       return closing;
     },
   };
+}
+
+/** The stream as the ingest handler sees it, remembering whether the last write failed (for /healthz). */
+function watchWrites(stream: SqliteStream): { stream: MetricStream; failing: boolean; lastError?: string } {
+  const watched: { stream: MetricStream; failing: boolean; lastError?: string } = {
+    failing: false,
+    stream: {
+      async put(entries) {
+        try {
+          await stream.put(entries);
+          watched.failing = false;
+        } catch (error) {
+          watched.failing = true;
+          watched.lastError = (error as Error).message;
+          throw error;
+        }
+      },
+    },
+  };
+  return watched;
 }
 
 /** What only the local runner serves, besides the API's routes. */

@@ -19,6 +19,21 @@ export interface AlertState {
 
 export const emptyAlertState = (): AlertState => ({ open: {}, resolvedAt: {} });
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Reads a stored alert state, refusing one that is not of its shape (truncated, or another program's). */
+export function decodeAlertState(text: string): AlertState {
+  const parsed = JSON.parse(text) as unknown;
+  if (!isRecord(parsed) || !isRecord(parsed.open) || !isRecord(parsed.resolvedAt)) throw new Error('not an alert state: expected { open, resolvedAt }');
+  for (const open of Object.values(parsed.open)) {
+    if (!isRecord(open) || !isRecord(open.condition) || typeof open.since !== 'number') throw new Error('not an alert state: an open alert lacks its condition');
+  }
+  for (const held of [parsed.anomalies, parsed.trends]) {
+    if (held !== undefined && (!isRecord(held) || !Array.isArray(held.conditions))) throw new Error('not an alert state: held findings lack their conditions');
+  }
+  return parsed as unknown as AlertState;
+}
+
 export interface LifecycleOptions {
   /** A condition that resolved this recently does not fire again (flapping protection). */
   cooldownMs: number;

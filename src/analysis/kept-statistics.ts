@@ -93,6 +93,9 @@ function encodeSeries(series: readonly BucketSeries[], stepMs: number): EncodedS
 
 function decodeSeries(series: readonly EncodedSeries[], stepMs: number): BucketSeries[] {
   return series.map((e) => {
+    if (typeof e?.m !== 'string' || typeof e.s !== 'string' || typeof e.d !== 'object' || e.d === null || typeof e.v !== 'string' || !Number.isFinite(e.t0)) {
+      throw new Error('stored bucket history has a series that is not of the v1 shape');
+    }
     // A copy: a decoded Buffer may sit at an offset a Float32Array cannot start at.
     const values = new Float32Array(new Uint8Array(Buffer.from(e.v, 'base64')).buffer);
     const present = values.reduce((n, v) => (Number.isNaN(v) ? n : n + 1), 0);

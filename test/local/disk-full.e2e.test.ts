@@ -60,6 +60,12 @@ describe('a full disk', () => {
         expect(statuses.filter((s) => s === 202).length).toBeLessThan(20);
         expect(statuses.every((s) => s === 202 || s === 503)).toBe(true);
         expect(p.child.exitCode).toBeNull();
+        // Refusing every beacon is not healthy, whatever the process itself is doing.
+        const during = await fetch(`${p.url}/healthz`);
+        expect(during.status).toBe(503);
+        expect(((await during.json()) as { reasons: string[] }).reasons.join(' ')).toMatch(/beacons cannot be stored/);
+        // The same refusal on every beacon is one line with a count, not a line a beacon.
+        expect(p.output().match(/stream put failed/g)?.length ?? 0).toBeLessThanOrEqual(2);
         if (where === 'beside the data') {
           expect(p.output()).toMatch(/SQLITE_FULL/);
           expect(p.output()).not.toMatch(/cannot rollback/);
