@@ -6,6 +6,7 @@ import { detectInline, type Detect } from './parallel-detect.ts';
 import { withDetectorStates, type KeptStatistics } from '../src/analysis/kept-statistics.ts';
 import { DEFAULT_ANALYSIS, afterRead, planAnalysis, readRange } from '../src/analysis/run-plan.ts';
 import { reconcile, undoDelivery, type AlertState } from '../src/alerts/lifecycle.ts';
+import { DEFAULT_NOTIFICATIONS_PER_APP, limitNotifications } from '../src/alerts/digest.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
 import { FORECAST_METRICS, fitFromHourly, hourlyFromPartials } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import { trendConditions } from '../src/analysis/forecast/trend-alerts.ts';
@@ -40,6 +41,8 @@ export interface AnalyzeDependencies {
   forecastEveryMs?: number;
   /** Keeps runs from overlapping on the saved state (on AWS; locally one process runs one at a time). */
   lease?: RunLease;
+  /** Notifications one run sends per app; the rest of that app's alerts go out as one digest (default 5). */
+  notificationsPerApp?: number;
   /** The metric store's housekeeping, run once a run (DynamoDB folds final batches into hourly rollups). */
   maintainStore?: (now: number) => Promise<unknown>;
 }
@@ -89,7 +92,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     const reconciled = reconcile(before, conditions, plan.now, { cooldownMs: deps.cooldownMs ?? 30 * 60_000, ...(deps.link ? { link: deps.link } : {}) });
     const { alerts } = reconciled;
     const state = { ...reconciled.state, anomalies, trends };
-    const failed = await deliverAll(deps, alerts, state, before, logger);
+    const failed = await deliverAll(deps, alerts, state, before, logger, plan.now);
     await deps.alertState.save(state);
     if (failed > 0) throw new Error(`${failed} of ${alerts.length} alerts were not delivered; they will be retried on the next run`);
     return {
@@ -104,16 +107,19 @@ async function hourlyStatistics(deps: AnalyzeDependencies, kept: KeptStatistics[
   return kept ?? hourlyFromPartials(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to), to);
 }
 
-/** Delivers each alert; one that fails is taken back out of the state, so the next run sends it again. */
-async function deliverAll(deps: AnalyzeDependencies, alerts: readonly Alert[], state: AlertState, before: AlertState, logger: Logger): Promise<number> {
+/**
+ * Delivers the run's alerts, at most `notificationsPerApp` per app plus one digest of the rest;
+ * an alert whose message fails is taken back out of the state, so the next run sends it again.
+ */
+async function deliverAll(deps: AnalyzeDependencies, alerts: readonly Alert[], state: AlertState, before: AlertState, logger: Logger, now: number): Promise<number> {
   let failed = 0;
-  for (const alert of alerts) {
+  for (const { alert, covers } of limitNotifications(alerts, deps.notificationsPerApp ?? DEFAULT_NOTIFICATIONS_PER_APP, now)) {
     try {
       await deps.sink.deliver(alert);
     } catch (error) {
-      failed += 1;
+      failed += covers.length;
       logger.error('alert delivery failed', { key: alert.key, error: (error as Error).message });
-      undoDelivery(state, before, alert);
+      for (const covered of covers) undoDelivery(state, before, covered);
     }
   }
   return failed;

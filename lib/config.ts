@@ -49,6 +49,8 @@ export interface VitalstreamConfig {
   analyzeMemoryMb: number;
   /** How often an open dashboard refreshes (seconds); each refresh is a burst of Timestream queries. */
   dashboardRefreshSeconds: number;
+  /** Alert notifications one analysis run sends per app; the rest of that app's go out as one digest. */
+  alertsPerAppPerRun: number;
 }
 
 export const DEFAULTS: VitalstreamConfig = {
@@ -70,6 +72,7 @@ export const DEFAULTS: VitalstreamConfig = {
   analyzeEveryMinutes: 15,
   dashboardRefreshSeconds: 300,
   analyzeMemoryMb: 1769,
+  alertsPerAppPerRun: 5,
 };
 
 type ContextReader = (key: string) => unknown;
@@ -141,6 +144,7 @@ export function readConfig(context: ContextReader, keys: Iterable<string> = []):
     analyzeEveryMinutes: number('analyzeEveryMinutes', 1, 1440),
     dashboardRefreshSeconds: number('dashboardRefreshSeconds', 30, 3600),
     analyzeMemoryMb: number('analyzeMemoryMb', 512, 10_240),
+    alertsPerAppPerRun: number('alertsPerAppPerRun', 1, 100),
   };
   if (alertEmail !== undefined) config.alertEmail = String(alertEmail);
   if (context('ingestReservedConcurrency') !== undefined) {

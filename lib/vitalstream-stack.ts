@@ -44,7 +44,7 @@ export class VitalstreamStack extends Stack {
     });
     const analysis = new Analysis(this, 'Analysis', {
       storage, topic: alerting.topic, topicKey: alerting.key,
-      everyMinutes: config.analyzeEveryMinutes, memoryMb: config.analyzeMemoryMb, queryUrl: `${http.api.apiEndpoint}/v1/aggregates`, logRetention,
+      everyMinutes: config.analyzeEveryMinutes, memoryMb: config.analyzeMemoryMb, alertsPerAppPerRun: config.alertsPerAppPerRun, queryUrl: `${http.api.apiEndpoint}/v1/aggregates`, logRetention,
     });
     const query = new QueryApi(this, 'Query', {
       api: http.api, storage, allowedOrigins: config.allowedOrigins, logRetention, alertState: analysis.alertState, dashboardRefreshSeconds: config.dashboardRefreshSeconds,

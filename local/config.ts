@@ -19,6 +19,8 @@ export interface LocalConfig {
   requestTimeoutMs?: number;
   /** How often the analyze job runs (ms); 0 turns it off. */
   analyzeEveryMs?: number;
+  /** Alert notifications one analysis run sends per app; the rest go out as one digest. */
+  alertsPerAppPerRun?: number;
   /** Slack-compatible webhook for alerts. */
   alertWebhookUrl?: string;
 }
@@ -51,6 +53,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     maxConnections: integer('VITALSTREAM_MAX_CONNECTIONS', 4096, 16, 1_000_000),
     maxConsumerLagMs: integer('VITALSTREAM_MAX_LAG_SECONDS', 60, 1, 86_400) * 1000,
     maxQueuedQueries: integer('VITALSTREAM_MAX_QUEUED_QUERIES', 32, 0, 10_000),
+    alertsPerAppPerRun: integer('VITALSTREAM_ALERTS_PER_APP', 5, 1, 100),
     ...(allowedApps ? { allowedApps } : {}),
     ...(env.VITALSTREAM_ALERT_WEBHOOK ? { alertWebhookUrl: env.VITALSTREAM_ALERT_WEBHOOK } : {}),
   };

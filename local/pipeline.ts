@@ -96,6 +96,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     sink: localAlertSink(files.alertLog, { print: say, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
     link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
     logger: readableLogger('analyze', say),
+    ...(config.alertsPerAppPerRun ? { notificationsPerApp: config.alertsPerAppPerRun } : {}),
   });
   let analyzing: Promise<unknown> | undefined;
   const analyzeRuns = { failuresInARow: 0, lastError: undefined as string | undefined };

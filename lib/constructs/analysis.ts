@@ -22,6 +22,8 @@ export interface AnalysisProps {
   topicKey: IKey;
   everyMinutes: number;
   memoryMb: number;
+  /** Alert notifications one run sends per app before the rest go out as one digest. */
+  alertsPerAppPerRun: number;
   queryUrl: string;
   logRetention: RetentionDays;
 }
@@ -66,6 +68,7 @@ export class Analysis extends Construct {
         QUERY_URL: props.queryUrl,
         ANALYSIS_STATE_BUCKET: this.state.bucketName,
         KEPT_STATISTICS_KEY,
+        ALERTS_PER_APP_PER_RUN: String(props.alertsPerAppPerRun),
       },
     });
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.state.arnForObjects(KEPT_STATISTICS_KEY)] }));

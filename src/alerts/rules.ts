@@ -32,6 +32,8 @@ export const RULE_LIMITS = {
   extremelySlowQueryMs: 10_000,
   serverErrorShare: 0.05,
   minRequestsForErrorShare: 20,
+  /** A p75 from fewer page views in a minute says little: a web vital rule needs at least this many. */
+  minPageViewsForP75: 20,
   slaCompliance: 0.99,
   cacheHitRate: 0.8,
 } as const;
@@ -81,7 +83,7 @@ const WINDOW_RULES: readonly WindowRule[] = [
     metric: (m) => m.startsWith('web_vitals_') && findMetric(m)?.rating !== undefined,
     judge: (p, m) => {
       const poor = findMetric(m)!.rating!.poor;
-      return p.p75 > poor ? { value: p.p75, limit: poor } : undefined;
+      return p.count >= RULE_LIMITS.minPageViewsForP75 && p.p75 > poor ? { value: p.p75, limit: poor } : undefined;
     },
     title: (c) => `${vital(c).name} p75 is poor (${vital(c).show(c.point.p75)} > ${vital(c).show(c.limit)})${on(c.where)}`,
     message: (c) => {

@@ -37,11 +37,13 @@ async function storeWith(name: string, metrics: StreamMetric[]) {
   return store;
 }
 
+/** A vital rule judges a p75 only over enough page views (RULE_LIMITS.minPageViewsForP75): each sample as many times. */
+const enough = (metrics: StreamMetric[]): StreamMetric[] => Array.from({ length: Math.ceil(20 / metrics.length) }, () => metrics).flat();
 const lcp = (value: number, minute = 1): StreamMetric => ({ name: 'web_vitals_lcp', value, timestamp: T + minute * 60_000 + 5000, source: 'browser', dimensions: {} });
 
 describe('analyze job: threshold alerts', () => {
   it('fires once for a poor p75, stays quiet while it holds, and resolves when it clears', async () => {
-    const store = await storeWith('lifecycle', [lcp(4500), lcp(5200), lcp(6100), lcp(1200)]);
+    const store = await storeWith('lifecycle', enough([lcp(4500), lcp(5200), lcp(6100), lcp(1200)]));
     const delivered: Alert[] = [];
     const sink: AlertSink = { deliver: async (a) => void delivered.push(a) };
     let now = T + 2 * 60_000 + 1000;
@@ -60,7 +62,7 @@ describe('analyze job: threshold alerts', () => {
   });
 
   it('keeps an alert that could not be delivered for the next run, and reports the failure', async () => {
-    const store = await storeWith('retry', [lcp(7000), lcp(8000)]);
+    const store = await storeWith('retry', enough([lcp(7000), lcp(8000)]));
     let failing = true;
     const delivered: Alert[] = [];
     const sink: AlertSink = { deliver: async (a) => { if (failing) throw new Error('SNS is down'); delivered.push(a); } };
@@ -95,7 +97,7 @@ describe('analyze job: threshold alerts', () => {
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     const log = join(dir.path, 'alerts.jsonl');
     const sink = localAlertSink(log, { webhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, print: () => undefined });
-    const store = await storeWith('webhook', [lcp(9000)]);
+    const store = await storeWith('webhook', enough([lcp(9000)]));
     await createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'webhook.json')), clock: { now: () => T + 2 * 60_000 } })({}, localContext('analyze'));
     hook.close();
     store.close();
@@ -113,7 +115,7 @@ describe('analyze job in the local pipeline', () => {
     const minuteAgo = Math.floor(Date.now() / 60_000) * 60_000 - 30_000;
     const response = await fetch(pipeline.beaconUrl, {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(beacon({ app: 'alerting', metrics: [5100, 6200, 7000].map((value) => ({ name: 'web_vitals_inp', value, timestamp: minuteAgo })) })),
+      body: JSON.stringify(beacon({ app: 'alerting', metrics: Array.from({ length: 7 }, () => [5100, 6200, 7000]).flat().map((value) => ({ name: 'web_vitals_inp', value, timestamp: minuteAgo })) })),
     });
     expect(response.status).toBe(202);
     await pipeline.pipeline.consumer.drained(5000);
@@ -252,7 +254,7 @@ describe('analyze job: trend alerts', () => {
 
 describe('analyze job: reads', () => {
   it('reads the store once a run (twice when the forecasts are due), since Timestream bills every query 30 s at least', async () => {
-    const store = await storeWith('reads', [lcp(7000), lcp(7200)]);
+    const store = await storeWith('reads', enough([lcp(7000), lcp(7200)]));
     const reads: [number, number][] = [];
     const counting = { ...store, readMetrics: (metrics: readonly string[], from: number, to: number) => (reads.push([from, to]), store.readMetrics(metrics, from, to)) };
     let now = T + 2 * 60_000;
@@ -343,6 +345,27 @@ describe('analyze job: stored bucket statistics', () => {
       for (const p of settledMinutes) if (hourOf(p.windowStart) === hour) mergeInto(merged, p);
       expect(Math.abs(p95 - summarize(merged).p95)).toBeLessThan(0.01);
     }
+    store.close();
+  });
+});
+
+describe('analyze job: an alert storm', () => {
+  it('sends at most 5 notifications per app a run and one digest for the rest, and none of them again next run', async () => {
+    // 40 pages of one app turn poor in the same minute (a crawler, a release that renamed routes).
+    const metrics = Array.from({ length: 40 }, (_, page) => enough([lcp(6000)]).map((m) => ({ ...m, dimensions: { page: `/p/${page}` } })));
+    const store = openSqliteStore(join(dir.path, 'storm.db'));
+    const records = metrics.map((m, i) => ({ seq: i + 1, partitionKey: 'p', arrivedAt: T,
+      data: encodeStreamRecord({ v: 1, beaconId: `b${i}`, receivedAt: T, common: { app: 'shop', page: `/p/${i}` }, metrics: m }) }));
+    await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
+    const delivered: Alert[] = [];
+    let now = T + 2 * 60_000 + 1000;
+    const analyze = createAnalyzeHandler({ store, sink: { deliver: async (a) => void delivered.push(a) }, alertState: fileAlertState(join(dir.path, 'storm.json')), clock: { now: () => now } });
+    expect(await analyze({}, localContext('analyze'))).toMatchObject({ conditions: 40, sent: 40, failed: 0 });
+    expect(delivered).toHaveLength(6);
+    expect(delivered.at(-1)!.title).toBe('shop: and 35 more firing alerts this run');
+    now += 60_000;
+    await analyze({}, localContext('analyze'));
+    expect(delivered).toHaveLength(6);
     store.close();
   });
 });

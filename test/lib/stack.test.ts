@@ -140,6 +140,8 @@ describe('VitalstreamStack', () => {
     expect(JSON.stringify(analyzePolicy)).toContain('dynamodb:BatchWriteItem'); // the scheduled forecasts
     expect(JSON.stringify(analyzePolicy)).toContain('anomaly/bucket-history.json.gz'); // the detector's statistics, one object
     template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Scheduled analysis'), MemorySize: 1769, Timeout: 900 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Scheduled analysis'), Environment: { Variables: Match.objectLike({ ALERTS_PER_APP_PER_RUN: '5' }) } });
+    synth({ alertsPerAppPerRun: '12' }).template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALERTS_PER_APP_PER_RUN: '12' }) } });
     const queryPolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('dynamodb:GetItem') && !JSON.stringify(p).includes('dynamodb:PutItem'));
     expect(JSON.stringify(queryPolicy)).toContain('timestream:Select');
   });

@@ -29,6 +29,13 @@ describe('alert rules', () => {
     expect(rules('cache_hit_rate', { avg: 0.91 })).toEqual([]);
   });
 
+  it('judges a web vital p75 only over at least 20 page views in the minute', () => {
+    const poor = (count: number) => conditionsFor({ metric: 'web_vitals_lcp', dimensions: checkout, point: point({ count, p75: 6000 }) }).map((c) => c.rule);
+    expect(poor(3)).toEqual([]);
+    expect(poor(19)).toEqual([]);
+    expect(poor(20)).toEqual(['web_vital_poor']);
+  });
+
   it('alerts on a server-error share of 5 % or more, given enough requests', () => {
     expect(serverErrorCondition({ endpoint: '/api/cart' }, { '2xx': 90, '5xx': 10 }, '19:01')?.severity).toBe('error');
     expect(serverErrorCondition({ endpoint: '/api/cart' }, { '2xx': 99, '5xx': 1 }, '19:01')).toBeUndefined();
