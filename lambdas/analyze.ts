@@ -75,7 +75,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     const plan = planAnalysis(clock.now(), before, await deps.forecasts?.fittedAt(), settings);
     const kept = plan.detectAnomalies || plan.refitForecasts ? await deps.keptStatistics?.load() : undefined;
     const range = readRange(plan, kept);
-    const { partials, history: advanced, since } = afterRead(plan, before, await deps.store.readMetrics(ALERT_METRICS, range.from, range.to), range, kept, settings);
+    const { partials, history: advanced, since } = afterRead(plan, before, [...await deps.store.readMetrics(ALERT_METRICS, range.from, range.to)], range, kept, settings);
     const detection = advanced ? await (deps.detect ?? detectInline)(advanced.series, since!, advanced.settled) : undefined;
     const anomalies = detection ? { checkedAt: plan.now, conditions: detection.anomalies.map(anomalyCondition) } : before.anomalies ?? { checkedAt: 0, conditions: [] };
     // The detectors' states go with the statistics they were fed from, so the next run feeds only what settles after.
@@ -104,7 +104,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
 
 /** The hourly statistics the detection runs keep; only without them are four weeks read. */
 async function hourlyStatistics(deps: AnalyzeDependencies, kept: KeptStatistics['hourly'] | undefined, to: number) {
-  return kept ?? hourlyFromPartials(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to), to);
+  return kept ?? hourlyFromPartials([...await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to)], to);
 }
 
 /**

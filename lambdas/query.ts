@@ -82,7 +82,7 @@ async function advice(deps: QueryDependencies, params: Readonly<Record<string, s
   const problems: Problem[] = [];
   const { from, to } = readTimeRange(params, now, problems);
   if (problems.length > 0 || from === undefined || to === undefined) return refusalResponse(queryRefusal(problems).refusal);
-  const partials = [...onlyMatching(await deps.store.readMetrics(ADVICE_METRICS, from, to), params.app ? { app: params.app } : {})];
+  const partials = onlyMatching(await deps.store.readMetrics(ADVICE_METRICS, from, to), params.app ? { app: params.app } : {});
   return jsonResponse(200, { from: new Date(from).toISOString(), to: new Date(to).toISOString(), advice: adviseFrom(partials) });
 }
 

@@ -91,7 +91,8 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     async readMetrics(metrics, from, to) {
       if (metrics.length === 0) return [];
       const sql = `SELECT * FROM partials WHERE metric IN (${metrics.map(() => '?').join(', ')}) AND window_start >= ? AND window_start < ?`;
-      return prepared(sql).all(...metrics, from, to).map(toPartial);
+      // A statement of its own, iterated row by row: a day of random endpoints once decoded 1.3 GB of sketches at once.
+      return lazily(db.prepare(sql).iterate(...metrics, from, to));
     },
     compact(before, maxGroups = 1000) {
       const groups = prepared(`SELECT metric, window_start, dims FROM partials WHERE window_start < ?

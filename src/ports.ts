@@ -38,8 +38,11 @@ export interface MetricStore {
    * never has to be held whole.
    */
   readPartials(query: AggregateQuery): Promise<Iterable<PartialAggregate>>;
-  /** Every partial of several metrics in [from, to), in one read: the scheduled jobs pay per query on AWS. */
-  readMetrics(metrics: readonly string[], from: number, to: number): Promise<PartialAggregate[]>;
+  /**
+   * Every partial of several metrics in [from, to), in one read (the scheduled jobs pay per query
+   * on AWS), to be iterated once and decoded as it is read, like readPartials.
+   */
+  readMetrics(metrics: readonly string[], from: number, to: number): Promise<Iterable<PartialAggregate>>;
 }
 
 export interface Clock {

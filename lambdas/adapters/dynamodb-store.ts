@@ -118,27 +118,22 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
     return found;
   };
 
-  const readRange = async (pk: string, from: number, to: number, metric: string, dimensions: Record<string, string>) => {
-    const items = await query({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': { S: pk }, ':from': { S: pad(from) }, ':to': { S: pad(to - 1) + '~' } },
-    });
-    return items.map((item) => fromItem(item, metric, dimensions));
-  };
+  const readRange = (pk: string, from: number, to: number) => query({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': { S: pk }, ':from': { S: pad(from) }, ':to': { S: pad(to - 1) + '~' } },
+  });
 
-  const read = async (q: AggregateQuery): Promise<PartialAggregate[]> => {
+  const read = async (q: AggregateQuery): Promise<Iterable<PartialAggregate>> => {
     const series = await seriesOf(q.metric, q.from, q.to, q.filters);
     if (series.size === 0) return [];
     const minutesKeptFrom = clock() - minuteRetentionMs;
     const segments = planRead(q.from, q.to, q.resolutionMs ?? 60_000, (q.resolutionMs ?? 0) >= HOUR_MS || q.from < minutesKeptFrom ? await watermark() : 0, minutesKeptFrom);
     const parts = await mapLimited([...series.entries()], READ_PARALLELISM, async ([id, dimensions]) => {
-      const partials: PartialAggregate[] = [];
-      for (const segment of segments) {
-        partials.push(...await readRange(`${segment.kind === 'hours' ? 'h' : 'm'}#${q.metric}#${id}`, segment.from, segment.to, q.metric, dimensions));
-      }
-      return partials;
+      const items: Record<string, AttributeValue>[] = [];
+      for (const segment of segments) items.push(...await readRange(`${segment.kind === 'hours' ? 'h' : 'm'}#${q.metric}#${id}`, segment.from, segment.to));
+      return { items, dimensions };
     });
-    return parts.flat();
+    return decodedAsRead(q.metric, parts);
   };
 
   return {
@@ -180,7 +175,9 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
 
     async readMetrics(metrics, from, to) {
       const parts = await mapLimited(metrics, 4, (metric) => read({ metric, from, to, filters: {} }));
-      return parts.flat();
+      return (function* () {
+        for (const part of parts) yield* part;
+      })();
     },
 
     async compactSettled(now, maxBatches = 5_000) {
@@ -211,4 +208,15 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
       return { batches: index.length, rollups: contributions.size, until };
     },
   };
+}
+
+/**
+ * The items as partials, each decoded only when the reader reaches it: an item holds its sketch
+ * as compact bytes, and a decoded sketch is many times larger, so a day of series is held as
+ * bytes and merged one sketch at a time.
+ */
+function* decodedAsRead(metric: string, parts: readonly { items: Record<string, AttributeValue>[]; dimensions: Record<string, string> }[]): Generator<PartialAggregate> {
+  for (const { items, dimensions } of parts) {
+    for (const item of items) yield fromItem(item, metric, dimensions);
+  }
 }

@@ -59,12 +59,14 @@ export function timestreamStore(writer: TimestreamWriteClient, reader: Timestrea
     }
   };
 
-  const read = async (sql: string) => {
-    const partials: PartialAggregate[] = [];
-    for await (const page of paginateQuery({ client: reader }, { QueryString: sql })) {
-      for (const row of page.Rows ?? []) partials.push(rowToPartial(row, page.ColumnInfo ?? []));
-    }
-    return partials;
+  // Rows are kept as Timestream sends them and decoded one at a time as the reader reaches them:
+  // a decoded sketch is many times the size of its base64 text.
+  const read = async (sql: string): Promise<Iterable<PartialAggregate>> => {
+    const pages: { rows: Row[]; columns: ColumnInfo[] }[] = [];
+    for await (const page of paginateQuery({ client: reader }, { QueryString: sql })) pages.push({ rows: page.Rows ?? [], columns: page.ColumnInfo ?? [] });
+    return (function* () {
+      for (const { rows, columns } of pages) for (const row of rows) yield rowToPartial(row, columns);
+    })();
   };
 
   return {

@@ -26,7 +26,7 @@ export const handler = createAnalyzeHandler({
   detect: detectInParallel({ workerPath: join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'detect-worker.js') }),
   keptStatistics: s3KeptStatistics(s3Client(), required('ANALYSIS_STATE_BUCKET'), required('KEPT_STATISTICS_KEY')),
   sink: snsAlertSink(snsClient(), required('TOPIC_ARN')),
-  notificationsPerApp: Number(required('ALERTS_PER_APP_PER_RUN')),
+  ...(process.env.ALERTS_PER_APP_PER_RUN ? { notificationsPerApp: Number(process.env.ALERTS_PER_APP_PER_RUN) } : {}),
   ...(queryUrl ? { link: (c) => conditionLink(queryUrl, c) } : {}),
   logger,
 }).use(withContext);

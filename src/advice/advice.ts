@@ -15,18 +15,32 @@ export interface Advice {
 /** When advice is worth giving: queries over 5 s, cache hit rates under 0.8, API responses over 2 s (p95). */
 export const ADVICE_LIMITS = { slowQueryMs: 5000, cacheHitRate: 0.8, apiResponseMs: 2000 } as const;
 
-function mergeBy(partials: readonly PartialAggregate[], metric: string, keys: readonly string[]) {
-  const groups = new Map<string, PartialAggregate>();
+/** The dimensions each metric's advice is grouped by. */
+const ADVICE_GROUPS: Readonly<Record<(typeof ADVICE_METRICS)[number], readonly string[]>> = {
+  database_query: ['fingerprint', 'table'],
+  cache_hit_rate: ['cache', 'key_prefix'],
+  api_request: ['method', 'endpoint'],
+};
+
+/**
+ * One pass over the partials, merging each into its metric's group as it is read: the memory a
+ * period takes is one sketch per group (query shape, cache prefix, endpoint), not one per partial.
+ */
+function mergeGroups(partials: Iterable<PartialAggregate>) {
+  const groups = new Map<string, Map<string, PartialAggregate>>();
   for (const partial of partials) {
-    if (partial.metric !== metric) continue;
+    const keys = ADVICE_GROUPS[partial.metric as keyof typeof ADVICE_GROUPS];
+    if (!keys) continue;
     const dimensions: Record<string, string> = {};
     for (const key of keys) dimensions[key] = partial.dimensions[key] ?? '(none)';
     const id = JSON.stringify(dimensions);
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = emptyPartial(metric, 0, dimensions)));
+    let byId = groups.get(partial.metric);
+    if (!byId) groups.set(partial.metric, (byId = new Map()));
+    let group = byId.get(id);
+    if (!group) byId.set(id, (group = emptyPartial(partial.metric, 0, dimensions)));
     mergeInto(group, partial);
   }
-  return [...groups.values()].map((g) => ({ dimensions: g.dimensions, point: summarize(g) }));
+  return (metric: string) => [...(groups.get(metric)?.values() ?? [])].map((g) => ({ dimensions: g.dimensions, point: summarize(g) }));
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
@@ -36,9 +50,10 @@ const round = (v: number) => Math.round(v * 10) / 10;
  * nothing here touches a database or a cache (creating indexes, changing cache TTLs or compression become
  * a documented hook a team can wire to its own tooling).
  */
-export function adviseFrom(partials: readonly PartialAggregate[], top = 5): Advice[] {
+export function adviseFrom(partials: Iterable<PartialAggregate>, top = 5): Advice[] {
   const advice: Advice[] = [];
-  const queries = mergeBy(partials, 'database_query', ['fingerprint', 'table']).sort((a, b) => b.point.sum - a.point.sum);
+  const merged = mergeGroups(partials);
+  const queries = merged('database_query').sort((a, b) => b.point.sum - a.point.sum);
   const slowQueries = queries.filter((q) => q.point.max > ADVICE_LIMITS.slowQueryMs || q.point.p95 > ADVICE_LIMITS.slowQueryMs / 5);
   if (slowQueries.length > 0) {
     advice.push({
@@ -49,7 +64,7 @@ export function adviseFrom(partials: readonly PartialAggregate[], top = 5): Advi
       evidence: queries.slice(0, top).map((q) => ({ fingerprint: q.dimensions.fingerprint!, table: q.dimensions.table!, calls: q.point.count, total_ms: Math.round(q.point.sum), p95_ms: round(q.point.p95), max_ms: round(q.point.max) })),
     });
   }
-  const caches = mergeBy(partials, 'cache_hit_rate', ['cache', 'key_prefix']).filter((c) => c.point.avg < ADVICE_LIMITS.cacheHitRate).sort((a, b) => a.point.avg - b.point.avg);
+  const caches = merged('cache_hit_rate').filter((c) => c.point.avg < ADVICE_LIMITS.cacheHitRate).sort((a, b) => a.point.avg - b.point.avg);
   if (caches.length > 0) {
     advice.push({
       rule: 'cache_miss_rate',
@@ -59,7 +74,7 @@ export function adviseFrom(partials: readonly PartialAggregate[], top = 5): Advi
       evidence: caches.slice(0, top).map((c) => ({ cache: c.dimensions.cache!, key_prefix: c.dimensions.key_prefix!, hit_rate: round(100 * c.point.avg) / 100, samples: c.point.count })),
     });
   }
-  const endpoints = mergeBy(partials, 'api_request', ['method', 'endpoint']).filter((e) => e.point.p95 > ADVICE_LIMITS.apiResponseMs).sort((a, b) => b.point.p95 * b.point.count - a.point.p95 * a.point.count);
+  const endpoints = merged('api_request').filter((e) => e.point.p95 > ADVICE_LIMITS.apiResponseMs).sort((a, b) => b.point.p95 * b.point.count - a.point.p95 * a.point.count);
   if (endpoints.length > 0) {
     advice.push({
       rule: 'api_response_time',

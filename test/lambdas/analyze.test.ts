@@ -327,14 +327,14 @@ describe('analyze job: stored bucket statistics', () => {
     // What was kept is what a full read finds now: late minutes reached the buckets they belong to.
     const to = Math.floor((now - 15 * MINUTE) / MINUTE) * MINUTE;
     const kept = (await fileKeptStatistics(join(dir.path, 'buckets.json')).load())!;
-    const full = bucketStatistics(await store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to), Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS);
+    const full = bucketStatistics([...await store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to)], Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS);
     expect(kept.series.map((s) => s.points.times.length)).toEqual(full.map((s) => s.points.times.length));
     kept.series.forEach((s, i) => pairsOf(s.points).forEach(([t, v], j) => {
       expect(t).toBe(full[i]!.points.times[j]);
       expect(Math.abs(v - full[i]!.points.values[j]!)).toBeLessThan(0.01);
     }));
     // The forecasts' hours: every settled minute folded exactly once, each closed hour's p95 as a full read gives it.
-    const settledMinutes = await store.readMetrics(['api_request'], to - ANOMALY_HISTORY_MS, kept.settled);
+    const settledMinutes = [...await store.readMetrics(['api_request'], to - ANOMALY_HISTORY_MS, kept.settled)];
     const hourOf = (t: number) => Math.floor(t / 3_600_000) * 3_600_000;
     const openHour = kept.hourly!.open.find((p) => p.metric === 'api_request')!;
     expect(openHour.count).toBe(settledMinutes.filter((p) => hourOf(p.windowStart) === openHour.windowStart).reduce((n, p) => n + p.count, 0));

@@ -105,7 +105,7 @@ describe('fuzzing the beacon endpoint: request line, headers and body', () => {
     console.log(`fuzz: ${RUNS} requests from seed ${SEED}; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}; ${acceptedWeight} metric occurrences accepted`);
     expect((await fetch(`${p.pipeline.url}/healthz`)).status).toBe(200);
     expect(await p.pipeline.consumer.drained(20_000)).toBe(true);
-    const stored = (await p.pipeline.store.readMetrics(await storedMetricNames(), 0, Date.now() + 600_000))
+    const stored = [...await p.pipeline.store.readMetrics(await storedMetricNames(), 0, Date.now() + 600_000)]
       .reduce((n, partial) => n + partial.count, 0);
     expect(stored).toBe(acceptedWeight);
     expect(p.pipeline.stream.deadLetterCount()).toBe(0);
