@@ -10,6 +10,10 @@ export interface LocalConfig {
   allowedApps?: AllowedApps;
   /** Open connections at most; past it the longest-idle one is closed for a newcomer. */
   maxConnections?: number;
+  /** Open connections one remote address may hold (default an eighth of maxConnections, at least 16). */
+  maxConnectionsPerPeer?: number;
+  /** A request body must arrive within this of its headers (ms; 408 after). */
+  bodyTimeoutMs?: number;
   /** /healthz answers 503 once the oldest record the consumer has not passed is older than this. */
   maxConsumerLagMs?: number;
   /** Queries that may wait for a query worker; past it a query is answered 429. */
@@ -51,6 +55,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     allowedOrigins: origins.length > 0 ? origins : DEFAULT_LOCAL_ORIGINS,
     analyzeEveryMs: integer('VITALSTREAM_ANALYZE_EVERY_MS', 60_000, 0, 86_400_000),
     maxConnections: integer('VITALSTREAM_MAX_CONNECTIONS', 4096, 16, 1_000_000),
+    ...(env.VITALSTREAM_MAX_CONNECTIONS_PER_PEER ? { maxConnectionsPerPeer: integer('VITALSTREAM_MAX_CONNECTIONS_PER_PEER', 512, 1, 1_000_000) } : {}),
     maxConsumerLagMs: integer('VITALSTREAM_MAX_LAG_SECONDS', 60, 1, 86_400) * 1000,
     maxQueuedQueries: integer('VITALSTREAM_MAX_QUEUED_QUERIES', 32, 0, 10_000),
     alertsPerAppPerRun: integer('VITALSTREAM_ALERTS_PER_APP', 5, 1, 100),

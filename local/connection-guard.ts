@@ -6,37 +6,75 @@ export interface ConnectionGuard {
   readonly evicted: number;
 }
 
+export interface ConnectionLimits {
+  /** Open connections at most. */
+  maxConnections: number;
+  /** Open connections one remote address may hold at most. */
+  maxPerPeer: number;
+}
+
+interface SocketState {
+  peer: string;
+  /** Requests in progress on this socket. */
+  busy: number;
+  /** A request whose body has not fully arrived: the connection a slow-body client holds. */
+  reading: boolean;
+}
+
 /**
- * Bounds open connections. At the bound a new connection first pushes out the connection that has
- * been idle longest (no request in progress: a client that connected and sent nothing, or a
- * keep-alive connection between requests); only when every connection is busy is the new one
- * refused. Without this, about 20,000 idle sockets used up the process's file descriptors and
- * every request, /healthz included, was refused. Busy connections are bounded in time by the
- * server's own request timeout.
+ * Bounds open connections, in all and per remote address. At a bound a new connection pushes out
+ * one that holds a place without using it: still waiting for the rest of its request body (a
+ * slow-body client), or idle (no request in progress: a client that connected and sent nothing,
+ * or a keep-alive between requests). Only when every connection is running a handler is the new
+ * one refused. Without the first, about 20,000
+ * idle sockets used up the process's file descriptors; without the second, 4,096 sockets each
+ * sending one byte of a body failed most /healthz probes. The per-peer bound keeps one client from
+ * taking every place, and its own connections are the ones it pushes out.
  */
-export function guardConnections(server: Server, maxConnections: number): ConnectionGuard {
+export function guardConnections(server: Server, limits: ConnectionLimits): ConnectionGuard {
   // Insertion order is "least recently active first": a socket moves to the end when a request on it ends.
-  const sockets = new Map<Socket, { busy: number }>();
+  const sockets = new Map<Socket, SocketState>();
+  const perPeer = new Map<string, number>();
   let evicted = 0;
 
-  server.on('connection', (socket: Socket) => {
-    if (sockets.size >= maxConnections) {
-      let freed = false;
+  /**
+   * Pushes out, among the connections `among` picks, the least recently active one still waiting
+   * for its request body, else the least recently active idle one. Waiting bodies go first: a
+   * client that has just connected is idle until its request arrives, and must not be pushed out
+   * by a crowd of trickling bodies.
+   */
+  const evictOne = (among: (state: SocketState) => boolean): boolean => {
+    for (const pick of [(s: SocketState) => s.reading, (s: SocketState) => s.busy === 0]) {
       for (const [candidate, state] of sockets) {
-        if (state.busy > 0) continue;
-        sockets.delete(candidate);
+        if (!among(state) || !pick(state)) continue;
+        forget(candidate);
         candidate.destroy();
         evicted += 1;
-        freed = true;
-        break;
-      }
-      if (!freed) {
-        socket.destroy();
-        return;
+        return true;
       }
     }
-    sockets.set(socket, { busy: 0 });
-    socket.once('close', () => sockets.delete(socket));
+    return false;
+  };
+  const forget = (socket: Socket) => {
+    const state = sockets.get(socket);
+    if (!state) return;
+    sockets.delete(socket);
+    const left = (perPeer.get(state.peer) ?? 1) - 1;
+    if (left > 0) perPeer.set(state.peer, left);
+    else perPeer.delete(state.peer);
+  };
+
+  server.on('connection', (socket: Socket) => {
+    const peer = socket.remoteAddress ?? 'unknown';
+    const room = ((perPeer.get(peer) ?? 0) < limits.maxPerPeer || evictOne((s) => s.peer === peer))
+      && (sockets.size < limits.maxConnections || evictOne(() => true));
+    if (!room) {
+      socket.destroy();
+      return;
+    }
+    sockets.set(socket, { peer, busy: 0, reading: false });
+    perPeer.set(peer, (perPeer.get(peer) ?? 0) + 1);
+    socket.once('close', () => forget(socket));
   });
 
   server.on('request', (request, response) => {
@@ -44,9 +82,17 @@ export function guardConnections(server: Server, maxConnections: number): Connec
     const state = sockets.get(socket);
     if (!state) return;
     state.busy += 1;
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    state.reading = hasBody && !request.complete;
+    // An 'end' listener does not start the body flowing: the handler still reads it.
+    request.once('end', () => (state.reading = false));
     response.once('close', () => {
       state.busy -= 1;
-      if (sockets.delete(socket)) sockets.set(socket, state);
+      state.reading = false;
+      if (sockets.has(socket)) {
+        sockets.delete(socket);
+        sockets.set(socket, state);
+      }
     });
   });
 

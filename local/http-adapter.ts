@@ -21,28 +21,36 @@ export function parseRequestTarget(target: string | undefined): URL | undefined 
   }
 }
 
-export type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
+export type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' | 'too_slow' };
 
 /**
  * Reads at most `maxBytes` of the body. A declared Content-Length over the limit is refused before
  * a byte is read, and a chunked body stops being read the moment it passes the limit: buffering
  * 10 MB per request before checking let 150 concurrent posts take the process past 1 GB.
  */
-export async function readBoundedBody(request: IncomingMessage, maxBytes: number): Promise<BodyRead> {
+export async function readBoundedBody(request: IncomingMessage, maxBytes: number, deadlineMs = Infinity): Promise<BodyRead> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return { ok: false, reason: 'too_large' };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of request as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) return { ok: false, reason: 'too_large' };
-      chunks.push(chunk);
+  const read = (async (): Promise<BodyRead> => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of request as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > maxBytes) return { ok: false, reason: 'too_large' };
+        chunks.push(chunk);
+      }
+    } catch {
+      return { ok: false, reason: 'aborted' };
     }
-  } catch {
-    return { ok: false, reason: 'aborted' };
-  }
-  return { ok: true, body: Buffer.concat(chunks) };
+    return { ok: true, body: Buffer.concat(chunks) };
+  })();
+  if (!Number.isFinite(deadlineMs)) return read;
+  // A body that trickles in holds a connection: past the deadline the caller answers 408 and
+  // closes it, which also ends the read still waiting here.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<BodyRead>((resolve) => (timer = setTimeout(() => resolve({ ok: false, reason: 'too_slow' }), deadlineMs)));
+  return Promise.race([read, late]).finally(() => clearTimeout(timer));
 }
 
 /** Builds the same payload-v2 event API Gateway would send for this request and body. */

@@ -48,6 +48,11 @@ const COMPACT_EVERY_MS = 10_000;
 /** No route takes a body larger than a beacon's; reading stops there. */
 const MAX_BODY_BYTES = MAX_BEACON_BYTES;
 const QUERY_TIMEOUT_MS = 29_000; // API Gateway's integration limit, so both runners give up alike
+/**
+ * A body must arrive within this of its headers: 64 KiB takes a fraction of a second on any link
+ * a browser sends from, and 5 s still carries it at 100 kbit/s.
+ */
+const BODY_TIMEOUT_MS = 5_000;
 /** A log line that would repeat on every beacon is written once a minute, with a count. */
 const REPEAT_LOG_INTERVAL_MS = 60_000;
 
@@ -139,9 +144,13 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     if (method !== route.method && method !== 'OPTIONS') {
       return writeJson(response, 405, { error: 'method_not_allowed', message: `${method.slice(0, 32)} is not allowed on ${url.pathname}` }, { allow: `${route.method}, OPTIONS` });
     }
-    const body = await readBoundedBody(request, MAX_BODY_BYTES);
+    const body = await readBoundedBody(request, MAX_BODY_BYTES, config.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
     if (!body.ok) {
       if (body.reason === 'aborted') return void request.destroy();
+      if (body.reason === 'too_slow') {
+        response.once('finish', () => request.destroy());
+        return writeJson(response, 408, { error: 'body_too_slow', message: `the request body did not arrive within ${(config.bodyTimeoutMs ?? BODY_TIMEOUT_MS) / 1000} s of its headers; send it at once` }, { connection: 'close' });
+      }
       // Answer, then drop the connection instead of reading the rest of a body nobody wants.
       response.once('finish', () => request.destroy());
       return writeJson(response, 413, { error: 'payload_too_large', message: `body is over ${MAX_BODY_BYTES} bytes (64 KiB): split the batch` }, { connection: 'close' });
@@ -163,7 +172,8 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
       else response.destroy();
     });
   });
-  const connections = guardConnections(server, config.maxConnections ?? 4096);
+  const maxConnections = config.maxConnections ?? 4096;
+  const connections = guardConnections(server, { maxConnections, maxPerPeer: config.maxConnectionsPerPeer ?? Math.max(16, Math.floor(maxConnections / 8)) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

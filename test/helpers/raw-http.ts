@@ -48,3 +48,34 @@ export async function idleSockets(port: number, count: number): Promise<Socket[]
   })));
   return sockets;
 }
+
+/**
+ * A slow-body attack: `count` connections from `from` (a loopback address), each sending a beacon's
+ * headers declaring 60,000 bytes and then one byte of the body, reconnecting whenever the server
+ * closes one, until stop() is called.
+ */
+export function slowBodies(port: number, count: number, from = '127.0.0.1'): { stop(): void; opened(): number } {
+  let stopped = false;
+  let opened = 0;
+  const sockets = new Set<Socket>();
+  const open = () => {
+    if (stopped) return;
+    opened += 1;
+    const socket = connect({ port, host: '127.0.0.1', localAddress: from });
+    sockets.add(socket);
+    socket.on('connect', () => socket.write('POST /v1/beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{'));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      setTimeout(open, 10);
+    });
+  };
+  for (let i = 0; i < count; i++) open();
+  return {
+    stop() {
+      stopped = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    opened: () => opened,
+  };
+}

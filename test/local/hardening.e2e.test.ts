@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localAlertSink } from '../../local/alert-log.ts';
 import { beacon, metric } from '../helpers/beacons.ts';
 import { startTestPipeline, totalCount, type TestPipeline } from '../helpers/pipeline.ts';
-import { idleSockets, rawRequest, statusOf } from '../helpers/raw-http.ts';
+import { idleSockets, rawRequest, slowBodies, statusOf } from '../helpers/raw-http.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const pipelines: TestPipeline[] = [];
@@ -75,6 +75,38 @@ describe('the local endpoint under hostile requests', () => {
       for (const socket of sockets) socket.destroy();
     }
   });
+});
+
+describe('the local endpoint under a slow-body attack', () => {
+  it('answers 408 and closes a connection whose body does not arrive by the body deadline', async () => {
+    const p = await start({ bodyTimeoutMs: 500 });
+    const answer = await rawRequest(portOf(p), 'POST /v1/beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{', 3000);
+    expect(statusOf(answer)).toBe(408);
+    expect(answer).toContain('did not arrive within 0.5 s');
+  });
+
+  for (const attacker of ['another address', 'the same address as the probes'] as const) {
+    it(`keeps /healthz and honest beacons answering while sockets from ${attacker} trickle bodies`, async () => {
+      const p = await start({ maxConnections: 256 });
+      // More slow bodies than the server has places, reconnecting as they are pushed out.
+      const attack = slowBodies(portOf(p), 600, attacker === 'another address' ? '127.0.0.2' : '127.0.0.1');
+      try {
+        await new Promise((r) => setTimeout(r, 1000));
+        let ok = 0;
+        const probes = 100;
+        for (let i = 0; i < probes; i++) {
+          if (await healthy(p).catch(() => false)) ok += 1;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(ok / probes).toBeGreaterThanOrEqual(0.99);
+        expect((await post(p, beacon({ metrics: [metric({ timestamp: Date.now() })] }))).status).toBe(202);
+        expect(p.pipeline.connections.open).toBeLessThanOrEqual(256);
+        expect(attack.opened()).toBeGreaterThan(600);
+      } finally {
+        attack.stop();
+      }
+    });
+  }
 });
 
 describe('beacons that once broke aggregation or other apps', () => {
