@@ -74,7 +74,7 @@ export function toApiGatewayEvent(request: IncomingMessage, url: URL, body: Buff
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
-      http: { method, path: url.pathname, protocol: `HTTP/${request.httpVersion}`, sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: { method, path: url.pathname, protocol: `HTTP/${request.httpVersion}`, sourceIp: request.socket.remoteAddress ?? 'unknown', userAgent: headers['user-agent'] ?? '' },
       requestId: crypto.randomUUID(),
       routeKey: `${method} ${url.pathname}`,
       stage: '$default',

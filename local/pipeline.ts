@@ -12,7 +12,7 @@ import { createCardinalityGuard } from '../src/aggregation/cardinality-guard.ts'
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import { judgeHealth } from '../src/resilience/health.ts';
 import { repeatLimitedLogger } from '../src/resilience/repeat-logger.ts';
-import { apiIndex, routeOf } from '../src/api/routes.ts';
+import { apiIndex, routeOf, type ApiRoute } from '../src/api/routes.ts';
 import { fileAlertState } from './alert-state-file.ts';
 import { fileForecastStore } from './forecast-file.ts';
 import { fileKeptStatistics } from './kept-statistics-file.ts';
@@ -70,14 +70,20 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const setAside = (message: string) => say(`[analyze] ${message}`);
   const alertState = fileAlertState(files.alertState, setAside);
   const forecasts = fileForecastStore(files.forecasts, setAside);
-  const queries = startQueryPool({
+  // Two lines, each with its own workers and queue: range scans (aggregates, advice, forecasts)
+  // cannot hold up lookups (metrics, alerts, anomalies). In each, one client may hold at most half
+  // the queue, so it cannot fill either line for everyone else.
+  const maxQueued = config.maxQueuedQueries ?? 32;
+  const pool = (workers: number) => startQueryPool({
     workerPath: join(import.meta.dirname, 'workers/query-worker.ts'),
     workerData: { dataDir: config.dataDir, allowedOrigins: config.allowedOrigins },
-    workers: Math.max(1, availableParallelism() - 1),
-    maxQueued: config.maxQueuedQueries ?? 32,
+    workers,
+    maxQueued,
+    maxPerClient: workers + Math.max(1, Math.ceil(maxQueued / 2)),
     timeoutMs: QUERY_TIMEOUT_MS,
     log: say,
   });
+  const queryLines = { scan: pool(Math.max(1, availableParallelism() - 1)), lookup: pool(1) };
   const aggregate = createAggregateHandler({ store, guard: createCardinalityGuard(), logger: repeatLimitedLogger(readableLogger('aggregate', say), REPEAT_LOG_INTERVAL_MS) });
 
   let lastCompaction = 0;
@@ -119,7 +125,10 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const analyzeTimer = config.analyzeEveryMs ? setInterval(() => void runAnalyze(), config.analyzeEveryMs) : undefined;
   analyzeTimer?.unref();
 
-  const handlers: Record<'ingest' | 'query', HttpHandler> = { ingest: ingest as HttpHandler, query: queries.handle };
+  const handlers: Record<'ingest' | 'query', (route: ApiRoute) => HttpHandler> = {
+    ingest: () => ingest as HttpHandler,
+    query: (route) => queryLines[route.cost ?? 'scan'].handle,
+  };
   const maxLagMs = config.maxConsumerLagMs ?? 60_000;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -155,7 +164,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
       response.once('finish', () => request.destroy());
       return writeJson(response, 413, { error: 'payload_too_large', message: `body is over ${MAX_BODY_BYTES} bytes (64 KiB): split the batch` }, { connection: 'close' });
     }
-    writeResult(response, await handlers[route.handler](toApiGatewayEvent(request, url, body.body), localContext(url.pathname)));
+    writeResult(response, await handlers[route.handler](route)(toApiGatewayEvent(request, url, body.body), localContext(url.pathname)));
   };
 
   const server = createServer({
@@ -201,7 +210,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await queries.close();
+        await Promise.all([queryLines.scan.close(), queryLines.lookup.close()]);
         await consumer.drained(5_000);
         await consumer.stop();
         stream.close();

@@ -9,6 +9,8 @@ export interface QueryPoolOptions {
   workers: number;
   /** Queries that may wait for a free worker; past it a query is answered 429 at once. */
   maxQueued: number;
+  /** Queries one client (remote address) may have waiting or running at once; past it, 429 for that client only. */
+  maxPerClient: number;
   /** A query running longer than this is answered 503 and its worker replaced. */
   timeoutMs: number;
   log?: (line: string) => void;
@@ -23,6 +25,8 @@ interface Job {
   event: APIGatewayProxyEventV2;
   resolve: (result: APIGatewayProxyStructuredResultV2) => void;
 }
+
+const clientOf = (event: APIGatewayProxyEventV2) => event.requestContext.http.sourceIp;
 
 interface Slot {
   worker: Worker;
@@ -45,6 +49,13 @@ export function startQueryPool(options: QueryPoolOptions): QueryPool {
   const slots: Slot[] = [];
   let nextId = 0;
   let closed = false;
+  /** Queries waiting or running per client. */
+  const perClient = new Map<string, number>();
+  const track = (client: string, delta: number) => {
+    const n = (perClient.get(client) ?? 0) + delta;
+    if (n > 0) perClient.set(client, n);
+    else perClient.delete(client);
+  };
   const execArgv = options.workerPath.endsWith('.ts') ? ['--import', 'tsx', '--disable-warning=ExperimentalWarning'] : [];
 
   const spawn = (): Slot => {
@@ -94,11 +105,19 @@ export function startQueryPool(options: QueryPoolOptions): QueryPool {
   return {
     handle: (event) => new Promise((resolve) => {
       if (closed) return resolve(json(503, { error: 'shutting_down', message: 'the server is stopping' }));
+      const client = clientOf(event);
+      if ((perClient.get(client) ?? 0) >= options.maxPerClient) {
+        return resolve(json(429, { error: 'too_many_queries', message: `this client already has ${options.maxPerClient} queries of this kind waiting or running; retry when one is answered` }, { 'retry-after': '1' }));
+      }
       const busy = slots.every((slot) => slot.job);
       if (busy && queue.length >= options.maxQueued) {
         return resolve(json(429, { error: 'too_many_queries', message: `${queue.length} queries are already waiting; retry in a second` }, { 'retry-after': '1' }));
       }
-      queue.push({ event, resolve });
+      track(client, 1);
+      queue.push({ event, resolve: (result) => {
+        track(client, -1);
+        resolve(result);
+      } });
       dispatch();
     }),
     async close() {

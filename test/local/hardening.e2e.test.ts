@@ -227,6 +227,28 @@ describe('queries beside ingestion', () => {
     expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('keeps lookups (/v1/metrics, /v1/alerts) answering while long range scans fill their own line', async () => {
+    const p = await start({ maxQueuedQueries: 2 });
+    const { emptyPartial, addValue } = await import('../../src/aggregation/partial-aggregate.ts');
+    const base = Math.floor(Date.now() / 60_000) * 60_000 - 20 * 3_600_000;
+    const partials = [];
+    for (let minute = 0; minute < 1_200; minute++) {
+      for (let e = 0; e < 60; e++) {
+        const partial = emptyPartial('api_request', base + minute * 60_000, { app: 's', source: 'server', method: 'GET', endpoint: `/e/${e}` });
+        addValue(partial, 10 + e);
+        partials.push(partial);
+      }
+    }
+    await p.pipeline.store.replacePartials('seed', partials, base);
+    const scans = Array.from({ length: 8 }, () => fetch(`${p.pipeline.url}/v1/advice`).then((a) => a.status));
+    await new Promise((r) => setTimeout(r, 50));
+    const lookups = await Promise.all([fetch(`${p.pipeline.url}/v1/metrics`), fetch(`${p.pipeline.url}/v1/alerts`)]);
+    expect(lookups.map((a) => a.status)).toEqual([200, 200]);
+    const scanStatuses = await Promise.all(scans);
+    expect(scanStatuses).toContain(429);
+    expect(scanStatuses).toContain(200);
+  });
+
   it('refuses an answer of more than 50,000 points with a 400 that says to use a coarser step', async () => {
     const p = await start();
     const base = Math.floor(Date.now() / 60_000) * 60_000 - 20 * 24 * 3_600_000;
