@@ -38,7 +38,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 for (const category of readdirSync(DATA).sort()) {
   for (const name of readdirSync(join(DATA, category)).filter((f) => f.endsWith('.csv')).sort()) {
     const file = `${category}/${name}`;
-    const hourly = hourlyMeans(parseSeriesCsv(readFileSync(join(DATA, file), 'utf8')));
+    const hourly = hourlyMeans(parseSeriesCsv(readFileSync(join(DATA, file), 'utf8'), { order: 'file' }));
     const values = hourly.map((p) => p[1]);
     if (values.length < 10 * 24 || !(dailyAutocorrelation(values) >= 0.3)) continue;
     const horizon = values.length >= 8 * 168 ? 168 : 24;

@@ -22,7 +22,7 @@ for (const barFactor of [0.3, 0.5]) for (const zScale of [1, 4]) for (const tail
 
 const files: { category: string; key: string; points: CsvPoint[] }[] = [];
 for (const category of readdirSync(DATA).sort()) {
-  for (const file of readdirSync(join(DATA, category)).filter((f) => f.endsWith('.csv'))) files.push({ category, key: `${category}/${file}`, points: parseSeriesCsv(readFileSync(join(DATA, category, file), 'utf8')) });
+  for (const file of readdirSync(join(DATA, category)).filter((f) => f.endsWith('.csv'))) files.push({ category, key: `${category}/${file}`, points: parseSeriesCsv(readFileSync(join(DATA, category, file), 'utf8'), { order: 'file' }) });
 }
 
 /** Raw NAB standard score per file, from the shared scorer's per-file table. */

@@ -15,7 +15,7 @@ const config = { ...DEFAULT_DETECTOR, ...overrides };
 const detections: Record<string, string[]> = {};
 for (const group of readdirSync(DATA)) {
   for (const file of readdirSync(join(DATA, group)).filter((f) => f.endsWith('.csv'))) {
-    const points = parseSeriesCsv(readFileSync(join(DATA, group, file), 'utf8'));
+    const points = parseSeriesCsv(readFileSync(join(DATA, group, file), 'utf8'), { order: 'file' });
     detections[`${group}/${file}`] = replayAlerts(points, config).map((a) => a.timestamp);
   }
 }

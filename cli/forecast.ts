@@ -6,13 +6,13 @@ import { forecastSeasonal } from '../src/analysis/forecast/seasonal-profile.ts';
 import { parseSeriesCsv } from '../src/analysis/series-csv.ts';
 
 // npm run --silent forecast -- <file.csv> --train-until "<timestamp>" --horizon <n points>
-const usage = 'usage: npm run --silent forecast -- <file.csv> --train-until "<timestamp>" --horizon <n points>';
+const usage = 'usage: npm run --silent forecast -- <file.csv> --train-until "<timestamp>" --horizon <n points> [--file-order]';
 try {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'train-until': { type: 'string' }, horizon: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'train-until': { type: 'string' }, horizon: { type: 'string' }, 'file-order': { type: 'boolean' } } });
   const file = positionals[0];
   const horizon = Number(values.horizon);
   if (!file || !values['train-until'] || !Number.isInteger(horizon) || horizon < 1 || horizon > 100_000) throw new Error(usage);
-  const points = parseSeriesCsv(readFileSync(file, 'utf8'));
+  const points = parseSeriesCsv(readFileSync(file, 'utf8'), { order: values['file-order'] ? 'file' : 'strict' });
   const [cut] = parseTrainUntil(values['train-until']);
   const training = points.filter((p) => p.time <= cut!.time);
   if (training.length < 2) throw new Error(`fewer than 2 points at or before ${values['train-until']}`);

@@ -35,6 +35,17 @@ describe('npm run detect', () => {
     expect(anomalies[0]!.score).toBeLessThanOrEqual(1);
   });
 
+  it('refuses an unsorted file at its first bad line, and judges it in file order with --file-order', async () => {
+    const rows = seriesCsv(5, 4).trim().split('\n');
+    const swapped = [...rows.slice(0, 101), rows[102]!, rows[101]!, ...rows.slice(103)];
+    writeFileSync(join(dir.path, 'unsorted.csv'), `${swapped.join('\n')}\n`);
+    const failure = await run([join(dir.path, 'unsorted.csv')]).catch((e: { code: number; stderr: string }) => e);
+    expect((failure as { code: number }).code).toBe(1);
+    expect((failure as { stderr: string }).stderr).toMatch(/line 103: timestamp '2014-07-01 08:20:00' comes before the previous line's '2014-07-01 08:25:00'/);
+    const { stdout } = await run([join(dir.path, 'unsorted.csv'), '--file-order']);
+    expect(JSON.parse(stdout)).toHaveProperty('anomalies');
+  });
+
   it('refuses a file that is not a timestamp,value CSV with a message and exit code 1', async () => {
     writeFileSync(join(dir.path, 'bad.csv'), 'when,what\nx,y\n');
     const failure = await run([join(dir.path, 'bad.csv')]).catch((e: { code: number; stderr: string }) => e);

@@ -156,4 +156,12 @@ describe('series CSV', () => {
     expect(() => parseSeriesCsv('timestamp,value\n2014-07-01 00:00:00,abc')).toThrow(/line 2: value 'abc' is not a number/);
     expect(() => parseSeriesCsv('timestamp,value\nyesterday,1')).toThrow(/line 2: timestamp 'yesterday' is not a date/);
   });
+
+  it('refuses repeated and backward timestamps at the first bad line, unless asked to keep file order', () => {
+    const repeated = 'timestamp,value\n2014-07-01 00:00:00,1\n\n2014-07-01 00:05:00,2\n2014-07-01 00:05:00,3\n';
+    expect(() => parseSeriesCsv(repeated)).toThrow(/^line 5: timestamp '2014-07-01 00:05:00' repeats the previous line's '2014-07-01 00:05:00'; sort the file and drop repeated rows, or pass --file-order/);
+    const backward = 'timestamp,value\n2014-07-01 00:10:00,1\n2014-07-01 00:05:00,2\n';
+    expect(() => parseSeriesCsv(backward)).toThrow(/^line 3: timestamp '2014-07-01 00:05:00' comes before the previous line's '2014-07-01 00:10:00'/);
+    expect(parseSeriesCsv(backward, { order: 'file' }).map((p) => p.value)).toEqual([1, 2]);
+  });
 });
