@@ -6,7 +6,8 @@ import { detectInline, type Detect } from './parallel-detect.ts';
 import { withDetectorStates, type KeptStatistics } from '../src/analysis/kept-statistics.ts';
 import { DEFAULT_ANALYSIS, afterRead, planAnalysis, readRange } from '../src/analysis/run-plan.ts';
 import { reconcile, undoDelivery, type AlertState } from '../src/alerts/lifecycle.ts';
-import { DEFAULT_NOTIFICATIONS_PER_APP, limitNotifications } from '../src/alerts/digest.ts';
+import { limitNotifications } from '../src/alerts/digest.ts';
+import { ALERT_DELIVERY } from '../src/settings.ts';
 import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts';
 import { FORECAST_METRICS, fitFromHourly, hourlyFromPartials } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import { trendConditions } from '../src/analysis/forecast/trend-alerts.ts';
@@ -89,7 +90,7 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     // Trend findings come with each refit and hold until the next, as the anomalies do with each detection.
     const trends = hourly ? { checkedAt: plan.now, conditions: trendConditions(fitted, hourly.series, plan.window.to) } : before.trends ?? { checkedAt: 0, conditions: [] };
     const conditions = [...evaluateConditions(partials), ...anomalies.conditions, ...trends.conditions];
-    const reconciled = reconcile(before, conditions, plan.now, { cooldownMs: deps.cooldownMs ?? 30 * 60_000, ...(deps.link ? { link: deps.link } : {}) });
+    const reconciled = reconcile(before, conditions, plan.now, { cooldownMs: deps.cooldownMs ?? ALERT_DELIVERY.cooldownMs, ...(deps.link ? { link: deps.link } : {}) });
     const { alerts } = reconciled;
     const state = { ...reconciled.state, anomalies, trends };
     const failed = await deliverAll(deps, alerts, state, before, logger, plan.now);
@@ -113,7 +114,7 @@ async function hourlyStatistics(deps: AnalyzeDependencies, kept: KeptStatistics[
  */
 async function deliverAll(deps: AnalyzeDependencies, alerts: readonly Alert[], state: AlertState, before: AlertState, logger: Logger, now: number): Promise<number> {
   let failed = 0;
-  for (const { alert, covers } of limitNotifications(alerts, deps.notificationsPerApp ?? DEFAULT_NOTIFICATIONS_PER_APP, now)) {
+  for (const { alert, covers } of limitNotifications(alerts, deps.notificationsPerApp ?? ALERT_DELIVERY.notificationsPerApp, now)) {
     try {
       await deps.sink.deliver(alert);
     } catch (error) {

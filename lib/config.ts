@@ -1,3 +1,5 @@
+import { ALERT_DELIVERY } from '../src/settings.ts';
+
 /** Everything a user may set with `-c key=value`; the defaults are what `cdk deploy` uses without flags. */
 export interface VitalstreamConfig {
   /**
@@ -72,7 +74,7 @@ export const DEFAULTS: VitalstreamConfig = {
   analyzeEveryMinutes: 15,
   dashboardRefreshSeconds: 300,
   analyzeMemoryMb: 1769,
-  alertsPerAppPerRun: 5,
+  alertsPerAppPerRun: ALERT_DELIVERY.notificationsPerApp,
 };
 
 type ContextReader = (key: string) => unknown;

@@ -3,6 +3,7 @@ import { isPermanentFailure } from '../src/resilience/failure.ts';
 import type { ConsumerStatus } from '../src/resilience/health.ts';
 import type { LoggedRecord, SqliteStream } from './sqlite-stream.ts';
 import { localContext } from './lambda-context.ts';
+import { STREAM_DELIVERY } from '../src/settings.ts';
 
 export type KinesisHandler = (event: KinesisStreamEvent, context: ReturnType<typeof localContext>) => Promise<KinesisStreamBatchResponse | void>;
 
@@ -37,9 +38,9 @@ export const LOCAL_STREAM_ARN = 'arn:local:kinesis:local:000000000000:stream/vit
  */
 export function startConsumer(stream: SqliteStream, handler: KinesisHandler, options: ConsumerOptions = {}): Consumer {
   const name = options.name ?? 'aggregate';
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? STREAM_DELIVERY.batchSize;
   const pollMs = options.pollMs ?? 100;
-  const maxAttempts = options.maxAttempts ?? 3;
+  const maxAttempts = options.maxAttempts ?? STREAM_DELIVERY.retries + 1;
   const log = options.log ?? ((line: string) => console.error(line));
   const attempts = new Map<number, number>();
   let running = true;

@@ -12,6 +12,7 @@ import { createCardinalityGuard } from '../src/aggregation/cardinality-guard.ts'
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import { judgeHealth } from '../src/resilience/health.ts';
 import { repeatLimitedLogger } from '../src/resilience/repeat-logger.ts';
+import { QUERY_LIMITS } from '../src/settings.ts';
 import { apiIndex, routeOf, type ApiRoute } from '../src/api/routes.ts';
 import { fileAlertState } from './alert-state-file.ts';
 import { fileForecastStore } from './forecast-file.ts';
@@ -47,7 +48,7 @@ const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
 const COMPACT_EVERY_MS = 10_000;
 /** No route takes a body larger than a beacon's; reading stops there. */
 const MAX_BODY_BYTES = MAX_BEACON_BYTES;
-const QUERY_TIMEOUT_MS = 29_000; // API Gateway's integration limit, so both runners give up alike
+const QUERY_TIMEOUT_MS = QUERY_LIMITS.timeoutMs;
 /**
  * A body must arrive within this of its headers: 64 KiB takes a fraction of a second on any link
  * a browser sends from, and 5 s still carries it at 100 kbit/s.

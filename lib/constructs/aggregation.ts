@@ -9,6 +9,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MetricStorage } from './metric-storage.ts';
 import { nodeFunction } from './node-function.ts';
+import { STREAM_DELIVERY } from '../../src/settings.ts';
 
 export interface AggregationProps {
   stream: Stream;
@@ -47,13 +48,12 @@ export class Aggregation extends Construct {
     });
     this.aggregate.addEventSource(new KinesisEventSource(props.stream, {
       startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: 1000,
+      batchSize: STREAM_DELIVERY.batchSize,
       maxBatchingWindow: Duration.seconds(props.batchWindowSeconds),
       reportBatchItemFailures: true,
       bisectBatchOnError: true,
-      retryAttempts: 5,
-      // Past 6 h a record is more use in the dead-letter queue than holding its shard back.
-      maxRecordAge: Duration.hours(6),
+      retryAttempts: STREAM_DELIVERY.retries,
+      maxRecordAge: Duration.hours(STREAM_DELIVERY.maxRecordAgeHours),
       onFailure: new SqsDlq(this.deadLetters),
     }));
     props.storage.grantWrite(this.aggregate);

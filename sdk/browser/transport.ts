@@ -1,9 +1,7 @@
-import type { Beacon } from '@vitalstream/protocol';
+import { SDK_BEACON_BYTES as MAX_BEACON_BYTES, SDK_METRICS_PER_BEACON as MAX_METRICS_PER_BEACON, type Beacon } from '@vitalstream/protocol';
 import type { BrowserMetric } from './types.ts';
 
-/** Browsers share a 64 KiB budget across in-flight keepalive requests; stay well under it. */
-export const MAX_BEACON_BYTES = 60_000;
-const MAX_METRICS_PER_BEACON = 500;
+export { MAX_BEACON_BYTES };
 
 export interface Envelope {
   app: Beacon['app'];

@@ -1,4 +1,4 @@
-import { METRICS } from '@vitalstream/protocol';
+import { METRICS, SDK_BEACON_BYTES as MAX_BEACON_BYTES, SDK_METRICS_PER_BEACON as MAX_METRICS_PER_BEACON } from '@vitalstream/protocol';
 import { backoffDelay } from '@vitalstream/protocol';
 import { MetricFold } from './fold.ts';
 import type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport, Transport } from './types.ts';
@@ -6,10 +6,8 @@ import { workerTransport } from './worker-transport.ts';
 
 export type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport, Transport } from './types.ts';
 
-const MAX_METRICS_PER_BEACON = 500;
 /** A busy server sends as soon as two beacons' worth is waiting instead of holding a burst until the timer. */
 const EARLY_FLUSH_AT = 1000;
-const MAX_BEACON_BYTES = 60_000;
 
 /**
  * The server-side collector: metrics go into a bounded in-memory buffer and leave in beacons every

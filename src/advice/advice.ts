@@ -1,5 +1,6 @@
 import { emptyPartial, mergeInto, type PartialAggregate } from '../aggregation/partial-aggregate.ts';
 import { summarize } from '../aggregation/summarize.ts';
+import { ADVICE_LIMITS } from '../settings.ts';
 
 export const ADVICE_METRICS = ['database_query', 'cache_hit_rate', 'api_request'] as const;
 
@@ -12,8 +13,7 @@ export interface Advice {
   evidence: Record<string, string | number>[];
 }
 
-/** When advice is worth giving: queries over 5 s, cache hit rates under 0.8, API responses over 2 s (p95). */
-export const ADVICE_LIMITS = { slowQueryMs: 5000, cacheHitRate: 0.8, apiResponseMs: 2000 } as const;
+export { ADVICE_LIMITS };
 
 /** The dimensions each metric's advice is grouped by. */
 const ADVICE_GROUPS: Readonly<Record<(typeof ADVICE_METRICS)[number], readonly string[]>> = {
@@ -54,7 +54,7 @@ export function adviseFrom(partials: Iterable<PartialAggregate>, top = 5): Advic
   const advice: Advice[] = [];
   const merged = mergeGroups(partials);
   const queries = merged('database_query').sort((a, b) => b.point.sum - a.point.sum);
-  const slowQueries = queries.filter((q) => q.point.max > ADVICE_LIMITS.slowQueryMs || q.point.p95 > ADVICE_LIMITS.slowQueryMs / 5);
+  const slowQueries = queries.filter((q) => q.point.max > ADVICE_LIMITS.slowQueryMs || q.point.p95 > ADVICE_LIMITS.slowQueryP95Ms);
   if (slowQueries.length > 0) {
     advice.push({
       rule: 'slow_queries',

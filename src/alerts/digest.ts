@@ -1,7 +1,5 @@
 import { SEVERITIES, type Alert } from './alert.ts';
 
-/** Notifications one analysis run sends per app before the rest go into one digest. */
-export const DEFAULT_NOTIFICATIONS_PER_APP = 5;
 /** Titles a digest lists by name; the rest are counted. */
 const DIGEST_TITLES = 10;
 

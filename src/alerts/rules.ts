@@ -1,6 +1,7 @@
 import type { AggregatePoint } from '../aggregation/summarize.ts';
 import { findMetric } from '@vitalstream/protocol';
 import type { Severity } from './alert.ts';
+import { RULE_LIMITS } from '../settings.ts';
 
 /** A condition that holds for one series in one window: what an alert is raised (or kept open) for. */
 export interface Condition {
@@ -25,18 +26,7 @@ export interface SeriesWindow {
   point: AggregatePoint;
 }
 
-export const RULE_LIMITS = {
-  slowRequestMs: 5000,
-  longTaskMs: 500,
-  slowQueryMs: 1000,
-  extremelySlowQueryMs: 10_000,
-  serverErrorShare: 0.05,
-  minRequestsForErrorShare: 20,
-  /** A p75 from fewer page views in a minute says little: a web vital rule needs at least this many. */
-  minPageViewsForP75: 20,
-  slaCompliance: 0.99,
-  cacheHitRate: 0.8,
-} as const;
+export { RULE_LIMITS };
 
 /** Dimensions as an alert names them ("app=shop, page=/checkout"); the source says nothing a reader needs. */
 export const describeDimensions = (dimensions: Readonly<Record<string, string>>) =>

@@ -1,6 +1,6 @@
-import { formatPath, refuse, type Problem, type Result } from '@vitalstream/protocol';
+import { formatPath, MAX_BEACON_BYTES, refuse, type Problem, type Result } from '@vitalstream/protocol';
 
-export const MAX_BEACON_BYTES = 64 * 1024;
+export { MAX_BEACON_BYTES };
 /** The deepest a valid beacon goes is body > metrics > item > tags > value (4); anything far deeper is an attack. */
 export const MAX_JSON_DEPTH = 8;
 const ACCEPTED_MEDIA_TYPES = new Set(['application/json', 'text/plain']);

@@ -2,9 +2,10 @@ import type { PartialAggregate } from '../aggregation/partial-aggregate.ts';
 import { CUSTOM_METRIC_NAME, UNIT_DIMENSION } from '@vitalstream/protocol';
 import { STEPS, type ParsedAggregateQuery } from './aggregate-query.ts';
 import { buildSeries, type Series } from './build-series.ts';
+import { QUERY_LIMITS } from '../settings.ts';
 
 /** Points one answer may hold: a month of minutes for one series, or a month of hours for 60. */
-export const MAX_ANSWER_POINTS = 50_000;
+export const MAX_ANSWER_POINTS = QUERY_LIMITS.maxAnswerPoints;
 
 export interface AggregateAnswer {
   unit: string;

@@ -39,8 +39,8 @@ const MAY_IMPORT: Record<string, (target: string) => boolean> = {
   // The dashboard function serves the files its manifest lists.
   lambdas: (t) => under('lambdas')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
   local: (t) => under('local')(t) || under('lambdas')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
-  // The stack reads the API's route table and the dashboard's file list: data, no behaviour.
-  lib: (t) => under('lib')(t) || t === 'dashboard/manifest.ts' || t === 'src/api/routes.ts',
+  // The stack reads the API's route table, the settings and the dashboard's file list: data, no behaviour.
+  lib: (t) => under('lib')(t) || t === 'dashboard/manifest.ts' || t === 'src/api/routes.ts' || t === 'src/settings.ts',
   bin: under('lib'),
   // A published package can hold only its own files: what it shares with the server comes from @vitalstream/protocol.
   'sdk/node': under('sdk/node'),

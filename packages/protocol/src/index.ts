@@ -6,6 +6,7 @@ export * from './beacon/error-fingerprint.ts';
 export * from './beacon/route-template.ts';
 export * from './beacon/timestamp.ts';
 export * from './beacon/app-name.ts';
+export * from './beacon/limits.ts';
 export * from './beacon/problems.ts';
 export * from './sql/fingerprint.ts';
 export * from './resilience/backoff.ts';

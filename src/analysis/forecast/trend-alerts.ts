@@ -1,5 +1,6 @@
 import { findMetric } from '@vitalstream/protocol';
 import { describeDimensions, type Condition } from '../../alerts/rules.ts';
+import { ADVICE_LIMITS, QUERY_SPEED } from '../../settings.ts';
 import type { BucketSeries } from '../anomaly/series-anomalies.ts';
 import { pairsOf } from '../points.ts';
 import type { StoredForecast } from './scheduled-forecasts.ts';
@@ -15,7 +16,7 @@ const WEEK_HOURS = 168;
 export function poorThreshold(metric: string): number | undefined {
   const rating = findMetric(metric)?.rating;
   if (rating) return rating.poor;
-  return metric === 'api_request' ? 2000 : metric === 'database_query' ? 1000 : undefined;
+  return metric === 'api_request' ? ADVICE_LIMITS.apiResponseMs : metric === 'database_query' ? QUERY_SPEED.slowMs : undefined;
 }
 
 export const TREND_LIMITS = {
