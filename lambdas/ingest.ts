@@ -17,6 +17,8 @@ export interface IngestDependencies {
   clock?: Clock;
   newId?: () => string;
   logger?: Logger;
+  /** Refuses a metric name for an app (the cap on invented names), with the reason; none refuses nothing. */
+  refuseName?: (app: string, name: string) => string | undefined;
 }
 
 /** POST /v1/beacon: validate, normalize, and put one record per beacon on the stream before answering 202. */
@@ -32,7 +34,7 @@ export function createIngestHandler(deps: IngestDependencies) {
       if (!parsed.ok) return refusalResponse(parsed.refusal);
       const beaconId = newId();
       const browser = browserFamily(header(event, 'user-agent'));
-      const validated = validateBeacon(parsed.value, clock.now(), beaconId, browser ? { browser } : {});
+      const validated = validateBeacon(parsed.value, clock.now(), beaconId, { ...(browser ? { browser } : {}), ...(deps.refuseName ? { refuseName: deps.refuseName } : {}) });
       if (!validated.ok) return refusalResponse(validated.refusal);
       const { record, rejected } = validated.value;
       const unknownApp = refuseUnknownApp(record.common.app!, deps.allowedApps);

@@ -9,7 +9,7 @@ export interface ConnectionGuard {
 export interface ConnectionLimits {
   /** Open connections at most. */
   maxConnections: number;
-  /** Open connections one remote address may hold at most. */
+  /** Connections one remote address may hold before, at the bound, its own are the ones pushed out. */
   maxPerPeer: number;
 }
 
@@ -22,14 +22,14 @@ interface SocketState {
 }
 
 /**
- * Bounds open connections, in all and per remote address. At a bound a new connection pushes out
- * one that holds a place without using it: still waiting for the rest of its request body (a
- * slow-body client), or idle (no request in progress: a client that connected and sent nothing,
- * or a keep-alive between requests). Only when every connection is running a handler is the new
- * one refused. Without the first, about 20,000
- * idle sockets used up the process's file descriptors; without the second, 4,096 sockets each
- * sending one byte of a body failed most /healthz probes. The per-peer bound keeps one client from
- * taking every place, and its own connections are the ones it pushes out.
+ * Bounds open connections. At the bound a new connection pushes out one that holds a place
+ * without using it: still waiting for the rest of its request body (a slow-body client), or idle
+ * (no request in progress: a client that connected and sent nothing, or a keep-alive between
+ * requests); a remote address holding more than its share gives up its own first, so one client
+ * cannot push everyone else out. Only when every connection is running a handler is the new one
+ * refused. Below the bound nobody is pushed out. Without the idle rule about 20,000 idle sockets
+ * used up the process's file descriptors; without the waiting-body rule 4,096 sockets each sending
+ * one byte of a body failed most /healthz probes.
  */
 export function guardConnections(server: Server, limits: ConnectionLimits): ConnectionGuard {
   // Insertion order is "least recently active first": a socket moves to the end when a request on it ends.
@@ -64,13 +64,24 @@ export function guardConnections(server: Server, limits: ConnectionLimits): Conn
     else perPeer.delete(state.peer);
   };
 
+  /** The remote address holding the most connections, when it holds more than its share. */
+  const hog = (): string | undefined => {
+    let [top, most] = [undefined as string | undefined, limits.maxPerPeer];
+    for (const [peer, count] of perPeer) if (count > most) [top, most] = [peer, count];
+    return top;
+  };
+
   server.on('connection', (socket: Socket) => {
     const peer = socket.remoteAddress ?? 'unknown';
-    const room = ((perPeer.get(peer) ?? 0) < limits.maxPerPeer || evictOne((s) => s.peer === peer))
-      && (sockets.size < limits.maxConnections || evictOne(() => true));
-    if (!room) {
-      socket.destroy();
-      return;
+    if (sockets.size >= limits.maxConnections) {
+      // At the bound: a peer over its share gives up a place of its own first, so one client
+      // cannot push everyone else out; below the bound nobody is pushed out at all.
+      const over = hog();
+      const room = (over !== undefined && evictOne((s) => s.peer === over)) || evictOne(() => true);
+      if (!room) {
+        socket.destroy();
+        return;
+      }
     }
     sockets.set(socket, { peer, busy: 0, reading: false });
     perPeer.set(peer, (perPeer.get(peer) ?? 0) + 1);

@@ -8,7 +8,7 @@ import { detectInParallel } from '../lambdas/parallel-detect.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { MAX_BEACON_BYTES } from '../src/beacon/parse-body.ts';
 import { conditionLink } from '../src/alerts/link.ts';
-import { createCardinalityGuard } from '../src/aggregation/cardinality-guard.ts';
+import { createCardinalityGuard, refuseInventedNames } from '../src/aggregation/cardinality-guard.ts';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import { judgeHealth } from '../src/resilience/health.ts';
 import { repeatLimitedLogger } from '../src/resilience/repeat-logger.ts';
@@ -67,7 +67,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const rebuilding = rebuildEmptiedStore(store, stream, 'aggregate');
   if (rebuilding) say(`[start] ${rebuilding}`);
   const beaconWrites = watchWrites(stream);
-  const ingest = createIngestHandler({ stream: beaconWrites.stream, allowedOrigins: config.allowedOrigins, logger: repeatLimitedLogger(readableLogger('ingest', say), REPEAT_LOG_INTERVAL_MS), ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}) });
+  const ingest = createIngestHandler({ stream: beaconWrites.stream, refuseName: refuseInventedNames(createCardinalityGuard(), Date.now), allowedOrigins: config.allowedOrigins, logger: repeatLimitedLogger(readableLogger('ingest', say), REPEAT_LOG_INTERVAL_MS), ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}) });
   const setAside = (message: string) => say(`[analyze] ${message}`);
   const alertState = fileAlertState(files.alertState, setAside);
   const forecasts = fileForecastStore(files.forecasts, setAside);

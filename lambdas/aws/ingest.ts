@@ -1,3 +1,4 @@
+import { createCardinalityGuard, refuseInventedNames } from '../../src/aggregation/cardinality-guard.ts';
 import { readAllowedApps } from '../../src/beacon/app-policy.ts';
 import { kinesisStream } from '@vitalstream/protocol/kinesis';
 import { createIngestHandler } from '../ingest.ts';
@@ -12,4 +13,6 @@ export const handler = createIngestHandler({
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
   allowedApps: readAllowedApps(process.env.ALLOWED_APPS, 'ALLOWED_APPS'),
   logger,
+  // Per warm instance: each keeps its own count, and the aggregator's guard is the hard bound.
+  refuseName: refuseInventedNames(createCardinalityGuard(), Date.now),
 }).use(withContext);

@@ -1,5 +1,5 @@
 import { METRICS } from '@vitalstream/protocol';
-import { WINDOW_MS } from './partial-aggregate.ts';
+import { WINDOW_MS, windowStartOf } from './partial-aggregate.ts';
 
 export const DEFAULT_MAX_VALUES_PER_DIMENSION = 100;
 /** Apps tracked per window; past it, a new app's other dimensions fold (the app itself never does). */
@@ -21,6 +21,7 @@ export interface CardinalityGuard {
   readonly folded: number;
   /** Metrics whose custom or function name was folded. */
   readonly foldedNames: number;
+  readonly maxNamesPerApp: number;
 }
 
 export interface CardinalityLimits {
@@ -69,6 +70,7 @@ export function createCardinalityGuard(limits: CardinalityLimits = {}): Cardinal
     get foldedNames() {
       return foldedNames;
     },
+    maxNamesPerApp: maxNames,
     admitName(app, name, windowStart) {
       if (METRICS.has(name)) return name;
       const family = name.slice(0, name.indexOf('_'));
@@ -127,4 +129,16 @@ function evictUnused(inUse: Map<string, number>, now: number): void {
   for (const [name, lastSeen] of inUse) {
     if (lastSeen < now - NAME_MEMORY_MS) inUse.delete(name);
   }
+}
+
+/**
+ * The ingest side of the name cap: a metric whose name the guard would fold is refused at the
+ * door instead, with a reason, so a sender inventing names fills neither the stream nor the store.
+ * The consumer's own guard stays the bound where several ingest instances each keep a count.
+ */
+export function refuseInventedNames(guard: CardinalityGuard, now: () => number): (app: string, name: string) => string | undefined {
+  return (app, name) => {
+    if (guard.admitName(app, name, windowStartOf(now())) === name) return undefined;
+    return `app '${app}' already has ${guard.maxNamesPerApp} custom and function metric names in use, so '${name}' is refused; a name unused for 24 h frees its place`;
+  };
 }

@@ -154,6 +154,22 @@ describe('beacons that once broke aggregation or other apps', () => {
     expect(totalCount(shop)).toBe(1);
   });
 
+  it('refuses metric names an app invents past its 100, naming the cap, and stores none of them', async () => {
+    const p = await start();
+    const names = (from: number, n: number) => Array.from({ length: n }, (_, i) => custom(`custom_m${from + i}`, 1));
+    expect(await (await post(p, { app: 'flood', metrics: names(0, 100) })).json()).toEqual({ accepted: 100 });
+    const mixed = await post(p, { app: 'flood', metrics: [custom('custom_m7', 2), ...names(100, 3)] });
+    expect(mixed.status).toBe(202);
+    const answer = (await mixed.json()) as { accepted: number; rejected: { index: number; reason: string }[] };
+    expect(answer.accepted).toBe(1);
+    expect(answer.rejected.map((r) => r.index)).toEqual([1, 2, 3]);
+    expect(answer.rejected[0]!.reason).toMatch(/app 'flood' already has 100 custom and function metric names in use, so 'custom_m100' is refused/);
+    const allNew = await post(p, { app: 'flood', metrics: names(200, 5) });
+    expect(allNew.status).toBe(400);
+    expect(totalCount(await p.aggregates('custom_m7', { app: 'flood' }))).toBe(2);
+    expect(totalCount(await p.aggregates('custom_other', { app: 'flood' }))).toBe(0);
+  });
+
   it('refuses apps the operator did not name, with a 403 that says how to add one', async () => {
     const p = await start({ allowedApps: new Set(['shop']) });
     expect((await post(p, beacon({ app: 'shop', metrics: [metric({ timestamp: Date.now() })] }))).status).toBe(202);

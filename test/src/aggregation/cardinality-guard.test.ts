@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCardinalityGuard } from '../../../src/aggregation/cardinality-guard.ts';
+import { createCardinalityGuard, refuseInventedNames } from '../../../src/aggregation/cardinality-guard.ts';
 import { WINDOW_MS } from '../../../src/aggregation/partial-aggregate.ts';
 
 const T = Date.UTC(2026, 11, 6, 12, 0);
@@ -32,5 +32,14 @@ describe('the cardinality guard', () => {
     const late = Array.from({ length: 6 }, (_, i) => guard.admit('shop', 'web_vitals_lcp', T - (200 + i) * WINDOW_MS, 'page', `/late-${i}`));
     expect(late).toEqual(['/late-0', '/late-1', 'other', 'other', 'other', 'other']);
     expect(guard.folded).toBe(4);
+  });
+
+  it('refuses invented names at ingest with a reason once an app has its share', () => {
+    const refuse = refuseInventedNames(createCardinalityGuard({ maxNamesPerApp: 2 }), () => T);
+    expect(refuse('flood', 'custom_a')).toBeUndefined();
+    expect(refuse('flood', 'custom_b')).toBeUndefined();
+    expect(refuse('flood', 'custom_c')).toBe("app 'flood' already has 2 custom and function metric names in use, so 'custom_c' is refused; a name unused for 24 h frees its place");
+    expect(refuse('flood', 'custom_a')).toBeUndefined();
+    expect(refuse('flood', 'web_vitals_lcp')).toBeUndefined();
   });
 });

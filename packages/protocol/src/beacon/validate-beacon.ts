@@ -26,6 +26,11 @@ interface Envelope {
 export interface RequestFacts {
   /** The browser family from the User-Agent header (never the header itself). */
   browser?: string;
+  /**
+   * The server's say on a metric's name for this app (a cap on invented names): a reason to refuse
+   * it, or undefined to accept it. Asked only of metrics that are otherwise valid.
+   */
+  refuseName?: (app: string, name: string) => string | undefined;
 }
 
 /**
@@ -49,8 +54,12 @@ export function validateBeacon(body: unknown, receivedAt: number, beaconId: stri
       return;
     }
     const result = normalizeMetric(raw as RawMetric, receivedAt);
-    if (result.ok) {
+    const refusedName = result.ok ? facts.refuseName?.(envelope.app, result.metric.name) : undefined;
+    if (result.ok && refusedName === undefined) {
       accepted.push(result.metric);
+    } else if (result.ok) {
+      problems.push({ path: `metrics[${index}].name`, reason: refusedName! });
+      rejected.push({ index, reason: refusedName! });
     } else {
       problems.push(...result.reasons.map((reason) => ({ path: `metrics[${index}]`, reason })));
       rejected.push({ index, reason: result.reasons.join('; ') });
