@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { startLocalProcess } from '../test/helpers/local-process.ts';
-import { tempDir } from '../test/helpers/temp-dir.ts';
+import { startLocalProcess } from './support/local-process.ts';
+import { tempDir } from './support/temp-dir.ts';
 import { rssMb, watchRss } from './measure.ts';
 
 /**

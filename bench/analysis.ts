@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeHistory } from '../src/analysis/kept-statistics.ts';
 import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, type BucketSeries } from '../src/analysis/anomaly/series-anomalies.ts';
-import { tempDir } from '../test/helpers/temp-dir.ts';
+import { tempDir } from './support/temp-dir.ts';
 import { benchDimensions, benchValue } from './analysis-series.ts';
 import { pointsOf } from '../src/analysis/points.ts';
 

@@ -5,7 +5,7 @@ import { toKinesisEvent } from '../local/consumer.ts';
 import { localContext } from '../local/lambda-context.ts';
 import { ALERT_METRICS } from '../src/alerts/evaluate.ts';
 import type { LoggedRecord } from '../local/sqlite-stream.ts';
-import { createStoreTable, startDynalite } from '../test/helpers/dynalite.ts';
+import { createStoreTable, startDynalite } from './support/dynalite.ts';
 
 /** Request units one operation consumed, as DynamoDB bills them (on-demand). */
 export interface Units {

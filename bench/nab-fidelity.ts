@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { nabScores, PUBLISHED_THRESHOLDS, type NabDetectorName } from '../src/analysis/anomaly/nab-run.ts';
 import { parseSeriesCsv } from '../src/analysis/series-csv.ts';
-import { tempDir } from '../test/helpers/temp-dir.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 /**
  * How faithfully our reimplementations of published NAB detectors reproduce them, on the

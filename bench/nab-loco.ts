@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_DETECTOR, type DetectorConfig } from '../src/analysis/anomaly/detector.ts';
 import { replayAlerts } from '../src/analysis/anomaly/replay.ts';
 import { parseSeriesCsv, type CsvPoint } from '../src/analysis/series-csv.ts';
-import { tempDir } from '../test/helpers/temp-dir.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 /**
  * Leave one category out: for each of the four folders, pick the best of a small grid of the

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_DETECTOR } from '../src/analysis/anomaly/detector.ts';
 import { replayAlerts } from '../src/analysis/anomaly/replay.ts';
 import { parseSeriesCsv } from '../src/analysis/series-csv.ts';
-import { tempDir } from '../test/helpers/temp-dir.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 /** Runs the production detector over every NAB file in shared/ and scores it with the shared scorer. */
 const SHARED = resolve(process.env.VITALSTREAM_SHARED ?? resolve(import.meta.dirname, '../../shared'));

@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startLocalProcess } from '../test/helpers/local-process.ts';
-import { tempDir } from '../test/helpers/temp-dir.ts';
+import { startLocalProcess } from './support/local-process.ts';
+import { tempDir } from './support/temp-dir.ts';
 import { fmt, rssMb, watchRss } from './measure.ts';
 
 /**

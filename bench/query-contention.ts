@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { addValue, emptyPartial, type PartialAggregate } from '../src/aggregation/partial-aggregate.ts';
 import { openSqliteStore } from '../local/sqlite-store.ts';
-import { startLocalProcess } from '../test/helpers/local-process.ts';
-import { tempDir } from '../test/helpers/temp-dir.ts';
+import { startLocalProcess } from './support/local-process.ts';
+import { tempDir } from './support/temp-dir.ts';
 import { fmt, quantile, rssMb, watchRss } from './measure.ts';
 
 const ENDPOINTS = ['/api/courses/:id', '/api/cart', '/api/checkout', '/api/search', '/api/account'];

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { startLocalProcess } from '../test/helpers/local-process.ts';
-import { tempDir } from '../test/helpers/temp-dir.ts';
+import { startLocalProcess } from './support/local-process.ts';
+import { tempDir } from './support/temp-dir.ts';
 import { fmt, quantile, watchRss } from './measure.ts';
 
 export interface SoakResult {

@@ -46,6 +46,10 @@ const MAY_IMPORT: Record<string, (target: string) => boolean> = {
   'sdk/node': under('sdk/node'),
   'sdk/browser': under('sdk/browser'),
   dashboard: under('dashboard'),
+  // Benchmarks, command-line tools and build scripts run the product's code; tests are not product code.
+  bench: (t) => !under('test')(t),
+  cli: (t) => !under('test')(t),
+  scripts: (t) => !under('test')(t),
 };
 
 describe('import rules', () => {

@@ -7,7 +7,7 @@ import { s3KeptStatistics } from '../../lambdas/adapters/s3-kept-statistics.ts';
 import { kinesisTransport } from '../../sdk/node/kinesis-transport.ts';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { CREDENTIALS, REGION, createStream, kinesisTestClient, startProtocolServers, type ProtocolServers } from '../helpers/aws-protocol-servers.ts';
-import { createKeyTable } from '../helpers/dynalite.ts';
+import { createKeyTable } from '../../bench/support/dynalite.ts';
 
 let servers: ProtocolServers;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localContext } from '../../local/lambda-context.ts';
 import { CREDENTIALS, REGION, createStream, kinesisTestClient, pollStream, startProtocolServers, type ProtocolServers } from '../helpers/aws-protocol-servers.ts';
-import { createKeyTable, createStoreTable } from '../helpers/dynalite.ts';
+import { createKeyTable, createStoreTable } from '../../bench/support/dynalite.ts';
 
 // SNS has no protocol server on npm: it alone stays on aws-sdk-client-mock.
 const sns = mockClient(SNSClient);

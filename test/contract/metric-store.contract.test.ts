@@ -8,8 +8,8 @@ import { aggregateRecords } from '../../src/aggregation/aggregate-records.ts';
 import type { MetricStore } from '../../src/ports.ts';
 import { buildSeries } from '../../src/query/build-series.ts';
 import type { StreamRecord } from '@vitalstream/protocol/stream';
-import { createStoreTable, startDynalite, type Dynalite } from '../helpers/dynalite.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { createStoreTable, startDynalite, type Dynalite } from '../../bench/support/dynalite.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 import { fakeTimestream } from '../helpers/timestream-fake.ts';
 
 const HOUR = 3_600_000;

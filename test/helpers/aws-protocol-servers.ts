@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import kinesalite from 'kinesalite';
 // @ts-expect-error s3rver ships no types
 import S3rver from 's3rver';
-import { startDynalite, type Dynalite } from './dynalite.ts';
-import { tempDir } from './temp-dir.ts';
+import { startDynalite, type Dynalite } from '../../bench/support/dynalite.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 // s3rver checks the key pair it documents; kinesalite and dynalite take any.
 export const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
-import { startLocalProcess, type LocalProcess } from './local-process.ts';
-import { tempDir } from './temp-dir.ts';
+import { startLocalProcess, type LocalProcess } from '../../bench/support/local-process.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 export interface BrowserHarness {
   server: LocalProcess;

@@ -1,6 +1,6 @@
 import type { LocalConfig } from '../../local/config.ts';
 import { startPipeline, type RunningPipeline } from '../../local/pipeline.ts';
-import { tempDir } from './temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 export interface TestPipeline {
   pipeline: RunningPipeline;

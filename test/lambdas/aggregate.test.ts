@@ -6,7 +6,7 @@ import { openSqliteStore, type SqliteStore } from '../../local/sqlite-store.ts';
 import { createCardinalityGuard } from '../../src/aggregation/cardinality-guard.ts';
 import { buildSeries } from '../../src/query/build-series.ts';
 import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 const T = Date.UTC(2026, 10, 26, 19, 0, 0);
 let dir: ReturnType<typeof tempDir>;

@@ -23,7 +23,7 @@ import type { Alert, AlertSink } from '../../src/alerts/alert.ts';
 import { encodeStreamRecord, type StreamMetric } from '@vitalstream/protocol/stream';
 import { beacon } from '../helpers/beacons.ts';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 import { pairsOf } from '../../src/analysis/points.ts';
 
 const T = Date.UTC(2026, 10, 26, 19, 0, 0);

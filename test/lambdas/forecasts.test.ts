@@ -7,7 +7,7 @@ import { localContext } from '../../local/lambda-context.ts';
 import { openSqliteStore } from '../../local/sqlite-store.ts';
 import { encodeStreamRecord } from '@vitalstream/protocol/stream';
 import { httpEvent, json, status } from '../helpers/http-events.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);

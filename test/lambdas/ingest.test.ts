@@ -5,7 +5,7 @@ import { localContext } from '../../local/lambda-context.ts';
 import { decodeStreamRecord } from '@vitalstream/protocol/stream';
 import { beacon, metric, NOW } from '../helpers/beacons.ts';
 import { headers, httpEvent, json, status } from '../helpers/http-events.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 let dir: ReturnType<typeof tempDir>;
 let stream: SqliteStream;

@@ -6,7 +6,7 @@ import { localContext } from '../../local/lambda-context.ts';
 import { openSqliteStore, type SqliteStore } from '../../local/sqlite-store.ts';
 import { encodeStreamRecord } from '@vitalstream/protocol/stream';
 import { httpEvent, json, status } from '../helpers/http-events.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 const T = Date.UTC(2026, 10, 26, 19, 1, 0);
 const dir = tempDir();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localAlertSink, readAlertLog } from '../../local/alert-log.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 const dir = tempDir();
 afterAll(() => dir.remove());

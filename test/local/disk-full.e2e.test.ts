@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beacon, metric } from '../helpers/beacons.ts';
-import { startLocalProcess, waitFor } from '../helpers/local-process.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { startLocalProcess, waitFor } from '../../bench/support/local-process.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 // A real full disk: a small tmpfs (this needs root, as CI and the development machines run).
 const mount = tempDir('vitalstream-full-');

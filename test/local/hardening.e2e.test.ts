@@ -5,7 +5,7 @@ import { localAlertSink } from '../../local/alert-log.ts';
 import { beacon, metric } from '../helpers/beacons.ts';
 import { startTestPipeline, totalCount, type TestPipeline } from '../helpers/pipeline.ts';
 import { idleSockets, rawRequest, slowBodies, statusOf } from '../helpers/raw-http.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 const pipelines: TestPipeline[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { beacon, metric } from '../helpers/beacons.ts';
-import { startLocalProcess, waitFor, type LocalProcess } from '../helpers/local-process.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { startLocalProcess, waitFor, type LocalProcess } from '../../bench/support/local-process.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 const running: LocalProcess[] = [];
 const dirs: ReturnType<typeof tempDir>[] = [];

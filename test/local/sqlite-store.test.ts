@@ -4,7 +4,7 @@ import { addValue, emptyPartial } from '../../src/aggregation/partial-aggregate.
 import { encodeSketch, newSketch } from '@vitalstream/protocol/sketch';
 import { isPermanentFailure } from '../../src/resilience/failure.ts';
 import { openSqliteStore } from '../../local/sqlite-store.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 const T = Date.UTC(2026, 10, 26, 19, 0);
 

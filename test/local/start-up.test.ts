@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLocalConfig } from '../../local/config.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import { beacon, metric } from '../helpers/beacons.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 const start = (dataDir: string, log: (line: string) => void = () => undefined) =>
   startPipeline({ host: '127.0.0.1', port: 0, dataDir, allowedOrigins: [], analyzeEveryMs: 0 }, log);

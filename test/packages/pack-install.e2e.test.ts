@@ -6,8 +6,8 @@ import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.ts';
-import { startLocalProcess, waitFor, type LocalProcess } from '../helpers/local-process.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { startLocalProcess, waitFor, type LocalProcess } from '../../bench/support/local-process.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 /**
  * The SDKs as a team gets them: the workspaces packed into tarballs, installed with npm into an

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/browser-harness.ts';
-import { waitFor, type LocalProcess } from '../helpers/local-process.ts';
+import { waitFor, type LocalProcess } from '../../bench/support/local-process.ts';
 import { uxScore } from '../../sdk/browser/signals/ux-score.ts';
 
 interface Point { count: number; min: number; max: number; p50: number; ratings?: Record<string, number> }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/browser-harness.ts';
-import { waitFor } from '../helpers/local-process.ts';
+import { waitFor } from '../../bench/support/local-process.ts';
 
 interface Answer { series: { dimensions: Record<string, string>; points: { count: number; max: number; min: number }[] }[] }
 

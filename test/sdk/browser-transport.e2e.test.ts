@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/browser-harness.ts';
-import { waitFor, type LocalProcess } from '../helpers/local-process.ts';
+import { waitFor, type LocalProcess } from '../../bench/support/local-process.ts';
 
 let harness: BrowserHarness;
 let server: LocalProcess;

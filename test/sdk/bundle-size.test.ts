@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildBrowserSdk, SIZE_BUDGET_BYTES } from '../../scripts/build-browser.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { tempDir } from '../../bench/support/temp-dir.ts';
 
 describe('browser SDK bundle', () => {
   it('stays within 6 KiB brotli with every signal and web-vitals included', async () => {

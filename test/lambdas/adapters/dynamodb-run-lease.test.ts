@@ -4,8 +4,8 @@ import { createAnalyzeHandler } from '../../../lambdas/analyze.ts';
 import { localContext } from '../../../local/lambda-context.ts';
 import { openSqliteStore } from '../../../local/sqlite-store.ts';
 import { fileAlertState } from '../../../local/alert-state-file.ts';
-import { createKeyTable, startDynalite, type Dynalite } from '../../helpers/dynalite.ts';
-import { tempDir } from '../../helpers/temp-dir.ts';
+import { createKeyTable, startDynalite, type Dynalite } from '../../../bench/support/dynalite.ts';
+import { tempDir } from '../../../bench/support/temp-dir.ts';
 
 let dynamo: Dynalite;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { aggregateRecords } from '../../../src/aggregation/aggregate-records.ts'
 import { buildSeries } from '../../../src/query/build-series.ts';
 import { planRead } from '../../../src/storage/rollup-plan.ts';
 import type { StreamRecord } from '@vitalstream/protocol/stream';
-import { createStoreTable, startDynalite, type Dynalite } from '../../helpers/dynalite.ts';
+import { createStoreTable, startDynalite, type Dynalite } from '../../../bench/support/dynalite.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -7,7 +7,7 @@ import { toKinesisEvent } from '../../../local/consumer.ts';
 import { localContext } from '../../../local/lambda-context.ts';
 import { buildSeries } from '../../../src/query/build-series.ts';
 import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
-import { tempDir } from '../../helpers/temp-dir.ts';
+import { tempDir } from '../../../bench/support/temp-dir.ts';
 
 const BASE = Date.UTC(2026, 10, 26, 19, 0, 0);
 const QUANTILES = { p50: 0.5, p75: 0.75, p90: 0.9, p95: 0.95, p99: 0.99 } as const;
