@@ -19,11 +19,17 @@ try {
   const sender = async () => {
     while (performance.now() < deadline) {
       const metrics = Array.from({ length: 50 }, () => ({
-        name: 'api_request', value: Math.random() * 3000, timestamp: Date.now() - Math.floor(Math.random() * 23 * 3_600_000),
+        name: 'api_request',
+        value: Math.random() * 3000,
+        timestamp: Date.now() - Math.floor(Math.random() * 23 * 3_600_000),
         tags: { method: 'GET', endpoint: `/api/r${Math.floor(Math.random() * 1e9)}`, status_code: '200', status_class: '2xx' },
       }));
       const app = `bench-${sent % 20}`;
-      const answer = await fetch(`${local.url}/v1/beacon`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app, metrics }) });
+      const answer = await fetch(`${local.url}/v1/beacon`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ app, metrics }),
+      });
       await answer.arrayBuffer();
       sent += 1;
     }
@@ -43,7 +49,9 @@ try {
   const body = await answer.text();
   const ms = performance.now() - started;
   const top = Math.round(peak.stop());
-  console.log(`advice: ${sent} beacons of 50 random-endpoint requests in ${seconds} s; one 24 h /v1/advice: HTTP ${answer.status}, ${body.length} bytes in ${(ms / 1000).toFixed(1)} s; server RSS ${before} MB before, peak ${top} MB (+${top - before} MB)`);
+  console.log(
+    `advice: ${sent} beacons of 50 random-endpoint requests in ${seconds} s; one 24 h /v1/advice: HTTP ${answer.status}, ${body.length} bytes in ${(ms / 1000).toFixed(1)} s; server RSS ${before} MB before, peak ${top} MB (+${top - before} MB)`,
+  );
 } finally {
   local.child.kill('SIGTERM');
   await local.exited;

@@ -41,7 +41,11 @@ read.length = 0;
 const fold = seconds(start);
 
 start = performance.now();
-const detection = await detectInParallel({ workerPath: resolve(import.meta.dirname, '../lambdas/workers/detect-worker.ts') })(history.series, now - ANOMALY_BUCKET_MS, history.settled);
+const detection = await detectInParallel({ workerPath: resolve(import.meta.dirname, '../lambdas/workers/detect-worker.ts') })(
+  history.series,
+  now - ANOMALY_BUCKET_MS,
+  history.settled,
+);
 const detect = seconds(start);
 
 start = performance.now();
@@ -50,7 +54,17 @@ writeFileSync(output!, saved);
 const save = seconds(start);
 
 const stateBytes = detection.states.reduce((n, state) => n + JSON.stringify(state).length, 0) / Math.max(1, detection.states.length);
-process.stdout.write(JSON.stringify({
-  load, readBuild, fold, detect, save, total: load + fold + detect + save,
-  peakRssMb: process.resourceUsage().maxRSS / 1024, anomalies: detection.anomalies.length, savedMb: saved.length / 1e6, stateBytes,
-}));
+process.stdout.write(
+  JSON.stringify({
+    load,
+    readBuild,
+    fold,
+    detect,
+    save,
+    total: load + fold + detect + save,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    anomalies: detection.anomalies.length,
+    savedMb: saved.length / 1e6,
+    stateBytes,
+  }),
+);

@@ -22,23 +22,56 @@ const dir = tempDir('vitalstream-bench-analysis-');
 // What a deployment that kept statistics but no detector state (a first run, or a new detector version) has stored.
 const stored = {
   settled: now - 2 * ANOMALY_BUCKET_MS,
-  series: Array.from({ length: SERIES }, (_, s): BucketSeries => ({
-    metric: 'api_request', statistic: 'p95', dimensions: benchDimensions(s),
-    points: pointsOf(Array.from({ length: buckets - 1 }, (_, i): [number, number] => {
-      const t = now - (buckets - i) * ANOMALY_BUCKET_MS;
-      return [t, benchValue(s, t, false)];
-    })),
-  })),
+  series: Array.from(
+    { length: SERIES },
+    (_, s): BucketSeries => ({
+      metric: 'api_request',
+      statistic: 'p95',
+      dimensions: benchDimensions(s),
+      points: pointsOf(
+        Array.from({ length: buckets - 1 }, (_, i): [number, number] => {
+          const t = now - (buckets - i) * ANOMALY_BUCKET_MS;
+          return [t, benchValue(s, t, false)];
+        }),
+      ),
+    }),
+  ),
 };
 writeFileSync(join(dir.path, 'cold.json.gz'), gzipSync(encodeHistory(stored)));
 stored.series.length = 0;
 
-interface Run { load: number; readBuild: number; fold: number; detect: number; save: number; total: number; peakRssMb: number; anomalies: number; savedMb: number; stateBytes: number }
-const run = (input: string, output: string, at: number): Run => JSON.parse(execFileSync(process.execPath, [
-  '--disable-warning=ExperimentalWarning', '--import', 'tsx', resolve(import.meta.dirname, 'analysis-run.ts'), join(dir.path, input), join(dir.path, output), String(at), String(SERIES),
-], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+interface Run {
+  load: number;
+  readBuild: number;
+  fold: number;
+  detect: number;
+  save: number;
+  total: number;
+  peakRssMb: number;
+  anomalies: number;
+  savedMb: number;
+  stateBytes: number;
+}
+const run = (input: string, output: string, at: number): Run =>
+  JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        '--disable-warning=ExperimentalWarning',
+        '--import',
+        'tsx',
+        resolve(import.meta.dirname, 'analysis-run.ts'),
+        join(dir.path, input),
+        join(dir.path, output),
+        String(at),
+        String(SERIES),
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    ),
+  );
 
-const describe = (name: string, r: Run) => `  ${name.padEnd(7)} load ${r.load.toFixed(1)} s, fold ${r.fold.toFixed(1)} s, detect ${r.detect.toFixed(1)} s, store ${r.save.toFixed(1)} s (${r.savedMb.toFixed(0)} MB gzipped) = ${r.total.toFixed(1)} s; peak RSS ${r.peakRssMb.toFixed(0)} MB; ${r.anomalies} anomalies (${Math.ceil(SERIES / 500)} incidents injected); the store read it stands for built in ${r.readBuild.toFixed(1)} s`;
+const describe = (name: string, r: Run) =>
+  `  ${name.padEnd(7)} load ${r.load.toFixed(1)} s, fold ${r.fold.toFixed(1)} s, detect ${r.detect.toFixed(1)} s, store ${r.save.toFixed(1)} s (${r.savedMb.toFixed(0)} MB gzipped) = ${r.total.toFixed(1)} s; peak RSS ${r.peakRssMb.toFixed(0)} MB; ${r.anomalies} anomalies (${Math.ceil(SERIES / 500)} incidents injected); the store read it stands for built in ${r.readBuild.toFixed(1)} s`;
 const cold = run('cold.json.gz', 'steady.json.gz', now);
 const steady = run('steady.json.gz', 'next.json.gz', now + ANOMALY_BUCKET_MS);
 dir.remove();
@@ -46,4 +79,6 @@ console.log(`analysis at ${SERIES.toLocaleString('en-US')} series x ${buckets} b
 ${describe('cold', cold)}
 ${describe('steady', steady)}
   detector state: ${steady.stateBytes.toFixed(0)} bytes a series as JSON (beside the series' own eight days of Float32 statistics)`);
-console.log(`analysis: ${SERIES} series, steady run ${steady.total.toFixed(1)} s, cold run ${cold.total.toFixed(1)} s, peak RSS ${Math.max(cold.peakRssMb, steady.peakRssMb).toFixed(0)} MB`);
+console.log(
+  `analysis: ${SERIES} series, steady run ${steady.total.toFixed(1)} s, cold run ${cold.total.toFixed(1)} s, peak RSS ${Math.max(cold.peakRssMb, steady.peakRssMb).toFixed(0)} MB`,
+);

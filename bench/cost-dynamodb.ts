@@ -33,34 +33,43 @@ export const itemBytes = (item: Record<string, AttributeValue>): number =>
  */
 export function meter(client: DynamoDBClient): { take(): Units } {
   let units: Units = { writeUnits: 0, readUnits: 0, calls: 0 };
-  client.middlewareStack.add((next, context) => async (args) => {
-    const result = await next(args);
-    const input = args.input as Record<string, unknown>;
-    const output = result.output as unknown as Record<string, unknown>;
-    units.calls += 1;
-    switch (context.commandName) {
-      case 'BatchWriteItemCommand': {
-        const requests = Object.values(input.RequestItems as Record<string, { PutRequest?: { Item: Record<string, AttributeValue> } }[]>).flat();
-        const unprocessed = Object.values((output.UnprocessedItems ?? {}) as Record<string, unknown[]>).flat().length;
-        units.writeUnits += requests.reduce((n, r) => n + (r.PutRequest ? Math.ceil(itemBytes(r.PutRequest.Item) / 1024) : 1), 0) - unprocessed;
-        break;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const input = args.input as Record<string, unknown>;
+      const output = result.output as unknown as Record<string, unknown>;
+      units.calls += 1;
+      switch (context.commandName) {
+        case 'BatchWriteItemCommand': {
+          const requests = Object.values(input.RequestItems as Record<string, { PutRequest?: { Item: Record<string, AttributeValue> } }[]>).flat();
+          const unprocessed = Object.values((output.UnprocessedItems ?? {}) as Record<string, unknown[]>).flat().length;
+          units.writeUnits += requests.reduce((n, r) => n + (r.PutRequest ? Math.ceil(itemBytes(r.PutRequest.Item) / 1024) : 1), 0) - unprocessed;
+          break;
+        }
+        case 'PutItemCommand':
+          units.writeUnits += Math.ceil(itemBytes(input.Item as Record<string, AttributeValue>) / 1024);
+          break;
+        case 'QueryCommand':
+        case 'GetItemCommand': {
+          const items = (output.Items as Record<string, AttributeValue>[] | undefined) ?? (output.Item ? [output.Item as Record<string, AttributeValue>] : []);
+          const bytes = items.reduce((n, item) => n + itemBytes(item), 0);
+          units.readUnits += Math.max(1, Math.ceil(bytes / 4096)) * (input.ConsistentRead ? 1 : 0.5);
+          break;
+        }
+        default:
+          break;
       }
-      case 'PutItemCommand':
-        units.writeUnits += Math.ceil(itemBytes(input.Item as Record<string, AttributeValue>) / 1024);
-        break;
-      case 'QueryCommand':
-      case 'GetItemCommand': {
-        const items = (output.Items as Record<string, AttributeValue>[] | undefined) ?? (output.Item ? [output.Item as Record<string, AttributeValue>] : []);
-        const bytes = items.reduce((n, item) => n + itemBytes(item), 0);
-        units.readUnits += Math.max(1, Math.ceil(bytes / 4096)) * (input.ConsistentRead ? 1 : 0.5);
-        break;
-      }
-      default:
-        break;
-    }
-    return result;
-  }, { step: 'initialize', name: 'costMeter' });
-  return { take: () => { const taken = units; units = { writeUnits: 0, readUnits: 0, calls: 0 }; return taken; } };
+      return result;
+    },
+    { step: 'initialize', name: 'costMeter' },
+  );
+  return {
+    take: () => {
+      const taken = units;
+      units = { writeUnits: 0, readUnits: 0, calls: 0 };
+      return taken;
+    },
+  };
 }
 
 export interface DynamoMeasurement {
@@ -90,21 +99,26 @@ export async function measureDynamo(records: LoggedRecord[][], now: number): Pro
     let stored = 0;
     let items = 0;
     const rollups = new Map<string, number>();
-    dynalite.client.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'PutItemCommand') {
-        const item = (args.input as { Item: Record<string, AttributeValue> }).Item;
-        if (item.pk?.S?.startsWith('h#')) rollups.set(`${item.pk.S}\t${item.sk!.S}`, itemBytes(item) + 100);
-      }
-      if (context.commandName === 'BatchWriteItemCommand') {
-        for (const r of Object.values((args.input as { RequestItems: Record<string, { PutRequest?: { Item: Record<string, AttributeValue> } }[]> }).RequestItems).flat()) {
-          if (r.PutRequest && r.PutRequest.Item.pk?.S?.startsWith('m#')) {
-            stored += itemBytes(r.PutRequest.Item) + 100; // + DynamoDB's per-item overhead
-            items += 1;
+    dynalite.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutItemCommand') {
+          const item = (args.input as { Item: Record<string, AttributeValue> }).Item;
+          if (item.pk?.S?.startsWith('h#')) rollups.set(`${item.pk.S}\t${item.sk!.S}`, itemBytes(item) + 100);
+        }
+        if (context.commandName === 'BatchWriteItemCommand') {
+          for (const r of Object.values(
+            (args.input as { RequestItems: Record<string, { PutRequest?: { Item: Record<string, AttributeValue> } }[]> }).RequestItems,
+          ).flat()) {
+            if (r.PutRequest?.Item.pk?.S?.startsWith('m#')) {
+              stored += itemBytes(r.PutRequest.Item) + 100; // + DynamoDB's per-item overhead
+              items += 1;
+            }
           }
         }
-      }
-      return next(args);
-    }, { step: 'initialize', name: 'storedBytes' });
+        return next(args);
+      },
+      { step: 'initialize', name: 'storedBytes' },
+    );
     for (const batch of records) {
       const start = performance.now();
       await aggregate(toKinesisEvent(batch), localContext('aggregate'));

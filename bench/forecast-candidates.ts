@@ -32,7 +32,6 @@ export function loadMstl() {
   };
 }
 
-
 /** Forecasts `horizon` hourly steps after the training values (the last one at `lastTime`). */
 export type Forecaster = (values: readonly number[], lastTime: number, horizon: number) => ForecastPoint[];
 
@@ -47,7 +46,9 @@ export function forecastByBacktest(candidates: readonly Forecaster[], minTrain =
     if (candidates.length === 1 || values.length - holdout < minTrain) return candidates[0]!(values, lastTime, horizon);
     const train = values.slice(0, values.length - holdout);
     const actual = values.slice(values.length - holdout);
-    const errors = candidates.map((forecast) => forecast(train, lastTime - holdout * 3_600_000, holdout).reduce((n, p, h) => n + Math.abs(p.value - actual[h]!), 0));
+    const errors = candidates.map((forecast) =>
+      forecast(train, lastTime - holdout * 3_600_000, holdout).reduce((n, p, h) => n + Math.abs(p.value - actual[h]!), 0),
+    );
     const best = errors.indexOf(Math.min(...errors));
     return candidates[best]!(values, lastTime, horizon);
   };
@@ -61,7 +62,6 @@ export function blend(candidates: readonly Forecaster[]): Forecaster {
     return forecasts[0]!.map((p, h) => ({ time: p.time, value: mean((q) => q.value, h), lower: mean((q) => q.lower, h), upper: mean((q) => q.upper, h) }));
   };
 }
-
 
 const HOUR = 3_600_000;
 

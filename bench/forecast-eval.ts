@@ -27,16 +27,25 @@ candidates.choice = forecastByBacktest([candidates.profile!, candidates.mstl!, c
 const grid: Record<string, Forecaster> = {};
 for (const agreement of [1, 2, 3, 5]) {
   for (const offsetHalfLife of [0.125, 0.25, 0.5, 1]) {
-    grid[`agreement ${agreement}, half-life ${offsetHalfLife} d`] = (values, lastTime, horizon) => forecastSeasonal(values, HOUR, lastTime, horizon, { agreement, offsetHalfLife });
+    grid[`agreement ${agreement}, half-life ${offsetHalfLife} d`] = (values, lastTime, horizon) =>
+      forecastSeasonal(values, HOUR, lastTime, horizon, { agreement, offsetHalfLife });
   }
 }
 const evaluated = { ...candidates, ...grid };
 
-interface Row { file: string; origins: number; horizon: number; ratio: Record<string, number>; coverage: Record<string, number> }
+interface Row {
+  file: string;
+  origins: number;
+  horizon: number;
+  ratio: Record<string, number>;
+  coverage: Record<string, number>;
+}
 const rows: Row[] = [];
 const out = (line: string) => process.stdout.write(`${line}\n`);
 for (const category of readdirSync(DATA).sort()) {
-  for (const name of readdirSync(join(DATA, category)).filter((f) => f.endsWith('.csv')).sort()) {
+  for (const name of readdirSync(join(DATA, category))
+    .filter((f) => f.endsWith('.csv'))
+    .sort()) {
     const file = `${category}/${name}`;
     const hourly = hourlyMeans(parseSeriesCsv(readFileSync(join(DATA, file), 'utf8'), { order: 'file' }));
     const values = hourly.map((p) => p[1]);
@@ -53,7 +62,9 @@ for (const category of readdirSync(DATA).sort()) {
       const train = values.slice(0, origin);
       const actual = values.slice(origin, origin + horizon);
       const baseline = forecastSeasonalNaive(train, HOUR, horizon);
-      actual.forEach((a, h) => (naive += Math.abs(a - baseline[h]!)));
+      actual.forEach((a, h) => {
+        naive += Math.abs(a - baseline[h]!);
+      });
       for (const [label, forecaster] of Object.entries(evaluated)) {
         const forecast: ForecastPoint[] = forecaster(train, hourly[origin - 1]![0], horizon);
         actual.forEach((a, h) => {
@@ -78,18 +89,34 @@ for (const category of readdirSync(DATA).sort()) {
 const labels = Object.keys(candidates);
 out(`MAE / seasonal naive's MAE (lower is better; 0.8 is the goal) and 95 % interval coverage, hourly, rolling origins`);
 out(`${'file'.padEnd(58)} origins horizon  ${labels.map((l) => `${l.padStart(8)} cover`).join('  ')}`);
-for (const r of rows) out(`${r.file.padEnd(58)} ${String(r.origins).padStart(7)} ${`${r.horizon} h`.padStart(7)}  ${labels.map((l) => `${r.ratio[l]!.toFixed(3).padStart(8)} ${(100 * r.coverage[l]!).toFixed(0).padStart(4)}%`).join('  ')}`);
+for (const r of rows)
+  out(
+    `${r.file.padEnd(58)} ${String(r.origins).padStart(7)} ${`${r.horizon} h`.padStart(7)}  ${labels.map((l) => `${r.ratio[l]!.toFixed(3).padStart(8)} ${(100 * r.coverage[l]!).toFixed(0).padStart(4)}%`).join('  ')}`,
+  );
 const mean = (list: Row[], label: string, of: 'ratio' | 'coverage') => list.reduce((n, r) => n + r[of][label]!, 0) / list.length;
-out(`${'mean over files'.padEnd(74)}  ${labels.map((l) => `${mean(rows, l, 'ratio').toFixed(3).padStart(8)} ${(100 * mean(rows, l, 'coverage')).toFixed(0).padStart(4)}%`).join('  ')}`);
-out(`the profile's constants over all files: ${Object.keys(grid).map((k) => `${k.replace('agreement ', 'a').replace(', half-life ', '/').replace(' d', '')} ${mean(rows, k, 'ratio').toFixed(3)}`).join(', ')}`);
+out(
+  `${'mean over files'.padEnd(74)}  ${labels.map((l) => `${mean(rows, l, 'ratio').toFixed(3).padStart(8)} ${(100 * mean(rows, l, 'coverage')).toFixed(0).padStart(4)}%`).join('  ')}`,
+);
+out(
+  `the profile's constants over all files: ${Object.keys(grid)
+    .map((k) => `${k.replace('agreement ', 'a').replace(', half-life ', '/').replace(' d', '')} ${mean(rows, k, 'ratio').toFixed(3)}`)
+    .join(', ')}`,
+);
 // The split: files in alternate order. The profile's constants that do best on one half are reported on the other.
 const halves = [rows.filter((_, i) => i % 2 === 0), rows.filter((_, i) => i % 2 === 1)];
 const settings = Object.keys(grid);
 const untuned: { ratio: number; coverage: number }[] = [];
-for (const [tune, report] of [[halves[0]!, halves[1]!], [halves[1]!, halves[0]!]] as [Row[], Row[]][]) {
+for (const [tune, report] of [
+  [halves[0]!, halves[1]!],
+  [halves[1]!, halves[0]!],
+] as [Row[], Row[]][]) {
   const chosen = settings.reduce((a, b) => (mean(tune, b, 'ratio') < mean(tune, a, 'ratio') ? b : a));
   for (const r of report) untuned.push({ ratio: r.ratio[chosen]!, coverage: r.coverage[chosen]! });
-  out(`tuned on ${tune.map((r) => r.file.replace(/.*\//, '').replace('.csv', '')).join(', ')}: profile with ${chosen}; on the other ${report.length} files it scores ${mean(report, chosen, 'ratio').toFixed(3)} of seasonal naive's MAE, ${(100 * mean(report, chosen, 'coverage')).toFixed(0)} % coverage`);
+  out(
+    `tuned on ${tune.map((r) => r.file.replace(/.*\//, '').replace('.csv', '')).join(', ')}: profile with ${chosen}; on the other ${report.length} files it scores ${mean(report, chosen, 'ratio').toFixed(3)} of seasonal naive's MAE, ${(100 * mean(report, chosen, 'coverage')).toFixed(0)} % coverage`,
+  );
 }
 const untunedMean = (of: 'ratio' | 'coverage') => untuned.reduce((n, r) => n + r[of], 0) / untuned.length;
-out(`every file scored with constants tuned on the other half: ${untunedMean('ratio').toFixed(3)} of seasonal naive's MAE, ${(100 * untunedMean('coverage')).toFixed(0)} % coverage`);
+out(
+  `every file scored with constants tuned on the other half: ${untunedMean('ratio').toFixed(3)} of seasonal naive's MAE, ${(100 * untunedMean('coverage')).toFixed(0)} % coverage`,
+);

@@ -37,9 +37,16 @@ for (const detector of detectors) {
     for (const file of readdirSync(join(DATA, group)).filter((f) => f.endsWith('.csv'))) {
       const key = `${group}/${file}`;
       const points = parseSeriesCsv(readFileSync(join(DATA, key), 'utf8'), { order: 'file' });
-      const published = readFileSync(join(PUBLISHED, detector, key), 'utf8').trim().split('\n').slice(1).map(Number);
+      const published = readFileSync(join(PUBLISHED, detector, key), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map(Number);
       const started = performance.now();
-      const scores = nabScores(detector, points.map((p) => p.value));
+      const scores = nabScores(
+        detector,
+        points.map((p) => p.value),
+      );
       const ms = performance.now() - started;
       const close = scores.filter((s, i) => Math.abs(s - published[i]!) <= 0.01).length;
       [rows, within] = [rows + scores.length, within + close];
@@ -48,5 +55,7 @@ for (const detector of detectors) {
       console.log(`| ${key} | ${close} of ${scores.length} (${((100 * close) / scores.length).toFixed(2)} %) | ${ms.toFixed(0)} |`);
     }
   }
-  console.log(`${detector}: ${within} of ${rows} rows within 0.01 (${((100 * within) / rows).toFixed(2)} %); NAB standard at the published threshold: ours ${score(ours)}, published scores ${score(theirs)}\n`);
+  console.log(
+    `${detector}: ${within} of ${rows} rows within 0.01 (${((100 * within) / rows).toFixed(2)} %); NAB standard at the published threshold: ours ${score(ours)}, published scores ${score(theirs)}\n`,
+  );
 }

@@ -18,11 +18,14 @@ const LABELS = join(SHARED, 'data/nab/labels/combined_windows.json');
 const windows = JSON.parse(readFileSync(LABELS, 'utf8')) as Record<string, unknown[]>;
 
 const GRID: Partial<DetectorConfig>[] = [];
-for (const barFactor of [0.3, 0.5]) for (const zScale of [1, 4]) for (const tailDigits of [5, 6]) for (const cooldownHours of [12, 24]) GRID.push({ barFactor, zScale, tailDigits, cooldownMs: cooldownHours * 3_600_000 });
+for (const barFactor of [0.3, 0.5])
+  for (const zScale of [1, 4])
+    for (const tailDigits of [5, 6]) for (const cooldownHours of [12, 24]) GRID.push({ barFactor, zScale, tailDigits, cooldownMs: cooldownHours * 3_600_000 });
 
 const files: { category: string; key: string; points: CsvPoint[] }[] = [];
 for (const category of readdirSync(DATA).sort()) {
-  for (const file of readdirSync(join(DATA, category)).filter((f) => f.endsWith('.csv'))) files.push({ category, key: `${category}/${file}`, points: parseSeriesCsv(readFileSync(join(DATA, category, file), 'utf8'), { order: 'file' }) });
+  for (const file of readdirSync(join(DATA, category)).filter((f) => f.endsWith('.csv')))
+    files.push({ category, key: `${category}/${file}`, points: parseSeriesCsv(readFileSync(join(DATA, category, file), 'utf8'), { order: 'file' }) });
 }
 
 /** Raw NAB standard score per file, from the shared scorer's per-file table. */
@@ -58,8 +61,15 @@ for (const held of categories) {
   const raw = sum(best.raws, test);
   heldOutRaw += raw;
   const count = windowCount(test);
-  console.log(`held out ${held.padEnd(22)} chose ${JSON.stringify(best.overrides)}: ${count > 0 ? `NAB ${normalized(raw, count).toFixed(1)}` : 'no windows'} (raw ${raw.toFixed(3)})`);
+  console.log(
+    `held out ${held.padEnd(22)} chose ${JSON.stringify(best.overrides)}: ${count > 0 ? `NAB ${normalized(raw, count).toFixed(1)}` : 'no windows'} (raw ${raw.toFixed(3)})`,
+  );
 }
 const all = files.map((f) => f.key);
 const defaults = rawScores(DEFAULT_DETECTOR);
-console.log(`leave-one-category-out NAB standard: ${normalized(heldOutRaw, windowCount(all)).toFixed(1)} (each folder scored with settings chosen on the other three; the default configuration scores ${normalized(all.reduce((n, k) => n + (defaults.get(k) ?? 0), 0), windowCount(all)).toFixed(1)} on all of them)`);
+console.log(
+  `leave-one-category-out NAB standard: ${normalized(heldOutRaw, windowCount(all)).toFixed(1)} (each folder scored with settings chosen on the other three; the default configuration scores ${normalized(
+    all.reduce((n, k) => n + (defaults.get(k) ?? 0), 0),
+    windowCount(all),
+  ).toFixed(1)} on all of them)`,
+);

@@ -14,7 +14,10 @@ import { fmt, rssMb, watchRss } from './measure.ts';
 const seconds = Number(process.argv[2] ?? process.env.BENCH_FLOOD_SECONDS ?? 60);
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 const randomName = () => `custom_${Array.from({ length: 12 }, () => letters[Math.floor(Math.random() * 26)]).join('')}`;
-const dirBytes = (dir: string, prefix = ''): number => readdirSync(dir).filter((f) => f.startsWith(prefix)).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+const dirBytes = (dir: string, prefix = ''): number =>
+  readdirSync(dir)
+    .filter((f) => f.startsWith(prefix))
+    .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 const dir = tempDir('vitalstream-flood-');
@@ -32,7 +35,11 @@ try {
     while (performance.now() < deadline) {
       const metrics = Array.from({ length: 100 }, () => ({ name: randomName(), value: Math.random() * 100, unit: 'count', timestamp: Date.now() }));
       sent += 1;
-      const answer = await fetch(`${local.url}/v1/beacon`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app: 'flood', metrics }) });
+      const answer = await fetch(`${local.url}/v1/beacon`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ app: 'flood', metrics }),
+      });
       if (answer.status === 202) accepted += 1;
       await answer.arrayBuffer();
     }
@@ -47,7 +54,9 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 12_000));
   const rssAfter = Math.round(rssMb(pid));
   console.log(`flood: ${fmt(sent)} beacons (${fmt(accepted)} accepted, ${fmt(accepted * 100)} metrics with random names) in ${seconds} s`);
-  console.log(`flood: server RSS ${rssBefore} MB -> ${rssAfter} MB (+${rssAfter - rssBefore} MB, peak ${Math.round(peak.stop())} MB); metric store +${mb(dirBytes(dir.path, 'metrics.db') - before.metrics)} MB, beacon stream +${mb(dirBytes(dir.path, 'stream.db') - before.stream)} MB (24 h log of accepted beacons), data dir +${mb(dirBytes(dir.path) - before.all)} MB`);
+  console.log(
+    `flood: server RSS ${rssBefore} MB -> ${rssAfter} MB (+${rssAfter - rssBefore} MB, peak ${Math.round(peak.stop())} MB); metric store +${mb(dirBytes(dir.path, 'metrics.db') - before.metrics)} MB, beacon stream +${mb(dirBytes(dir.path, 'stream.db') - before.stream)} MB (24 h log of accepted beacons), data dir +${mb(dirBytes(dir.path) - before.all)} MB`,
+  );
 } finally {
   local.child.kill('SIGTERM');
   await local.exited;

@@ -33,7 +33,14 @@ export async function queryContention(seconds: number, queryLoops = 20, log: (li
       const windowStart = from + day * DAY_MS + minute * 60_000;
       if (windowStart >= now) break;
       for (const [i, endpoint] of ENDPOINTS.entries()) {
-        const partial = emptyPartial('api_request', windowStart, { app: 'shop', source: 'server', method: 'GET', endpoint, status_code: '200', status_class: '2xx' });
+        const partial = emptyPartial('api_request', windowStart, {
+          app: 'shop',
+          source: 'server',
+          method: 'GET',
+          endpoint,
+          status_code: '200',
+          status_class: '2xx',
+        });
         for (let k = 0; k < 6; k++) addValue(partial, 20 + ((minute * 7 + k * 13 + i * 31) % 400));
         batch.push(partial);
       }
@@ -53,16 +60,18 @@ export async function queryContention(seconds: number, queryLoops = 20, log: (li
       const latencies: number[] = [];
       const deadline = performance.now() + ms;
       // Four senders, a realistic trickle that leaves the event loop's own delay visible.
-      await Promise.all(Array.from({ length: 4 }, async () => {
-        while (performance.now() < deadline) {
-          const start = performance.now();
-          const response = await fetch(`${url}/v1/beacon`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: beacon });
-          await response.arrayBuffer();
-          if (response.status !== 202) throw new Error(`beacon answered ${response.status}`);
-          latencies.push(performance.now() - start);
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (performance.now() < deadline) {
+            const start = performance.now();
+            const response = await fetch(`${url}/v1/beacon`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: beacon });
+            await response.arrayBuffer();
+            if (response.status !== 202) throw new Error(`beacon answered ${response.status}`);
+            latencies.push(performance.now() - start);
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        }),
+      );
       return latencies;
     };
     await beaconLatencies(1000); // warm up

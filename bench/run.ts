@@ -40,7 +40,9 @@ async function main() {
   log(`vitalstream bench: ${fmt(BEACONS)} beacons, ${fmt(metricCount)} metrics, ${fmt(bytes)} bytes (Node ${process.version})\n`);
 
   // Baseline: the cheapest thing any ingest must do with these bytes.
-  const parseMs = await timeBest(5, () => { for (const body of bodies) JSON.parse(body); });
+  const parseMs = await timeBest(5, () => {
+    for (const body of bodies) JSON.parse(body);
+  });
   log(`baseline  JSON.parse of the beacon bodies        ${fmt(rate(metricCount, parseMs)).padStart(12)} metrics/s`);
 
   // Ingest: the real handler (parse, validate, normalize, encode); the stream only collects, so this is the CPU cost.
@@ -48,7 +50,12 @@ async function main() {
   const collecting: MetricStream = { put: async (entries) => void captured.push(...entries) };
   const ingest = createIngestHandler({ stream: collecting, allowedOrigins: [] });
   const events = bodies.map((body) => ({
-    version: '2.0', routeKey: 'POST /v1/beacon', rawPath: '/v1/beacon', rawQueryString: '', isBase64Encoded: false, body,
+    version: '2.0',
+    routeKey: 'POST /v1/beacon',
+    rawPath: '/v1/beacon',
+    rawQueryString: '',
+    isBase64Encoded: false,
+    body,
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
     requestContext: { http: { method: 'POST', path: '/v1/beacon', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' } },
   })) as unknown as Parameters<typeof ingest>[0][];
@@ -58,11 +65,15 @@ async function main() {
     for (const event of events) await ingest(event, context);
   });
   if (captured.length !== BEACONS) throw new Error(`ingest accepted ${captured.length} of ${BEACONS} beacons`);
-  log(`ingest    handler: parse+validate+normalize+encode ${fmt(rate(metricCount, ingestMs)).padStart(10)} metrics/s  = ${(parseMs / ingestMs).toFixed(3)} x JSON.parse`);
+  log(
+    `ingest    handler: parse+validate+normalize+encode ${fmt(rate(metricCount, ingestMs)).padStart(10)} metrics/s  = ${(parseMs / ingestMs).toFixed(3)} x JSON.parse`,
+  );
 
   // Aggregate: the real handler into the real SQLite store, in Kinesis-sized batches.
   const recordBytes = captured.map((e) => e.data);
-  const recordParseMs = await timeBest(5, () => { for (const data of recordBytes) JSON.parse(Buffer.from(data).toString('utf8')); });
+  const recordParseMs = await timeBest(5, () => {
+    for (const data of recordBytes) JSON.parse(Buffer.from(data).toString('utf8'));
+  });
   const batches: ReturnType<typeof toKinesisEvent>[] = [];
   for (let i = 0; i < captured.length; i += 500) {
     batches.push(toKinesisEvent(captured.slice(i, i + 500).map((e, j) => ({ seq: i + j + 1, partitionKey: e.partitionKey, data: e.data, arrivedAt: now }))));
@@ -75,7 +86,9 @@ async function main() {
     for (const batch of batches) await aggregate(batch, localContext('aggregate'));
     store.close();
   });
-  log(`aggregate handler: decode+sketch+SQLite write      ${fmt(rate(metricCount, aggregateMs)).padStart(10)} metrics/s  = ${(recordParseMs / aggregateMs).toFixed(3)} x JSON.parse of the records`);
+  log(
+    `aggregate handler: decode+sketch+SQLite write      ${fmt(rate(metricCount, aggregateMs)).padStart(10)} metrics/s  = ${(recordParseMs / aggregateMs).toFixed(3)} x JSON.parse of the records`,
+  );
   dir.remove();
 
   await endToEnd(bodies.slice(0, 2000), metricCount / BEACONS);
@@ -89,9 +102,15 @@ async function main() {
 
   const overhead = await serverOverhead(9, 3, (done, of) => process.stderr.write(`\r  server overhead: round ${done} of ${of}`));
   process.stderr.write('\n');
-  log(`server SDK: hello-world Express with and without vitalstreamExpress, loaded side by side (autocannon, 16 connections each${overhead.pinned ? ", both apps on core 1, load on core 0" : ""}), median of 9 rounds, each a fresh pair warmed 6 s and measured 3 s:`);
-  log(`          ${fmt(Math.round(overhead.plain))} req/s plain, ${fmt(Math.round(overhead.instrumented))} req/s instrumented = ${(100 * overhead.ratio).toFixed(1)} % of uninstrumented (target >= 95 %); rounds ${overhead.ratios.join(' ')}; ${overhead.beacons} beacons sent`);
-  log(`          app CPU per request ${overhead.cpuPlain.toFixed(0)} µs plain, ${overhead.cpuInstrumented.toFixed(0)} µs instrumented = ${(100 * overhead.cpuRatio).toFixed(1)} %; where it goes: npm run bench:overhead`);
+  log(
+    `server SDK: hello-world Express with and without vitalstreamExpress, loaded side by side (autocannon, 16 connections each${overhead.pinned ? ', both apps on core 1, load on core 0' : ''}), median of 9 rounds, each a fresh pair warmed 6 s and measured 3 s:`,
+  );
+  log(
+    `          ${fmt(Math.round(overhead.plain))} req/s plain, ${fmt(Math.round(overhead.instrumented))} req/s instrumented = ${(100 * overhead.ratio).toFixed(1)} % of uninstrumented (target >= 95 %); rounds ${overhead.ratios.join(' ')}; ${overhead.beacons} beacons sent`,
+  );
+  log(
+    `          app CPU per request ${overhead.cpuPlain.toFixed(0)} µs plain, ${overhead.cpuInstrumented.toFixed(0)} µs instrumented = ${(100 * overhead.cpuRatio).toFixed(1)} %; where it goes: npm run bench:overhead`,
+  );
 }
 
 /** Sustained beacons/s through a real `npm start` process, checked for loss through the query API. */
@@ -112,7 +131,7 @@ async function endToEnd(pool: string[], metricsPerBeacon: number) {
     while (performance.now() < deadline) {
       const body = bodies[sent++ % bodies.length]!;
       const response = await fetch(`${url}/v1/beacon`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
-      const answer = await response.json() as { accepted?: number };
+      const answer = (await response.json()) as { accepted?: number };
       if (response.status === 202) {
         accepted += 1;
         acceptedMetrics += answer.accepted ?? 0;
@@ -122,14 +141,24 @@ async function endToEnd(pool: string[], metricsPerBeacon: number) {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const sendMs = performance.now() - start;
   // Count every metric back through the query API: nothing answered 202 may be missing.
-  const names = ['web_vitals_lcp', 'web_vitals_inp', 'web_vitals_cls', 'web_vitals_fcp', 'web_vitals_ttfb', 'long_task', 'resource_timing', 'user_experience_score', 'api_request'];
+  const names = [
+    'web_vitals_lcp',
+    'web_vitals_inp',
+    'web_vitals_cls',
+    'web_vitals_fcp',
+    'web_vitals_ttfb',
+    'long_task',
+    'resource_timing',
+    'user_experience_score',
+    'api_request',
+  ];
   let counted = 0;
   const countDeadline = Date.now() + 120_000;
   while (Date.now() < countDeadline) {
     counted = 0;
     for (const name of names) {
       const response = await fetch(`${url}/v1/aggregates?metric=${name}&app=${app}&from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`);
-      const body = await response.json() as { series: { points: { count: number }[] }[] };
+      const body = (await response.json()) as { series: { points: { count: number }[] }[] };
       counted += body.series.flatMap((s) => s.points).reduce((n, p) => n + p.count, 0);
     }
     if (counted >= acceptedMetrics) break;
@@ -141,7 +170,9 @@ async function endToEnd(pool: string[], metricsPerBeacon: number) {
   dir.remove();
   log(`end-to-end npm start, ${concurrency} concurrent senders for ${E2E_SECONDS} s:`);
   log(`          sent ${fmt(sent)} beacons, ${fmt(accepted)} answered 202 (${failed} refused), ${fmt(acceptedMetrics)} metrics`);
-  log(`          ${fmt(rate(accepted, sendMs))} beacons/s accepted (~${fmt(Math.round(rate(accepted, sendMs) * metricsPerBeacon))} metrics/s); all counted in the query API after ${(totalMs / 1000).toFixed(1)} s`);
+  log(
+    `          ${fmt(rate(accepted, sendMs))} beacons/s accepted (~${fmt(Math.round(rate(accepted, sendMs) * metricsPerBeacon))} metrics/s); all counted in the query API after ${(totalMs / 1000).toFixed(1)} s`,
+  );
   log(`          lost: ${acceptedMetrics - counted} metrics ${counted === acceptedMetrics ? '(none)' : '(LOSS!)'}`);
   if (counted !== acceptedMetrics) process.exitCode = 1;
 }

@@ -8,29 +8,44 @@ import type { HelloMode } from './hello-server.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status === 0;
 
-interface App { child: ChildProcess; url: string }
+interface App {
+  child: ChildProcess;
+  url: string;
+}
 
 async function startApp(mode: HelloMode, beaconUrl: string): Promise<App> {
   // Both apps share core 1 and the load generator has core 0 (where taskset exists).
   const args = ['--import', 'tsx', resolve(ROOT, 'bench/hello-server.ts'), mode, beaconUrl];
-  const child = PINNED ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = PINNED
+    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((done) => child.stdout!.on('data', (chunk: Buffer) => {
-    const match = /port (\d+)/.exec(String(chunk));
-    if (match) done(match[1]!);
-  }));
+  const port = await new Promise<string>((done) =>
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /port (\d+)/.exec(String(chunk));
+      if (match) done(match[1]!);
+    }),
+  );
   return { child, url: `http://127.0.0.1:${port}/hello/world` };
 }
 
-interface Counters { cpuMicros: number; served: number; at: number }
+interface Counters {
+  cpuMicros: number;
+  served: number;
+  at: number;
+}
 
 /** What the app has served and the CPU time it has used, read from the app itself. */
 const counters = async (url: string): Promise<Counters> => {
-  const usage = await (await fetch(url.replace(/\/hello\/.*/, '/__cpu'))).json() as { user: number; system: number; served: number };
+  const usage = (await (await fetch(url.replace(/\/hello\/.*/, '/__cpu'))).json()) as { user: number; system: number; served: number };
   return { cpuMicros: usage.user + usage.system, served: usage.served, at: performance.now() };
 };
 
-interface Round { plainRps: number; instrumentedRps: number; plainCpu: number; instrumentedCpu: number }
+interface Round {
+  plainRps: number;
+  instrumentedRps: number;
+  plainCpu: number;
+  instrumentedCpu: number;
+}
 
 /**
  * Loads both apps at once and measures the `seconds` in the middle, from each app's own count of
@@ -67,7 +82,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * own lead or lag for life (the later-started process ran about 2 % faster), so rounds on one pair
  * measured the pair as much as the instrumentation. The figure is the median of the rounds' ratios.
  */
-export async function serverOverhead(rounds = 9, seconds = 3, onRound: (done: number, of: number) => void = () => undefined, mode: HelloMode = 'instrumented', baseline: HelloMode = 'plain') {
+export async function serverOverhead(
+  rounds = 9,
+  seconds = 3,
+  onRound: (done: number, of: number) => void = () => undefined,
+  mode: HelloMode = 'instrumented',
+  baseline: HelloMode = 'plain',
+) {
   let beacons = 0;
   const sink = createServer((request, response) => {
     request.resume();
@@ -84,9 +105,10 @@ export async function serverOverhead(rounds = 9, seconds = 3, onRound: (done: nu
       // Fresh processes every round, started in alternating order: one pair of processes keeps
       // its own few-percent lead or lag for its whole life (plain against plain read 99.5 % in one
       // run and 102 % in another when one pair served every round), so rounds must not share a pair.
-      const [plain, instrumented] = i % 2 === 0
-        ? [await startApp(baseline, beaconUrl), await startApp(mode, beaconUrl)]
-        : [await startApp(mode, beaconUrl), await startApp(baseline, beaconUrl)].reverse() as [App, App];
+      const [plain, instrumented] =
+        i % 2 === 0
+          ? [await startApp(baseline, beaconUrl), await startApp(mode, beaconUrl)]
+          : ([await startApp(mode, beaconUrl), await startApp(baseline, beaconUrl)].reverse() as [App, App]);
       try {
         // Long enough for the JIT to settle and for the monitor's first flush (5 s) to start its sender.
         await loadBoth(plain.url, instrumented.url, 4);
@@ -117,7 +139,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rounds = Number(process.env.ROUNDS ?? 9);
   const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  instrumented: round ${done} of ${of}`));
   process.stderr.write('\r\x1b[K');
-  console.log(`server overhead: hello-world Express side by side${r.pinned ? ' on one core' : ''}: ${Math.round(r.plain)} req/s plain, ${Math.round(r.instrumented)} req/s instrumented = ${(100 * r.ratio).toFixed(1)} % (median of rounds ${r.ratios.join(' ')}; ${r.beacons} beacons sent); CPU per request ${r.cpuPlain.toFixed(1)} µs plain, ${r.cpuInstrumented.toFixed(1)} µs instrumented = ${(100 * r.cpuRatio).toFixed(1)} %`);
+  console.log(
+    `server overhead: hello-world Express side by side${r.pinned ? ' on one core' : ''}: ${Math.round(r.plain)} req/s plain, ${Math.round(r.instrumented)} req/s instrumented = ${(100 * r.ratio).toFixed(1)} % (median of rounds ${r.ratios.join(' ')}; ${r.beacons} beacons sent); CPU per request ${r.cpuPlain.toFixed(1)} µs plain, ${r.cpuInstrumented.toFixed(1)} µs instrumented = ${(100 * r.cpuRatio).toFixed(1)} %`,
+  );
   if (process.argv.includes('--breakdown')) {
     // Each part against the plain app, side by side: the differences between lines are the parts' costs.
     // 'plain' against itself shows what the method reads when there is no difference at all.

@@ -55,7 +55,12 @@ export async function soak(seconds: number, progress: (line: string) => void = (
   };
   const validSender = async () => {
     while (running()) {
-      const metrics = Array.from({ length: 5 }, (_, i) => ({ name: 'api_request', value: 10 + ((valid.sent * 7 + i) % 500), timestamp: Date.now(), tags: { method: 'GET', endpoint: `/api/e${i}`, status_code: '200', status_class: '2xx' } }));
+      const metrics = Array.from({ length: 5 }, (_, i) => ({
+        name: 'api_request',
+        value: 10 + ((valid.sent * 7 + i) % 500),
+        timestamp: Date.now(),
+        tags: { method: 'GET', endpoint: `/api/e${i}`, status_code: '200', status_class: '2xx' },
+      }));
       valid.sent += 1;
       try {
         const response = await fetch(`${url}/v1/beacon`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ app, metrics }) });
@@ -88,11 +93,49 @@ export async function soak(seconds: number, progress: (line: string) => void = (
   const now = () => Date.now();
   const attacks: (() => Promise<void>)[] = [
     async () => note('request target //a:b', statusOfRaw(await raw(url, 'GET //a:b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'))),
-    async () => note('declared 10 MB body', statusOfRaw(await raw(url, Buffer.concat([Buffer.from(`POST /v1/beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`), Buffer.alloc(200_000, 0x20)])))),
-    () => post('overflowing values', JSON.stringify({ app: 'e', metrics: [{ name: 'custom_x', unit: 'count', value: 1.7e308, count: 2, timestamp: now() }, { name: 'custom_x', unit: 'count', value: -1.7e308, count: 2, timestamp: now() }] })),
-    () => post('junk app names', JSON.stringify({ app: `junk-${Math.random().toString(36).slice(2)}`, context: { page: `/p/${Math.random()}` }, metrics: [{ name: 'web_vitals_lcp', value: 1000, timestamp: now() }] })),
-    () => post('tags spoofing the app', JSON.stringify({ app: 'attacker', metrics: [{ name: 'custom_x', unit: 'count', value: 1, tags: { app: app, page: '/admin' } }] })),
-    () => post('control characters in context', JSON.stringify({ app: 'e', context: { page: '/a\r\n\u001b[31m\u0000' }, metrics: [{ name: 'web_vitals_lcp', value: 1000 }] })),
+    async () =>
+      note(
+        'declared 10 MB body',
+        statusOfRaw(
+          await raw(
+            url,
+            Buffer.concat([
+              Buffer.from(`POST /v1/beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`),
+              Buffer.alloc(200_000, 0x20),
+            ]),
+          ),
+        ),
+      ),
+    () =>
+      post(
+        'overflowing values',
+        JSON.stringify({
+          app: 'e',
+          metrics: [
+            { name: 'custom_x', unit: 'count', value: 1.7e308, count: 2, timestamp: now() },
+            { name: 'custom_x', unit: 'count', value: -1.7e308, count: 2, timestamp: now() },
+          ],
+        }),
+      ),
+    () =>
+      post(
+        'junk app names',
+        JSON.stringify({
+          app: `junk-${Math.random().toString(36).slice(2)}`,
+          context: { page: `/p/${Math.random()}` },
+          metrics: [{ name: 'web_vitals_lcp', value: 1000, timestamp: now() }],
+        }),
+      ),
+    () =>
+      post(
+        'tags spoofing the app',
+        JSON.stringify({ app: 'attacker', metrics: [{ name: 'custom_x', unit: 'count', value: 1, tags: { app: app, page: '/admin' } }] }),
+      ),
+    () =>
+      post(
+        'control characters in context',
+        JSON.stringify({ app: 'e', context: { page: '/a\r\n\u001b[31m\u0000' }, metrics: [{ name: 'web_vitals_lcp', value: 1000 }] }),
+      ),
     () => post('malformed JSON', '{"app":"e","metrics":[{"name":'),
     () => post('deep nesting', `${'['.repeat(5000)}${']'.repeat(5000)}`),
     () => post('prototype keys', '{"__proto__":{"polluted":true},"app":"e","metrics":[{"name":"web_vitals_lcp","value":1}]}'),
@@ -155,12 +198,21 @@ export async function soak(seconds: number, progress: (line: string) => void = (
       await new Promise((r) => setTimeout(r, 250));
     }
   };
-  const ticker = setInterval(() => progress(`\r  soak: ${Math.max(0, Math.round((deadline - performance.now()) / 1000))} s left, ${fmt(valid.accepted)} valid beacons accepted, ${health.ok}/${health.probes} health probes ok   `), 1000);
+  const ticker = setInterval(
+    () =>
+      progress(
+        `\r  soak: ${Math.max(0, Math.round((deadline - performance.now()) / 1000))} s left, ${fmt(valid.accepted)} valid beacons accepted, ${health.ok}/${health.probes} health probes ok   `,
+      ),
+    1000,
+  );
 
   await Promise.all([
     ...Array.from({ length: 8 }, validSender),
     ...Array.from({ length: 6 }, (_, i) => attacker(i * 2)),
-    floodIdle(), slowloris(), slowloris(), prober(),
+    floodIdle(),
+    slowloris(),
+    slowloris(),
+    prober(),
   ]);
   clearInterval(ticker);
   progress('\n');
@@ -181,7 +233,11 @@ export async function soak(seconds: number, progress: (line: string) => void = (
   await local.exited;
   dir.remove();
   return {
-    seconds, valid, hostile, peakRssMb, exitedEarly,
+    seconds,
+    valid,
+    hostile,
+    peakRssMb,
+    exitedEarly,
     health: { probes: health.probes, ok: health.ok, worstMs: Math.max(...health.latencies), p99Ms: quantile(health.latencies, 0.99) },
   };
 }
@@ -190,10 +246,21 @@ export function describeSoak(r: SoakResult): string[] {
   const lost = r.valid.metrics - r.valid.counted;
   return [
     `soak: npm start for ${r.seconds} s under valid beacons and hostile traffic at once:`,
-    `          valid: ${fmt(r.valid.sent)} beacons sent, ${fmt(r.valid.accepted)} answered 202 (${fmt(r.valid.refused)} not${r.valid.refused ? `: ${Object.entries(r.valid.refusedBy).map(([why, n]) => `${why} x${n}`).join(', ')}; a client retries those, and none was accepted` : ''}), ${fmt(r.valid.metrics)} metrics; ${fmt(r.valid.counted)} counted in the query API`,
+    `          valid: ${fmt(r.valid.sent)} beacons sent, ${fmt(r.valid.accepted)} answered 202 (${fmt(r.valid.refused)} not${
+      r.valid.refused
+        ? `: ${Object.entries(r.valid.refusedBy)
+            .map(([why, n]) => `${why} x${n}`)
+            .join(', ')}; a client retries those, and none was accepted`
+        : ''
+    }), ${fmt(r.valid.metrics)} metrics; ${fmt(r.valid.counted)} counted in the query API`,
     `          lost: ${lost} valid metrics ${lost === 0 ? '(none)' : '(LOSS!)'}; the server ${r.exitedEarly ? 'EXITED during the soak' : 'stayed up'}`,
     `          /healthz: ${r.health.ok} of ${r.health.probes} probes answered 200 (p99 ${r.health.p99Ms.toFixed(1)} ms, worst ${r.health.worstMs.toFixed(1)} ms); peak RSS ${r.peakRssMb.toFixed(0)} MB`,
-    ...Object.entries(r.hostile).map(([kind, { sent, statuses }]) => `          hostile ${kind.padEnd(30)} ${fmt(sent).padStart(7)} sent: ${Object.entries(statuses).map(([s, n]) => `${s} x${fmt(n)}`).join(', ')}`),
+    ...Object.entries(r.hostile).map(
+      ([kind, { sent, statuses }]) =>
+        `          hostile ${kind.padEnd(30)} ${fmt(sent).padStart(7)} sent: ${Object.entries(statuses)
+          .map(([s, n]) => `${s} x${fmt(n)}`)
+          .join(', ')}`,
+    ),
   ];
 }
 

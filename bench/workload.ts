@@ -8,7 +8,8 @@ const ENDPOINTS = ['/api/courses/:id', '/api/cart', '/api/checkout', '/api/searc
 export function makeBeacons(count: number, now: number, seed = 42): string[] {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const logNormal = (median: number, spread: number) => median * Math.exp(spread * Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random()));
+  const logNormal = (median: number, spread: number) =>
+    median * Math.exp(spread * Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random()));
   return Array.from({ length: count }, (_, i) => {
     const timestamp = now - Math.floor(random() * 600_000);
     const browser = i % 4 !== 0;
@@ -24,7 +25,9 @@ export function makeBeacons(count: number, now: number, seed = 42): string[] {
           { name: 'user_experience_score', value: Math.min(100, logNormal(80, 0.1)), timestamp },
         ]
       : Array.from({ length: 8 }, () => ({
-          name: 'api_request', value: logNormal(90, 0.9), timestamp,
+          name: 'api_request',
+          value: logNormal(90, 0.9),
+          timestamp,
           tags: { method: 'GET', endpoint: pick(ENDPOINTS), status_code: '200', status_class: '2xx' },
         }));
     return JSON.stringify({

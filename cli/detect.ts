@@ -7,7 +7,9 @@ const args = process.argv.slice(2);
 const fileOrder = args.includes('--file-order');
 const file = args.find((arg) => arg !== '--file-order');
 if (!file) {
-  console.error('usage: npm run --silent detect -- <file.csv> [--file-order]   (a CSV with a "timestamp,value" header, timestamps increasing; --file-order accepts repeated or backward ones in file order)');
+  console.error(
+    'usage: npm run --silent detect -- <file.csv> [--file-order]   (a CSV with a "timestamp,value" header, timestamps increasing; --file-order accepts repeated or backward ones in file order)',
+  );
   process.exit(2);
 }
 try {

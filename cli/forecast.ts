@@ -8,7 +8,10 @@ import { parseSeriesCsv } from '../src/analysis/series-csv.ts';
 // npm run --silent forecast -- <file.csv> --train-until "<timestamp>" --horizon <n points>
 const usage = 'usage: npm run --silent forecast -- <file.csv> --train-until "<timestamp>" --horizon <n points> [--file-order]';
 try {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'train-until': { type: 'string' }, horizon: { type: 'string' }, 'file-order': { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { 'train-until': { type: 'string' }, horizon: { type: 'string' }, 'file-order': { type: 'boolean' } },
+  });
   const file = positionals[0];
   const horizon = Number(values.horizon);
   if (!file || !values['train-until'] || !Number.isInteger(horizon) || horizon < 1 || horizon > 100_000) throw new Error(usage);
@@ -18,8 +21,16 @@ try {
   if (training.length < 2) throw new Error(`fewer than 2 points at or before ${values['train-until']}`);
   const step = medianStep(training.map((p) => p.time));
   const last = training.at(-1)!;
-  const forecast = forecastSeasonal(training.map((p) => p.value), step, last.time, horizon).map((f) => ({
-    timestamp: formatLike(last.raw, f.time), value: round(f.value), lower: round(f.lower), upper: round(f.upper),
+  const forecast = forecastSeasonal(
+    training.map((p) => p.value),
+    step,
+    last.time,
+    horizon,
+  ).map((f) => ({
+    timestamp: formatLike(last.raw, f.time),
+    value: round(f.value),
+    lower: round(f.lower),
+    upper: round(f.upper),
   }));
   process.stdout.write(`${JSON.stringify({ forecast })}\n`);
 } catch (error) {

@@ -29,7 +29,11 @@ function currentView() {
   const step = stepFor(to - from);
   const only = (keys) => Object.fromEntries(keys.filter((k) => value(k)).map((k) => [k, value(k)]));
   return {
-    from, to, step, stepMs: STEPS[step], endsNow: !focus,
+    from,
+    to,
+    step,
+    stepMs: STEPS[step],
+    endsNow: !focus,
     appFilter: only(['app']),
     // Page and device describe browser beacons; endpoints describe server requests.
     browserFilters: only(['app', 'page', 'device']),
@@ -78,7 +82,9 @@ async function refresh() {
       loadReleases(view),
       api('/v1/alerts').catch(() => ({ open: [], recent: [] })),
       api('/v1/advice', { from: view.from, to: view.to, ...view.appFilter }).catch(() => ({ advice: [] })),
-      api('/v1/anomalies').then((a) => [...a.current, ...a.recent]).catch(() => []),
+      api('/v1/anomalies')
+        .then((a) => [...a.current, ...a.recent])
+        .catch(() => []),
     ]);
     renderVitals(document.getElementById('vitals'), vitals, thresholds, anomalies);
     renderTimeline(view, timeline, anomalies, narrow);
@@ -94,7 +100,8 @@ async function refresh() {
     empty.hidden = anyData;
     empty.innerHTML = `No data yet${focus || Object.keys(view.browserFilters).length ? ' for this range and these filters' : ''}: send beacons to <code>POST ${location.origin}/v1/beacon</code>, or open <a href="/demo">the demo page</a> (locally, <code>VITALSTREAM_DEMO=1 npm start</code> fills every panel).`;
     document.getElementById('token').hidden = true;
-    document.getElementById('updated').textContent = `updated ${new Date().toLocaleTimeString()} · every ${refreshSeconds < 60 ? `${refreshSeconds} s` : `${refreshSeconds / 60} min`}`;
+    document.getElementById('updated').textContent =
+      `updated ${new Date().toLocaleTimeString()} · every ${refreshSeconds < 60 ? `${refreshSeconds} s` : `${refreshSeconds / 60} min`}`;
   } catch (error) {
     if (error instanceof TokenRequired) document.getElementById('token').hidden = false;
     document.getElementById('updated').textContent = `could not load: ${error.message}`;

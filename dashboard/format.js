@@ -12,6 +12,5 @@ export const clock = (t) => new Date(t).toLocaleTimeString([], { hour: '2-digit'
 export const count = (n) => n.toLocaleString('en-US');
 
 /** A time label fit for the span shown: the day as well once the view covers more than one. */
-export const stamp = (t, span) => (span > 86400e3
-  ? new Date(t).toLocaleString([], { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' })
-  : clock(t));
+export const stamp = (t, span) =>
+  span > 86400e3 ? new Date(t).toLocaleString([], { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : clock(t);

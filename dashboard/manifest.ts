@@ -7,6 +7,19 @@ export const DASHBOARD_FILES: Readonly<Record<string, { path: string; type: stri
   '/dashboard/style.css': { path: 'dashboard/style.css', type: 'text/css; charset=utf-8' },
   '/dashboard/uplot.js': { path: 'node_modules/uplot/dist/uPlot.iife.min.js', type: 'text/javascript; charset=utf-8' },
   '/dashboard/uplot.css': { path: 'node_modules/uplot/dist/uPlot.min.css', type: 'text/css; charset=utf-8' },
-  ...Object.fromEntries(['app', 'api', 'format', 'panels/vitals', 'panels/timeline', 'panels/database', 'panels/pool', 'panels/errors', 'panels/js-errors', 'panels/releases', 'panels/lists']
-    .map((name) => [`/dashboard/${name}.js`, { path: `dashboard/${name}.js`, type: 'text/javascript; charset=utf-8' }])),
+  ...Object.fromEntries(
+    [
+      'app',
+      'api',
+      'format',
+      'panels/vitals',
+      'panels/timeline',
+      'panels/database',
+      'panels/pool',
+      'panels/errors',
+      'panels/js-errors',
+      'panels/releases',
+      'panels/lists',
+    ].map((name) => [`/dashboard/${name}.js`, { path: `dashboard/${name}.js`, type: 'text/javascript; charset=utf-8' }]),
+  ),
 };

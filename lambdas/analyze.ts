@@ -12,7 +12,16 @@ import { FORECAST_HISTORY_MS } from '../src/analysis/forecast/forecast-series.ts
 import { FORECAST_METRICS, fitFromHourly, hourlyFromPartials } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import { trendConditions } from '../src/analysis/forecast/trend-alerts.ts';
 import type { Condition } from '../src/alerts/rules.ts';
-import { systemClock, type AlertStateStore, type KeptStatisticsStore, type Clock, type ForecastStore, type Logger, type MetricStore, type RunLease } from '../src/ports.ts';
+import {
+  systemClock,
+  type AlertStateStore,
+  type KeptStatisticsStore,
+  type Clock,
+  type ForecastStore,
+  type Logger,
+  type MetricStore,
+  type RunLease,
+} from '../src/ports.ts';
 import { oneRunAtATime, type SkippedRun } from './middleware/one-run-at-a-time.ts';
 import { consoleLogger } from './middleware/http-responses.ts';
 
@@ -68,7 +77,10 @@ export interface AnalyzeResult {
 export function createAnalyzeHandler(deps: AnalyzeDependencies) {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? consoleLogger;
-  const settings = { ...DEFAULT_ANALYSIS, ...definedOnly({ lookbackMinutes: deps.lookbackMinutes, anomalyEveryMs: deps.anomalyEveryMs, forecastEveryMs: deps.forecastEveryMs }) };
+  const settings = {
+    ...DEFAULT_ANALYSIS,
+    ...definedOnly({ lookbackMinutes: deps.lookbackMinutes, anomalyEveryMs: deps.anomalyEveryMs, forecastEveryMs: deps.forecastEveryMs }),
+  };
   const handler = middy<unknown, AnalyzeResult | SkippedRun>();
   if (deps.lease) handler.use(oneRunAtATime(deps.lease, clock, logger));
   return handler.handler(async () => {
@@ -76,9 +88,15 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     const plan = planAnalysis(clock.now(), before, await deps.forecasts?.fittedAt(), settings);
     const kept = plan.detectAnomalies || plan.refitForecasts ? await deps.keptStatistics?.load() : undefined;
     const range = readRange(plan, kept);
-    const { partials, history: advanced, since } = afterRead(plan, before, [...await deps.store.readMetrics(ALERT_METRICS, range.from, range.to)], range, kept, settings);
+    const {
+      partials,
+      history: advanced,
+      since,
+    } = afterRead(plan, before, [...(await deps.store.readMetrics(ALERT_METRICS, range.from, range.to))], range, kept, settings);
     const detection = advanced ? await (deps.detect ?? detectInline)(advanced.series, since!, advanced.settled) : undefined;
-    const anomalies = detection ? { checkedAt: plan.now, conditions: detection.anomalies.map(anomalyCondition) } : before.anomalies ?? { checkedAt: 0, conditions: [] };
+    const anomalies = detection
+      ? { checkedAt: plan.now, conditions: detection.anomalies.map(anomalyCondition) }
+      : (before.anomalies ?? { checkedAt: 0, conditions: [] });
     // The detectors' states go with the statistics they were fed from, so the next run feeds only what settles after.
     const history = advanced && detection ? withDetectorStates(advanced, detection.states) : undefined;
     if (history) await deps.keptStatistics?.save(history);
@@ -88,9 +106,14 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     const fitted = hourly ? fitFromHourly(hourly, plan.window.to) : [];
     if (hourly) await deps.forecasts!.save(fitted, plan.now);
     // Trend findings come with each refit and hold until the next, as the anomalies do with each detection.
-    const trends = hourly ? { checkedAt: plan.now, conditions: trendConditions(fitted, hourly.series, plan.window.to) } : before.trends ?? { checkedAt: 0, conditions: [] };
+    const trends = hourly
+      ? { checkedAt: plan.now, conditions: trendConditions(fitted, hourly.series, plan.window.to) }
+      : (before.trends ?? { checkedAt: 0, conditions: [] });
     const conditions = [...evaluateConditions(partials), ...anomalies.conditions, ...trends.conditions];
-    const reconciled = reconcile(before, conditions, plan.now, { cooldownMs: deps.cooldownMs ?? ALERT_DELIVERY.cooldownMs, ...(deps.link ? { link: deps.link } : {}) });
+    const reconciled = reconcile(before, conditions, plan.now, {
+      cooldownMs: deps.cooldownMs ?? ALERT_DELIVERY.cooldownMs,
+      ...(deps.link ? { link: deps.link } : {}),
+    });
     const { alerts } = reconciled;
     const state = { ...reconciled.state, anomalies, trends };
     const failed = await deliverAll(deps, alerts, state, before, logger, plan.now);
@@ -98,21 +121,33 @@ export function createAnalyzeHandler(deps: AnalyzeDependencies) {
     if (failed > 0) throw new Error(`${failed} of ${alerts.length} alerts were not delivered; they will be retried on the next run`);
     return {
       windows: { from: new Date(plan.window.from).toISOString(), to: new Date(plan.window.to).toISOString() },
-      partials: partials.length, conditions: conditions.length, anomalies: anomalies.conditions.length, sent: alerts.length - failed, failed, forecasts: fitted.length,
+      partials: partials.length,
+      conditions: conditions.length,
+      anomalies: anomalies.conditions.length,
+      sent: alerts.length - failed,
+      failed,
+      forecasts: fitted.length,
     };
   });
 }
 
 /** The hourly statistics the detection runs keep; only without them are four weeks read. */
 async function hourlyStatistics(deps: AnalyzeDependencies, kept: KeptStatistics['hourly'] | undefined, to: number) {
-  return kept ?? hourlyFromPartials([...await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to)], to);
+  return kept ?? hourlyFromPartials([...(await deps.store.readMetrics(FORECAST_METRICS, to - FORECAST_HISTORY_MS, to))], to);
 }
 
 /**
  * Delivers the run's alerts, at most `notificationsPerApp` per app plus one digest of the rest;
  * an alert whose message fails is taken back out of the state, so the next run sends it again.
  */
-async function deliverAll(deps: AnalyzeDependencies, alerts: readonly Alert[], state: AlertState, before: AlertState, logger: Logger, now: number): Promise<number> {
+async function deliverAll(
+  deps: AnalyzeDependencies,
+  alerts: readonly Alert[],
+  state: AlertState,
+  before: AlertState,
+  logger: Logger,
+  now: number,
+): Promise<number> {
   let failed = 0;
   for (const { alert, covers } of limitNotifications(alerts, deps.notificationsPerApp ?? ALERT_DELIVERY.notificationsPerApp, now)) {
     try {

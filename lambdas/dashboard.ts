@@ -22,7 +22,8 @@ export function createDashboardHandler(deps: DashboardDependencies) {
       const method = event.requestContext?.http?.method ?? 'GET';
       const file = Object.hasOwn(DASHBOARD_FILES, event.rawPath) ? DASHBOARD_FILES[event.rawPath] : undefined;
       if (!file) return jsonResponse(404, { error: 'not_found', message: `no dashboard file ${event.rawPath.slice(0, 200)}; the dashboard is at /` });
-      if (method !== 'GET' && method !== 'HEAD') return jsonResponse(405, { error: 'method_not_allowed', message: 'the dashboard answers GET only' }, { allow: 'GET, HEAD' });
+      if (method !== 'GET' && method !== 'HEAD')
+        return jsonResponse(405, { error: 'method_not_allowed', message: 'the dashboard answers GET only' }, { allow: 'GET, HEAD' });
       const body = await deps.read(file.path);
       return {
         statusCode: 200,
@@ -33,7 +34,8 @@ export function createDashboardHandler(deps: DashboardDependencies) {
           'x-content-type-options': 'nosniff',
           'referrer-policy': 'no-referrer',
           'x-frame-options': 'DENY',
-          'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+          'content-security-policy':
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
         },
         body: method === 'HEAD' ? '' : body.toString('utf8'),
       };

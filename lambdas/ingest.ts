@@ -34,7 +34,10 @@ export function createIngestHandler(deps: IngestDependencies) {
       if (!parsed.ok) return refusalResponse(parsed.refusal);
       const beaconId = newId();
       const browser = browserFamily(header(event, 'user-agent'));
-      const validated = validateBeacon(parsed.value, clock.now(), beaconId, { ...(browser ? { browser } : {}), ...(deps.refuseName ? { refuseName: deps.refuseName } : {}) });
+      const validated = validateBeacon(parsed.value, clock.now(), beaconId, {
+        ...(browser ? { browser } : {}),
+        ...(deps.refuseName ? { refuseName: deps.refuseName } : {}),
+      });
       if (!validated.ok) return refusalResponse(validated.refusal);
       const { record, rejected } = validated.value;
       const unknownApp = refuseUnknownApp(record.common.app!, deps.allowedApps);
@@ -43,7 +46,11 @@ export function createIngestHandler(deps: IngestDependencies) {
         await deps.stream.put([{ partitionKey: beaconId, data: encodeStreamRecord(record) }]);
       } catch (error) {
         logger.error('stream put failed', { error: (error as Error).message, beaconId });
-        return jsonResponse(503, { error: 'stream_unavailable', message: 'the beacon could not be stored durably and was not accepted; retry with backoff' }, { 'retry-after': '1' });
+        return jsonResponse(
+          503,
+          { error: 'stream_unavailable', message: 'the beacon could not be stored durably and was not accepted; retry with backoff' },
+          { 'retry-after': '1' },
+        );
       }
       return jsonResponse(202, { accepted: record.metrics.length, ...(rejected.length > 0 ? { rejected } : {}) });
     });

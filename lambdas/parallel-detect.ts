@@ -33,7 +33,9 @@ export function detectInParallel(options: ParallelOptions): Detect {
     if (workers <= 1 || (minPoints > 0 && pointsToJudge(series) < minPoints)) return detectInSeries(series, since, settled);
     const share = Math.ceil(series.length / workers);
     const execArgv = options.workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const parts = await Promise.all(Array.from({ length: workers }, (_, i) => runWorker(options.workerPath, execArgv, series.slice(i * share, (i + 1) * share), since, settled)));
+    const parts = await Promise.all(
+      Array.from({ length: workers }, (_, i) => runWorker(options.workerPath, execArgv, series.slice(i * share, (i + 1) * share), since, settled)),
+    );
     return { anomalies: parts.flatMap((p) => p.anomalies), states: parts.flatMap((p) => p.states) };
   };
 }
@@ -46,7 +48,8 @@ function runWorker(path: string, execArgv: string[], series: readonly BucketSeri
       settle();
     };
     worker.once('message', (result: { detection?: Detection; error?: string }) =>
-      finish(() => (result.error !== undefined ? reject(new Error(`anomaly detection worker failed: ${result.error}`)) : resolve(result.detection!))));
+      finish(() => (result.error !== undefined ? reject(new Error(`anomaly detection worker failed: ${result.error}`)) : resolve(result.detection!))),
+    );
     worker.once('error', (error) => finish(() => reject(error)));
     worker.once('exit', (code) => reject(new Error(`anomaly detection worker exited with code ${code} before answering`)));
     worker.postMessage({ series, since, settled });

@@ -10,9 +10,6 @@ import { routesOf, type QueryRoutePath } from '../src/api/routes.ts';
 import { adviseFrom, ADVICE_METRICS } from '../src/advice/advice.ts';
 import { FORECAST_HISTORY_MS, forecastMetric } from '../src/analysis/forecast/forecast-series.ts';
 import { refuse, type Problem } from '@vitalstream/protocol';
-import type { Alert } from '../src/alerts/alert.ts';
-import type { OpenAlert } from '../src/alerts/lifecycle.ts';
-import type { Condition } from '../src/alerts/rules.ts';
 import { FORECAST_HORIZON_HOURS, forecastKey } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import { detailOf } from '../src/analysis/forecast/hourly-statistics.ts';
 import { systemClock, type AlertReader, type Clock, type ForecastStore, type Logger, type MetricStore } from '../src/ports.ts';
@@ -53,7 +50,12 @@ export function createQueryHandler(deps: QueryDependencies) {
     .handler(async (event) => {
       const answer = Object.hasOwn(routes, event.rawPath) ? routes[event.rawPath as QueryRoutePath] : undefined;
       if (!answer) {
-        return jsonResponse(404, { error: 'not_found', message: `no route ${event.rawPath.slice(0, 200)}; try ${routesOf('query').map((r) => r.path).join(', ')}` });
+        return jsonResponse(404, {
+          error: 'not_found',
+          message: `no route ${event.rawPath.slice(0, 200)}; try ${routesOf('query')
+            .map((r) => r.path)
+            .join(', ')}`,
+        });
       }
       return answer(event.queryStringParameters ?? {});
     });
@@ -63,18 +65,27 @@ async function aggregates(deps: QueryDependencies, params: Readonly<Record<strin
   const parsed = parseAggregateQuery(params, now);
   if (!parsed.ok) return refusalResponse(parsed.refusal);
   const query = parsed.value;
-  let answer;
+  let answer: ReturnType<typeof answerAggregates>;
   try {
     // The store may answer from coarser rollups when the points are an hour or wider.
     answer = answerAggregates(onlyMatching(await deps.store.readPartials({ ...query, resolutionMs: STEPS[query.step] ?? Infinity }), query.filters), query);
   } catch (error) {
     if (!(error instanceof TooManyPoints)) throw error;
-    return refusalResponse(refuse(400, 'too_many_points',
-      `the answer would hold more than ${MAX_ANSWER_POINTS} points: narrow the range, add a filter or use a coarser step (step=hour or step=total)`,
-      [{ path: 'step', reason: `more than ${MAX_ANSWER_POINTS} points` }]).refusal);
+    return refusalResponse(
+      refuse(
+        400,
+        'too_many_points',
+        `the answer would hold more than ${MAX_ANSWER_POINTS} points: narrow the range, add a filter or use a coarser step (step=hour or step=total)`,
+        [{ path: 'step', reason: `more than ${MAX_ANSWER_POINTS} points` }],
+      ).refusal,
+    );
   }
   return jsonResponse(200, {
-    metric: query.metric, unit: answer.unit, from: new Date(query.from).toISOString(), to: new Date(query.to).toISOString(), series: answer.series,
+    metric: query.metric,
+    unit: answer.unit,
+    from: new Date(query.from).toISOString(),
+    to: new Date(query.to).toISOString(),
+    series: answer.series,
   });
 }
 
@@ -92,12 +103,16 @@ async function forecasts(deps: QueryDependencies, params: Readonly<Record<string
   const parsed = parseAggregateQuery({ ...rest, from: String(now - FORECAST_HISTORY_MS), to: String(now) }, now);
   if (!parsed.ok) return refusalResponse(parsed.refusal);
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > 24 * 31) {
-    return refusalResponse(refuse(400, 'invalid_query', 'horizon_hours must be an integer from 1 to 744', [{ path: 'horizon_hours', reason: 'must be an integer from 1 to 744' }]).refusal);
+    return refusalResponse(
+      refuse(400, 'invalid_query', 'horizon_hours must be an integer from 1 to 744', [{ path: 'horizon_hours', reason: 'must be an integer from 1 to 744' }])
+        .refusal,
+    );
   }
   const filters = parsed.value.filters;
   // An app, or an app and one of its busiest endpoints or pages, is answered from the scheduled fit
   // without a read; any other filter (or an endpoint outside the top) is fitted on request.
-  const scheduledShape = filters.app !== undefined && Object.keys(filters).every((k) => k === 'app' || k === detailOf(parsed.value.metric)) && Object.keys(filters).length <= 2;
+  const scheduledShape =
+    filters.app !== undefined && Object.keys(filters).every((k) => k === 'app' || k === detailOf(parsed.value.metric)) && Object.keys(filters).length <= 2;
   const stored = horizon <= FORECAST_HORIZON_HOURS && scheduledShape ? await deps.forecasts?.load(forecastKey(parsed.value.metric, filters)) : undefined;
   if (stored) {
     const { key: _key, dimensions: _dimensions, ...forecast } = stored;
@@ -105,7 +120,13 @@ async function forecasts(deps: QueryDependencies, params: Readonly<Record<string
   }
   // Forecasts are hourly: the store may answer four weeks from its hourly rollups.
   const partials = onlyMatching(await deps.store.readPartials({ ...parsed.value, resolutionMs: 3_600_000 }), filters);
-  return jsonResponse(200, { ...forecastMetric(parsed.value.metric, partials, now, horizon), fittedAt: new Date(now).toISOString(), unit: parsed.value.unit, filters, fitted: 'on-request' });
+  return jsonResponse(200, {
+    ...forecastMetric(parsed.value.metric, partials, now, horizon),
+    fittedAt: new Date(now).toISOString(),
+    unit: parsed.value.unit,
+    filters,
+    fitted: 'on-request',
+  });
 }
 
 async function anomalies(deps: QueryDependencies, params: Readonly<Record<string, string | undefined>>) {
@@ -122,7 +143,9 @@ async function anomalies(deps: QueryDependencies, params: Readonly<Record<string
 
 async function alerts(deps: QueryDependencies) {
   if (!deps.alerts) return jsonResponse(404, { error: 'not_configured', message: 'alerts are not available on this deployment' });
-  const open = (await deps.alerts.open()).map((o) => withIsoWindow({ ...o.condition, since: new Date(o.since).toISOString(), lastSeen: new Date(o.lastSeen).toISOString() }));
+  const open = (await deps.alerts.open()).map((o) =>
+    withIsoWindow({ ...o.condition, since: new Date(o.since).toISOString(), lastSeen: new Date(o.lastSeen).toISOString() }),
+  );
   const recent = deps.alerts.recent ? await deps.alerts.recent(100) : [];
   return jsonResponse(200, { open, recent: recent.map((a) => withIsoWindow({ ...a, at: new Date(a.at).toISOString() })) });
 }

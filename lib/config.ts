@@ -104,18 +104,26 @@ export function readConfig(context: ContextReader, keys: Iterable<string> = []):
     const raw = context(key);
     if (raw === undefined) return DEFAULTS[key] as number;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`context ${key} must be an integer from ${min} to ${max}, got '${String(raw)}'`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`context ${key} must be an integer from ${min} to ${max}, got '${String(raw)}'`);
     return value;
   };
-  const origins = String(context('allowedOrigins') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = String(context('allowedOrigins') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     if (origin === '*' || !/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw new Error(`context allowedOrigins: '${origin}' is not an origin like https://shop.example.com (and never *: beacons carry credentials)`);
     }
   }
-  const apps = String(context('apps') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const apps = String(context('apps') ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   for (const app of apps) {
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(app)) throw new Error(`context apps: '${app}' is not an app name (lower-case letters, digits, '.', '_' and '-', at most 64)`);
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(app))
+      throw new Error(`context apps: '${app}' is not an app name (lower-case letters, digits, '.', '_' and '-', at most 64)`);
   }
   const alertEmail = context('alertEmail');
   if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(alertEmail))) {
@@ -151,7 +159,8 @@ export function readConfig(context: ContextReader, keys: Iterable<string> = []):
   if (alertEmail !== undefined) config.alertEmail = String(alertEmail);
   if (context('ingestReservedConcurrency') !== undefined) {
     const reserved = Number(context('ingestReservedConcurrency'));
-    if (!Number.isInteger(reserved) || reserved < 1 || reserved > 10_000) throw new Error(`context ingestReservedConcurrency must be an integer from 1 to 10000, got '${String(context('ingestReservedConcurrency'))}'`);
+    if (!Number.isInteger(reserved) || reserved < 1 || reserved > 10_000)
+      throw new Error(`context ingestReservedConcurrency must be an integer from 1 to 10000, got '${String(context('ingestReservedConcurrency'))}'`);
     config.ingestReservedConcurrency = reserved;
   }
   return config;

@@ -24,35 +24,62 @@ export class VitalstreamStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     if (config.apps.length === 0) {
-      Annotations.of(this).addWarningV2('vitalstream:open-apps', 'The public beacon endpoint accepts any app name: deploy with -c apps=<your apps> so strangers cannot add apps of their own.');
+      Annotations.of(this).addWarningV2(
+        'vitalstream:open-apps',
+        'The public beacon endpoint accepts any app name: deploy with -c apps=<your apps> so strangers cannot add apps of their own.',
+      );
     }
     const logRetention = logRetentionOf(config.logRetentionDays);
 
     const http = new PublicHttpApi(this, 'Http', { ...config, logRetention });
     const alerting = new Alerting(this, 'Alerting', config.alertEmail ? { alertEmail: config.alertEmail } : {});
-    const storage: MetricStorage = config.metricStore === 'dynamodb'
-      ? new DynamoDbStorage(this, 'Storage', config)
-      : new TimestreamStorage(this, 'Storage', config);
+    const storage: MetricStorage =
+      config.metricStore === 'dynamodb' ? new DynamoDbStorage(this, 'Storage', config) : new TimestreamStorage(this, 'Storage', config);
     const ingestion = new BeaconIngestion(this, 'Ingestion', {
-      api: http.api, allowedOrigins: config.allowedOrigins, allowedApps: config.apps, logRetention, streamMode: config.streamMode, shards: config.shards,
+      api: http.api,
+      allowedOrigins: config.allowedOrigins,
+      allowedApps: config.apps,
+      logRetention,
+      streamMode: config.streamMode,
+      shards: config.shards,
       ...(config.ingestReservedConcurrency ? { reservedConcurrency: config.ingestReservedConcurrency } : {}),
     });
     // The stage's beacon-route throttle names that route: CloudFormation must create it first.
     http.stage.node.addDependency(ingestion.route);
     const aggregation = new Aggregation(this, 'Aggregation', {
-      stream: ingestion.stream, storage, logRetention, batchWindowSeconds: config.batchWindowSeconds,
+      stream: ingestion.stream,
+      storage,
+      logRetention,
+      batchWindowSeconds: config.batchWindowSeconds,
     });
     const analysis = new Analysis(this, 'Analysis', {
-      storage, topic: alerting.topic, topicKey: alerting.key,
-      everyMinutes: config.analyzeEveryMinutes, memoryMb: config.analyzeMemoryMb, alertsPerAppPerRun: config.alertsPerAppPerRun, queryUrl: `${http.api.apiEndpoint}/v1/aggregates`, logRetention,
+      storage,
+      topic: alerting.topic,
+      topicKey: alerting.key,
+      everyMinutes: config.analyzeEveryMinutes,
+      memoryMb: config.analyzeMemoryMb,
+      alertsPerAppPerRun: config.alertsPerAppPerRun,
+      queryUrl: `${http.api.apiEndpoint}/v1/aggregates`,
+      logRetention,
     });
     const query = new QueryApi(this, 'Query', {
-      api: http.api, storage, allowedOrigins: config.allowedOrigins, logRetention, alertState: analysis.alertState, dashboardRefreshSeconds: config.dashboardRefreshSeconds,
+      api: http.api,
+      storage,
+      allowedOrigins: config.allowedOrigins,
+      logRetention,
+      alertState: analysis.alertState,
+      dashboardRefreshSeconds: config.dashboardRefreshSeconds,
     });
     new DashboardSite(this, 'Dashboard', { api: http.api, logRetention });
     new PipelineHealth(this, 'Health', {
-      api: http.api, stream: ingestion.stream, ingest: ingestion.ingest, aggregate: aggregation.aggregate,
-      deadLetters: aggregation.deadLetters, deadLetterAlarm: aggregation.deadLetterAlarm, topic: alerting.topic, analyze: analysis.analyze,
+      api: http.api,
+      stream: ingestion.stream,
+      ingest: ingestion.ingest,
+      aggregate: aggregation.aggregate,
+      deadLetters: aggregation.deadLetters,
+      deadLetterAlarm: aggregation.deadLetterAlarm,
+      topic: alerting.topic,
+      analyze: analysis.analyze,
       storeRejects: storage.kind === 'timestream',
     });
 
@@ -60,7 +87,10 @@ export class VitalstreamStack extends Stack {
     new CfnOutput(this, 'BeaconUrl', { value: `${base}/v1/beacon`, description: 'Point the SDKs here' });
     new CfnOutput(this, 'DashboardUrl', { value: `${base}/`, description: 'Open it and paste the token from QueryTokenSecretArn' });
     new CfnOutput(this, 'QueryUrl', { value: `${base}/v1/aggregates`, description: 'Needs Authorization: Bearer <QueryTokenSecretArn value>' });
-    new CfnOutput(this, 'QueryTokenSecretArn', { value: query.token.secretArn, description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text' });
+    new CfnOutput(this, 'QueryTokenSecretArn', {
+      value: query.token.secretArn,
+      description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',
+    });
     new CfnOutput(this, 'TopicArn', { value: alerting.topic.topicArn });
     new CfnOutput(this, 'MetricStore', { value: storage.kind });
     for (const [name, value] of Object.entries(storage.outputs)) new CfnOutput(this, name, { value });
@@ -68,13 +98,19 @@ export class VitalstreamStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: aggregation.deadLetters.queueUrl });
 
     acknowledgeNagFindings(this, {
-      beaconRoute: http.api, analysisState: analysis.state, deadLetters: aggregation.deadLetters, stream: ingestion.stream, token: query.token,
+      beaconRoute: http.api,
+      analysisState: analysis.state,
+      deadLetters: aggregation.deadLetters,
+      stream: ingestion.stream,
+      token: query.token,
       ...(storage instanceof TimestreamStorage ? { timestream: { storage, rejectedData: storage.rejectedData } } : {}),
     });
   }
 }
 
 function logRetentionOf(days: number): RetentionDays {
-  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0).sort((a, b) => a - b);
+  const allowed = Object.values(RetentionDays)
+    .filter((v): v is number => typeof v === 'number' && v > 0)
+    .sort((a, b) => a - b);
   return (allowed.find((d) => d >= days) ?? RetentionDays.TEN_YEARS) as RetentionDays;
 }

@@ -34,7 +34,10 @@ export function localAlertSink(logPath: string, options: { webhookUrl?: string; 
 }
 
 async function rotateIfFull(logPath: string, maxBytes: number): Promise<void> {
-  const size = await stat(logPath).then((s) => s.size, () => 0);
+  const size = await stat(logPath).then(
+    (s) => s.size,
+    () => 0,
+  );
   if (size >= maxBytes) await rename(logPath, `${logPath}.1`);
 }
 

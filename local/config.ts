@@ -41,11 +41,16 @@ export function readLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
   };
   const port = integer('PORT', 8787, 0, 65535);
   const allowedApps = readAllowedApps(env.VITALSTREAM_APPS);
-  const origins = (env.VITALSTREAM_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = (env.VITALSTREAM_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     // As on AWS: sendBeacon sends credentials, and a browser refuses a credentialed answer to `*`.
     if (origin === '*' || !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new Error(`VITALSTREAM_ALLOWED_ORIGINS: '${origin.slice(0, 120)}' is not an origin like https://shop.example.com (a * may stand within the host or port, never alone)`);
+      throw new Error(
+        `VITALSTREAM_ALLOWED_ORIGINS: '${origin.slice(0, 120)}' is not an origin like https://shop.example.com (a * may stand within the host or port, never alone)`,
+      );
     }
   }
   return {

@@ -5,7 +5,7 @@ import type { LoggedRecord, SqliteStream } from './sqlite-stream.ts';
 import { localContext } from './lambda-context.ts';
 import { STREAM_DELIVERY } from '../src/settings.ts';
 
-export type KinesisHandler = (event: KinesisStreamEvent, context: ReturnType<typeof localContext>) => Promise<KinesisStreamBatchResponse | void>;
+export type KinesisHandler = (event: KinesisStreamEvent, context: ReturnType<typeof localContext>) => Promise<KinesisStreamBatchResponse | undefined>;
 
 export interface ConsumerOptions {
   name?: string;
@@ -51,16 +51,20 @@ export function startConsumer(stream: SqliteStream, handler: KinesisHandler, opt
   let wake: (() => void) | undefined;
   let backoffMs = pollMs;
 
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    wake = () => { clearTimeout(timer); resolve(); };
-  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   const step = async (): Promise<boolean> => {
     const checkpoint = stream.checkpoint(name);
     const records = stream.read(checkpoint, limit);
     if (records.length === 0) return false;
-    let response: KinesisStreamBatchResponse | void;
+    let response: KinesisStreamBatchResponse | undefined;
     try {
       response = await handler(toKinesisEvent(records), localContext(name));
     } catch (error) {
@@ -143,8 +147,13 @@ export function startConsumer(stream: SqliteStream, handler: KinesisHandler, opt
       const lastSeq = stream.lastSeq();
       const oldest = lastSeq > checkpoint ? stream.read(checkpoint, 1)[0] : undefined;
       return {
-        checkpoint, lastSeq, lag: lastSeq - checkpoint, lagMs: oldest ? Math.max(0, Date.now() - oldest.arrivedAt) : 0,
-        deadLetters: stream.deadLetterCount(), failing, ...(lastError ? { lastError } : {}),
+        checkpoint,
+        lastSeq,
+        lag: lastSeq - checkpoint,
+        lagMs: oldest ? Math.max(0, Date.now() - oldest.arrivedAt) : 0,
+        deadLetters: stream.deadLetterCount(),
+        failing,
+        ...(lastError ? { lastError } : {}),
       };
     },
   };
@@ -152,21 +161,23 @@ export function startConsumer(stream: SqliteStream, handler: KinesisHandler, opt
 
 export function toKinesisEvent(records: readonly LoggedRecord[]): KinesisStreamEvent {
   return {
-    Records: records.map((record): KinesisStreamRecord => ({
-      awsRegion: 'local',
-      eventID: `shardId-000000000000:${record.seq}`,
-      eventName: 'aws:kinesis:record',
-      eventSource: 'aws:kinesis',
-      eventSourceARN: LOCAL_STREAM_ARN,
-      eventVersion: '1.0',
-      invokeIdentityArn: 'arn:local:iam::000000000000:role/local',
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: record.partitionKey,
-        sequenceNumber: String(record.seq),
-        data: Buffer.from(record.data).toString('base64'),
-        approximateArrivalTimestamp: record.arrivedAt / 1000,
-      },
-    })),
+    Records: records.map(
+      (record): KinesisStreamRecord => ({
+        awsRegion: 'local',
+        eventID: `shardId-000000000000:${record.seq}`,
+        eventName: 'aws:kinesis:record',
+        eventSource: 'aws:kinesis',
+        eventSourceARN: LOCAL_STREAM_ARN,
+        eventVersion: '1.0',
+        invokeIdentityArn: 'arn:local:iam::000000000000:role/local',
+        kinesis: {
+          kinesisSchemaVersion: '1.0',
+          partitionKey: record.partitionKey,
+          sequenceNumber: String(record.seq),
+          data: Buffer.from(record.data).toString('base64'),
+          approximateArrivalTimestamp: record.arrivedAt / 1000,
+        },
+      }),
+    ),
   };
 }

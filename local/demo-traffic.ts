@@ -57,8 +57,18 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
       const status = random() < (broken ? 0.3 : errorShare) ? 503 : 200;
       const at = Math.round(t + random() * spreadMs);
       const method = queryType === 'SELECT' ? 'GET' : 'POST';
-      metrics.push({ name: 'api_request', value: broken ? spread(5500, 0.3) : spread(median, 0.6), timestamp: at, tags: { method, endpoint, status_code: String(status), status_class: `${Math.floor(status / 100)}xx` } });
-      metrics.push({ name: 'database_query', value: broken ? spread(1800, 0.3) : spread(queryType === 'SELECT' ? 12 : 25, 0.8), timestamp: at, tags: { query_type: queryType, table, database: 'postgresql', fingerprint: `${queryType} … ${table} WHERE id = ?` } });
+      metrics.push({
+        name: 'api_request',
+        value: broken ? spread(5500, 0.3) : spread(median, 0.6),
+        timestamp: at,
+        tags: { method, endpoint, status_code: String(status), status_class: `${Math.floor(status / 100)}xx` },
+      });
+      metrics.push({
+        name: 'database_query',
+        value: broken ? spread(1800, 0.3) : spread(queryType === 'SELECT' ? 12 : 25, 0.8),
+        timestamp: at,
+        tags: { query_type: queryType, table, database: 'postgresql', fingerprint: `${queryType} … ${table} WHERE id = ?` },
+      });
     }
     return metrics;
   };
@@ -82,22 +92,45 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
     const beacons: string[] = [];
     for (let i = 0; i < scaled(2 + 4 * load); i++) {
       const page = pick(PAGES);
-      beacons.push(JSON.stringify({
-        app: 'demo-shop',
-        context: { page, device: pick(DEVICES), connection: pick(['4g', '4g', '4g', '3g']), release: releaseAt(t) },
-        metrics: [
-          { name: 'web_vitals_lcp', value: spread(page === '/checkout' ? 2600 : 1900, 0.4), timestamp: t, tags: { navigation_type: 'navigate' } },
-          { name: 'web_vitals_inp', value: spread(140, 0.6), timestamp: t, tags: { interaction_type: 'pointer' } },
-          { name: 'web_vitals_cls', value: spread(0.05, 0.8), timestamp: t },
-          { name: 'web_vitals_fcp', value: spread(1300, 0.4), timestamp: t },
-          { name: 'web_vitals_ttfb', value: spread(420, 0.5), timestamp: t },
-          // A few page views hit a bug: the checkout page's total, and a failing recommendation fetch everywhere.
-          ...(page === '/checkout' && random() < 0.3 ? [{ name: 'js_error', value: 1, timestamp: t, tags: { error_type: 'TypeError', fingerprint: "Cannot read properties of undefined (reading 'total')" } }] : []),
-          ...(random() < 0.08 ? [{ name: 'js_error', value: 1, timestamp: t, tags: { error_type: 'UnhandledRejection', fingerprint: 'Failed to fetch https://recs.example.com/v2/for/42' } }] : []),
-        ],
-      }));
+      beacons.push(
+        JSON.stringify({
+          app: 'demo-shop',
+          context: { page, device: pick(DEVICES), connection: pick(['4g', '4g', '4g', '3g']), release: releaseAt(t) },
+          metrics: [
+            { name: 'web_vitals_lcp', value: spread(page === '/checkout' ? 2600 : 1900, 0.4), timestamp: t, tags: { navigation_type: 'navigate' } },
+            { name: 'web_vitals_inp', value: spread(140, 0.6), timestamp: t, tags: { interaction_type: 'pointer' } },
+            { name: 'web_vitals_cls', value: spread(0.05, 0.8), timestamp: t },
+            { name: 'web_vitals_fcp', value: spread(1300, 0.4), timestamp: t },
+            { name: 'web_vitals_ttfb', value: spread(420, 0.5), timestamp: t },
+            // A few page views hit a bug: the checkout page's total, and a failing recommendation fetch everywhere.
+            ...(page === '/checkout' && random() < 0.3
+              ? [
+                  {
+                    name: 'js_error',
+                    value: 1,
+                    timestamp: t,
+                    tags: { error_type: 'TypeError', fingerprint: "Cannot read properties of undefined (reading 'total')" },
+                  },
+                ]
+              : []),
+            ...(random() < 0.08
+              ? [
+                  {
+                    name: 'js_error',
+                    value: 1,
+                    timestamp: t,
+                    tags: { error_type: 'UnhandledRejection', fingerprint: 'Failed to fetch https://recs.example.com/v2/for/42' },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
     }
-    const metrics = [...serverCalls(t, scaled(10 + 20 * load), incident, 0, incident ? scaled(24) : 0), ...(share === 1 || random() < share ? poolGauges(t, load, incident) : [])];
+    const metrics = [
+      ...serverCalls(t, scaled(10 + 20 * load), incident, 0, incident ? scaled(24) : 0),
+      ...(share === 1 || random() < share ? poolGauges(t, load, incident) : []),
+    ];
     if (metrics.length > 0) beacons.push(JSON.stringify({ app: 'demo-api', context: { service: 'shop-api', release: releaseAt(t) }, metrics }));
     return beacons;
   };
@@ -115,7 +148,12 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
       receivedAt: t,
       common: { app: 'demo-api' },
       metrics: samples.map(({ name, value, timestamp, tags }) => ({
-        name, value, timestamp, count: Math.max(1, Math.round(calls / 48)), source: findMetric(name)!.source, dimensions: tags,
+        name,
+        value,
+        timestamp,
+        count: Math.max(1, Math.round(calls / 48)),
+        source: findMetric(name)!.source,
+        dimensions: tags,
       })),
     };
   };
@@ -123,7 +161,9 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
   const send = async (bodies: string[]) => {
     for (const body of bodies) {
       if (stopped) return;
-      await fetch(beaconUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body }).then((r) => r.arrayBuffer()).catch(() => undefined);
+      await fetch(beaconUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body })
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined);
     }
   };
 
@@ -152,5 +192,11 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
     timer.unref();
   })();
 
-  return { ready, stop: () => { stopped = true; clearInterval(timer); } };
+  return {
+    ready,
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }

@@ -2,7 +2,10 @@ import type { ForecastStore } from '../src/ports.ts';
 import type { StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
 import { readState, replaceFile } from './state-file.ts';
 
-interface ForecastFile { fittedAt: number; forecasts: Record<string, StoredForecast> }
+interface ForecastFile {
+  fittedAt: number;
+  forecasts: Record<string, StoredForecast>;
+}
 
 function decodeForecastFile(text: string): ForecastFile {
   const parsed = JSON.parse(text) as ForecastFile;

@@ -67,7 +67,13 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const rebuilding = rebuildEmptiedStore(store, stream, 'aggregate');
   if (rebuilding) say(`[start] ${rebuilding}`);
   const beaconWrites = watchWrites(stream);
-  const ingest = createIngestHandler({ stream: beaconWrites.stream, refuseName: refuseInventedNames(createCardinalityGuard(), Date.now), allowedOrigins: config.allowedOrigins, logger: repeatLimitedLogger(readableLogger('ingest', say), REPEAT_LOG_INTERVAL_MS), ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}) });
+  const ingest = createIngestHandler({
+    stream: beaconWrites.stream,
+    refuseName: refuseInventedNames(createCardinalityGuard(), Date.now),
+    allowedOrigins: config.allowedOrigins,
+    logger: repeatLimitedLogger(readableLogger('ingest', say), REPEAT_LOG_INTERVAL_MS),
+    ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}),
+  });
   const setAside = (message: string) => say(`[analyze] ${message}`);
   const alertState = fileAlertState(files.alertState, setAside);
   const forecasts = fileForecastStore(files.forecasts, setAside);
@@ -75,17 +81,22 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   // cannot hold up lookups (metrics, alerts, anomalies). In each, one client may hold at most half
   // the queue, so it cannot fill either line for everyone else.
   const maxQueued = config.maxQueuedQueries ?? 32;
-  const pool = (workers: number) => startQueryPool({
-    workerPath: join(import.meta.dirname, 'workers/query-worker.ts'),
-    workerData: { dataDir: config.dataDir, allowedOrigins: config.allowedOrigins },
-    workers,
-    maxQueued,
-    maxPerClient: workers + Math.max(1, Math.ceil(maxQueued / 2)),
-    timeoutMs: QUERY_TIMEOUT_MS,
-    log: say,
-  });
+  const pool = (workers: number) =>
+    startQueryPool({
+      workerPath: join(import.meta.dirname, 'workers/query-worker.ts'),
+      workerData: { dataDir: config.dataDir, allowedOrigins: config.allowedOrigins },
+      workers,
+      maxQueued,
+      maxPerClient: workers + Math.max(1, Math.ceil(maxQueued / 2)),
+      timeoutMs: QUERY_TIMEOUT_MS,
+      log: say,
+    });
   const queryLines = { scan: pool(Math.max(1, availableParallelism() - 1)), lookup: pool(1) };
-  const aggregate = createAggregateHandler({ store, guard: createCardinalityGuard(), logger: repeatLimitedLogger(readableLogger('aggregate', say), REPEAT_LOG_INTERVAL_MS) });
+  const aggregate = createAggregateHandler({
+    store,
+    guard: createCardinalityGuard(),
+    logger: repeatLimitedLogger(readableLogger('aggregate', say), REPEAT_LOG_INTERVAL_MS),
+  });
 
   let lastCompaction = 0;
   const consumer = startConsumer(stream, (event, context) => aggregate(event, context), {
@@ -135,13 +146,25 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';
     const url = parseRequestTarget(request.url);
-    if (!url) return writeJson(response, 400, { error: 'bad_request_target', message: 'the request target is not a path this server serves (expected /v1/...)' }, { connection: 'close' });
+    if (!url)
+      return writeJson(
+        response,
+        400,
+        { error: 'bad_request_target', message: 'the request target is not a path this server serves (expected /v1/...)' },
+        { connection: 'close' },
+      );
     if (url.pathname === '/healthz') {
       const status = consumer.status();
       const verdict = judgeHealth(status, maxLagMs, { beaconWrites, analyze: analyzeRuns });
-      return writeJson(response, verdict.healthy ? 200 : 503, { status: verdict.healthy ? 'ok' : 'unhealthy', reasons: verdict.reasons, stream: status, quarantinedPartials: store.quarantinedCount() });
+      return writeJson(response, verdict.healthy ? 200 : 503, {
+        status: verdict.healthy ? 'ok' : 'unhealthy',
+        reasons: verdict.reasons,
+        stream: status,
+        quarantinedPartials: store.quarantinedCount(),
+      });
     }
-    if (url.pathname === '/v1' && method === 'GET') return writeJson(response, 200, { name: 'vitalstream', endpoints: { ...apiIndex(baseUrl()), ...LOCAL_ENDPOINTS(baseUrl()) } });
+    if (url.pathname === '/v1' && method === 'GET')
+      return writeJson(response, 200, { name: 'vitalstream', endpoints: { ...apiIndex(baseUrl()), ...LOCAL_ENDPOINTS(baseUrl()) } });
     const file = method === 'GET' ? await staticFile(url.pathname) : undefined;
     // Server-Timing says what the server spent (here: reading the file), for the browser SDK's server_timing.
     if (file?.status === 200) {
@@ -152,36 +175,57 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     const route = routeOf(url.pathname);
     if (!route) return writeJson(response, 404, { error: 'not_found', message: `no route ${url.pathname.slice(0, 200)}; see GET /v1 for the API` });
     if (method !== route.method && method !== 'OPTIONS') {
-      return writeJson(response, 405, { error: 'method_not_allowed', message: `${method.slice(0, 32)} is not allowed on ${url.pathname}` }, { allow: `${route.method}, OPTIONS` });
+      return writeJson(
+        response,
+        405,
+        { error: 'method_not_allowed', message: `${method.slice(0, 32)} is not allowed on ${url.pathname}` },
+        { allow: `${route.method}, OPTIONS` },
+      );
     }
     const body = await readBoundedBody(request, MAX_BODY_BYTES, config.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
     if (!body.ok) {
       if (body.reason === 'aborted') return void request.destroy();
       if (body.reason === 'too_slow') {
         response.once('finish', () => request.destroy());
-        return writeJson(response, 408, { error: 'body_too_slow', message: `the request body did not arrive within ${(config.bodyTimeoutMs ?? BODY_TIMEOUT_MS) / 1000} s of its headers; send it at once` }, { connection: 'close' });
+        return writeJson(
+          response,
+          408,
+          {
+            error: 'body_too_slow',
+            message: `the request body did not arrive within ${(config.bodyTimeoutMs ?? BODY_TIMEOUT_MS) / 1000} s of its headers; send it at once`,
+          },
+          { connection: 'close' },
+        );
       }
       // Answer, then drop the connection instead of reading the rest of a body nobody wants.
       response.once('finish', () => request.destroy());
-      return writeJson(response, 413, { error: 'payload_too_large', message: `body is over ${MAX_BODY_BYTES} bytes (64 KiB): split the batch` }, { connection: 'close' });
+      return writeJson(
+        response,
+        413,
+        { error: 'payload_too_large', message: `body is over ${MAX_BODY_BYTES} bytes (64 KiB): split the batch` },
+        { connection: 'close' },
+      );
     }
     writeResult(response, await handlers[route.handler](route)(toApiGatewayEvent(request, url, body.body), localContext(url.pathname)));
   };
 
-  const server = createServer({
-    // Slow or silent clients are cut off: headers within 10 s, the whole request within 15 s,
-    // checked every second (Node's default check runs every 30 s).
-    headersTimeout: config.headersTimeoutMs ?? 10_000,
-    requestTimeout: config.requestTimeoutMs ?? 15_000,
-    keepAliveTimeout: 5_000,
-    connectionsCheckingInterval: 1_000,
-  }, (request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      say(`[http] ${request.method} failed: ${(error as Error).stack ?? String(error)}`);
-      if (!response.headersSent) writeJson(response, 500, { error: 'internal_error', message: 'unexpected error; nothing was stored' });
-      else response.destroy();
-    });
-  });
+  const server = createServer(
+    {
+      // Slow or silent clients are cut off: headers within 10 s, the whole request within 15 s,
+      // checked every second (Node's default check runs every 30 s).
+      headersTimeout: config.headersTimeoutMs ?? 10_000,
+      requestTimeout: config.requestTimeoutMs ?? 15_000,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 1_000,
+    },
+    (request, response) => {
+      handle(request, response).catch((error: unknown) => {
+        say(`[http] ${request.method} failed: ${(error as Error).stack ?? String(error)}`);
+        if (!response.headersSent) writeJson(response, 500, { error: 'internal_error', message: 'unexpected error; nothing was stored' });
+        else response.destroy();
+      });
+    },
+  );
   const maxConnections = config.maxConnections ?? 4096;
   const connections = guardConnections(server, { maxConnections, maxPerPeer: config.maxConnectionsPerPeer ?? Math.max(16, Math.floor(maxConnections / 8)) });
   await new Promise<void>((resolve, reject) => {

@@ -34,7 +34,9 @@ interface Slot {
 }
 
 const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
-  statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body),
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  body: JSON.stringify(body),
 });
 
 /**
@@ -91,7 +93,9 @@ export function startQueryPool(options: QueryPoolOptions): QueryPool {
       const { event, resolve } = queue.shift()!;
       const id = nextId++;
       const timer = setTimeout(() => {
-        resolve(json(503, { error: 'query_timeout', message: `the query took longer than ${options.timeoutMs / 1000} s; narrow the range or use a coarser step` }));
+        resolve(
+          json(503, { error: 'query_timeout', message: `the query took longer than ${options.timeoutMs / 1000} s; narrow the range or use a coarser step` }),
+        );
         slot.job = undefined;
         void slot.worker.terminate();
       }, options.timeoutMs);
@@ -103,23 +107,38 @@ export function startQueryPool(options: QueryPoolOptions): QueryPool {
   for (let i = 0; i < options.workers; i++) slots.push(spawn());
 
   return {
-    handle: (event) => new Promise((resolve) => {
-      if (closed) return resolve(json(503, { error: 'shutting_down', message: 'the server is stopping' }));
-      const client = clientOf(event);
-      if ((perClient.get(client) ?? 0) >= options.maxPerClient) {
-        return resolve(json(429, { error: 'too_many_queries', message: `this client already has ${options.maxPerClient} queries of this kind waiting or running; retry when one is answered` }, { 'retry-after': '1' }));
-      }
-      const busy = slots.every((slot) => slot.job);
-      if (busy && queue.length >= options.maxQueued) {
-        return resolve(json(429, { error: 'too_many_queries', message: `${queue.length} queries are already waiting; retry in a second` }, { 'retry-after': '1' }));
-      }
-      track(client, 1);
-      queue.push({ event, resolve: (result) => {
-        track(client, -1);
-        resolve(result);
-      } });
-      dispatch();
-    }),
+    handle: (event) =>
+      new Promise((resolve) => {
+        if (closed) return resolve(json(503, { error: 'shutting_down', message: 'the server is stopping' }));
+        const client = clientOf(event);
+        if ((perClient.get(client) ?? 0) >= options.maxPerClient) {
+          return resolve(
+            json(
+              429,
+              {
+                error: 'too_many_queries',
+                message: `this client already has ${options.maxPerClient} queries of this kind waiting or running; retry when one is answered`,
+              },
+              { 'retry-after': '1' },
+            ),
+          );
+        }
+        const busy = slots.every((slot) => slot.job);
+        if (busy && queue.length >= options.maxQueued) {
+          return resolve(
+            json(429, { error: 'too_many_queries', message: `${queue.length} queries are already waiting; retry in a second` }, { 'retry-after': '1' }),
+          );
+        }
+        track(client, 1);
+        queue.push({
+          event,
+          resolve: (result) => {
+            track(client, -1);
+            resolve(result);
+          },
+        });
+        dispatch();
+      }),
     async close() {
       closed = true;
       for (const job of queue.splice(0)) job.resolve(json(503, { error: 'shutting_down', message: 'the server is stopping' }));

@@ -15,7 +15,9 @@ export function neverThrowing(print: (line: string) => void): (line: string) => 
 export function readableLogger(component: string, print: (line: string) => void): Logger {
   const say = neverThrowing(print);
   const line = (message: string, detail?: Record<string, unknown>) => {
-    const extra = Object.entries(detail ?? {}).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
+    const extra = Object.entries(detail ?? {})
+      .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join(', ');
     say(`[${component}] ${message}${extra ? ` (${extra})` : ''}`);
   };
   return { error: line, warn: line };

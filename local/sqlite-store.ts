@@ -56,8 +56,20 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
   const write = (batchId: string, p: PartialAggregate) => {
     const problem = isStorable(p);
     if (problem) throw new PermanentFailure(`partial of ${p.metric} at ${new Date(p.windowStart).toISOString()} cannot be stored: ${problem}`);
-    prepared(upsertSql).run(p.metric, p.windowStart, canonicalDims(p.dimensions), batchId, p.count, p.sum, p.min, p.max,
-      p.ratings?.good ?? null, p.ratings?.needsImprovement ?? null, p.ratings?.poor ?? null, encodeSketch(p.sketch));
+    prepared(upsertSql).run(
+      p.metric,
+      p.windowStart,
+      canonicalDims(p.dimensions),
+      batchId,
+      p.count,
+      p.sum,
+      p.min,
+      p.max,
+      p.ratings?.good ?? null,
+      p.ratings?.needsImprovement ?? null,
+      p.ratings?.poor ?? null,
+      encodeSketch(p.sketch),
+    );
   };
 
   const compactGroup = (group: { metric: string; window_start: number; dims: string }) => {
@@ -69,7 +81,13 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
   };
 
   const quarantineGroup = (group: { metric: string; window_start: number; dims: string }, reason: string) => {
-    prepared(`INSERT INTO quarantined_partials SELECT *, ?, ? FROM partials WHERE ${groupWhere}`).run(reason, Date.now(), group.metric, group.window_start, group.dims);
+    prepared(`INSERT INTO quarantined_partials SELECT *, ?, ? FROM partials WHERE ${groupWhere}`).run(
+      reason,
+      Date.now(),
+      group.metric,
+      group.window_start,
+      group.dims,
+    );
     prepared(`DELETE FROM partials WHERE ${groupWhere}`).run(group.metric, group.window_start, group.dims);
   };
 
@@ -82,8 +100,9 @@ export function openSqliteStore(path: string, options: { readOnly?: boolean } = 
     },
     async readPartials(query: AggregateQuery) {
       const filters = Object.entries(query.filters);
-      const sql = `SELECT * FROM partials WHERE metric = ? AND window_start >= ? AND window_start < ?${
-        filters.map(() => ' AND json_extract(dims, ?) = ?').join('')}`;
+      const sql = `SELECT * FROM partials WHERE metric = ? AND window_start >= ? AND window_start < ?${filters
+        .map(() => ' AND json_extract(dims, ?) = ?')
+        .join('')}`;
       const args = [query.metric, query.from, query.to, ...filters.flatMap(([key, value]) => [`$."${key}"`, value])];
       // A statement of its own: two readers iterating one cached statement would reset each other.
       return lazily(db.prepare(sql).iterate(...args));

@@ -32,7 +32,9 @@ export async function readState<T>(path: string, decode: (text: string) => T, re
     await rename(path, `${path}.corrupt`).catch((renameError: NodeJS.ErrnoException) => {
       if (renameError.code !== 'ENOENT') throw renameError;
     });
-    report(`${basename(path)} could not be read (${(error as Error).message.slice(0, 200)}); moved aside as ${basename(path)}.corrupt, going on from an empty state`);
+    report(
+      `${basename(path)} could not be read (${(error as Error).message.slice(0, 200)}); moved aside as ${basename(path)}.corrupt, going on from an empty state`,
+    );
     return undefined;
   }
 }

@@ -32,7 +32,9 @@ const PACKAGES: Record<string, PackageBuild> = {
 };
 
 const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 
 /**
  * tsc writes the ES modules and their declarations (rewriting `./x.ts` imports to `./x.js`); the

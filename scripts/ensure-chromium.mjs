@@ -12,7 +12,11 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
 if (!isRoot || !hasApt) {
   say(`the browser tests need Chromium at ${CHROMIUM}, and it is not installed.`);
-  say(hasApt ? 'install it once with:  sudo apt-get update && sudo apt-get install -y chromium' : 'install Chromium from your system\'s packages so that /usr/bin/chromium exists.');
+  say(
+    hasApt
+      ? 'install it once with:  sudo apt-get update && sudo apt-get install -y chromium'
+      : "install Chromium from your system's packages so that /usr/bin/chromium exists.",
+  );
   process.exit(1);
 }
 

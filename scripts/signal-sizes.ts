@@ -27,8 +27,15 @@ const stubbing = (file: string, contents: string): Plugin => ({
 
 async function brotliSize(plugins: Plugin[] = []): Promise<number> {
   const result = await build({
-    entryPoints: [join(ROOT, 'sdk/browser/script-tag.ts')], bundle: true, format: 'iife', target: ['es2020'], platform: 'browser',
-    minify: true, legalComments: 'none', write: false, plugins,
+    entryPoints: [join(ROOT, 'sdk/browser/script-tag.ts')],
+    bundle: true,
+    format: 'iife',
+    target: ['es2020'],
+    platform: 'browser',
+    minify: true,
+    legalComments: 'none',
+    write: false,
+    plugins,
   });
   return brotliCompressSync(result.outputFiles[0]!.contents).length;
 }

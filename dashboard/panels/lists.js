@@ -3,7 +3,12 @@ import { esc } from '../format.js';
 export function renderAlerts(element, alerts) {
   const items = [...alerts.open.map((a) => ({ ...a, state: 'open' })), ...alerts.recent.filter((a) => a.state === 'resolved').slice(0, 5)];
   element.innerHTML = items.length
-    ? items.map((a) => `<li class="${esc(a.severity)}" data-rule="${esc(a.rule)}"><strong>${esc(a.title)}</strong><div>${esc(a.message)}</div><div class="when">${esc(a.state)} · ${esc(a.since ?? a.at ?? '')}</div></li>`).join('')
+    ? items
+        .map(
+          (a) =>
+            `<li class="${esc(a.severity)}" data-rule="${esc(a.rule)}"><strong>${esc(a.title)}</strong><div>${esc(a.message)}</div><div class="when">${esc(a.state)} · ${esc(a.since ?? a.at ?? '')}</div></li>`,
+        )
+        .join('')
     : '<li class="none">No open alerts.</li>';
 }
 

@@ -35,7 +35,9 @@ export function renderTimeline(view, { points, forecast }, anomalies, onNarrow) 
   const ahead = (pick) => [...times.map(() => null), ...forecast.filter((f) => Date.parse(f.t) / 1000 > (times.at(-1) ?? 0)).map(pick)];
   const marks = anomalyWindows(anomalies, 'api_request', view);
   const latencySeries = [
-    { label: 'p50 ms', stroke: '#10B981' }, { label: 'p90 ms', stroke: '#F59E0B' }, { label: 'p95 ms', stroke: '#EF4444' },
+    { label: 'p50 ms', stroke: '#10B981' },
+    { label: 'p90 ms', stroke: '#F59E0B' },
+    { label: 'p95 ms', stroke: '#EF4444' },
   ];
   const latencyData = [[...times, ...future], pad(points.map((p) => p.p50)), pad(points.map((p) => p.p90)), pad(points.map((p) => p.p95))];
   let bands;
@@ -45,14 +47,24 @@ export function renderTimeline(view, { points, forecast }, anomalies, onNarrow) 
       { label: 'band high', stroke: '#7C3AED55', width: 1 },
       { label: 'band low', stroke: '#7C3AED55', width: 1 },
     );
-    latencyData.push(ahead((f) => f.value), ahead((f) => f.upper), ahead((f) => f.lower));
+    latencyData.push(
+      ahead((f) => f.value),
+      ahead((f) => f.upper),
+      ahead((f) => f.lower),
+    );
     bands = [{ series: [5, 6], fill: '#7C3AED22' }];
   }
   draw('latency', latencyData, latencySeries, { bands, marks, onNarrow, view });
-  draw('throughput', [times, points.map((p) => p.count / stepSeconds)], [{ label: 'req/s', stroke: '#3B82F6', fill: '#3B82F633' }], { marks: [], onNarrow, view });
+  draw('throughput', [times, points.map((p) => p.count / stepSeconds)], [{ label: 'req/s', stroke: '#3B82F6', fill: '#3B82F633' }], {
+    marks: [],
+    onNarrow,
+    view,
+  });
   document.getElementById('latency-notes').innerHTML = [
     ...marks.map((m) => `<li class="mark" data-start="${m.start}">⚠ ${clock(m.start)}–${clock(m.end)}: ${esc(m.title)}</li>`),
-    ...(future.length ? [`<li class="forecast">p95 forecast for the next ${forecast.length} h, with its 80 % band (from ${clock(Date.parse(forecast[0].t))})</li>`] : []),
+    ...(future.length
+      ? [`<li class="forecast">p95 forecast for the next ${forecast.length} h, with its 80 % band (from ${clock(Date.parse(forecast[0].t))})</li>`]
+      : []),
   ].join('');
 }
 
@@ -65,29 +77,39 @@ function draw(id, data, series, { bands, marks, onNarrow, view }) {
     return;
   }
   element.innerHTML = '';
-  charts[id] = new uPlot({
-    width: Math.max(260, element.clientWidth - 16), height: 220,
-    series: [{}, ...series.map((s) => ({ width: 2, spanGaps: false, ...s, fill: s.fill }))],
-    axes: [{}, { size: 60, values: (u, ticks) => ticks.map((v) => (id === 'latency' ? ms(v) : String(Number(v.toPrecision(3))))) }],
-    scales: { x: { time: true } },
-    ...(bands ? { bands } : {}),
-    hooks: {
-      draw: [(u) => {
-        // Anomaly windows as shaded columns behind the lines.
-        const { ctx } = u;
-        ctx.save();
-        ctx.fillStyle = 'rgba(219, 68, 55, 0.14)';
-        for (const m of marks) {
-          const x0 = u.valToPos(Math.max(m.start, view.from) / 1000, 'x', true);
-          const x1 = u.valToPos(Math.min(m.end, view.to) / 1000, 'x', true);
-          ctx.fillRect(x0, u.bbox.top, Math.max(2, x1 - x0), u.bbox.height);
-        }
-        ctx.restore();
-      }],
-      ready: [(u) => u.over.addEventListener('click', () => {
-        const idx = u.cursor.idx;
-        if (idx != null) onNarrow({ at: u.data[0][idx] * 1000 });
-      })],
+  charts[id] = new uPlot(
+    {
+      width: Math.max(260, element.clientWidth - 16),
+      height: 220,
+      series: [{}, ...series.map((s) => ({ width: 2, spanGaps: false, ...s, fill: s.fill }))],
+      axes: [{}, { size: 60, values: (_u, ticks) => ticks.map((v) => (id === 'latency' ? ms(v) : String(Number(v.toPrecision(3))))) }],
+      scales: { x: { time: true } },
+      ...(bands ? { bands } : {}),
+      hooks: {
+        draw: [
+          (u) => {
+            // Anomaly windows as shaded columns behind the lines.
+            const { ctx } = u;
+            ctx.save();
+            ctx.fillStyle = 'rgba(219, 68, 55, 0.14)';
+            for (const m of marks) {
+              const x0 = u.valToPos(Math.max(m.start, view.from) / 1000, 'x', true);
+              const x1 = u.valToPos(Math.min(m.end, view.to) / 1000, 'x', true);
+              ctx.fillRect(x0, u.bbox.top, Math.max(2, x1 - x0), u.bbox.height);
+            }
+            ctx.restore();
+          },
+        ],
+        ready: [
+          (u) =>
+            u.over.addEventListener('click', () => {
+              const idx = u.cursor.idx;
+              if (idx != null) onNarrow({ at: u.data[0][idx] * 1000 });
+            }),
+        ],
+      },
     },
-  }, data, element);
+    data,
+    element,
+  );
 }

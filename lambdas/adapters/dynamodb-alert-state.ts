@@ -17,7 +17,9 @@ export function dynamoAlertState(client: DynamoDBClient, tableName: string): Ale
       return json ? (JSON.parse(json) as AlertState) : emptyAlertState();
     },
     async save(state) {
-      await client.send(new PutItemCommand({ TableName: tableName, Item: { ...KEY, state: { S: JSON.stringify(state) }, updatedAt: { N: String(Date.now()) } } }));
+      await client.send(
+        new PutItemCommand({ TableName: tableName, Item: { ...KEY, state: { S: JSON.stringify(state) }, updatedAt: { N: String(Date.now()) } } }),
+      );
     },
   };
 }

@@ -15,10 +15,19 @@ export async function writeAllItems(client: DynamoDBClient, table: string, reque
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
-      await resubmitLeftovers(chunks[next++]!, async (pending) => {
-        const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: [...pending] } }));
-        return answer.UnprocessedItems?.[table] ?? [];
-      }, { maxRounds: MAX_ROUNDS, baseDelayMs: 50, maxDelayMs: 2000, giveUp: (left) => new Error(`DynamoDB left ${left.length} writes unprocessed after ${MAX_ROUNDS} rounds`) });
+      await resubmitLeftovers(
+        chunks[next++]!,
+        async (pending) => {
+          const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: [...pending] } }));
+          return answer.UnprocessedItems?.[table] ?? [];
+        },
+        {
+          maxRounds: MAX_ROUNDS,
+          baseDelayMs: 50,
+          maxDelayMs: 2000,
+          giveUp: (left) => new Error(`DynamoDB left ${left.length} writes unprocessed after ${MAX_ROUNDS} rounds`),
+        },
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
@@ -28,11 +37,13 @@ export async function writeAllItems(client: DynamoDBClient, table: string, reque
 export async function mapLimited<T, R>(items: readonly T[], parallel: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
   return results;
 }

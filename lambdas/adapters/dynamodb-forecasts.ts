@@ -19,7 +19,11 @@ export function dynamoForecastStore(client: DynamoDBClient, tableName: string): 
       return json ? (JSON.parse(json) as StoredForecast) : undefined;
     },
     async save(forecasts, fittedAt) {
-      await writeAllItems(client, tableName, forecasts.map((f) => ({ PutRequest: { Item: { ...itemKey(f.key), forecast: { S: JSON.stringify(f) } } } })));
+      await writeAllItems(
+        client,
+        tableName,
+        forecasts.map((f) => ({ PutRequest: { Item: { ...itemKey(f.key), forecast: { S: JSON.stringify(f) } } } })),
+      );
       await client.send(new PutItemCommand({ TableName: tableName, Item: { ...FITTED, at: { N: String(fittedAt) } } }));
     },
     async fittedAt() {

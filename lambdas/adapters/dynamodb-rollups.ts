@@ -8,8 +8,10 @@ import { fromItem, measures, pad, shortBatchId } from './dynamodb-items.ts';
  * if they did. The batch ids it holds make a repeated compaction add nothing.
  */
 export async function mergeIntoRollup(
-  client: DynamoDBClient, table: string,
-  slot: { metric: string; series: string; hour: number; batches: string[]; partials: PartialAggregate[] }, expiresAt: string,
+  client: DynamoDBClient,
+  table: string,
+  slot: { metric: string; series: string; hour: number; batches: string[]; partials: PartialAggregate[] },
+  expiresAt: string,
 ): Promise<void> {
   const key = { pk: { S: `h#${slot.metric}#${slot.series}` }, sk: { S: pad(slot.hour) } };
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -22,12 +24,14 @@ export async function mergeIntoRollup(
     for (const partial of fresh) mergeInto(merged, partial);
     const version = Number(current?.v?.N ?? 0);
     try {
-      await client.send(new PutItemCommand({
-        TableName: table,
-        Item: { ...key, ...measures(merged), held: { SS: [...new Set([...held, ...ids])] }, v: { N: String(version + 1) }, x: { N: expiresAt } },
-        ConditionExpression: 'attribute_not_exists(pk) OR v = :v',
-        ExpressionAttributeValues: { ':v': { N: String(version) } },
-      }));
+      await client.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: { ...key, ...measures(merged), held: { SS: [...new Set([...held, ...ids])] }, v: { N: String(version + 1) }, x: { N: expiresAt } },
+          ConditionExpression: 'attribute_not_exists(pk) OR v = :v',
+          ExpressionAttributeValues: { ':v': { N: String(version) } },
+        }),
+      );
       return;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException')) throw error;

@@ -11,13 +11,15 @@ export function dynamoRunLease(client: DynamoDBClient, tableName: string, name =
   return {
     async acquire(holder, until, now) {
       try {
-        await client.send(new PutItemCommand({
-          TableName: tableName,
-          Item: { ...key, holder: { S: holder }, until: { N: String(until) } },
-          ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':now': { N: String(now) } },
-        }));
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: { ...key, holder: { S: holder }, until: { N: String(until) } },
+            ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':now': { N: String(now) } },
+          }),
+        );
         return true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
@@ -26,9 +28,14 @@ export function dynamoRunLease(client: DynamoDBClient, tableName: string, name =
     },
     async release(holder) {
       try {
-        await client.send(new DeleteItemCommand({
-          TableName: tableName, Key: key, ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': { S: holder } },
-        }));
+        await client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: key,
+            ConditionExpression: 'holder = :holder',
+            ExpressionAttributeValues: { ':holder': { S: holder } },
+          }),
+        );
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException')) throw error;
       }

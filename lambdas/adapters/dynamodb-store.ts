@@ -1,4 +1,12 @@
-import { GetItemCommand, PutItemCommand, paginateQuery, type AttributeValue, type DynamoDBClient, type QueryCommandInput, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  paginateQuery,
+  type AttributeValue,
+  type DynamoDBClient,
+  type QueryCommandInput,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
 import type { AggregateQuery, MetricStore } from '../../src/ports.ts';
@@ -88,8 +96,11 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
     return Array.from({ length: chunks }, (_, i) => ({
       PutRequest: {
         Item: {
-          pk: { S: `b#${batch}` }, sk: { S: `${writeId}#${String(i).padStart(4, '0')}` }, n: { N: String(chunks) },
-          t: { N: String(batchTime) }, body: { B: body.subarray(i * MANIFEST_CHUNK_BYTES, (i + 1) * MANIFEST_CHUNK_BYTES) },
+          pk: { S: `b#${batch}` },
+          sk: { S: `${writeId}#${String(i).padStart(4, '0')}` },
+          n: { N: String(chunks) },
+          t: { N: String(batchTime) },
+          body: { B: body.subarray(i * MANIFEST_CHUNK_BYTES, (i + 1) * MANIFEST_CHUNK_BYTES) },
           x: { N: expiry(batchTime + MANIFEST_TTL_MS) },
         },
       },
@@ -97,9 +108,18 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
   };
 
   const deleteManifestWrites = async (batch: string, writes: readonly string[]) => {
-    const items = await query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `b#${batch}` } }, ConsistentRead: true, ProjectionExpression: 'pk, sk' });
+    const items = await query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: `b#${batch}` } },
+      ConsistentRead: true,
+      ProjectionExpression: 'pk, sk',
+    });
     const doomed = items.filter((item) => writes.includes(item.sk!.S!.split('#')[0]!));
-    await writeAllItems(client, table, doomed.map((item) => ({ DeleteRequest: { Key: { pk: item.pk!, sk: item.sk! } } })));
+    await writeAllItems(
+      client,
+      table,
+      doomed.map((item) => ({ DeleteRequest: { Key: { pk: item.pk!, sk: item.sk! } } })),
+    );
   };
 
   const watermark = async (): Promise<number> => {
@@ -118,19 +138,26 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
     return found;
   };
 
-  const readRange = (pk: string, from: number, to: number) => query({
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': { S: pk }, ':from': { S: pad(from) }, ':to': { S: pad(to - 1) + '~' } },
-  });
+  const readRange = (pk: string, from: number, to: number) =>
+    query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': { S: pk }, ':from': { S: pad(from) }, ':to': { S: `${pad(to - 1)}~` } },
+    });
 
   const read = async (q: AggregateQuery): Promise<Iterable<PartialAggregate>> => {
     const series = await seriesOf(q.metric, q.from, q.to, q.filters);
     if (series.size === 0) return [];
     const minutesKeptFrom = clock() - minuteRetentionMs;
-    const segments = planRead(q.from, q.to, q.resolutionMs ?? 60_000, (q.resolutionMs ?? 0) >= HOUR_MS || q.from < minutesKeptFrom ? await watermark() : 0, minutesKeptFrom);
+    const segments = planRead(
+      q.from,
+      q.to,
+      q.resolutionMs ?? 60_000,
+      (q.resolutionMs ?? 0) >= HOUR_MS || q.from < minutesKeptFrom ? await watermark() : 0,
+      minutesKeptFrom,
+    );
     const parts = await mapLimited([...series.entries()], READ_PARALLELISM, async ([id, dimensions]) => {
       const items: Record<string, AttributeValue>[] = [];
-      for (const segment of segments) items.push(...await readRange(`${segment.kind === 'hours' ? 'h' : 'm'}#${q.metric}#${id}`, segment.from, segment.to));
+      for (const segment of segments) items.push(...(await readRange(`${segment.kind === 'hours' ? 'h' : 'm'}#${q.metric}#${id}`, segment.from, segment.to)));
       return { items, dimensions };
     });
     return decodedAsRead(q.metric, parts);
@@ -155,7 +182,18 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
         const cacheKey = `${p.metric}#${day}#${id}`;
         if (directoryWritten.has(cacheKey)) return [];
         directoryWritten.add(cacheKey);
-        return [{ PutRequest: { Item: { pk: { S: `d#${p.metric}#${pad(day)}` }, sk: { S: id }, dims: { S: dimensionJson(p.dimensions) }, x: { N: expiry(day + DAY_MS + retentionMs) } } } }];
+        return [
+          {
+            PutRequest: {
+              Item: {
+                pk: { S: `d#${p.metric}#${pad(day)}` },
+                sk: { S: id },
+                dims: { S: dimensionJson(p.dimensions) },
+                x: { N: expiry(day + DAY_MS + retentionMs) },
+              },
+            },
+          },
+        ];
       });
       if (directoryWritten.size > 200_000) directoryWritten.clear();
       await writeAllItems(client, table, [
@@ -184,11 +222,13 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
       const since = await watermark();
       const finalBefore = now - BATCH_FINAL_AFTER_MS;
       if (finalBefore <= since) return { batches: 0, rollups: 0, until: since };
-      const index = (await query({
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': { S: 'batches' }, ':from': { S: pad(since) }, ':to': { S: pad(finalBefore) } },
-        ConsistentRead: true,
-      })).slice(0, maxBatches);
+      const index = (
+        await query({
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': { S: 'batches' }, ':from': { S: pad(since) }, ':to': { S: pad(finalBefore) } },
+          ConsistentRead: true,
+        })
+      ).slice(0, maxBatches);
       const contributions = new Map<string, { metric: string; series: string; hour: number; batches: string[]; partials: PartialAggregate[] }>();
       for (const entry of index) {
         const batch = entry.sk!.S!.slice(10);
@@ -215,7 +255,10 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
  * as compact bytes, and a decoded sketch is many times larger, so a day of series is held as
  * bytes and merged one sketch at a time.
  */
-function* decodedAsRead(metric: string, parts: readonly { items: Record<string, AttributeValue>[]; dimensions: Record<string, string> }[]): Generator<PartialAggregate> {
+function* decodedAsRead(
+  metric: string,
+  parts: readonly { items: Record<string, AttributeValue>[]; dimensions: Record<string, string> }[],
+): Generator<PartialAggregate> {
   for (const { items, dimensions } of parts) {
     for (const item of items) yield fromItem(item, metric, dimensions);
   }

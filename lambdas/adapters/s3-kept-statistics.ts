@@ -21,7 +21,9 @@ export function s3KeptStatistics(client: S3Client, bucket: string, key: string):
       }
     },
     async save(history) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(encodeHistory(history)), ContentType: 'application/json', ContentEncoding: 'gzip' }));
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(encodeHistory(history)), ContentType: 'application/json', ContentEncoding: 'gzip' }),
+      );
     },
   };
 }

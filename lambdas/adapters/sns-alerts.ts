@@ -2,7 +2,10 @@ import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws
 import type { Alert, AlertSink } from '../../src/alerts/alert.ts';
 
 export class AlertDeliveryError extends Error {
-  constructor(readonly alertKey: string, cause: unknown) {
+  constructor(
+    readonly alertKey: string,
+    cause: unknown,
+  ) {
     super(`alert '${alertKey}' was not delivered: ${(cause as Error).message ?? String(cause)}`, { cause });
     this.name = 'AlertDeliveryError';
   }
@@ -47,7 +50,9 @@ export function snsAlertSink(client: SNSClient, topicArn: string): AlertSink {
   return {
     async deliver(alert) {
       try {
-        await client.send(new PublishCommand({ TopicArn: topicArn, Subject: snsSubject(alert), Message: snsMessage(alert), MessageAttributes: snsAttributes(alert) }));
+        await client.send(
+          new PublishCommand({ TopicArn: topicArn, Subject: snsSubject(alert), Message: snsMessage(alert), MessageAttributes: snsAttributes(alert) }),
+        );
       } catch (error) {
         throw new AlertDeliveryError(alert.key, error);
       }

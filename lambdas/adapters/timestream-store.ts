@@ -1,9 +1,4 @@
-import {
-  RejectedRecordsException,
-  WriteRecordsCommand,
-  type TimestreamWriteClient,
-  type _Record,
-} from '@aws-sdk/client-timestream-write';
+import { RejectedRecordsException, WriteRecordsCommand, type TimestreamWriteClient, type _Record } from '@aws-sdk/client-timestream-write';
 import { paginateQuery, type Row, type ColumnInfo, type TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
 import { decodeSketch } from '@vitalstream/protocol/sketch';
@@ -11,14 +6,34 @@ import type { AggregateQuery, MetricStore } from '../../src/ports.ts';
 import { MARKER_MEASURE, markerRecord, toTimestreamRecords } from './timestream-records.ts';
 
 export const MAX_RECORDS_PER_WRITE = 100;
-const RESERVED_COLUMNS = new Set(['time', 'measure_name', 'partial', 'fragment', 'value_count', 'value_sum', 'value_min', 'value_max', 'sketch', 'write_id', 'rated_good', 'rated_needs_improvement', 'rated_poor', 'rows']);
+const RESERVED_COLUMNS = new Set([
+  'time',
+  'measure_name',
+  'partial',
+  'fragment',
+  'value_count',
+  'value_sum',
+  'value_min',
+  'value_max',
+  'sketch',
+  'write_id',
+  'rated_good',
+  'rated_needs_improvement',
+  'rated_poor',
+  'rows',
+]);
 /** A partial's windows lie within 24 h before and 5 min after its first record's arrival (the ingest's timestamp rule). */
 const MARKER_LOOKBACK_MS = 60 * 60 * 1000;
 const MARKER_LOOKAHEAD_MS = 25 * 60 * 60 * 1000;
 
 export class RejectedRecordsError extends Error {
   constructor(readonly rejected: readonly { index: number; reason: string }[]) {
-    super(`Timestream rejected ${rejected.length} records: ${rejected.slice(0, 3).map((r) => r.reason).join('; ')}`);
+    super(
+      `Timestream rejected ${rejected.length} records: ${rejected
+        .slice(0, 3)
+        .map((r) => r.reason)
+        .join('; ')}`,
+    );
     this.name = 'RejectedRecordsError';
   }
 }
@@ -43,12 +58,14 @@ export function timestreamStore(writer: TimestreamWriteClient, reader: Timestrea
   // One call per write: the client's own retry strategy retries throttling and server errors.
   const write = async (records: _Record[], writeId: number, batchId: string) => {
     try {
-      await writer.send(new WriteRecordsCommand({
-        DatabaseName: options.database,
-        TableName: options.table,
-        CommonAttributes: { Dimensions: [{ Name: 'partial', Value: batchId }], Version: writeId, TimeUnit: 'MILLISECONDS', MeasureValueType: 'MULTI' },
-        Records: records,
-      }));
+      await writer.send(
+        new WriteRecordsCommand({
+          DatabaseName: options.database,
+          TableName: options.table,
+          CommonAttributes: { Dimensions: [{ Name: 'partial', Value: batchId }], Version: writeId, TimeUnit: 'MILLISECONDS', MeasureValueType: 'MULTI' },
+          Records: records,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof RejectedRecordsException)) throw error;
       // A newer write of the same partial already landed (a concurrent retry): ours is stale, nothing to do.
@@ -99,7 +116,9 @@ const identifier = (name: string) => {
 /** One query per read: Timestream bills each query for at least 30 s of compute (TCU), however small. */
 export function aggregateSql(database: string, table: string, query: Omit<AggregateQuery, 'metric'> & { metric: string | readonly string[] }): string {
   const source = `"${database}"."${table}"`;
-  const filters = Object.entries(query.filters).map(([key, value]) => ` AND a.${identifier(key)} = ${literal(value)}`).join('');
+  const filters = Object.entries(query.filters)
+    .map(([key, value]) => ` AND a.${identifier(key)} = ${literal(value)}`)
+    .join('');
   return `SELECT a.* FROM ${source} a
 JOIN (SELECT partial, max(write_id) AS newest FROM ${source}
       WHERE measure_name = ${literal(MARKER_MEASURE)}

@@ -16,10 +16,11 @@ const retries = { maxAttempts: 4, retryMode: 'adaptive' } as const;
 export const kinesisClient = () => new KinesisClient({ ...retries, requestHandler: new NodeHttpHandler() });
 export const dynamoClient = () => new DynamoDBClient(retries);
 export const snsClient = () => new SNSClient(retries);
-export const s3Client = () => new S3Client({
-  ...retries,
-  // Checksums only where S3 requires them: a streamed body otherwise carries aws-chunked framing.
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  // A local protocol server answers on one host, so buckets go in the path there.
-  forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
-});
+export const s3Client = () =>
+  new S3Client({
+    ...retries,
+    // Checksums only where S3 requires them: a streamed body otherwise carries aws-chunked framing.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    // A local protocol server answers on one host, so buckets go in the path there.
+    forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+  });

@@ -5,4 +5,8 @@ export function required(name: string, env: NodeJS.ProcessEnv = process.env): st
   return value;
 }
 
-export const list = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+export const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);

@@ -28,8 +28,7 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
   return undefined;
 }
 
-export const bodyBytes = (event: APIGatewayProxyEventV2): Buffer =>
-  Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+export const bodyBytes = (event: APIGatewayProxyEventV2): Buffer => Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
 
 /** Logging must never throw into a handler: a log that cannot be written (a full disk) is dropped. */
 export const consoleLogger: Logger = {
@@ -51,7 +50,7 @@ export function unexpectedErrorsAsJson(logger: Logger = consoleLogger): Middlewa
     name: 'unexpectedErrorsAsJson',
     onError: (request) => {
       const error = request.error;
-      logger.error('unhandled error', { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+      logger.error('unhandled error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       request.response = jsonResponse(500, { error: 'internal_error', message: 'the server failed to handle this request; it was not stored, retry later' });
     },
   };

@@ -46,16 +46,18 @@ export class Aggregation extends Construct {
       timeout: Duration.seconds(60),
       environment: { ...props.storage.environment },
     });
-    this.aggregate.addEventSource(new KinesisEventSource(props.stream, {
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: STREAM_DELIVERY.batchSize,
-      maxBatchingWindow: Duration.seconds(props.batchWindowSeconds),
-      reportBatchItemFailures: true,
-      bisectBatchOnError: true,
-      retryAttempts: STREAM_DELIVERY.retries,
-      maxRecordAge: Duration.hours(STREAM_DELIVERY.maxRecordAgeHours),
-      onFailure: new SqsDlq(this.deadLetters),
-    }));
+    this.aggregate.addEventSource(
+      new KinesisEventSource(props.stream, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: STREAM_DELIVERY.batchSize,
+        maxBatchingWindow: Duration.seconds(props.batchWindowSeconds),
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: STREAM_DELIVERY.retries,
+        maxRecordAge: Duration.hours(STREAM_DELIVERY.maxRecordAgeHours),
+        onFailure: new SqsDlq(this.deadLetters),
+      }),
+    );
     props.storage.grantWrite(this.aggregate);
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
       alarmDescription: `Stream records failed aggregation and are parked in the dead-letter queue (${Stack.of(this).stackName}); inspect and redrive them`,

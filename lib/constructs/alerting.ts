@@ -20,15 +20,17 @@ export class Alerting extends Construct {
     // The AWS-managed SNS key cannot be used by CloudWatch, so alarms could not publish. Only this
     // account's alarms may use it: without the conditions any account's CloudWatch could.
     const { account, region, partition } = Stack.of(this);
-    this.key.addToResourcePolicy(new PolicyStatement({
-      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'], // in a key policy, "*" is this key
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': account },
-        ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
-      },
-    }));
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'], // in a key policy, "*" is this key
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
     this.topic = new Topic(this, 'Topic', { displayName: 'vitalstream alerts', masterKey: this.key, enforceSSL: true });
     if (props.alertEmail) this.topic.addSubscription(new EmailSubscription(props.alertEmail));
   }

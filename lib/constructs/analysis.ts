@@ -71,7 +71,9 @@ export class Analysis extends Construct {
         ALERTS_PER_APP_PER_RUN: String(props.alertsPerAppPerRun),
       },
     });
-    this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.state.arnForObjects(KEPT_STATISTICS_KEY)] }));
+    this.analyze.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.state.arnForObjects(KEPT_STATISTICS_KEY)] }),
+    );
     // GetObject of a missing key answers 403 without ListBucket; the adapter needs the 404.
     this.analyze.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.state.bucketArn] }));
     props.storage.grantMaintain(this.analyze);

@@ -35,8 +35,10 @@ export class DynamoDbStorage extends Construct implements MetricStorage {
 
   get environment() {
     return {
-      METRIC_STORE: 'dynamodb', AGGREGATES_TABLE: this.table.tableName,
-      RETENTION_DAYS: String(this.props.retentionDays), MINUTE_RETENTION_DAYS: String(this.props.minuteRetentionDays),
+      METRIC_STORE: 'dynamodb',
+      AGGREGATES_TABLE: this.table.tableName,
+      RETENTION_DAYS: String(this.props.retentionDays),
+      MINUTE_RETENTION_DAYS: String(this.props.minuteRetentionDays),
     };
   }
 

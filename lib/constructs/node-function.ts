@@ -36,7 +36,7 @@ export function nodeFunction(scope: Construct, id: string, props: NodeFunctionPr
   const logGroupId = stack.resolve(stack.getLogicalId(logGroup.node.defaultChild as CfnElement)) as string;
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`,
-    reason: 'The streams of the function\'s own log group: Lambda names each stream itself, so they cannot be listed ahead.',
+    reason: "The streams of the function's own log group: Lambda names each stream itself, so they cannot be listed ahead.",
   });
   return new NodejsFunction(scope, id, {
     role,
@@ -60,17 +60,23 @@ export function nodeFunction(scope: Construct, id: string, props: NodeFunctionPr
       format: OutputFormat.CJS,
       // Pin the SDK versions the tests ran against instead of the runtime's bundled copy.
       bundleAwsSDK: true,
-      ...(props.copyFiles || props.extraBundles ? {
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => [
-            ...(props.copyFiles ?? []).map((file) => `mkdir -p "${join(outputDir, file, '..')}" && cp "${join(inputDir, file)}" "${join(outputDir, file)}"`),
-            ...Object.entries(props.extraBundles ?? {}).map(([outfile, source]) =>
-              `"${join(inputDir, 'node_modules/.bin/esbuild')}" "${join(inputDir, source)}" --bundle --platform=node --format=cjs --target=node22 --minify --log-level=warning --outfile="${join(outputDir, outfile)}"`),
-          ],
-        },
-      } : {}),
+      ...(props.copyFiles || props.extraBundles
+        ? {
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (inputDir: string, outputDir: string) => [
+                ...(props.copyFiles ?? []).map(
+                  (file) => `mkdir -p "${join(outputDir, file, '..')}" && cp "${join(inputDir, file)}" "${join(outputDir, file)}"`,
+                ),
+                ...Object.entries(props.extraBundles ?? {}).map(
+                  ([outfile, source]) =>
+                    `"${join(inputDir, 'node_modules/.bin/esbuild')}" "${join(inputDir, source)}" --bundle --platform=node --format=cjs --target=node22 --minify --log-level=warning --outfile="${join(outputDir, outfile)}"`,
+                ),
+              ],
+            },
+          }
+        : {}),
     },
   });
 }

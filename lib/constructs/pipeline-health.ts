@@ -1,8 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import {
-  Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TreatMissingData, type IAlarm,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Stream } from 'aws-cdk-lib/aws-kinesis';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -36,16 +34,29 @@ export class PipelineHealth extends Construct {
     const api5xx = props.api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' });
     const api4xx = props.api.metricClientError({ period: FIVE_MINUTES, statistic: 'Sum' });
     const apiCount = props.api.metricCount({ period: FIVE_MINUTES, statistic: 'Sum' });
-    const clientErrorRate = new MathExpression({ expression: 'IF(requests > 0, 100 * errors / requests, 0)', usingMetrics: { errors: api4xx, requests: apiCount }, period: FIVE_MINUTES, label: '4xx %' });
+    const clientErrorRate = new MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: { errors: api4xx, requests: apiCount },
+      period: FIVE_MINUTES,
+      label: '4xx %',
+    });
     const iteratorAge = props.aggregate.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) });
     const throttled = props.stream.metricPutRecordsThrottledRecords({ period: FIVE_MINUTES, statistic: 'Sum' });
     const aggregateErrors = props.aggregate.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' });
-    const rejected = new Metric({ namespace: 'vitalstream', metricName: 'RejectedRecords', dimensionsMap: { service: 'aggregate' }, period: FIVE_MINUTES, statistic: 'Sum' });
+    const rejected = new Metric({
+      namespace: 'vitalstream',
+      metricName: 'RejectedRecords',
+      dimensionsMap: { service: 'aggregate' },
+      period: FIVE_MINUTES,
+      statistic: 'Sum',
+    });
 
     const alarm = (alarmId: string, description: string, metric: Metric | MathExpression, threshold: number, evaluationPeriods = 1) =>
       new Alarm(this, alarmId, {
         alarmDescription: `${description} (${stack})`,
-        metric, threshold, evaluationPeriods,
+        metric,
+        threshold,
+        evaluationPeriods,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
@@ -57,7 +68,12 @@ export class PipelineHealth extends Construct {
       alarm('AggregateErrors', 'The aggregate function failed batches (retried, then dead-lettered)', aggregateErrors, 1, 3),
       ...(props.storeRejects ? [alarm('RejectedRecords', 'Timestream rejected aggregate records', rejected, 1)] : []),
       props.deadLetterAlarm,
-      alarm('AnalyzeErrors', 'The scheduled analysis failed (alerts may not have been delivered; they are retried next run)', props.analyze.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1),
+      alarm(
+        'AnalyzeErrors',
+        'The scheduled analysis failed (alerts may not have been delivered; they are retried next run)',
+        props.analyze.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        1,
+      ),
     ];
     for (const a of this.alarms) if (a instanceof Alarm) a.addAlarmAction(new SnsAction(props.topic));
 
@@ -66,10 +82,20 @@ export class PipelineHealth extends Construct {
       widgets: [
         [
           new GraphWidget({ title: 'Beacon API requests and errors', left: [apiCount, api4xx, api5xx], width: 12 }),
-          new GraphWidget({ title: 'Ingest duration (p99) and errors', left: [props.ingest.metricDuration({ statistic: 'p99' })], right: [props.ingest.metricErrors()], width: 12 }),
+          new GraphWidget({
+            title: 'Ingest duration (p99) and errors',
+            left: [props.ingest.metricDuration({ statistic: 'p99' })],
+            right: [props.ingest.metricErrors()],
+            width: 12,
+          }),
         ],
         [
-          new GraphWidget({ title: 'Stream: incoming records and throttles', left: [props.stream.metricIncomingRecords({ statistic: 'Sum' })], right: [throttled], width: 12 }),
+          new GraphWidget({
+            title: 'Stream: incoming records and throttles',
+            left: [props.stream.metricIncomingRecords({ statistic: 'Sum' })],
+            right: [throttled],
+            width: 12,
+          }),
           new GraphWidget({ title: 'Aggregator iterator age (ms)', left: [iteratorAge], width: 12 }),
         ],
         [

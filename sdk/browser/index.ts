@@ -76,7 +76,13 @@ export function init(options: Options): Collector {
     const { bodies, dropped } = toBodies(envelope(), queue.splice(0));
     if (dropped) problem({ kind: 'dropped', count: dropped, reason: 'a metric is over the beacon size limit on its own' });
     for (const body of [...retry.splice(0), ...bodies]) {
-      send(endpoint, body, leaving, (failed) => retry.length < MAX_RETRY_BODIES && retry.push(failed), (count, reason) => problem({ kind: 'refused', count, reason }));
+      send(
+        endpoint,
+        body,
+        leaving,
+        (failed) => retry.length < MAX_RETRY_BODIES && retry.push(failed),
+        (count, reason) => problem({ kind: 'refused', count, reason }),
+      );
     }
   };
 

@@ -60,8 +60,7 @@ function bodiesOf(envelope: Envelope, metrics: BrowserMetric[]): { bodies: strin
   return { bodies, dropped };
 }
 
-const body = (envelope: Envelope, metrics: string[]) =>
-  `${JSON.stringify({ ...envelope, metrics: [] }).slice(0, -2)}${metrics.join(',')}]}`;
+const body = (envelope: Envelope, metrics: string[]) => `${JSON.stringify({ ...envelope, metrics: [] }).slice(0, -2)}${metrics.join(',')}]}`;
 
 /**
  * While the page is open, fetch with keepalive, whose answer can be read (a 202 names refused

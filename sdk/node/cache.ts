@@ -36,11 +36,13 @@ export function trackCache(monitor: Monitor, cache = 'redis', intervalMs = 10_00
   return {
     hit: (key) => count(key, true),
     miss: (key) => count(key, false),
-    wrap: (get) => async (...args) => {
-      const value = await get(...args);
-      count(args[0], value !== null && value !== undefined);
-      return value;
-    },
+    wrap:
+      (get) =>
+      async (...args) => {
+        const value = await get(...args);
+        count(args[0], value !== null && value !== undefined);
+        return value;
+      },
     stop() {
       clearInterval(timer);
       report();

@@ -15,7 +15,14 @@ export function circuitBreaker<A extends unknown[], R>(
   options: CircuitBreaker.Options & { onTransition?: (state: BreakerState) => void } = {},
 ): CircuitBreaker<A, R> {
   const { onTransition, ...breakerOptions } = options;
-  const breaker = new CircuitBreaker<A, R>(action, { timeout: 10_000, errorThresholdPercentage: 50, volumeThreshold: 5, resetTimeout: 60_000, name: service, ...breakerOptions });
+  const breaker = new CircuitBreaker<A, R>(action, {
+    timeout: 10_000,
+    errorThresholdPercentage: 50,
+    volumeThreshold: 5,
+    resetTimeout: 60_000,
+    name: service,
+    ...breakerOptions,
+  });
   const report = (state: BreakerState) => {
     monitor.record({ name: 'circuit_breaker_transition', value: 1, unit: 'count', source: 'server', tags: { service, state } });
     onTransition?.(state);

@@ -101,13 +101,14 @@ const originalWriteHead = ServerResponse.prototype.writeHead;
 function writeHeadWithTiming(this: ServerResponse, ...args: unknown[]) {
   const started = startOf(this);
   if (started?.app.serverTiming && !this.headersSent) {
-    const entry = 'app;dur=' + Math.round((performance.now() - started.startedAt) * 10) / 10;
+    const entry = `app;dur=${Math.round((performance.now() - started.startedAt) * 10) / 10}`;
     this.setHeader('server-timing', this.hasHeader('server-timing') ? `${String(this.getHeader('server-timing'))}, ${entry}` : entry);
   }
   return (originalWriteHead as (...a: unknown[]) => ServerResponse).apply(this, args);
 }
 
-const seenBefore = (socket: NotedSocket | null, response: ServerResponse) => socket?.[kResponse] === response || instrumented.some((app) => app.startedAt.has(response));
+const seenBefore = (socket: NotedSocket | null, response: ServerResponse) =>
+  socket?.[kResponse] === response || instrumented.some((app) => app.startedAt.has(response));
 
 /**
  * Express instrumentation: `vitalstreamExpress(app, monitor)` once, before `listen`. It returns a

@@ -46,11 +46,21 @@ export function recordCall(monitor: Monitor, call: CallFacts, options: ExternalA
   const target = { ...DEFAULT_SLA_TARGETS, ...options.slaTargets }[service];
   if (target !== undefined) {
     const met = call.status !== undefined && call.status < 500 && call.durationMs <= target;
-    monitor.record({ name: 'sla_compliance', value: met ? 1 : 0, unit: 'score', source: 'external_api', tags: { service, metric_type: 'response_time_sla', target: String(target) } });
+    monitor.record({
+      name: 'sla_compliance',
+      value: met ? 1 : 0,
+      unit: 'score',
+      source: 'external_api',
+      tags: { service, metric_type: 'response_time_sla', target: String(target) },
+    });
   }
 }
 
-interface UndiciRequest { origin?: string | URL; method?: string; path?: string }
+interface UndiciRequest {
+  origin?: string | URL;
+  method?: string;
+  path?: string;
+}
 
 /**
  * Measures outgoing HTTP made through Node's global fetch (and undici), via the diagnostics
@@ -122,13 +132,29 @@ export function instrumentFetch(monitor: Monitor, options: ExternalApiOptions = 
 interface AxiosLike {
   interceptors: {
     request: { use(onFulfilled: (config: AxiosConfig) => AxiosConfig): number; eject(id: number): void };
-    response: { use(onFulfilled: (response: AxiosResponseLike) => AxiosResponseLike, onRejected: (error: AxiosErrorLike) => unknown): number; eject(id: number): void };
+    response: {
+      use(onFulfilled: (response: AxiosResponseLike) => AxiosResponseLike, onRejected: (error: AxiosErrorLike) => unknown): number;
+      eject(id: number): void;
+    };
   };
   getUri?(config: AxiosConfig): string;
 }
-interface AxiosConfig { url?: string; baseURL?: string; method?: string; [key: string]: unknown }
-interface AxiosResponseLike { status: number; config: AxiosConfig }
-interface AxiosErrorLike { config?: AxiosConfig; response?: { status: number }; code?: string; name?: string }
+interface AxiosConfig {
+  url?: string;
+  baseURL?: string;
+  method?: string;
+  [key: string]: unknown;
+}
+interface AxiosResponseLike {
+  status: number;
+  config: AxiosConfig;
+}
+interface AxiosErrorLike {
+  config?: AxiosConfig;
+  response?: { status: number };
+  code?: string;
+  name?: string;
+}
 
 const STARTED = Symbol.for('vitalstream.started');
 

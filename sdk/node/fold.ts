@@ -14,7 +14,11 @@ function tagKey(tags: Record<string, string>): string {
 
 /** One series' entries for one minute, by value; it knows where it hangs so a drop can prune empty branches. */
 class Leaf extends Map<number, ServerMetric> {
-  constructor(readonly tags: string, readonly name: string, readonly key: number) {
+  constructor(
+    readonly tags: string,
+    readonly name: string,
+    readonly key: number,
+  ) {
     super();
   }
 }
@@ -161,7 +165,11 @@ export class FoldedSeries {
   private key = Number.NaN;
   private leaf: Leaf | undefined;
 
-  constructor(private readonly fold: MetricFold, private readonly template: SeriesTemplate, private readonly tags: string) {}
+  constructor(
+    private readonly fold: MetricFold,
+    private readonly template: SeriesTemplate,
+    private readonly tags: string,
+  ) {}
 
   /** False when the value is not foldable for this unit (the caller records it as is). */
   add(value: number, timestamp: number): boolean {

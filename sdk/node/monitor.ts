@@ -1,7 +1,7 @@
 import { METRICS, SDK_BEACON_BYTES as MAX_BEACON_BYTES, SDK_METRICS_PER_BEACON as MAX_METRICS_PER_BEACON } from '@vitalstream/protocol';
 import { backoffDelay } from '@vitalstream/protocol';
 import { MetricFold } from './fold.ts';
-import type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport, Transport } from './types.ts';
+import type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport } from './types.ts';
 import { workerTransport } from './worker-transport.ts';
 
 export type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport, Transport } from './types.ts';
@@ -101,7 +101,14 @@ export function createMonitor(options: MonitorOptions): Monitor {
       return 0; // not the beacon endpoint's JSON: nothing to read
     }
     if (refused.length > 0) {
-      onError(new Error(`the endpoint refused ${refused.length} metric${refused.length === 1 ? '' : 's'} of a beacon: ${refused.slice(0, 3).map((r) => `#${r.index} ${r.reason}`).join('; ')}${refused.length > 3 ? '; ...' : ''}`));
+      onError(
+        new Error(
+          `the endpoint refused ${refused.length} metric${refused.length === 1 ? '' : 's'} of a beacon: ${refused
+            .slice(0, 3)
+            .map((r) => `#${r.index} ${r.reason}`)
+            .join('; ')}${refused.length > 3 ? '; ...' : ''}`,
+        ),
+      );
     }
     return refused.length;
   };
@@ -198,7 +205,11 @@ export function createMonitor(options: MonitorOptions): Monitor {
  * counts; a string's length counts UTF-16 units, and a tag in Cyrillic takes twice as many bytes).
  * A metric too big for any body is left out and counted in `tooBig`.
  */
-export function toBodies(app: string, context: Record<string, string>, metrics: ServerMetric[]): { bodies: { body: string; occurrences: number }[]; tooBig: number } {
+export function toBodies(
+  app: string,
+  context: Record<string, string>,
+  metrics: ServerMetric[],
+): { bodies: { body: string; occurrences: number }[]; tooBig: number } {
   const bodies: { body: string; occurrences: number }[] = [];
   const head = `{"app":${JSON.stringify(app)},"context":${JSON.stringify(context)},"metrics":[`;
   const headBytes = Buffer.byteLength(head) + 2;

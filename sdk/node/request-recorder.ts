@@ -68,7 +68,10 @@ export class RequestRecorder {
   private readonly requestBytes = new Float64Array(BATCH);
   private readonly responseBytes = new Float64Array(BATCH);
 
-  constructor(private readonly monitor: Monitor, options: RequestMetricOptions = {}) {
+  constructor(
+    private readonly monitor: Monitor,
+    options: RequestMetricOptions = {},
+  ) {
     this.slowMs = options.slowMs ?? 5000;
     monitor.beforeFlush(() => this.fold());
   }
@@ -95,11 +98,13 @@ export class RequestRecorder {
       const durationMs = this.durations[i]!;
       const timestamp = this.timestamps[i]!;
       // Slow requests carry their own tag; they are rare and go one by one.
-      if (durationMs > this.slowMs) this.monitor.record({ name: 'api_request', value: durationMs, unit: 'ms', source: 'server', tags: series.slowRequest, timestamp });
+      if (durationMs > this.slowMs)
+        this.monitor.record({ name: 'api_request', value: durationMs, unit: 'ms', source: 'server', tags: series.slowRequest, timestamp });
       else series.duration(durationMs, timestamp);
       // Bodiless requests (most GETs) would only add a stream of zeros.
       const requestBytes = this.requestBytes[i]!;
-      if (requestBytes > 0) this.monitor.record({ name: 'api_request_size', value: requestBytes, unit: 'bytes', source: 'server', tags: series.requestSize, timestamp });
+      if (requestBytes > 0)
+        this.monitor.record({ name: 'api_request_size', value: requestBytes, unit: 'bytes', source: 'server', tags: series.requestSize, timestamp });
       const responseBytes = this.responseBytes[i]!;
       if (responseBytes >= 0) series.responseSize(responseBytes, timestamp);
     }

@@ -10,14 +10,20 @@ const errorType = (error: unknown): string => {
  * sync and async functions; the original return value or error passes through untouched.
  */
 export function trackFunction<A extends unknown[], R>(monitor: Monitor, name: string, fn: (...args: A) => R): (...args: A) => R {
-  const metricName = `function_${name.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 64)}`;
+  const metricName = `function_${name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 64)}`;
   const report = (start: bigint, error?: unknown) =>
     monitor.record({
       name: metricName,
       value: Number(process.hrtime.bigint() - start) / 1e6,
       unit: 'ms',
       source: 'server',
-      tags: error === undefined ? { function_name: name.slice(0, 128), status: 'success' } : { function_name: name.slice(0, 128), status: 'error', error_type: errorType(error) },
+      tags:
+        error === undefined
+          ? { function_name: name.slice(0, 128), status: 'success' }
+          : { function_name: name.slice(0, 128), status: 'error', error_type: errorType(error) },
     });
   return function tracked(this: unknown, ...args: A): R {
     const start = process.hrtime.bigint();

@@ -31,11 +31,15 @@ class SendWorker {
     const id = this.nextId++;
     return new Promise<TransportAnswer>((resolve, reject) => {
       // Given up on (the monitor's shutdown deadline): the worker drops the request, so nothing holds the process open.
-      signal?.addEventListener('abort', () => {
-        if (!this.pending.has(id)) return;
-        worker.postMessage({ cancel: id });
-        this.settle({ id, error: 'beacon send aborted' });
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.pending.has(id)) return;
+          worker.postMessage({ cancel: id });
+          this.settle({ id, error: 'beacon send aborted' });
+        },
+        { once: true },
+      );
       // The worker aborts its own request at timeoutMs; this covers a worker that stops answering.
       const timer = setTimeout(() => this.settle({ id, error: `beacon send timed out after ${timeoutMs + 1000} ms` }), timeoutMs + 1000);
       timer.unref();

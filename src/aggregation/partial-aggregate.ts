@@ -36,7 +36,11 @@ export interface PartialAggregate {
 
 /** A stable key for a dimension set: sorted keys, so {a,b} and {b,a} are one series. */
 export function dimensionKey(dimensions: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.keys(dimensions).sort().map((k) => [k, dimensions[k]]));
+  return JSON.stringify(
+    Object.keys(dimensions)
+      .sort()
+      .map((k) => [k, dimensions[k]]),
+  );
 }
 
 export function seriesKey(metric: string, windowStart: number, dimensions: Readonly<Record<string, string>>): string {

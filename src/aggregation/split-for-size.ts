@@ -11,7 +11,9 @@ export function splitForSize(partial: PartialAggregate, maxSketchBytes: number):
   if (encodeSketch(partial.sketch).byteLength <= maxSketchBytes) return [partial];
   const bins: [number, number][] = [];
   const add = (store: { bins: number[]; offset: number }, sign: 1 | -1) =>
-    store.bins.forEach((count, i) => count > 0 && bins.push([sign * partial.sketch.mapping.value(i + store.offset), count]));
+    store.bins.forEach((count, i) => {
+      if (count > 0) bins.push([sign * partial.sketch.mapping.value(i + store.offset), count]);
+    });
   add(partial.sketch.store, 1);
   add(partial.sketch.negativeStore, -1);
   if (partial.sketch.zeroCount > 0) bins.push([0, partial.sketch.zeroCount]);

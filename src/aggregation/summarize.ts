@@ -34,7 +34,11 @@ export function summarize(partial: PartialAggregate): AggregatePoint {
     avg: partial.sum / partial.count,
     min: partial.min,
     max: partial.max,
-    p50: 0, p75: 0, p90: 0, p95: 0, p99: 0,
+    p50: 0,
+    p75: 0,
+    p90: 0,
+    p95: 0,
+    p99: 0,
   };
   for (const [label, q] of REPORTED_QUANTILES) {
     // The sketch answers with its bin's representative value, which can sit just outside the

@@ -38,8 +38,14 @@ function digestOf(app: string, rest: readonly Alert[], now: number): Alert {
   const firing = rest.filter((a) => a.state === 'firing').length;
   const resolved = rest.length - firing;
   const counts = [firing > 0 ? `${firing} more firing` : '', resolved > 0 ? `${resolved} more resolved` : ''].filter(Boolean).join(' and ');
-  const worst = rest.reduce((w, a) => (a.state === 'firing' && SEVERITIES.indexOf(a.severity) > SEVERITIES.indexOf(w) ? a.severity : w), 'info' as Alert['severity']);
-  const listed = rest.slice(0, DIGEST_TITLES).map((a) => `- ${a.title}`).join('\n');
+  const worst = rest.reduce(
+    (w, a) => (a.state === 'firing' && SEVERITIES.indexOf(a.severity) > SEVERITIES.indexOf(w) ? a.severity : w),
+    'info' as Alert['severity'],
+  );
+  const listed = rest
+    .slice(0, DIGEST_TITLES)
+    .map((a) => `- ${a.title}`)
+    .join('\n');
   const more = rest.length > DIGEST_TITLES ? `\n…and ${rest.length - DIGEST_TITLES} more; the dashboard's alert list has each one.` : '';
   return {
     key: `digest|${app}|${now}`,

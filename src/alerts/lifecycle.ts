@@ -26,7 +26,8 @@ export function decodeAlertState(text: string): AlertState {
   const parsed = JSON.parse(text) as unknown;
   if (!isRecord(parsed) || !isRecord(parsed.open) || !isRecord(parsed.resolvedAt)) throw new Error('not an alert state: expected { open, resolvedAt }');
   for (const open of Object.values(parsed.open)) {
-    if (!isRecord(open) || !isRecord(open.condition) || typeof open.since !== 'number') throw new Error('not an alert state: an open alert lacks its condition');
+    if (!isRecord(open) || !isRecord(open.condition) || typeof open.since !== 'number')
+      throw new Error('not an alert state: an open alert lacks its condition');
   }
   for (const held of [parsed.anomalies, parsed.trends]) {
     if (held !== undefined && (!isRecord(held) || !Array.isArray(held.conditions))) throw new Error('not an alert state: held findings lack their conditions');

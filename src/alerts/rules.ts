@@ -30,7 +30,10 @@ export { RULE_LIMITS };
 
 /** Dimensions as an alert names them ("app=shop, page=/checkout"); the source says nothing a reader needs. */
 export const describeDimensions = (dimensions: Readonly<Record<string, string>>) =>
-  Object.entries(dimensions).filter(([k]) => k !== 'source').map(([k, v]) => `${k}=${v}`).join(', ');
+  Object.entries(dimensions)
+    .filter(([k]) => k !== 'source')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
 
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 0 : 1)} s` : `${Math.round(v)} ms`);
 /** A limit as a person writes it: 5 s, 500 ms, 80 %. */
@@ -69,7 +72,8 @@ const vitalName = (metric: string) => metric.slice('web_vitals_'.length).toUpper
  */
 const WINDOW_RULES: readonly WindowRule[] = [
   {
-    rule: 'web_vital_poor', severity: 'warning',
+    rule: 'web_vital_poor',
+    severity: 'warning',
     metric: (m) => m.startsWith('web_vitals_') && findMetric(m)?.rating !== undefined,
     judge: (p, m) => {
       const poor = findMetric(m)!.rating!.poor;
@@ -82,29 +86,39 @@ const WINDOW_RULES: readonly WindowRule[] = [
     },
   },
   {
-    rule: 'slow_request', severity: 'warning', metric: (m) => m === 'api_request',
+    rule: 'slow_request',
+    severity: 'warning',
+    metric: (m) => m === 'api_request',
     judge: (p) => (p.max > RULE_LIMITS.slowRequestMs ? { value: p.max, limit: RULE_LIMITS.slowRequestMs } : undefined),
     title: (c) => `Requests over ${limitMs(c.limit)}${on(c.where)} (max ${ms(c.point.max)})`,
-    message: (c) => `The slowest request took ${ms(c.point.max)} in the minute from ${c.minute} UTC (p95 ${ms(c.point.p95)}, ${c.point.count} requests)${on(c.where)}.`,
+    message: (c) =>
+      `The slowest request took ${ms(c.point.max)} in the minute from ${c.minute} UTC (p95 ${ms(c.point.p95)}, ${c.point.count} requests)${on(c.where)}.`,
   },
   {
-    rule: 'long_task', severity: 'warning', metric: (m) => m === 'long_task',
+    rule: 'long_task',
+    severity: 'warning',
+    metric: (m) => m === 'long_task',
     judge: (p) => (p.max > RULE_LIMITS.longTaskMs ? { value: p.max, limit: RULE_LIMITS.longTaskMs } : undefined),
     title: (c) => `Long tasks over ${limitMs(c.limit)}${on(c.where)} (max ${ms(c.point.max)})`,
     message: (c) => `A main-thread task blocked for ${ms(c.point.max)} in the minute from ${c.minute} UTC${on(c.where)}.`,
   },
   {
-    rule: 'extremely_slow_query', severity: 'critical', metric: (m) => m === 'database_query',
+    rule: 'extremely_slow_query',
+    severity: 'critical',
+    metric: (m) => m === 'database_query',
     judge: (p) => (p.max > RULE_LIMITS.extremelySlowQueryMs ? { value: p.max, limit: RULE_LIMITS.extremelySlowQueryMs } : undefined),
     title: (c) => `A query took ${ms(c.point.max)}${within(c.where)}`,
     message: (c) => `A database query ran for ${ms(c.point.max)} in the minute from ${c.minute} UTC${within(c.where)}: over the ${limitMs(c.limit)} limit.`,
   },
   {
-    rule: 'slow_query', severity: 'warning', metric: (m) => m === 'database_query',
+    rule: 'slow_query',
+    severity: 'warning',
+    metric: (m) => m === 'database_query',
     // An extremely slow query is the one alert for its window.
     judge: (p) => (p.max <= RULE_LIMITS.extremelySlowQueryMs && p.p95 > RULE_LIMITS.slowQueryMs ? { value: p.p95, limit: RULE_LIMITS.slowQueryMs } : undefined),
     title: (c) => `Slow queries: p95 ${ms(c.point.p95)}${within(c.where)}`,
-    message: (c) => `Query p95 was ${ms(c.point.p95)} over ${c.point.count} queries in the minute from ${c.minute} UTC${within(c.where)}; slow starts at ${limitMs(c.limit)}.`,
+    message: (c) =>
+      `Query p95 was ${ms(c.point.p95)} over ${c.point.count} queries in the minute from ${c.minute} UTC${within(c.where)}; slow starts at ${limitMs(c.limit)}.`,
   },
   {
     rule: (d) => `circuit_breaker_${d.state ?? 'changed'}`,
@@ -112,19 +126,26 @@ const WINDOW_RULES: readonly WindowRule[] = [
     metric: (m) => m === 'circuit_breaker_transition',
     judge: (p) => ({ value: p.count, limit: 0 }),
     title: (c) => `Circuit breaker ${c.dimensions.state?.replace('_', '-') ?? 'changed'} for ${c.dimensions.service ?? 'a service'}`,
-    message: (c) => `The circuit breaker for ${c.dimensions.service ?? 'a service'} went ${c.dimensions.state?.replace('_', '-') ?? 'to a new state'} at ${c.minute} UTC (${c.point.count} transition${c.point.count === 1 ? '' : 's'}).`,
+    message: (c) =>
+      `The circuit breaker for ${c.dimensions.service ?? 'a service'} went ${c.dimensions.state?.replace('_', '-') ?? 'to a new state'} at ${c.minute} UTC (${c.point.count} transition${c.point.count === 1 ? '' : 's'}).`,
   },
   {
-    rule: 'sla_breach', severity: 'error', metric: (m) => m === 'sla_compliance',
+    rule: 'sla_breach',
+    severity: 'error',
+    metric: (m) => m === 'sla_compliance',
     judge: (p) => (p.avg < RULE_LIMITS.slaCompliance ? { value: p.avg, limit: RULE_LIMITS.slaCompliance } : undefined),
     title: (c) => `${c.dimensions.service ?? 'A service'} met its SLA on ${percent(c.point.avg, 1)} of calls`,
-    message: (c) => `Only ${percent(c.point.avg, 1)} of ${c.point.count} calls to ${c.dimensions.service ?? 'the service'} met the response-time SLA in the minute from ${c.minute} UTC (target ${100 * c.limit} %).`,
+    message: (c) =>
+      `Only ${percent(c.point.avg, 1)} of ${c.point.count} calls to ${c.dimensions.service ?? 'the service'} met the response-time SLA in the minute from ${c.minute} UTC (target ${100 * c.limit} %).`,
   },
   {
-    rule: 'low_cache_hit_rate', severity: 'warning', metric: (m) => m === 'cache_hit_rate',
+    rule: 'low_cache_hit_rate',
+    severity: 'warning',
+    metric: (m) => m === 'cache_hit_rate',
     judge: (p) => (p.avg < RULE_LIMITS.cacheHitRate ? { value: p.avg, limit: RULE_LIMITS.cacheHitRate } : undefined),
     title: (c) => `Cache hit rate ${percent(c.point.avg)}${within(c.where)}`,
-    message: (c) => `The cache answered ${percent(c.point.avg)} of lookups in the minute from ${c.minute} UTC${within(c.where)}; the target is ${percent(c.limit)}.`,
+    message: (c) =>
+      `The cache answered ${percent(c.point.avg)} of lookups in the minute from ${c.minute} UTC${within(c.where)}; the target is ${percent(c.limit)}.`,
   },
 ];
 
@@ -146,16 +167,26 @@ export function conditionsFor(window: SeriesWindow): Condition[] {
     const context = { point, dimensions, where, minute, limit: judged.limit, metric };
     const name = typeof rule.rule === 'string' ? rule.rule : rule.rule(dimensions);
     out.push({
-      key: `${name}|${metric}|${JSON.stringify(dimensions)}`, rule: name,
+      key: `${name}|${metric}|${JSON.stringify(dimensions)}`,
+      rule: name,
       severity: typeof rule.severity === 'string' ? rule.severity : rule.severity(dimensions),
-      title: rule.title(context), message: rule.message(context), metric, dimensions, value: judged.value, threshold: judged.limit,
+      title: rule.title(context),
+      message: rule.message(context),
+      metric,
+      dimensions,
+      value: judged.value,
+      threshold: judged.limit,
     });
   }
   return out;
 }
 
 /** Server-error share per endpoint, from one window's api_request counts by status_class. */
-export function serverErrorCondition(endpointDimensions: Readonly<Record<string, string>>, byClass: Readonly<Record<string, number>>, minute: string): Condition | undefined {
+export function serverErrorCondition(
+  endpointDimensions: Readonly<Record<string, string>>,
+  byClass: Readonly<Record<string, number>>,
+  minute: string,
+): Condition | undefined {
   const total = Object.values(byClass).reduce((a, b) => a + b, 0);
   const errors = byClass['5xx'] ?? 0;
   const limit = RULE_LIMITS.serverErrorShare;
@@ -163,10 +194,14 @@ export function serverErrorCondition(endpointDimensions: Readonly<Record<string,
   const where = describeDimensions(endpointDimensions);
   return {
     key: `server_errors|api_request|${JSON.stringify(endpointDimensions)}`,
-    rule: 'server_errors', severity: 'error', metric: 'api_request', dimensions: endpointDimensions,
-    title: `${(100 * errors / total).toFixed(1)} % server errors${on(where)}`,
+    rule: 'server_errors',
+    severity: 'error',
+    metric: 'api_request',
+    dimensions: endpointDimensions,
+    title: `${((100 * errors) / total).toFixed(1)} % server errors${on(where)}`,
     message: `${errors} of ${total} requests answered 5xx in the minute from ${minute} UTC${within(where)}; alerting starts at ${percent(limit)}.`,
-    value: errors / total, threshold: limit,
+    value: errors / total,
+    threshold: limit,
   };
 }
 

@@ -31,7 +31,13 @@ const idOf = (s: Pick<BucketSeries, 'metric' | 'dimensions'>) => `${s.metric}|${
  * read since `freshFrom`), forgets buckets older than `keepMs` before `until`, and settles all but
  * the newest complete bucket.
  */
-export function extendHistory(stored: KeptStatistics | undefined, fresh: readonly BucketSeries[], freshFrom: number, until: number, keepMs = ANOMALY_HISTORY_MS): KeptStatistics {
+export function extendHistory(
+  stored: KeptStatistics | undefined,
+  fresh: readonly BucketSeries[],
+  freshFrom: number,
+  until: number,
+  keepMs = ANOMALY_HISTORY_MS,
+): KeptStatistics {
   const oldest = until - keepMs;
   const byId = new Map<string, BucketSeries>();
   for (const s of stored?.series ?? []) {
@@ -60,9 +66,24 @@ export function extendHistory(stored: KeptStatistics | undefined, fresh: readonl
 export function advanceHistory(stored: KeptStatistics | undefined, read: readonly PartialAggregate[], readFrom: number, to: number): KeptStatistics {
   const completeUntil = Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
   const freshFrom = Math.ceil(readFrom / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
-  const history = extendHistory(stored, bucketStatistics(read.filter((p) => p.windowStart >= freshFrom), completeUntil), freshFrom, completeUntil);
+  const history = extendHistory(
+    stored,
+    bucketStatistics(
+      read.filter((p) => p.windowStart >= freshFrom),
+      completeUntil,
+    ),
+    freshFrom,
+    completeUntil,
+  );
   const foldFrom = Math.max(freshFrom, stored?.settled ?? -Infinity);
-  return { ...history, hourly: foldIntoHours(stored?.hourly, read.filter((p) => p.windowStart >= foldFrom), history.settled) };
+  return {
+    ...history,
+    hourly: foldIntoHours(
+      stored?.hourly,
+      read.filter((p) => p.windowStart >= foldFrom),
+      history.settled,
+    ),
+  };
 }
 
 /** The history with each series' detector state after a detection run (`states` in the order of `history.series`). */
@@ -76,8 +97,25 @@ export function readStart(stored: KeptStatistics | undefined, until: number): nu
   return stored && stored.settled > floor && stored.settled <= until ? stored.settled : floor;
 }
 
-interface EncodedSeries { m: string; s: string; d: Record<string, string>; t0: number; v: string; x?: DetectorState }
-interface EncodedOpenHour { m: string; a: string; h: number; c: number; sum: number; min: number; max: number; k: string; d?: Record<string, string> }
+interface EncodedSeries {
+  m: string;
+  s: string;
+  d: Record<string, string>;
+  t0: number;
+  v: string;
+  x?: DetectorState;
+}
+interface EncodedOpenHour {
+  m: string;
+  a: string;
+  h: number;
+  c: number;
+  sum: number;
+  min: number;
+  max: number;
+  k: string;
+  d?: Record<string, string>;
+}
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
@@ -86,7 +124,9 @@ function encodeSeries(series: readonly BucketSeries[], stepMs: number): EncodedS
     const { times, values: kept } = s.points;
     const t0 = times[0]!;
     const values = new Float32Array((times.at(-1)! - t0) / stepMs + 1).fill(Number.NaN);
-    times.forEach((t, i) => (values[(t - t0) / stepMs] = kept[i]!));
+    times.forEach((t, i) => {
+      values[(t - t0) / stepMs] = kept[i]!;
+    });
     return { m: s.metric, s: s.statistic, d: s.dimensions, t0, v: base64(new Uint8Array(values.buffer)), ...(s.detector ? { x: s.detector } : {}) };
   });
 }
@@ -122,28 +162,54 @@ export function encodeHistory(history: KeptStatistics): string {
     v: 1,
     settled: history.settled,
     series: encodeSeries(history.series, ANOMALY_BUCKET_MS),
-    ...(history.hourly ? {
-      hourly: {
-        series: encodeSeries(history.hourly.series, FORECAST_STEP_MS),
-        volumes: encodeSeries(history.hourly.volumes ?? [], FORECAST_STEP_MS),
-        open: history.hourly.open.map((p): EncodedOpenHour => {
-          const { app, ...detail } = p.dimensions;
-          return { m: p.metric, a: app!, h: p.windowStart, c: p.count, sum: p.sum, min: p.min, max: p.max, k: base64(encodeSketch(p.sketch)), ...(Object.keys(detail).length ? { d: detail } : {}) };
-        }),
-      },
-    } : {}),
+    ...(history.hourly
+      ? {
+          hourly: {
+            series: encodeSeries(history.hourly.series, FORECAST_STEP_MS),
+            volumes: encodeSeries(history.hourly.volumes ?? [], FORECAST_STEP_MS),
+            open: history.hourly.open.map((p): EncodedOpenHour => {
+              const { app, ...detail } = p.dimensions;
+              return {
+                m: p.metric,
+                a: app!,
+                h: p.windowStart,
+                c: p.count,
+                sum: p.sum,
+                min: p.min,
+                max: p.max,
+                k: base64(encodeSketch(p.sketch)),
+                ...(Object.keys(detail).length ? { d: detail } : {}),
+              };
+            }),
+          },
+        }
+      : {}),
   });
 }
 
 export function decodeHistory(text: string): KeptStatistics {
-  const parsed = JSON.parse(text) as { v?: number; settled?: unknown; series?: EncodedSeries[]; hourly?: { series: EncodedSeries[]; volumes?: EncodedSeries[]; open: EncodedOpenHour[] } };
-  if (parsed.v !== 1 || typeof parsed.settled !== 'number' || !Array.isArray(parsed.series)) throw new Error('stored bucket history does not have the v1 shape');
+  const parsed = JSON.parse(text) as {
+    v?: number;
+    settled?: unknown;
+    series?: EncodedSeries[];
+    hourly?: { series: EncodedSeries[]; volumes?: EncodedSeries[]; open: EncodedOpenHour[] };
+  };
+  if (parsed.v !== 1 || typeof parsed.settled !== 'number' || !Array.isArray(parsed.series))
+    throw new Error('stored bucket history does not have the v1 shape');
   const history: KeptStatistics = { settled: parsed.settled, series: decodeSeries(parsed.series, ANOMALY_BUCKET_MS) };
   if (parsed.hourly) {
     history.hourly = {
       series: decodeSeries(parsed.hourly.series, FORECAST_STEP_MS),
       volumes: decodeSeries(parsed.hourly.volumes ?? [], FORECAST_STEP_MS),
-      open: parsed.hourly.open.map((e) => Object.assign(emptyPartial(e.m, e.h, { app: e.a, ...(e.d ?? {}) }), { count: e.c, sum: e.sum, min: e.min, max: e.max, sketch: decodeSketch(Buffer.from(e.k, 'base64')) })),
+      open: parsed.hourly.open.map((e) =>
+        Object.assign(emptyPartial(e.m, e.h, { app: e.a, ...(e.d ?? {}) }), {
+          count: e.c,
+          sum: e.sum,
+          min: e.min,
+          max: e.max,
+          sketch: decodeSketch(Buffer.from(e.k, 'base64')),
+        }),
+      ),
     };
   }
   return history;

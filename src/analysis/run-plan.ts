@@ -44,7 +44,14 @@ export function readRange(plan: AnalysisPlan, kept: KeptStatistics | undefined):
 }
 
 /** What the read feeds: the threshold rules' partials, and (on a detection run) the advanced statistics and the time anomalies count from. */
-export function afterRead(plan: AnalysisPlan, state: AlertState, read: readonly PartialAggregate[], range: { from: number }, kept: KeptStatistics | undefined, settings: AnalysisSettings) {
+export function afterRead(
+  plan: AnalysisPlan,
+  state: AlertState,
+  read: readonly PartialAggregate[],
+  range: { from: number },
+  kept: KeptStatistics | undefined,
+  settings: AnalysisSettings,
+) {
   const partials = read.filter((p) => p.windowStart >= plan.window.from);
   if (!plan.detectAnomalies) return { partials };
   const history = advanceHistory(kept, read, range.from, plan.window.to);

@@ -20,7 +20,10 @@ export interface CsvOptions {
  * and epoch ms also accepted).
  */
 export function parseSeriesCsv(text: string, options: CsvOptions = {}): CsvPoint[] {
-  const lines = text.split(/\r?\n/).map((line, i) => ({ line, number: i + 1 })).filter(({ line }) => line.trim() !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .map((line, i) => ({ line, number: i + 1 }))
+    .filter(({ line }) => line.trim() !== '');
   const header = lines.shift()?.line.trim().toLowerCase().replace(/\s/g, '');
   if (header !== 'timestamp,value') throw new Error(`expected a "timestamp,value" header, found "${header ?? ''}"`);
   const points = lines.map(({ line, number }) => {
@@ -31,7 +34,11 @@ export function parseSeriesCsv(text: string, options: CsvOptions = {}): CsvPoint
     if (Number.isNaN(time)) throw new Error(`line ${number}: timestamp '${raw}' is not a date`);
     return { raw: raw.trim(), time, value };
   });
-  if (options.order !== 'file') refuseOutOfOrder(points, lines.map(({ number }) => number));
+  if (options.order !== 'file')
+    refuseOutOfOrder(
+      points,
+      lines.map(({ number }) => number),
+    );
   return points;
 }
 
@@ -40,6 +47,8 @@ function refuseOutOfOrder(points: readonly CsvPoint[], lineNumbers: readonly num
     const [before, point] = [points[i - 1]!, points[i]!];
     if (point.time > before.time) continue;
     const what = point.time === before.time ? 'repeats' : 'comes before';
-    throw new Error(`line ${lineNumbers[i]}: timestamp '${point.raw}' ${what} the previous line's '${before.raw}'; sort the file and drop repeated rows, or pass --file-order to judge the rows in file order as NAB does`);
+    throw new Error(
+      `line ${lineNumbers[i]}: timestamp '${point.raw}' ${what} the previous line's '${before.raw}'; sort the file and drop repeated rows, or pass --file-order to judge the rows in file order as NAB does`,
+    );
   }
 }

@@ -21,12 +21,26 @@ export interface ApiRoute {
 
 export const API_ROUTES = [
   { method: 'POST', path: '/v1/beacon', handler: 'ingest', access: 'public', usage: '/v1/beacon' },
-  { method: 'GET', path: '/v1/aggregates', handler: 'query', access: 'token', cost: 'scan', usage: '/v1/aggregates?metric=web_vitals_lcp&from=<ISO or epoch ms>&to=<...>[&<dimension>=<value>][&group_by=<dimension>][&step=minute|5m|15m|hour|total]' },
+  {
+    method: 'GET',
+    path: '/v1/aggregates',
+    handler: 'query',
+    access: 'token',
+    cost: 'scan',
+    usage: '/v1/aggregates?metric=web_vitals_lcp&from=<ISO or epoch ms>&to=<...>[&<dimension>=<value>][&group_by=<dimension>][&step=minute|5m|15m|hour|total]',
+  },
   { method: 'GET', path: '/v1/metrics', handler: 'query', access: 'token', cost: 'lookup', usage: '/v1/metrics' },
   { method: 'GET', path: '/v1/alerts', handler: 'query', access: 'token', cost: 'lookup', usage: '/v1/alerts' },
   { method: 'GET', path: '/v1/advice', handler: 'query', access: 'token', cost: 'scan', usage: '/v1/advice[?from=&to=&app=]' },
   { method: 'GET', path: '/v1/anomalies', handler: 'query', access: 'token', cost: 'lookup', usage: '/v1/anomalies[?metric=]' },
-  { method: 'GET', path: '/v1/forecasts', handler: 'query', access: 'token', cost: 'scan', usage: '/v1/forecasts?metric=web_vitals_lcp[&<dimension>=<value>][&horizon_hours=168]' },
+  {
+    method: 'GET',
+    path: '/v1/forecasts',
+    handler: 'query',
+    access: 'token',
+    cost: 'scan',
+    usage: '/v1/forecasts?metric=web_vitals_lcp[&<dimension>=<value>][&horizon_hours=168]',
+  },
 ] as const satisfies readonly ApiRoute[];
 
 export type QueryRoutePath = Extract<(typeof API_ROUTES)[number], { handler: 'query' }>['path'];

@@ -8,7 +8,7 @@ export type BrowserFamily = 'Chrome' | 'Safari' | 'Firefox' | 'Edge' | 'Samsung 
  * and Chrome also says Safari.
  */
 export function browserFamily(userAgent: string | undefined): BrowserFamily | undefined {
-  if (!userAgent || !userAgent.startsWith('Mozilla/')) return undefined;
+  if (!userAgent?.startsWith('Mozilla/')) return undefined;
   if (/\bEdg(e|A|iOS)?\//.test(userAgent)) return 'Edge';
   if (/\bSamsungBrowser\//.test(userAgent)) return 'Samsung Internet';
   if (/\b(Firefox|FxiOS)\//.test(userAgent)) return 'Firefox';

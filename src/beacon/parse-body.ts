@@ -17,8 +17,11 @@ export function mediaTypeOf(contentType: string | undefined): string {
 export function parseBeaconBody(body: Uint8Array | string, contentType: string | undefined): Result<unknown> {
   const mediaType = mediaTypeOf(contentType);
   if (!ACCEPTED_MEDIA_TYPES.has(mediaType)) {
-    return refuse(415, 'unsupported_media_type',
-      `content-type ${mediaType ? `'${mediaType}'` : '(missing)'} is not accepted; send application/json or text/plain`);
+    return refuse(
+      415,
+      'unsupported_media_type',
+      `content-type ${mediaType ? `'${mediaType}'` : '(missing)'} is not accepted; send application/json or text/plain`,
+    );
   }
   const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   if (bytes > MAX_BEACON_BYTES) {
@@ -54,7 +57,7 @@ export function findHostileStructure(root: unknown): Problem[] {
       continue;
     }
     if (Array.isArray(value)) {
-      value.forEach((item, index) => stack.push({ value: item, path: [...path, index] }));
+      for (const [index, item] of value.entries()) stack.push({ value: item, path: [...path, index] });
       continue;
     }
     for (const key of Object.keys(value)) {

@@ -46,7 +46,7 @@ export function parseAggregateQuery(params: Readonly<Record<string, string | und
   const { from, to } = readTimeRange(params, now, problems);
 
   const allowed = definition ? new Set(dimensionsOf(definition)) : undefined;
-  const dimensionAllowed = (key: string) => (isCustom ? /^[a-z][a-z0-9_]{0,63}$/.test(key) : allowed?.has(key) ?? false);
+  const dimensionAllowed = (key: string) => (isCustom ? /^[a-z][a-z0-9_]{0,63}$/.test(key) : (allowed?.has(key) ?? false));
   const filters: Record<string, string> = {};
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(params)) {
@@ -56,7 +56,10 @@ export function parseAggregateQuery(params: Readonly<Record<string, string | und
     else filters[key] = value;
   }
   if (unknown.length > 0) {
-    const shown = unknown.slice(0, 5).map((key) => `'${echo(key)}'`).join(', ');
+    const shown = unknown
+      .slice(0, 5)
+      .map((key) => `'${echo(key)}'`)
+      .join(', ');
     problems.push({
       path: unknown.length === 1 ? echo(unknown[0]!) : '(parameters)',
       reason: `${unknown.length === 1 ? 'is not a dimension' : `${shown}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} are not dimensions`} of ${echo(metric ?? 'this metric')}${allowed ? ` (dimensions: ${[...allowed].join(', ')})` : ''}`,

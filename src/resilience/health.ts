@@ -43,7 +43,9 @@ export function judgeHealth(status: ConsumerStatus, maxLagMs: number, signals: P
   }
   if (status.failing) reasons.push(`the stream consumer is failing: ${status.lastError ?? 'unknown error'}`);
   if (status.lagMs > maxLagMs) {
-    reasons.push(`the stream consumer is ${Math.round(status.lagMs / 1000)} s behind (${status.lag} records waiting; the bound is ${Math.round(maxLagMs / 1000)} s)`);
+    reasons.push(
+      `the stream consumer is ${Math.round(status.lagMs / 1000)} s behind (${status.lag} records waiting; the bound is ${Math.round(maxLagMs / 1000)} s)`,
+    );
   }
   return { healthy: reasons.length === 0, reasons };
 }

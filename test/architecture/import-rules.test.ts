@@ -9,11 +9,16 @@ import { describe, expect, it } from 'vitest';
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const SOURCES = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.js', '*.mjs'], { cwd: ROOT, encoding: 'utf8' })
-  .split('\n').filter((f) => f && !f.startsWith('node_modules/') && !f.startsWith('dist/'));
+  .split('\n')
+  .filter((f) => f && !f.startsWith('node_modules/') && !f.startsWith('dist/'));
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"](\.[^'"]+)['"],\s*import\.meta\.url\)/g;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"](\.[^'"]+)['"],\s*import\.meta\.url\)/g;
 
-interface Edge { from: string; to: string }
+interface Edge {
+  from: string;
+  to: string;
+}
 const graph = new Map<string, string[]>();
 const packages = new Map<string, string[]>();
 for (const file of SOURCES) {
@@ -60,21 +65,30 @@ describe('import rules', () => {
 
   for (const [folder, allowed] of Object.entries(MAY_IMPORT)) {
     it(`${folder}/ imports only what the layout allows`, () => {
-      const broken = edges.filter((e) => under(folder)(e.from) && !(folder === 'sdk/node' || folder === 'sdk/browser' || folder === 'packages/protocol' ? false : under('sdk')(e.from) || under('packages')(e.from)) && !allowed(e.to));
+      const broken = edges.filter(
+        (e) =>
+          under(folder)(e.from) &&
+          !(folder === 'sdk/node' || folder === 'sdk/browser' || folder === 'packages/protocol' ? false : under('sdk')(e.from) || under('packages')(e.from)) &&
+          !allowed(e.to),
+      );
       expect(broken.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
     });
   }
 
   it('keeps the core free of I/O: src/ and the shared package (its Kinesis writer aside) import no AWS SDK, no network, file or process module', () => {
     const forbidden = /^(@aws-sdk\/|@smithy\/|node:(fs|http|https|net|child_process|worker_threads|sqlite)|fs$|http$|aws-lambda$)/;
-    const pure = (file: string) => under('src')(file) || (under('packages/protocol/src')(file) && !under('packages/protocol/src/kinesis')(file) && file !== 'packages/protocol/src/kinesis.ts');
-    const broken = [...packages.entries()].filter(([file]) => pure(file)).flatMap(([file, specs]) => specs.filter((s) => forbidden.test(s)).map((s) => `${file} -> ${s}`));
+    const pure = (file: string) =>
+      under('src')(file) ||
+      (under('packages/protocol/src')(file) && !under('packages/protocol/src/kinesis')(file) && file !== 'packages/protocol/src/kinesis.ts');
+    const broken = [...packages.entries()]
+      .filter(([file]) => pure(file))
+      .flatMap(([file, specs]) => specs.filter((s) => forbidden.test(s)).map((s) => `${file} -> ${s}`));
     expect(broken).toEqual([]);
     const env = SOURCES.filter(pure).filter((file) => /process\.env/.test(readFileSync(join(ROOT, file), 'utf8')));
     expect(env).toEqual([]);
   });
 
-  it('keeps the shared package\'s root entry free of dependencies: a browser bundle and the server SDK\'s core import it', () => {
+  it("keeps the shared package's root entry free of dependencies: a browser bundle and the server SDK's core import it", () => {
     const reachable = new Set<string>();
     const walk = (file: string) => {
       if (reachable.has(file)) return;
@@ -82,7 +96,8 @@ describe('import rules', () => {
       for (const next of graph.get(file) ?? []) walk(next);
     };
     walk('packages/protocol/src/index.ts');
-    const typeOnly = (file: string, spec: string) => new RegExp(`import\\s+type[^;]*['"]${spec.replace(/[/.]/g, '\\$&')}['"]`).test(readFileSync(join(ROOT, file), 'utf8'));
+    const typeOnly = (file: string, spec: string) =>
+      new RegExp(`import\\s+type[^;]*['"]${spec.replace(/[/.]/g, '\\$&')}['"]`).test(readFileSync(join(ROOT, file), 'utf8'));
     const loaded = [...reachable].flatMap((file) => (packages.get(file) ?? []).filter((spec) => !typeOnly(file, spec)).map((spec) => `${file} -> ${spec}`));
     expect(reachable.size).toBeGreaterThan(5);
     expect(loaded).toEqual([]);

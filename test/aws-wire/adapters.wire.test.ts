@@ -22,12 +22,14 @@ describe('AWS adapters on protocol servers', () => {
     const arn = await createStream(client, 'adapter-test');
     const entries = Array.from({ length: 1200 }, (_, i) => ({ partitionKey: 'p', data: Buffer.from(`record-${i}`) }));
     await kinesisStream(client, { streamArn: arn }).put(entries);
-    const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamName: 'adapter-test', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+    const { ShardIterator } = await client.send(
+      new GetShardIteratorCommand({ StreamName: 'adapter-test', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     const { Records } = await client.send(new GetRecordsCommand({ ShardIterator, Limit: 10_000 }));
     expect(Records!.map((r) => Buffer.from(r.Data!).toString())).toEqual(entries.map((e) => e.data.toString()));
   });
 
-  it('the server SDK\'s kinesisTransport (kinesalite): validates like the ingest, answers 202 (naming refused metrics), 400 or 503, and puts what it accepts', async () => {
+  it("the server SDK's kinesisTransport (kinesalite): validates like the ingest, answers 202 (naming refused metrics), 400 or 503, and puts what it accepts", async () => {
     const client = kinesisTestClient(servers.kinesisUrl);
     const arn = await createStream(client, 'transport-test');
     const send = kinesisTransport(client, arn);
@@ -36,15 +38,29 @@ describe('AWS adapters on protocol servers', () => {
     expect(partly).toMatchObject({ status: 202 });
     expect(JSON.parse((partly as { body: string }).body)).toMatchObject({ accepted: 1, rejected: [{ index: 1 }] });
     expect(await send(JSON.stringify({ app: 'api', metrics: [{ name: 'no_such_metric', value: 1 }] }))).toMatchObject({ status: 400 });
-    const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamName: 'transport-test', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+    const { ShardIterator } = await client.send(
+      new GetShardIteratorCommand({ StreamName: 'transport-test', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     const { Records = [] } = await client.send(new GetRecordsCommand({ ShardIterator }));
     expect(Records).toHaveLength(1);
-    expect(JSON.parse(Buffer.from(Records[0]!.Data!).toString())).toMatchObject({ v: 1, common: { app: 'api' }, metrics: [{ name: 'api_request', value: 12 }] });
-    expect(await kinesisTransport(client, 'arn:aws:kinesis:us-east-1:000000000000:stream/missing')(JSON.stringify({ app: 'api', metrics: [request] }))).toBe(503);
+    expect(JSON.parse(Buffer.from(Records[0]!.Data!).toString())).toMatchObject({
+      v: 1,
+      common: { app: 'api' },
+      metrics: [{ name: 'api_request', value: 12 }],
+    });
+    expect(await kinesisTransport(client, 'arn:aws:kinesis:us-east-1:000000000000:stream/missing')(JSON.stringify({ app: 'api', metrics: [request] }))).toBe(
+      503,
+    );
   });
 
   it('S3 (s3rver): the detector statistics round-trip, and a missing object reads as none', async () => {
-    const s3 = new S3Client({ endpoint: servers.s3Url, region: REGION, credentials: CREDENTIALS, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const s3 = new S3Client({
+      endpoint: servers.s3Url,
+      region: REGION,
+      credentials: CREDENTIALS,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
     const history = s3KeptStatistics(s3, 'state', 'anomaly/h.json.gz');
     expect(await history.load()).toBeUndefined();
     const saved = { settled: 1_796_000_000_000, series: [], hourly: { series: [], volumes: [], open: [] } };

@@ -13,8 +13,17 @@ let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
-interface Point { t: string; count: number; p75: number; p95: number; avg: number; max: number }
-interface Answer { series: { dimensions: Record<string, string>; points: Point[] }[] }
+interface Point {
+  t: string;
+  count: number;
+  p75: number;
+  p95: number;
+  avg: number;
+  max: number;
+}
+interface Answer {
+  series: { dimensions: Record<string, string>; points: Point[] }[];
+}
 async function query(metric: string, params: Record<string, string>): Promise<Answer> {
   return (await pipeline.aggregates(metric, params)) as unknown as Answer;
 }
@@ -55,7 +64,11 @@ afterAll(async () => {
 describe('dashboard, with the demo traffic', () => {
   it('shows each Core Web Vital p75 and sample count exactly as the query API reports them', async () => {
     await shot(page, 'dashboard-1h.png');
-    for (const [metric, label] of [['web_vitals_lcp', 'LCP'], ['web_vitals_inp', 'INP'], ['web_vitals_ttfb', 'TTFB']] as const) {
+    for (const [metric, label] of [
+      ['web_vitals_lcp', 'LCP'],
+      ['web_vitals_inp', 'INP'],
+      ['web_vitals_ttfb', 'TTFB'],
+    ] as const) {
       const point = (await query(metric, { ...lastHour(), step: 'total' })).series[0]!.points[0]!;
       const card = page.locator(`.card[data-metric="${metric}"]`);
       await expect(card.locator('.name').textContent()).resolves.toBe(label);
@@ -86,7 +99,9 @@ describe('dashboard, with the demo traffic', () => {
 
   it('gauges the pool in use against its limit over the last five minutes', async () => {
     const recent = { from: String(now - 5 * 60_000), to: String(now), step: 'total', pool: 'main' };
-    const [total, idle, max] = await Promise.all(['connection_pool_total', 'connection_pool_idle', 'connection_pool_max'].map(async (m) => (await query(m, recent)).series[0]!.points[0]!.avg));
+    const [total, idle, max] = await Promise.all(
+      ['connection_pool_total', 'connection_pool_idle', 'connection_pool_max'].map(async (m) => (await query(m, recent)).series[0]!.points[0]!.avg),
+    );
     const expected = (total! - idle!) / max!;
     const shown = Number(await page.locator('#pool .gauge[data-pool="main"]').getAttribute('data-share'));
     expect(shown).toBeCloseTo(expected, 1);
@@ -97,7 +112,9 @@ describe('dashboard, with the demo traffic', () => {
   it('counts every 5xx of the range in the heatmap, and narrows to a cell when clicked', async () => {
     const answer = await query('api_request', { ...lastHour(), group_by: 'endpoint', status_class: '5xx', step: 'total' });
     const failures = Object.fromEntries(answer.series.map((s) => [s.dimensions.endpoint, s.points[0]!.count]));
-    const shownFailures = await page.$$eval('#errors button.hm-cell[data-endpoint="/api/checkout"]', (cells) => cells.reduce((sum, c) => sum + Number(c.getAttribute('data-errors')), 0));
+    const shownFailures = await page.$$eval('#errors button.hm-cell[data-endpoint="/api/checkout"]', (cells) =>
+      cells.reduce((sum, c) => sum + Number(c.getAttribute('data-errors')), 0),
+    );
     expect(shownFailures).toBe(failures['/api/checkout']);
     expect(shownFailures).toBeGreaterThan(0);
     await page.evaluate('window.__marker = 1');
@@ -129,7 +146,12 @@ describe('dashboard, with the demo traffic', () => {
   });
 
   it('cuts every range into about a hundred points, and draws the forecast ahead of the 24 h and 7 d views', async () => {
-    for (const [range, columns] of [['15m', 15], ['6h', 72], ['24h', 96], ['7d', 168]] as const) {
+    for (const [range, columns] of [
+      ['15m', 15],
+      ['6h', 72],
+      ['24h', 96],
+      ['7d', 168],
+    ] as const) {
       await page.selectOption('select[name="range"]', range);
       await page.waitForFunction(`Math.abs(document.querySelectorAll('#errors .hm-time').length - ${columns}) <= 1`);
     }
@@ -145,7 +167,14 @@ describe('dashboard, with the demo traffic', () => {
     const fresh = await browser.newPage();
     let bytes = 0;
     const pending: Promise<void>[] = [];
-    fresh.on('response', (response) => pending.push(response.body().then((body) => void (bytes += brotliCompressSync(body).length), () => undefined)));
+    fresh.on('response', (response) =>
+      pending.push(
+        response.body().then(
+          (body) => void (bytes += brotliCompressSync(body).length),
+          () => undefined,
+        ),
+      ),
+    );
     await fresh.goto(`${pipeline.pipeline.url}/`);
     await fresh.waitForSelector('#errors .heatmap');
     pending.length = 0;
@@ -175,15 +204,26 @@ describe('dashboard, with the demo traffic', () => {
     await page.fill('input[name="app"]', 'no-such-app');
     await page.dispatchEvent('form#filters', 'change');
     await page.waitForSelector('#empty:not([hidden])');
-    await expect(page.locator('#empty').textContent()).resolves.toMatch(/No data yet for this range and these filters: send beacons to POST http:\/\/127\.0\.0\.1:\d+\/v1\/beacon/);
+    await expect(page.locator('#empty').textContent()).resolves.toMatch(
+      /No data yet for this range and these filters: send beacons to POST http:\/\/127\.0\.0\.1:\d+\/v1\/beacon/,
+    );
     await expect(page.locator('#token').isHidden()).resolves.toBe(true);
     expect(errors).toEqual([]);
   });
 
   it('shows hostile dimension values as text, never as markup', async () => {
     const hostile = '/api/<img src=x onerror="window.__xss=1">';
-    const metrics = Array.from({ length: 40 }, () => ({ name: 'api_request', value: 120, timestamp: Date.now(), tags: { method: 'GET', endpoint: hostile, status_code: '500', status_class: '5xx' } }));
-    const answer = await fetch(pipeline.beaconUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app: 'xss', metrics }) });
+    const metrics = Array.from({ length: 40 }, () => ({
+      name: 'api_request',
+      value: 120,
+      timestamp: Date.now(),
+      tags: { method: 'GET', endpoint: hostile, status_code: '500', status_class: '5xx' },
+    }));
+    const answer = await fetch(pipeline.beaconUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ app: 'xss', metrics }),
+    });
     expect(answer.status).toBe(202);
     await pipeline.pipeline.consumer.drained(10_000);
     const fresh = await browser.newPage();
@@ -204,11 +244,17 @@ describe('dashboard, with the demo traffic', () => {
     await fresh.goto(`${pipeline.pipeline.url}/`);
     await fresh.waitForSelector('#js-errors tr[data-fingerprint]');
     const expected = (await query('js_error', { ...lastHour(), step: 'total', group_by: 'fingerprint', app: 'demo-shop' })).series
-      .map((s) => [s.dimensions.fingerprint, s.points[0]!.count] as const).sort((a, b) => b[1] - a[1]);
+      .map((s) => [s.dimensions.fingerprint, s.points[0]!.count] as const)
+      .sort((a, b) => b[1] - a[1]);
     expect(expected.map(([f]) => f)).toEqual(expect.arrayContaining(['Cannot read properties of undefined (reading <str>)', 'Failed to fetch <url>']));
-    const rows = await fresh.$$eval('#js-errors tr[data-fingerprint]', (trs) => trs.map((tr) => [
-      tr.querySelector('.fingerprint')!.textContent, Number(tr.querySelector('.count')!.textContent!.replace(/,/g, '')), tr.children[1]!.textContent, tr.querySelector('.pages')!.textContent,
-    ]));
+    const rows = await fresh.$$eval('#js-errors tr[data-fingerprint]', (trs) =>
+      trs.map((tr) => [
+        tr.querySelector('.fingerprint')!.textContent,
+        Number(tr.querySelector('.count')!.textContent!.replace(/,/g, '')),
+        tr.children[1]!.textContent,
+        tr.querySelector('.pages')!.textContent,
+      ]),
+    );
     expect(rows.map(([f, n]) => [f, n])).toEqual(expected.map(([f, n]) => [f, n]));
     const checkout = rows.find(([f]) => f === 'Cannot read properties of undefined (reading <str>)')!;
     expect(checkout[2]).toBe('TypeError');
@@ -226,12 +272,16 @@ describe('dashboard, with the demo traffic', () => {
     const sixHours = { from: String(now - 6 * 3_600_000), to: String(now) };
     const lcp = (await query('web_vitals_lcp', { ...sixHours, step: 'total', group_by: 'release', app: 'demo-shop' })).series;
     expect(lcp.map((s) => s.dimensions.release).sort()).toEqual(['2.2.0', '2.3.0']);
-    const rows = await fresh.$$eval('#releases tr[data-release]', (trs) => trs.map((tr) => [tr.getAttribute('data-release'), tr.children[1]!.textContent!.split(' ').slice(0, 2).join(' ')]));
+    const rows = await fresh.$$eval('#releases tr[data-release]', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-release'), tr.children[1]!.textContent!.split(' ').slice(0, 2).join(' ')]),
+    );
     expect(rows.map(([release]) => release)).toEqual(lcp.map((s) => s.dimensions.release).sort());
     for (const [release, shown] of rows) expect(shown).toBe(shownMs(lcp.find((s) => s.dimensions.release === release)!.points[0]!.p75));
     await fresh.selectOption('select[name="split"]', 'connection');
     await fresh.waitForSelector('.card[data-metric="web_vitals_lcp"] .split li');
-    const parts = await fresh.$$eval('.card[data-metric="web_vitals_lcp"] .split li', (lis) => lis.map((li) => [li.getAttribute('data-part'), li.querySelector('span:last-child')!.textContent!.split(' ').slice(0, 2).join(' ')]));
+    const parts = await fresh.$$eval('.card[data-metric="web_vitals_lcp"] .split li', (lis) =>
+      lis.map((li) => [li.getAttribute('data-part'), li.querySelector('span:last-child')!.textContent!.split(' ').slice(0, 2).join(' ')]),
+    );
     const byConnection = (await query('web_vitals_lcp', { ...sixHours, step: 'total', group_by: 'connection' })).series;
     expect(parts.map(([c]) => c).sort()).toEqual(byConnection.map((s) => s.dimensions.connection).sort());
     for (const [connection, shown] of parts) expect(shown).toBe(shownMs(byConnection.find((s) => s.dimensions.connection === connection)!.points[0]!.p75));

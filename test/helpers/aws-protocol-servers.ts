@@ -29,7 +29,11 @@ export async function startProtocolServers(buckets: string[]): Promise<ProtocolS
   const dynalite = await startDynalite();
   const s3dir = tempDir('vitalstream-s3rver-');
   const s3 = new (S3rver as new (o: object) => { run(): Promise<AddressInfo>; close(): Promise<void> })({
-    address: '127.0.0.1', port: 0, silent: true, directory: s3dir.path, configureBuckets: buckets.map((name) => ({ name })),
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: s3dir.path,
+    configureBuckets: buckets.map((name) => ({ name })),
   });
   const s3Address = await s3.run();
   const port = (server: Server) => (server.address() as AddressInfo).port;
@@ -48,7 +52,8 @@ export async function startProtocolServers(buckets: string[]): Promise<ProtocolS
 }
 
 /** A client for the Kinesis protocol server: kinesalite speaks HTTP/1.1 only, the client defaults to HTTP/2. */
-export const kinesisTestClient = (url: string) => new KinesisClient({ endpoint: url, region: REGION, credentials: CREDENTIALS, requestHandler: new NodeHttpHandler() });
+export const kinesisTestClient = (url: string) =>
+  new KinesisClient({ endpoint: url, region: REGION, credentials: CREDENTIALS, requestHandler: new NodeHttpHandler() });
 
 export async function createStream(client: KinesisClient, name: string, shards = 1): Promise<string> {
   await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
@@ -59,7 +64,7 @@ export async function createStream(client: KinesisClient, name: string, shards =
   }
 }
 
-export type KinesisHandler = (event: KinesisStreamEvent, context: never) => Promise<KinesisStreamBatchResponse | void>;
+export type KinesisHandler = (event: KinesisStreamEvent, context: never) => Promise<KinesisStreamBatchResponse | undefined>;
 
 /**
  * Plays the Lambda event source mapping against a real Kinesis API: GetShardIterator and
@@ -67,7 +72,12 @@ export type KinesisHandler = (event: KinesisStreamEvent, context: never) => Prom
  * starts at the lowest failed record (after `maxAttempts` the record is skipped, as the mapping's
  * on-failure destination takes it). Returns what happened, for the test to check.
  */
-export async function pollStream(client: KinesisClient, streamArn: string, handler: KinesisHandler, options: { batchSize?: number; maxAttempts?: number; context: never }) {
+export async function pollStream(
+  client: KinesisClient,
+  streamArn: string,
+  handler: KinesisHandler,
+  options: { batchSize?: number; maxAttempts?: number; context: never },
+) {
   const StreamName = streamArn.split('/').at(-1)!;
   const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamName }));
   const log = { batches: 0, records: 0, failures: [] as string[], skipped: [] as string[] };
@@ -75,19 +85,30 @@ export async function pollStream(client: KinesisClient, streamArn: string, handl
     let after: string | undefined;
     const attempts = new Map<string, number>();
     for (;;) {
-      const { ShardIterator } = await client.send(new GetShardIteratorCommand({
-        StreamName, ShardId: shard.ShardId!,
-        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }));
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({
+          StreamName,
+          ShardId: shard.ShardId!,
+          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
       const { Records = [] } = await client.send(new GetRecordsCommand({ ShardIterator, Limit: options.batchSize ?? 100 }));
       if (Records.length === 0) break;
       const event: KinesisStreamEvent = {
         Records: Records.map((r) => ({
-          awsRegion: REGION, eventID: `${shard.ShardId}:${r.SequenceNumber}`, eventName: 'aws:kinesis:record', eventSource: 'aws:kinesis',
-          eventSourceARN: streamArn, eventVersion: '1.0', invokeIdentityArn: 'arn:aws:iam::000000000000:role/test',
+          awsRegion: REGION,
+          eventID: `${shard.ShardId}:${r.SequenceNumber}`,
+          eventName: 'aws:kinesis:record',
+          eventSource: 'aws:kinesis',
+          eventSourceARN: streamArn,
+          eventVersion: '1.0',
+          invokeIdentityArn: 'arn:aws:iam::000000000000:role/test',
           kinesis: {
-            kinesisSchemaVersion: '1.0', partitionKey: r.PartitionKey!, sequenceNumber: r.SequenceNumber!,
-            data: Buffer.from(r.Data!).toString('base64'), approximateArrivalTimestamp: r.ApproximateArrivalTimestamp!.getTime() / 1000,
+            kinesisSchemaVersion: '1.0',
+            partitionKey: r.PartitionKey!,
+            sequenceNumber: r.SequenceNumber!,
+            data: Buffer.from(r.Data!).toString('base64'),
+            approximateArrivalTimestamp: r.ApproximateArrivalTimestamp!.getTime() / 1000,
           },
         })),
       };

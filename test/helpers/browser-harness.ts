@@ -30,7 +30,8 @@ export async function startBrowserHarness(env: Record<string, string> = {}): Pro
  * Hides the page the way web-vitals' own tests do (headless Chromium never hides a page by
  * itself); browsers fire visibilitychange at the document and let it bubble to window.
  */
-export const hidePage = (page: Page) => page.evaluate(`
+export const hidePage = (page: Page) =>
+  page.evaluate(`
   Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
   Object.defineProperty(document, 'hidden', { value: true, configurable: true });
   document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));

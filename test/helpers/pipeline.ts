@@ -7,7 +7,12 @@ export interface TestPipeline {
   beaconUrl: string;
   dataDir: string;
   /** Waits until everything accepted is aggregated, then reads /v1/aggregates. */
-  aggregates(metric: string, params?: Record<string, string>): Promise<{ series: { dimensions: Record<string, string>; points: { count: number; min: number; max: number; avg: number; sum: number; p75: number }[] }[] }>;
+  aggregates(
+    metric: string,
+    params?: Record<string, string>,
+  ): Promise<{
+    series: { dimensions: Record<string, string>; points: { count: number; min: number; max: number; avg: number; sum: number; p75: number }[] }[];
+  }>;
   close(): Promise<void>;
 }
 

@@ -41,11 +41,17 @@ export const bodyOf = (answer: string): string => {
 /** Opens `count` connections that send nothing. */
 export async function idleSockets(port: number, count: number): Promise<Socket[]> {
   const sockets: Socket[] = [];
-  await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => resolve());
-    socket.on('error', () => resolve());
-    sockets.push(socket);
-  })));
+  await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => resolve());
+          socket.on('error', () => resolve());
+          sockets.push(socket);
+        }),
+    ),
+  );
   return sockets;
 }
 

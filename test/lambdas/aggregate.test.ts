@@ -21,7 +21,10 @@ afterEach(() => {
 });
 
 const record = (value: number, page = '/home', timestamp = T + 5_000): StreamRecord => ({
-  v: 1, beaconId: 'b', receivedAt: T, common: { app: 'shop', page },
+  v: 1,
+  beaconId: 'b',
+  receivedAt: T,
+  common: { app: 'shop', page },
   metrics: [{ name: 'api_request', value, timestamp, source: 'server', dimensions: { status_class: '2xx' } }],
 });
 const logged = (seq: number, data: Uint8Array) => ({ seq, partitionKey: 'p', data, arrivedAt: T });
@@ -32,7 +35,10 @@ const points = async (groupBy?: string) =>
 describe('aggregate handler', () => {
   it('folds events into one-minute windows by their own timestamp', async () => {
     const handler = createAggregateHandler({ store, logger: silent });
-    const result = await handler(toKinesisEvent([logged(1, encodeStreamRecord(record(100))), logged(2, encodeStreamRecord(record(300, '/home', T - 50_000)))]), localContext('a'));
+    const result = await handler(
+      toKinesisEvent([logged(1, encodeStreamRecord(record(100))), logged(2, encodeStreamRecord(record(300, '/home', T - 50_000)))]),
+      localContext('a'),
+    );
     expect(result).toEqual({ batchItemFailures: [] });
     const [series] = await points();
     expect(series!.points.map((p) => [p.t, p.count, p.avg])).toEqual([

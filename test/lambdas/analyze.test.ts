@@ -39,7 +39,13 @@ async function storeWith(name: string, metrics: StreamMetric[]) {
 
 /** A vital rule judges a p75 only over enough page views (RULE_LIMITS.minPageViewsForP75): each sample as many times. */
 const enough = (metrics: StreamMetric[]): StreamMetric[] => Array.from({ length: Math.ceil(20 / metrics.length) }, () => metrics).flat();
-const lcp = (value: number, minute = 1): StreamMetric => ({ name: 'web_vitals_lcp', value, timestamp: T + minute * 60_000 + 5000, source: 'browser', dimensions: {} });
+const lcp = (value: number, minute = 1): StreamMetric => ({
+  name: 'web_vitals_lcp',
+  value,
+  timestamp: T + minute * 60_000 + 5000,
+  source: 'browser',
+  dimensions: {},
+});
 
 describe('analyze job: threshold alerts', () => {
   it('fires once for a poor p75, stays quiet while it holds, and resolves when it clears', async () => {
@@ -65,8 +71,19 @@ describe('analyze job: threshold alerts', () => {
     const store = await storeWith('retry', enough([lcp(7000), lcp(8000)]));
     let failing = true;
     const delivered: Alert[] = [];
-    const sink: AlertSink = { deliver: async (a) => { if (failing) throw new Error('SNS is down'); delivered.push(a); } };
-    const analyze = createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'retry.json')), clock: { now: () => T + 2 * 60_000 }, logger: { error: () => undefined } });
+    const sink: AlertSink = {
+      deliver: async (a) => {
+        if (failing) throw new Error('SNS is down');
+        delivered.push(a);
+      },
+    };
+    const analyze = createAnalyzeHandler({
+      store,
+      sink,
+      alertState: fileAlertState(join(dir.path, 'retry.json')),
+      clock: { now: () => T + 2 * 60_000 },
+      logger: { error: () => undefined },
+    });
     await expect(analyze({}, localContext('analyze'))).rejects.toThrow(/1 of 1 alerts were not delivered/);
     failing = false;
     await analyze({}, localContext('analyze'));
@@ -75,15 +92,33 @@ describe('analyze job: threshold alerts', () => {
   });
 
   it('judges server-error share, slow queries and breaker transitions from one read', async () => {
-    const api = (status: number): StreamMetric => ({ name: 'api_request', value: 40, timestamp: T + 65_000, source: 'server', dimensions: { method: 'GET', endpoint: '/api/cart', status_class: `${status}xx`, status_code: `${status}00` } });
+    const api = (status: number): StreamMetric => ({
+      name: 'api_request',
+      value: 40,
+      timestamp: T + 65_000,
+      source: 'server',
+      dimensions: { method: 'GET', endpoint: '/api/cart', status_class: `${status}xx`, status_code: `${status}00` },
+    });
     const store = await storeWith('mixed', [
-      ...Array.from({ length: 18 }, () => api(2)), api(5), api(5), api(5),
+      ...Array.from({ length: 18 }, () => api(2)),
+      api(5),
+      api(5),
+      api(5),
       { name: 'database_query', value: 12_500, timestamp: T + 65_000, source: 'database', dimensions: { query_type: 'SELECT', table: 'orders' } },
       { name: 'circuit_breaker_transition', value: 1, timestamp: T + 65_000, source: 'server', dimensions: { service: 'stripe', state: 'open' } },
     ]);
     const delivered: Alert[] = [];
-    await createAnalyzeHandler({ store, sink: { deliver: async (a) => void delivered.push(a) }, alertState: fileAlertState(join(dir.path, 'mixed.json')), clock: { now: () => T + 2 * 60_000 } })({}, localContext('analyze'));
-    expect(delivered.map((a) => `${a.rule}:${a.severity}`).sort()).toEqual(['circuit_breaker_open:critical', 'extremely_slow_query:critical', 'server_errors:error']);
+    await createAnalyzeHandler({
+      store,
+      sink: { deliver: async (a) => void delivered.push(a) },
+      alertState: fileAlertState(join(dir.path, 'mixed.json')),
+      clock: { now: () => T + 2 * 60_000 },
+    })({}, localContext('analyze'));
+    expect(delivered.map((a) => `${a.rule}:${a.severity}`).sort()).toEqual([
+      'circuit_breaker_open:critical',
+      'extremely_slow_query:critical',
+      'server_errors:error',
+    ]);
     store.close();
   });
 
@@ -92,13 +127,19 @@ describe('analyze job: threshold alerts', () => {
     const hook = createServer((request, response) => {
       let body = '';
       request.on('data', (c) => (body += c));
-      request.on('end', () => { bodies.push(body); response.end('ok'); });
+      request.on('end', () => {
+        bodies.push(body);
+        response.end('ok');
+      });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     const log = join(dir.path, 'alerts.jsonl');
     const sink = localAlertSink(log, { webhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, print: () => undefined });
     const store = await storeWith('webhook', enough([lcp(9000)]));
-    await createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'webhook.json')), clock: { now: () => T + 2 * 60_000 } })({}, localContext('analyze'));
+    await createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'webhook.json')), clock: { now: () => T + 2 * 60_000 } })(
+      {},
+      localContext('analyze'),
+    );
     hook.close();
     store.close();
     expect((await readAlertLog(log)).map((a) => a.rule)).toEqual(['web_vital_poor']);
@@ -114,8 +155,16 @@ describe('analyze job in the local pipeline', () => {
     pipeline = await startTestPipeline();
     const minuteAgo = Math.floor(Date.now() / 60_000) * 60_000 - 30_000;
     const response = await fetch(pipeline.beaconUrl, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(beacon({ app: 'alerting', metrics: Array.from({ length: 7 }, () => [5100, 6200, 7000]).flat().map((value) => ({ name: 'web_vitals_inp', value, timestamp: minuteAgo })) })),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        beacon({
+          app: 'alerting',
+          metrics: Array.from({ length: 7 }, () => [5100, 6200, 7000])
+            .flat()
+            .map((value) => ({ name: 'web_vitals_inp', value, timestamp: minuteAgo })),
+        }),
+      ),
     });
     expect(response.status).toBe(202);
     await pipeline.pipeline.consumer.drained(5000);
@@ -134,21 +183,38 @@ describe('GET /v1/alerts and /v1/advice in the local pipeline', () => {
     pipeline = await startTestPipeline();
     const minuteAgo = Math.floor(Date.now() / 60_000) * 60_000 - 30_000;
     await fetch(pipeline.beaconUrl, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ app: 'api', metrics: [
-        { name: 'database_query', value: 12_000, timestamp: minuteAgo, tags: { fingerprint: 'SELECT * FROM t WHERE x LIKE ?', table: 't', query_type: 'SELECT' } },
-      ] }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        app: 'api',
+        metrics: [
+          {
+            name: 'database_query',
+            value: 12_000,
+            timestamp: minuteAgo,
+            tags: { fingerprint: 'SELECT * FROM t WHERE x LIKE ?', table: 't', query_type: 'SELECT' },
+          },
+        ],
+      }),
     });
     await pipeline.pipeline.consumer.drained(5000);
     await pipeline.pipeline.analyze();
-    const alerts = await (await fetch(`${pipeline.pipeline.url}/v1/alerts`)).json() as { open: { rule: string }[]; recent: { rule: string; state: string }[] };
+    const alerts = (await (await fetch(`${pipeline.pipeline.url}/v1/alerts`)).json()) as {
+      open: { rule: string }[];
+      recent: { rule: string; state: string }[];
+    };
     expect(alerts.open.map((a) => a.rule)).toEqual(['extremely_slow_query']);
     expect(alerts.recent.map((a) => [a.rule, a.state])).toEqual([['extremely_slow_query', 'firing']]);
-    const advice = await (await fetch(`${pipeline.pipeline.url}/v1/advice?app=api`)).json() as { advice: { rule: string; evidence: { fingerprint: string }[] }[] };
+    const advice = (await (await fetch(`${pipeline.pipeline.url}/v1/advice?app=api`)).json()) as {
+      advice: { rule: string; evidence: { fingerprint: string }[] }[];
+    };
     expect(advice.advice.map((a) => a.rule)).toEqual(['slow_queries']);
     expect(advice.advice[0]!.evidence[0]!.fingerprint).toBe('SELECT * FROM t WHERE x LIKE ?');
     expect((await fetch(`${pipeline.pipeline.url}/v1/advice?from=tomorrow`)).status).toBe(400);
-    const anomalies = await (await fetch(`${pipeline.pipeline.url}/v1/anomalies?metric=database_query`)).json() as { checkedAt: string | null; current: unknown[] };
+    const anomalies = (await (await fetch(`${pipeline.pipeline.url}/v1/anomalies?metric=database_query`)).json()) as {
+      checkedAt: string | null;
+      current: unknown[];
+    };
     expect(anomalies.checkedAt).not.toBeNull();
     expect(anomalies.current).toEqual([]);
   });
@@ -165,16 +231,27 @@ describe('analyze job: anomalies', () => {
       const base = 120 + 40 * Math.sin((2 * Math.PI * minute) / 1440);
       const incident = minute >= 3 * 1440 - 15; // the newest 15-minute bucket: a previous run would have judged older ones
       const metrics: StreamMetric[] = Array.from({ length: 3 }, (_, i) => ({
-        name: 'api_request', value: incident ? 2400 + i * 50 : base + i * 3, timestamp: t + 1000, source: 'server',
+        name: 'api_request',
+        value: incident ? 2400 + i * 50 : base + i * 3,
+        timestamp: t + 1000,
+        source: 'server',
         dimensions: { method: 'GET', endpoint: '/api/search', status_class: '2xx' },
       }));
-      records.push({ seq: minute + 1, partitionKey: 'p', arrivedAt: t, data: encodeStreamRecord({ v: 1, beaconId: `b${minute}`, receivedAt: t, common: { app: 'shop' }, metrics }) });
+      records.push({
+        seq: minute + 1,
+        partitionKey: 'p',
+        arrivedAt: t,
+        data: encodeStreamRecord({ v: 1, beaconId: `b${minute}`, receivedAt: t, common: { app: 'shop' }, metrics }),
+      });
     }
     await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
     const delivered: Alert[] = [];
     const result = await createAnalyzeHandler({
-      store, sink: { deliver: async (a) => void delivered.push(a) }, alertState: fileAlertState(join(dir.path, 'anomaly.json')),
-      clock: { now: () => T + 30_000 }, anomalyEveryMs: 15 * 60_000,
+      store,
+      sink: { deliver: async (a) => void delivered.push(a) },
+      alertState: fileAlertState(join(dir.path, 'anomaly.json')),
+      clock: { now: () => T + 30_000 },
+      anomalyEveryMs: 15 * 60_000,
     })({}, localContext('analyze'));
     expect((result as AnalyzeResult).anomalies).toBe(1);
     const anomaly = delivered.find((a) => a.rule === 'anomaly')!;
@@ -190,14 +267,36 @@ describe('analyze job: scheduled forecasts', () => {
     const HOUR = 3_600_000;
     const start = T - 14 * 24 * HOUR;
     const records = Array.from({ length: 14 * 24 }, (_, h) => ({
-      seq: h + 1, partitionKey: 'p', arrivedAt: start + h * HOUR,
-      data: encodeStreamRecord({ v: 1, beaconId: `f${h}`, receivedAt: start + h * HOUR, common: { app: h % 2 ? 'shop' : 'blog' },
-        metrics: [{ name: 'api_request', value: 100 + 50 * Math.sin((2 * Math.PI * h) / 24), timestamp: start + h * HOUR + 60_000, source: 'server', dimensions: { endpoint: '/api/x' } }] }),
+      seq: h + 1,
+      partitionKey: 'p',
+      arrivedAt: start + h * HOUR,
+      data: encodeStreamRecord({
+        v: 1,
+        beaconId: `f${h}`,
+        receivedAt: start + h * HOUR,
+        common: { app: h % 2 ? 'shop' : 'blog' },
+        metrics: [
+          {
+            name: 'api_request',
+            value: 100 + 50 * Math.sin((2 * Math.PI * h) / 24),
+            timestamp: start + h * HOUR + 60_000,
+            source: 'server',
+            dimensions: { endpoint: '/api/x' },
+          },
+        ],
+      }),
     }));
     await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
     const forecasts = fileForecastStore(join(dir.path, 'forecasts.json'));
     let now = T + 5000;
-    const analyze = createAnalyzeHandler({ store, forecasts, sink: { deliver: async () => undefined }, alertState: fileAlertState(join(dir.path, 'forecast-state.json')), clock: { now: () => now }, anomalyEveryMs: 0 });
+    const analyze = createAnalyzeHandler({
+      store,
+      forecasts,
+      sink: { deliver: async () => undefined },
+      alertState: fileAlertState(join(dir.path, 'forecast-state.json')),
+      clock: { now: () => now },
+      anomalyEveryMs: 0,
+    });
     expect(await analyze({}, localContext('analyze'))).toMatchObject({ forecasts: 4 }); // shop and blog, each as a whole and for /api/x
     now += HOUR;
     expect(await analyze({}, localContext('analyze'))).toMatchObject({ forecasts: 0 }); // not due: every 6 h
@@ -206,13 +305,22 @@ describe('analyze job: scheduled forecasts', () => {
     expect(stored!.forecast).toHaveLength(168);
 
     const query = createQueryHandler({ store, forecasts, allowedOrigins: [], clock: { now: () => now } });
-    const scheduled = json(await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', horizon_hours: '24' } }), localContext('q')));
+    const scheduled = json(
+      await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', horizon_hours: '24' } }), localContext('q')),
+    );
     expect(scheduled).toMatchObject({ fitted: 'scheduled', fittedAt: new Date(T).toISOString() });
     expect(scheduled.forecast).toEqual(stored!.forecast.slice(0, 24));
-    const endpoint = json(await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', endpoint: '/api/x', horizon_hours: '24' } }), localContext('q')));
+    const endpoint = json(
+      await query(
+        httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', endpoint: '/api/x', horizon_hours: '24' } }),
+        localContext('q'),
+      ),
+    );
     expect(endpoint).toMatchObject({ fitted: 'scheduled', filters: { app: 'shop', endpoint: '/api/x' } });
     expect(endpoint.forecast).toEqual((await forecasts.load(forecastKey('api_request', { app: 'shop', endpoint: '/api/x' })))!.forecast.slice(0, 24));
-    const onRequest = json(await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', method: 'GET', horizon_hours: '24' } }), localContext('q')));
+    const onRequest = json(
+      await query(httpEvent('GET', '/v1/forecasts', { query: { metric: 'api_request', app: 'shop', method: 'GET', horizon_hours: '24' } }), localContext('q')),
+    );
     expect(onRequest.fitted).toBe('on-request');
     store.close();
   });
@@ -225,16 +333,35 @@ describe('analyze job: trend alerts', () => {
     const start = T - 14 * 24 * HOUR;
     const random = seededRandom(12);
     const records = Array.from({ length: 14 * 24 }, (_, h) => ({
-      seq: h + 1, partitionKey: 'p', arrivedAt: start + h * HOUR,
-      data: encodeStreamRecord({ v: 1, beaconId: `w${h}`, receivedAt: start + h * HOUR, common: { app: 'shop' },
-        metrics: [{ name: 'api_request', value: (h >= 7 * 24 ? 1.3 : 1) * (400 + 150 * Math.sin((2 * Math.PI * h) / 24)) * (1 + 0.04 * (random() - 0.5)), timestamp: start + h * HOUR + 60_000, source: 'server', dimensions: { endpoint: '/api/cart' } }] }),
+      seq: h + 1,
+      partitionKey: 'p',
+      arrivedAt: start + h * HOUR,
+      data: encodeStreamRecord({
+        v: 1,
+        beaconId: `w${h}`,
+        receivedAt: start + h * HOUR,
+        common: { app: 'shop' },
+        metrics: [
+          {
+            name: 'api_request',
+            value: (h >= 7 * 24 ? 1.3 : 1) * (400 + 150 * Math.sin((2 * Math.PI * h) / 24)) * (1 + 0.04 * (random() - 0.5)),
+            timestamp: start + h * HOUR + 60_000,
+            source: 'server',
+            dimensions: { endpoint: '/api/cart' },
+          },
+        ],
+      }),
     }));
     await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
     const delivered: Alert[] = [];
     let now = T + 5000;
     const analyze = createAnalyzeHandler({
-      store, forecasts: fileForecastStore(join(dir.path, 'trend-forecasts.json')), sink: { deliver: async (alert) => void delivered.push(alert) },
-      alertState: fileAlertState(join(dir.path, 'trend-state.json')), clock: { now: () => now }, anomalyEveryMs: 0,
+      store,
+      forecasts: fileForecastStore(join(dir.path, 'trend-forecasts.json')),
+      sink: { deliver: async (alert) => void delivered.push(alert) },
+      alertState: fileAlertState(join(dir.path, 'trend-state.json')),
+      clock: { now: () => now },
+      anomalyEveryMs: 0,
       link: (condition) => `https://dash.example/?metric=${condition.metric}&app=${condition.dimensions.app}`,
     });
     await analyze({}, localContext('analyze'));
@@ -256,9 +383,18 @@ describe('analyze job: reads', () => {
   it('reads the store once a run (twice when the forecasts are due), since Timestream bills every query 30 s at least', async () => {
     const store = await storeWith('reads', enough([lcp(7000), lcp(7200)]));
     const reads: [number, number][] = [];
-    const counting = { ...store, readMetrics: (metrics: readonly string[], from: number, to: number) => (reads.push([from, to]), store.readMetrics(metrics, from, to)) };
+    const counting = {
+      ...store,
+      readMetrics: (metrics: readonly string[], from: number, to: number) => (reads.push([from, to]), store.readMetrics(metrics, from, to)),
+    };
     let now = T + 2 * 60_000;
-    const analyze = createAnalyzeHandler({ store: counting, forecasts: fileForecastStore(join(dir.path, 'reads-forecasts.json')), sink: { deliver: async () => undefined }, alertState: fileAlertState(join(dir.path, 'reads.json')), clock: { now: () => now } });
+    const analyze = createAnalyzeHandler({
+      store: counting,
+      forecasts: fileForecastStore(join(dir.path, 'reads-forecasts.json')),
+      sink: { deliver: async () => undefined },
+      alertState: fileAlertState(join(dir.path, 'reads.json')),
+      clock: { now: () => now },
+    });
     const first = await analyze({}, localContext('analyze'));
     expect(reads).toHaveLength(2); // the eight days (recent minutes included) and the forecasts' four weeks
     expect(first).toMatchObject({ conditions: 1 }); // the poor LCP minute came out of the eight-day read
@@ -283,7 +419,14 @@ describe('analyze job: stored bucket statistics', () => {
       for (const endpoint of ['/api/a', '/api/b', '/api/c']) {
         const daily = 200 + 80 * Math.sin((2 * Math.PI * (t % 86_400_000)) / 86_400_000);
         const broken = endpoint === '/api/b' && t >= incidentAt && t < incidentAt + 40 * MINUTE;
-        for (let i = 0; i < 3; i++) metrics.push({ name: 'api_request', value: (broken ? 2500 : daily) * (0.8 + 0.4 * random()), timestamp: t + 1000 * i, source: 'server', dimensions: { method: 'GET', endpoint } });
+        for (let i = 0; i < 3; i++)
+          metrics.push({
+            name: 'api_request',
+            value: (broken ? 2500 : daily) * (0.8 + 0.4 * random()),
+            timestamp: t + 1000 * i,
+            source: 'server',
+            dimensions: { method: 'GET', endpoint },
+          });
       }
     }
     // Beacons arrive two minutes late: the newest bucket a run sees is incomplete, and only a later
@@ -295,7 +438,12 @@ describe('analyze job: stored bucket statistics', () => {
       ingested += due.length;
       const records = [];
       for (let i = 0; i < due.length; i += 450) {
-        records.push({ seq: ++seq, partitionKey: 'p', arrivedAt: t, data: encodeStreamRecord({ v: 1, beaconId: `m${t}-${i}`, receivedAt: t, common: { app: 'shop' }, metrics: due.slice(i, i + 450) }) });
+        records.push({
+          seq: ++seq,
+          partitionKey: 'p',
+          arrivedAt: t,
+          data: encodeStreamRecord({ v: 1, beaconId: `m${t}-${i}`, receivedAt: t, common: { app: 'shop' }, metrics: due.slice(i, i + 450) }),
+        });
       }
       if (records.length) await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
     };
@@ -304,7 +452,15 @@ describe('analyze job: stored bucket statistics', () => {
     const counting = { ...store, readMetrics: (m: readonly string[], from: number, to: number) => (reads.push(to - from), store.readMetrics(m, from, to)) };
     const sink = { deliver: async () => undefined };
     const bucketForecasts = fileForecastStore(join(dir.path, 'bucket-forecasts.json'));
-    const withHistory = createAnalyzeHandler({ store: counting, sink, forecasts: bucketForecasts, forecastEveryMs: 3 * 3600_000, keptStatistics: fileKeptStatistics(join(dir.path, 'buckets.json')), alertState: fileAlertState(join(dir.path, 'buckets-a.json')), clock: { now: () => now } });
+    const withHistory = createAnalyzeHandler({
+      store: counting,
+      sink,
+      forecasts: bucketForecasts,
+      forecastEveryMs: 3 * 3600_000,
+      keptStatistics: fileKeptStatistics(join(dir.path, 'buckets.json')),
+      alertState: fileAlertState(join(dir.path, 'buckets-a.json')),
+      clock: { now: () => now },
+    });
     const fullReread = createAnalyzeHandler({ store, sink, alertState: fileAlertState(join(dir.path, 'buckets-b.json')), clock: { now: () => now } });
     const found: string[] = [];
     for (let run = 0; run < 24; run++, now += 15 * MINUTE) {
@@ -327,14 +483,19 @@ describe('analyze job: stored bucket statistics', () => {
     // What was kept is what a full read finds now: late minutes reached the buckets they belong to.
     const to = Math.floor((now - 15 * MINUTE) / MINUTE) * MINUTE;
     const kept = (await fileKeptStatistics(join(dir.path, 'buckets.json')).load())!;
-    const full = bucketStatistics([...await store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to)], Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS);
+    const full = bucketStatistics(
+      [...(await store.readMetrics(ALERT_METRICS, to - ANOMALY_HISTORY_MS, to))],
+      Math.floor(to / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS,
+    );
     expect(kept.series.map((s) => s.points.times.length)).toEqual(full.map((s) => s.points.times.length));
-    kept.series.forEach((s, i) => pairsOf(s.points).forEach(([t, v], j) => {
-      expect(t).toBe(full[i]!.points.times[j]);
-      expect(Math.abs(v - full[i]!.points.values[j]!)).toBeLessThan(0.01);
-    }));
+    for (const [i, s] of kept.series.entries()) {
+      for (const [j, [t, v]] of pairsOf(s.points).entries()) {
+        expect(t).toBe(full[i]!.points.times[j]);
+        expect(Math.abs(v - full[i]!.points.values[j]!)).toBeLessThan(0.01);
+      }
+    }
     // The forecasts' hours: every settled minute folded exactly once, each closed hour's p95 as a full read gives it.
-    const settledMinutes = [...await store.readMetrics(['api_request'], to - ANOMALY_HISTORY_MS, kept.settled)];
+    const settledMinutes = [...(await store.readMetrics(['api_request'], to - ANOMALY_HISTORY_MS, kept.settled))];
     const hourOf = (t: number) => Math.floor(t / 3_600_000) * 3_600_000;
     const openHour = kept.hourly!.open.find((p) => p.metric === 'api_request')!;
     expect(openHour.count).toBe(settledMinutes.filter((p) => hourOf(p.windowStart) === openHour.windowStart).reduce((n, p) => n + p.count, 0));
@@ -354,12 +515,21 @@ describe('analyze job: an alert storm', () => {
     // 40 pages of one app turn poor in the same minute (a crawler, a release that renamed routes).
     const metrics = Array.from({ length: 40 }, (_, page) => enough([lcp(6000)]).map((m) => ({ ...m, dimensions: { page: `/p/${page}` } })));
     const store = openSqliteStore(join(dir.path, 'storm.db'));
-    const records = metrics.map((m, i) => ({ seq: i + 1, partitionKey: 'p', arrivedAt: T,
-      data: encodeStreamRecord({ v: 1, beaconId: `b${i}`, receivedAt: T, common: { app: 'shop', page: `/p/${i}` }, metrics: m }) }));
+    const records = metrics.map((m, i) => ({
+      seq: i + 1,
+      partitionKey: 'p',
+      arrivedAt: T,
+      data: encodeStreamRecord({ v: 1, beaconId: `b${i}`, receivedAt: T, common: { app: 'shop', page: `/p/${i}` }, metrics: m }),
+    }));
     await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
     const delivered: Alert[] = [];
     let now = T + 2 * 60_000 + 1000;
-    const analyze = createAnalyzeHandler({ store, sink: { deliver: async (a) => void delivered.push(a) }, alertState: fileAlertState(join(dir.path, 'storm.json')), clock: { now: () => now } });
+    const analyze = createAnalyzeHandler({
+      store,
+      sink: { deliver: async (a) => void delivered.push(a) },
+      alertState: fileAlertState(join(dir.path, 'storm.json')),
+      clock: { now: () => now },
+    });
     expect(await analyze({}, localContext('analyze'))).toMatchObject({ conditions: 40, sent: 40, failed: 0 });
     expect(delivered).toHaveLength(6);
     expect(delivered.at(-1)!.title).toBe('shop: and 35 more firing alerts this run');

@@ -22,9 +22,22 @@ describe('GET /v1/forecasts', () => {
     const records = Array.from({ length: 21 * 24 }, (_, h) => {
       const t = start + h * HOUR;
       return {
-        seq: h + 1, partitionKey: 'p', arrivedAt: t,
-        data: encodeStreamRecord({ v: 1, beaconId: `b${h}`, receivedAt: t, common: { app: 'shop', page: '/' },
-          metrics: [0, 1, 2, 3].map((i) => ({ name: 'web_vitals_lcp', value: expected(t) + i * 10, timestamp: t + 60_000, source: 'browser' as const, dimensions: {} })) }),
+        seq: h + 1,
+        partitionKey: 'p',
+        arrivedAt: t,
+        data: encodeStreamRecord({
+          v: 1,
+          beaconId: `b${h}`,
+          receivedAt: t,
+          common: { app: 'shop', page: '/' },
+          metrics: [0, 1, 2, 3].map((i) => ({
+            name: 'web_vitals_lcp',
+            value: expected(t) + i * 10,
+            timestamp: t + 60_000,
+            source: 'browser' as const,
+            dimensions: {},
+          })),
+        }),
       };
     });
     await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));

@@ -10,11 +10,19 @@ import { tempDir } from '../../bench/support/temp-dir.ts';
 let dir: ReturnType<typeof tempDir>;
 let stream: SqliteStream;
 const silent = { error: () => undefined };
-const ingestWith = (s: SqliteStream) => createIngestHandler({
-  stream: s, allowedOrigins: ['https://shop.example.com', 'http://localhost:*'], clock: { now: () => NOW }, newId: () => 'id-1', logger: silent,
-});
+const ingestWith = (s: SqliteStream) =>
+  createIngestHandler({
+    stream: s,
+    allowedOrigins: ['https://shop.example.com', 'http://localhost:*'],
+    clock: { now: () => NOW },
+    newId: () => 'id-1',
+    logger: silent,
+  });
 const post = (body: string, contentType = 'application/json', origin?: string) =>
-  ingestWith(stream)(httpEvent('POST', '/v1/beacon', { body, headers: { 'content-type': contentType, ...(origin ? { origin } : {}) } }), localContext('ingest'));
+  ingestWith(stream)(
+    httpEvent('POST', '/v1/beacon', { body, headers: { 'content-type': contentType, ...(origin ? { origin } : {}) } }),
+    localContext('ingest'),
+  );
 
 beforeEach(() => {
   dir = tempDir();
@@ -66,9 +74,12 @@ describe('ingest handler', () => {
   });
 
   it('answers preflight for allowed origins', async () => {
-    const result = await ingestWith(stream)(httpEvent('OPTIONS', '/v1/beacon', {
-      headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
-    }), localContext('ingest'));
+    const result = await ingestWith(stream)(
+      httpEvent('OPTIONS', '/v1/beacon', {
+        headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      }),
+      localContext('ingest'),
+    );
     expect(status(result)).toBe(204);
     expect(headers(result)['Access-Control-Allow-Methods']).toBe('POST,OPTIONS');
   });
@@ -76,13 +87,19 @@ describe('ingest handler', () => {
   it('answers 503 instead of 202 when the stream cannot store the beacon', async () => {
     const broken = openSqliteStream(`${dir.path}/broken.db`);
     broken.close();
-    const result = await ingestWith(broken)(httpEvent('POST', '/v1/beacon', { body: JSON.stringify(beacon()), headers: { 'content-type': 'application/json' } }), localContext('ingest'));
+    const result = await ingestWith(broken)(
+      httpEvent('POST', '/v1/beacon', { body: JSON.stringify(beacon()), headers: { 'content-type': 'application/json' } }),
+      localContext('ingest'),
+    );
     expect(status(result)).toBe(503);
     expect(json(result).message).toMatch(/not accepted; retry/);
   });
 
   it('decodes base64 bodies as API Gateway may send them', async () => {
-    const event = httpEvent('POST', '/v1/beacon', { body: Buffer.from(JSON.stringify(beacon())).toString('base64'), headers: { 'content-type': 'application/json' } });
+    const event = httpEvent('POST', '/v1/beacon', {
+      body: Buffer.from(JSON.stringify(beacon())).toString('base64'),
+      headers: { 'content-type': 'application/json' },
+    });
     const result = await ingestWith(stream)({ ...event, isBase64Encoded: true }, localContext('ingest'));
     expect(status(result)).toBe(202);
   });

@@ -12,11 +12,15 @@ function makeSeries(count: number): BucketSeries[] {
   const random = seededRandom(3);
   const points = 3 * 96;
   return Array.from({ length: count }, (_, s) => ({
-    metric: 'api_request', statistic: 'p95', dimensions: { app: 'bench', endpoint: `/e${s}` },
-    points: pointsOf(Array.from({ length: points }, (_, i): [number, number] => {
-      const t = NOW - (points - i) * ANOMALY_BUCKET_MS;
-      return [t, (200 + 80 * Math.sin((2 * Math.PI * (t % 86_400_000)) / 86_400_000)) * (0.9 + 0.2 * random()) + (s % 7 === 0 && i >= points - 2 ? 3000 : 0)];
-    })),
+    metric: 'api_request',
+    statistic: 'p95',
+    dimensions: { app: 'bench', endpoint: `/e${s}` },
+    points: pointsOf(
+      Array.from({ length: points }, (_, i): [number, number] => {
+        const t = NOW - (points - i) * ANOMALY_BUCKET_MS;
+        return [t, (200 + 80 * Math.sin((2 * Math.PI * (t % 86_400_000)) / 86_400_000)) * (0.9 + 0.2 * random()) + (s % 7 === 0 && i >= points - 2 ? 3000 : 0)];
+      }),
+    ),
   }));
 }
 
@@ -34,6 +38,8 @@ describe('anomaly detection on worker threads', () => {
 
   it('reports a worker that fails instead of hanging or answering half', async () => {
     const broken = [...makeSeries(20), { metric: 'api_request', statistic: 'p95', dimensions: {}, points: null } as unknown as BucketSeries];
-    await expect(detectInParallel({ workerPath: WORKER, workers: 2, minSeriesPerWorker: 5, minPointsForWorkers: 0 })(broken, NOW, NOW)).rejects.toThrow(/anomaly detection worker failed/);
+    await expect(detectInParallel({ workerPath: WORKER, workers: 2, minSeriesPerWorker: 5, minPointsForWorkers: 0 })(broken, NOW, NOW)).rejects.toThrow(
+      /anomaly detection worker failed/,
+    );
   }, 60_000);
 });

@@ -16,11 +16,23 @@ const query = (params: Record<string, string>, path = '/v1/aggregates') =>
 
 beforeAll(async () => {
   store = openSqliteStore(`${dir.path}/metrics.db`);
-  const lcp = [[840, 'mobile'], [2210, 'mobile'], [6120, 'mobile'], [1500, 'desktop']] as const;
+  const lcp = [
+    [840, 'mobile'],
+    [2210, 'mobile'],
+    [6120, 'mobile'],
+    [1500, 'desktop'],
+  ] as const;
   const records = lcp.map(([value, device], i) => ({
-    seq: i + 1, partitionKey: 'p', arrivedAt: T,
-    data: encodeStreamRecord({ v: 1, beaconId: `b${i}`, receivedAt: T, common: { app: 'shop', page: '/courses/:id', device },
-      metrics: [{ name: 'web_vitals_lcp', value, timestamp: T + 1000, source: 'browser', dimensions: { navigation_type: 'navigate' } }] }),
+    seq: i + 1,
+    partitionKey: 'p',
+    arrivedAt: T,
+    data: encodeStreamRecord({
+      v: 1,
+      beaconId: `b${i}`,
+      receivedAt: T,
+      common: { app: 'shop', page: '/courses/:id', device },
+      metrics: [{ name: 'web_vitals_lcp', value, timestamp: T + 1000, source: 'browser', dimensions: { navigation_type: 'navigate' } }],
+    }),
   }));
   await createAggregateHandler({ store })(toKinesisEvent(records), localContext('a'));
 });
@@ -38,15 +50,22 @@ describe('query handler', () => {
     expect(body.series).toHaveLength(1);
     expect(body.series[0].dimensions).toEqual({});
     expect(body.series[0].points[0]).toMatchObject({
-      t: '2026-11-26T19:01:00.000Z', count: 4, sum: 10670, avg: 2667.5, min: 840, max: 6120,
+      t: '2026-11-26T19:01:00.000Z',
+      count: 4,
+      sum: 10670,
+      avg: 2667.5,
+      min: 840,
+      max: 6120,
       ratings: { good: 3, needsImprovement: 0, poor: 1 },
     });
   });
 
   it('groups by a dimension and filters by another', async () => {
     const grouped = json(await query({ metric: 'web_vitals_lcp', from: String(T), to: String(T + 60_000), group_by: 'device' }));
-    expect(grouped.series.map((s: { dimensions: object; points: { count: number }[] }) => [s.dimensions, s.points[0]!.count]))
-      .toEqual([[{ device: 'desktop' }, 1], [{ device: 'mobile' }, 3]]);
+    expect(grouped.series.map((s: { dimensions: object; points: { count: number }[] }) => [s.dimensions, s.points[0]!.count])).toEqual([
+      [{ device: 'desktop' }, 1],
+      [{ device: 'mobile' }, 3],
+    ]);
     const filtered = json(await query({ metric: 'web_vitals_lcp', from: String(T), to: String(T + 60_000), device: 'mobile' }));
     expect(filtered.series[0].points[0].count).toBe(3);
     // Rank q·(n−1), lower value: with three samples p99 is the second largest, within 1 %.
@@ -84,8 +103,17 @@ describe('query handler', () => {
 describe('step=total', () => {
   it('merges the whole range into one point per series, with exact counts and ratings', async () => {
     const body = json(await query({ metric: 'web_vitals_lcp', from: String(T - 3_600_000), to: String(T + 60_000), step: 'total', group_by: 'device' }));
-    expect(body.series.map((s: { dimensions: object; points: { count: number; t: string }[] }) => [s.dimensions, s.points.length, s.points[0]!.count, s.points[0]!.t]))
-      .toEqual([[{ device: 'desktop' }, 1, 1, new Date(T - 3_600_000).toISOString()], [{ device: 'mobile' }, 1, 3, new Date(T - 3_600_000).toISOString()]]);
+    expect(
+      body.series.map((s: { dimensions: object; points: { count: number; t: string }[] }) => [
+        s.dimensions,
+        s.points.length,
+        s.points[0]!.count,
+        s.points[0]!.t,
+      ]),
+    ).toEqual([
+      [{ device: 'desktop' }, 1, 1, new Date(T - 3_600_000).toISOString()],
+      [{ device: 'mobile' }, 1, 3, new Date(T - 3_600_000).toISOString()],
+    ]);
     expect(status(await query({ metric: 'web_vitals_lcp', step: 'week' }))).toBe(400);
     expect(json(await query({ metric: 'web_vitals_lcp', step: 'week' })).message).toContain('step must be one of minute, 5m, 15m, hour, total');
   });

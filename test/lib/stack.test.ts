@@ -19,8 +19,8 @@ beforeAll(() => {
   template = built.template;
 });
 
-const functionsWith = (entryHint: string) => Object.entries(template.findResources('AWS::Lambda::Function'))
-  .filter(([logicalId]) => logicalId.includes(entryHint));
+const functionsWith = (entryHint: string) =>
+  Object.entries(template.findResources('AWS::Lambda::Function')).filter(([logicalId]) => logicalId.includes(entryHint));
 
 describe('VitalstreamStack', () => {
   it('runs every function on nodejs22.x arm64 with its own log group and retention', () => {
@@ -59,7 +59,9 @@ describe('VitalstreamStack', () => {
     });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, AlarmActions: [Match.anyValue()],
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      AlarmActions: [Match.anyValue()],
     });
   });
 
@@ -72,7 +74,9 @@ describe('VitalstreamStack', () => {
       expect(table.Properties.MagneticStoreWriteProperties.MagneticStoreRejectedDataLocation.S3Configuration.EncryptionOption).toBe('SSE_S3');
     }
     const custom = synth({ memoryRetentionHours: '72', magneticRetentionDays: '30' }).template;
-    custom.hasResourceProperties('AWS::Timestream::Table', { RetentionProperties: { MemoryStoreRetentionPeriodInHours: '72', MagneticStoreRetentionPeriodInDays: '30' } });
+    custom.hasResourceProperties('AWS::Timestream::Table', {
+      RetentionProperties: { MemoryStoreRetentionPeriodInHours: '72', MagneticStoreRetentionPeriodInDays: '30' },
+    });
   });
 
   it('serves POST /v1/beacon publicly and GET /v1/* behind the token authorizer, with CORS and throttling', () => {
@@ -89,7 +93,11 @@ describe('VitalstreamStack', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /dashboard/{file+}', AuthorizationType: 'NONE' });
     expect(Object.keys(template.findOutputs('DashboardUrl'))).toHaveLength(1);
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DASHBOARD_REFRESH_SECONDS: '300' }) } });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', EnableSimpleResponses: true, IdentitySource: ['$request.header.Authorization'] });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+    });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
@@ -121,18 +129,28 @@ describe('VitalstreamStack', () => {
   it('watches its own health: ingest 4xx/5xx, iterator age, throttles, aggregate errors, rejected records, DLQ', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const described = alarms.map((a) => String(a.Properties.AlarmDescription)).join('\n');
-    for (const phrase of ['5xx', '20 %', 'behind the stream', 'throttled', 'failed batches', 'rejected', 'dead-letter', 'scheduled analysis']) expect(described).toContain(phrase);
+    for (const phrase of ['5xx', '20 %', 'behind the stream', 'throttled', 'failed batches', 'rejected', 'dead-letter', 'scheduled analysis'])
+      expect(described).toContain(phrase);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     expect(Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
   });
 
   it('runs the analysis on a configurable schedule with its alert state in DynamoDB and SNS to publish to', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
-    expect(synth({ analyzeEveryMinutes: '5' }).template.findResources('AWS::Events::Rule')).toSatisfy((rules: Record<string, { Properties: { ScheduleExpression: string } }>) =>
-      Object.values(rules).some((r) => r.Properties.ScheduleExpression === 'rate(5 minutes)'));
+    expect(synth({ analyzeEveryMinutes: '5' }).template.findResources('AWS::Events::Rule')).toSatisfy(
+      (rules: Record<string, { Properties: { ScheduleExpression: string } }>) =>
+        Object.values(rules).some((r) => r.Properties.ScheduleExpression === 'rate(5 minutes)'),
+    );
     // A run never outlasts the interval, so two runs do not overlap on the alert state.
-    synth({ analyzeEveryMinutes: '5', analyzeMemoryMb: '10240' }).template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Scheduled analysis'), MemorySize: 10240, Timeout: 300 });
-    template.hasResourceProperties('AWS::DynamoDB::Table', { BillingMode: 'PAY_PER_REQUEST', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+    synth({ analyzeEveryMinutes: '5', analyzeMemoryMb: '10240' }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Scheduled analysis'),
+      MemorySize: 10240,
+      Timeout: 300,
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
     const analyzePolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('dynamodb:PutItem'));
     expect(JSON.stringify(analyzePolicy)).toContain('sns:Publish');
     expect(JSON.stringify(analyzePolicy)).toContain('timestream:Select');
@@ -140,15 +158,33 @@ describe('VitalstreamStack', () => {
     expect(JSON.stringify(analyzePolicy)).toContain('dynamodb:BatchWriteItem'); // the scheduled forecasts
     expect(JSON.stringify(analyzePolicy)).toContain('anomaly/bucket-history.json.gz'); // the detector's statistics, one object
     template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Scheduled analysis'), MemorySize: 1769, Timeout: 900 });
-    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Scheduled analysis'), Environment: { Variables: Match.objectLike({ ALERTS_PER_APP_PER_RUN: '5' }) } });
-    synth({ alertsPerAppPerRun: '12' }).template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALERTS_PER_APP_PER_RUN: '12' }) } });
-    const queryPolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('dynamodb:GetItem') && !JSON.stringify(p).includes('dynamodb:PutItem'));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Scheduled analysis'),
+      Environment: { Variables: Match.objectLike({ ALERTS_PER_APP_PER_RUN: '5' }) },
+    });
+    synth({ alertsPerAppPerRun: '12' }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ALERTS_PER_APP_PER_RUN: '12' }) },
+    });
+    const queryPolicy = Object.values(template.findResources('AWS::IAM::Policy')).find(
+      (p) => JSON.stringify(p).includes('dynamodb:GetItem') && !JSON.stringify(p).includes('dynamodb:PutItem'),
+    );
     expect(JSON.stringify(queryPolicy)).toContain('timestream:Select');
   });
 
   it('outputs the beacon URL, query URL, token secret, topic, database and table names', () => {
     const outputs = Object.keys(template.findOutputs('*'));
-    expect(outputs).toEqual(expect.arrayContaining(['BeaconUrl', 'QueryUrl', 'QueryTokenSecretArn', 'TopicArn', 'DatabaseName', 'AggregatesTableName', 'AnalysisStateBucket', 'DashboardUrl']));
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'BeaconUrl',
+        'QueryUrl',
+        'QueryTokenSecretArn',
+        'TopicArn',
+        'DatabaseName',
+        'AggregatesTableName',
+        'AnalysisStateBucket',
+        'DashboardUrl',
+      ]),
+    );
   });
 
   it('gives the public beacon route a throttle of its own, apart from the query and dashboard routes', () => {
@@ -159,7 +195,8 @@ describe('VitalstreamStack', () => {
     expect(routes).toContain('POST /v1/beacon');
     const custom = synth({ throttleRateLimit: '300', queryThrottleRateLimit: '20', ingestReservedConcurrency: '40' }).template;
     custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 20 }), RouteSettings: { 'POST /v1/beacon': Match.objectLike({ ThrottlingRateLimit: 300 }) },
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 20 }),
+      RouteSettings: { 'POST /v1/beacon': Match.objectLike({ ThrottlingRateLimit: 300 }) },
     });
     custom.hasResourceProperties('AWS::Lambda::Function', { Description: 'Validates beacons and puts them on the stream', ReservedConcurrentExecutions: 40 });
   });
@@ -175,22 +212,26 @@ describe('VitalstreamStack', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
     template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) })] });
     const [analyze] = functionsWith('Analyze');
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === analyze![1].Properties.Role['Fn::GetAtt'][0]));
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === analyze![1].Properties.Role['Fn::GetAtt'][0]),
+    );
     const actions = policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action));
     expect(actions).toContain('dynamodb:DeleteItem');
   });
 
-  it('scopes each function\'s log writes to its own log group and CloudWatch\'s key use to this account', () => {
+  it("scopes each function's log writes to its own log group and CloudWatch's key use to this account", () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
     for (const role of roles) expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain('AWSLambdaBasicExecutionRole');
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
     const logWrites = statements.filter((st) => [st.Action].flat().includes('logs:PutLogEvents'));
     expect(logWrites.length).toBe(Object.keys(template.findResources('AWS::Lambda::Function')).length);
     for (const st of logWrites) expect(JSON.stringify(st.Resource)).toMatch(/Logs[0-9A-F]+", ?"Arn"/);
     const [key] = Object.values(template.findResources('AWS::KMS::Key'));
-    const cloudwatch = (key!.Properties.KeyPolicy.Statement as { Principal?: { Service?: string }; Condition?: Record<string, Record<string, unknown>> }[])
-      .filter((st) => st.Principal?.Service === 'cloudwatch.amazonaws.com');
+    const cloudwatch = (
+      key!.Properties.KeyPolicy.Statement as { Principal?: { Service?: string }; Condition?: Record<string, Record<string, unknown>> }[]
+    ).filter((st) => st.Principal?.Service === 'cloudwatch.amazonaws.com');
     expect(cloudwatch).toHaveLength(1);
     expect(cloudwatch[0]!.Condition?.StringEquals?.['aws:SourceAccount']).toBeDefined();
     expect(cloudwatch[0]!.Condition?.ArnLike?.['aws:SourceArn']).toBeDefined();
@@ -230,18 +271,26 @@ describe('VitalstreamStack', () => {
     const policyOf = (t: Template, description: string) => {
       const [, fn] = Object.entries(t.findResources('AWS::Lambda::Function')).find(([, f]) => f.Properties.Description === description)!;
       const role = fn.Properties.Role['Fn::GetAtt'][0];
-      return Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+      return Object.values(t.findResources('AWS::IAM::Policy'))
+        .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
         .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
     };
     const actionsOn = (statements: { Action: string | string[]; Resource: unknown }[], table: string) =>
-      statements.filter((st) => JSON.stringify(st.Resource).includes(table)).flatMap((st) => [st.Action].flat()).sort();
+      statements
+        .filter((st) => JSON.stringify(st.Resource).includes(table))
+        .flatMap((st) => [st.Action].flat())
+        .sort();
 
     it('creates no Timestream resource and an encrypted on-demand table with TTL retention and point-in-time recovery', () => {
       const t = dynamo.template;
       expect(Object.keys(t.findResources('AWS::Timestream::Database'))).toHaveLength(0);
       t.hasResourceProperties('AWS::DynamoDB::Table', {
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        BillingMode: 'PAY_PER_REQUEST', SSESpecification: { SSEEnabled: true },
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         TimeToLiveSpecification: { AttributeName: 'x', Enabled: true },
       });
@@ -252,9 +301,17 @@ describe('VitalstreamStack', () => {
     it('gives each function only the table actions it needs', () => {
       const t = dynamo.template;
       const [tableId] = Object.keys(t.findResources('AWS::DynamoDB::Table')).filter((id) => id.startsWith('Storage'));
-      expect(actionsOn(policyOf(t, 'Folds stream records into one-minute sketches in the metric store'), tableId!)).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+      expect(actionsOn(policyOf(t, 'Folds stream records into one-minute sketches in the metric store'), tableId!)).toEqual([
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+      ]);
       expect(actionsOn(policyOf(t, 'Answers /v1 queries from the metric store'), tableId!)).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-      expect(actionsOn(policyOf(t, 'Scheduled analysis: threshold and anomaly alerts, forecast refits'), tableId!)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      expect(actionsOn(policyOf(t, 'Scheduled analysis: threshold and anomaly alerts, forecast refits'), tableId!)).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+      ]);
       expect(actionsOn(policyOf(t, 'Validates beacons and puts them on the stream'), tableId!)).toEqual([]);
       for (const policy of Object.values(t.findResources('AWS::IAM::Policy'))) {
         for (const statement of policy.Properties.PolicyDocument.Statement as { Resource: unknown }[]) expect(statement.Resource).not.toBe('*');

@@ -12,11 +12,24 @@ afterAll(() => out.remove());
 
 describe('cdk synth', () => {
   it('synthesizes offline, with no credentials and no Docker, bundling every function with esbuild', async () => {
-    const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', npm_config_update_notifier: 'false', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` };
-    await promisify(execFile)(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '-q', '--no-notices', '-o', out.path, '-c', 'alertEmail=ops@example.com'], { cwd: ROOT, env, timeout: 240_000 });
+    const env = {
+      ...process.env,
+      CDK_DISABLE_CLI_TELEMETRY: 'true',
+      npm_config_update_notifier: 'false',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+      PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+    };
+    await promisify(execFile)(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '-q', '--no-notices', '-o', out.path, '-c', 'alertEmail=ops@example.com'], {
+      cwd: ROOT,
+      env,
+      timeout: 240_000,
+    });
     const template = JSON.parse(readFileSync(join(out.path, 'vitalstream.template.json'), 'utf8'));
-    const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>)
-      .filter((r) => r.Type === 'AWS::Lambda::Function');
+    const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>).filter(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    );
     expect(functions.length).toBe(6);
     const assetDirs = functions.map((fn) => join(out.path, fn.Metadata!['aws:asset:path']!));
     for (const assetDir of assetDirs) expect(existsSync(join(assetDir, 'index.js'))).toBe(true);
@@ -32,9 +45,22 @@ describe('cdk synth', () => {
   }, 300_000);
 
   it('prints one line, not a stack trace, for a misspelled context key, and synthesizes nothing', async () => {
-    const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', npm_config_update_notifier: 'false', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
-    const failed = await promisify(execFile)(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '-q', '--no-notices', '-o', out.path + '-typo', '-c', 'metricstore=dynamodb'], { cwd: ROOT, env, timeout: 240_000 })
-      .then(() => undefined, (error: { stderr: string; code: number }) => error);
+    const env = {
+      ...process.env,
+      CDK_DISABLE_CLI_TELEMETRY: 'true',
+      npm_config_update_notifier: 'false',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+    };
+    const failed = await promisify(execFile)(
+      join(ROOT, 'node_modules/.bin/cdk'),
+      ['synth', '-q', '--no-notices', '-o', `${out.path}-typo`, '-c', 'metricstore=dynamodb'],
+      { cwd: ROOT, env, timeout: 240_000 },
+    ).then(
+      () => undefined,
+      (error: { stderr: string; code: number }) => error,
+    );
     expect(failed?.code).not.toBe(0);
     expect(failed?.stderr).toMatch(/vitalstream: unknown context key 'metricstore' \(did you mean 'metricStore'\?\)/);
     expect(failed?.stderr).not.toMatch(/\n\s+at /);
@@ -43,8 +69,20 @@ describe('cdk synth', () => {
   it('synthesizes the DynamoDB store for accounts without Timestream, offline too', async () => {
     const dynamoOut = tempDir('vitalstream-cdk-dynamo-');
     try {
-      const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', npm_config_update_notifier: 'false', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` };
-      await promisify(execFile)(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '-q', '--no-notices', '-o', dynamoOut.path, '-c', 'metricStore=dynamodb', '-c', 'apps=shop'], { cwd: ROOT, env, timeout: 240_000 });
+      const env = {
+        ...process.env,
+        CDK_DISABLE_CLI_TELEMETRY: 'true',
+        npm_config_update_notifier: 'false',
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_PROFILE: '',
+        PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+      };
+      await promisify(execFile)(
+        join(ROOT, 'node_modules/.bin/cdk'),
+        ['synth', '-q', '--no-notices', '-o', dynamoOut.path, '-c', 'metricStore=dynamodb', '-c', 'apps=shop'],
+        { cwd: ROOT, env, timeout: 240_000 },
+      );
       const template = JSON.parse(readFileSync(join(dynamoOut.path, 'vitalstream.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
       const types = Object.values(template.Resources).map((r) => r.Type);
       expect(types.filter((t) => t.startsWith('AWS::Timestream'))).toEqual([]);

@@ -7,7 +7,15 @@ import { tempDir } from '../../bench/support/temp-dir.ts';
 
 const dir = tempDir();
 afterAll(() => dir.remove());
-const alert = (i: number): Alert => ({ key: `k${i}`, rule: 'slow_request', severity: 'warning', state: 'firing', title: `alert ${i}`, message: 'm'.repeat(100), at: i });
+const alert = (i: number): Alert => ({
+  key: `k${i}`,
+  rule: 'slow_request',
+  severity: 'warning',
+  state: 'firing',
+  title: `alert ${i}`,
+  message: 'm'.repeat(100),
+  at: i,
+});
 
 describe('the local alert log', () => {
   it('is rotated past its size bound, and the newest alerts are still listed newest first', async () => {

@@ -22,12 +22,16 @@ describe('local event source mapping', () => {
   it('resumes at a reported failure and dead-letters it after the attempts run out', async () => {
     await put(5);
     const seen: string[] = [];
-    const consumer = startConsumer(stream, async (event: KinesisStreamEvent) => {
-      const seqs = event.Records.map((r) => r.kinesis.sequenceNumber);
-      seen.push(seqs.join(','));
-      const poison = event.Records.find((r) => Buffer.from(r.kinesis.data, 'base64').toString() === 'r3');
-      return { batchItemFailures: poison ? [{ itemIdentifier: poison.kinesis.sequenceNumber }] : [] };
-    }, { pollMs: 5, maxAttempts: 3, log: quiet });
+    const consumer = startConsumer(
+      stream,
+      async (event: KinesisStreamEvent) => {
+        const seqs = event.Records.map((r) => r.kinesis.sequenceNumber);
+        seen.push(seqs.join(','));
+        const poison = event.Records.find((r) => Buffer.from(r.kinesis.data, 'base64').toString() === 'r3');
+        return { batchItemFailures: poison ? [{ itemIdentifier: poison.kinesis.sequenceNumber }] : [] };
+      },
+      { pollMs: 5, maxAttempts: 3, log: quiet },
+    );
     expect(await consumer.drained(5000)).toBe(true);
     await consumer.stop();
     expect(seen).toEqual(['1,2,3,4,5', '3,4,5', '3,4,5', '4,5']);
@@ -39,12 +43,16 @@ describe('local event source mapping', () => {
     await put(3);
     let calls = 0;
     const delivered: number[] = [];
-    const consumer = startConsumer(stream, async (event: KinesisStreamEvent) => {
-      calls += 1;
-      if (calls < 3) throw new Error('store unavailable');
-      delivered.push(event.Records.length);
-      return { batchItemFailures: [] };
-    }, { pollMs: 5, log: quiet });
+    const consumer = startConsumer(
+      stream,
+      async (event: KinesisStreamEvent) => {
+        calls += 1;
+        if (calls < 3) throw new Error('store unavailable');
+        delivered.push(event.Records.length);
+        return { batchItemFailures: [] };
+      },
+      { pollMs: 5, log: quiet },
+    );
     expect(await consumer.drained(10_000)).toBe(true);
     await consumer.stop();
     expect(calls).toBe(3);
@@ -63,12 +71,16 @@ describe('local event source mapping and permanent failures', () => {
     const { PermanentFailure } = await import('../../src/resilience/failure.ts');
     await put(10);
     const delivered: string[] = [];
-    const consumer = startConsumer(stream, async (event: KinesisStreamEvent) => {
-      const bodies = event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
-      if (bodies.includes('r7')) throw new PermanentFailure('the store refuses r7');
-      delivered.push(...bodies);
-      return { batchItemFailures: [] };
-    }, { pollMs: 5, maxAttempts: 3, log: quiet });
+    const consumer = startConsumer(
+      stream,
+      async (event: KinesisStreamEvent) => {
+        const bodies = event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
+        if (bodies.includes('r7')) throw new PermanentFailure('the store refuses r7');
+        delivered.push(...bodies);
+        return { batchItemFailures: [] };
+      },
+      { pollMs: 5, maxAttempts: 3, log: quiet },
+    );
     expect(await consumer.drained(5000)).toBe(true);
     await consumer.stop();
     expect(delivered).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r8', 'r9', 'r10']);
@@ -79,11 +91,15 @@ describe('local event source mapping and permanent failures', () => {
     await put(2);
     let calls = 0;
     let seenFailing = false;
-    const consumer = startConsumer(stream, async () => {
-      calls += 1;
-      if (calls < 8) throw new Error('SQLITE_FULL: database or disk is full');
-      return { batchItemFailures: [] };
-    }, { pollMs: 5, log: quiet });
+    const consumer = startConsumer(
+      stream,
+      async () => {
+        calls += 1;
+        if (calls < 8) throw new Error('SQLITE_FULL: database or disk is full');
+        return { batchItemFailures: [] };
+      },
+      { pollMs: 5, log: quiet },
+    );
     const { judgeHealth } = await import('../../src/resilience/health.ts');
     while (!(await consumer.drained(20))) {
       const verdict = judgeHealth(consumer.status(), 60_000);

@@ -37,11 +37,19 @@ describe('demo traffic (VITALSTREAM_DEMO=1 npm start)', () => {
 
   it('shows a newcomer threshold and anomaly alerts for the incident within a minute of VITALSTREAM_DEMO=1 npm start', async () => {
     process_ = await startLocalProcess({ VITALSTREAM_DATA_DIR: dir.path, VITALSTREAM_DEMO: '1' });
-    const lines = await waitFor(async () => {
-      const alerts = process_!.output().split('\n').filter((line) => line.startsWith('[alert]'));
-      return alerts.length >= 5 ? alerts : undefined;
-    }, 60_000, `five alerts in the output of npm start:\n${process_.output()}`);
+    const lines = await waitFor(
+      async () => {
+        const alerts = process_!
+          .output()
+          .split('\n')
+          .filter((line) => line.startsWith('[alert]'));
+        return alerts.length >= 5 ? alerts : undefined;
+      },
+      60_000,
+      `five alerts in the output of npm start:\n${process_.output()}`,
+    );
     const joined = lines.join('\n');
-    for (const phrase of ['Requests over 5 s', 'server errors', 'Slow queries', 'Unusual api_request p95', 'Unusual database_query p95']) expect(joined).toContain(phrase);
+    for (const phrase of ['Requests over 5 s', 'server errors', 'Slow queries', 'Unusual api_request p95', 'Unusual database_query p95'])
+      expect(joined).toContain(phrase);
   }, 90_000);
 });

@@ -35,10 +35,12 @@ const fill = (path: string) => {
 };
 const unfill = (path: string) => execFileSync('sh', ['-c', `rm -f ${path}/fill-*`]);
 
-const send = (url: string, app: string) => fetch(`${url}/v1/beacon`, {
-  method: 'POST', headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(beacon({ app, metrics: [metric({ name: 'api_request', value: 5, unit: 'ms', source: 'server', tags: {}, timestamp: Date.now() })] })),
-});
+const send = (url: string, app: string) =>
+  fetch(`${url}/v1/beacon`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(beacon({ app, metrics: [metric({ name: 'api_request', value: 5, unit: 'ms', source: 'server', tags: {}, timestamp: Date.now() })] })),
+  });
 const count = async (url: string, app: string) => {
   const body = (await (await fetch(`${url}/v1/aggregates?metric=api_request&app=${app}`)).json()) as { series: { points: { count: number }[] }[] };
   return body.series.flatMap((s) => s.points).reduce((n, p) => n + p.count, 0);
@@ -49,8 +51,10 @@ describe('a full disk', () => {
     it(`answers 503 while the disk is full ${where}, never crashes, and recovers when space returns`, async () => {
       const dataDir = `${mount.path}/${where === 'beside the data' ? 'a' : 'b'}`;
       mkdirSync(dataDir, { recursive: true });
-      const p = await startLocalProcess({ VITALSTREAM_DATA_DIR: dataDir, VITALSTREAM_ANALYZE_EVERY_MS: '0' },
-        where === 'beside the data' ? {} : { outputFile: `${dataDir}/output.log` });
+      const p = await startLocalProcess(
+        { VITALSTREAM_DATA_DIR: dataDir, VITALSTREAM_ANALYZE_EVERY_MS: '0' },
+        where === 'beside the data' ? {} : { outputFile: `${dataDir}/output.log` },
+      );
       try {
         expect((await send(p.url, 'before')).status).toBe(202);
         await waitFor(async () => ((await count(p.url, 'before')) === 1 ? true : undefined), 5000, 'the first beacon');

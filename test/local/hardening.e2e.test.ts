@@ -36,7 +36,13 @@ describe('the local endpoint under hostile requests', () => {
 
   it('keeps path traversal out: 404 for every spelling, never a file outside the served set', async () => {
     const p = await start();
-    for (const target of ['/../package.json', '/dashboard/../../package.json', '/%2e%2e/package.json', '/dashboard/%2e%2e%2f%2e%2e%2fpackage.json', '/sdk/../local/main.ts']) {
+    for (const target of [
+      '/../package.json',
+      '/dashboard/../../package.json',
+      '/%2e%2e/package.json',
+      '/dashboard/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/sdk/../local/main.ts',
+    ]) {
       const answer = await rawRequest(portOf(p), `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
       expect(statusOf(answer)).toBe(404);
       expect(answer).not.toContain('"devDependencies"');
@@ -57,8 +63,10 @@ describe('the local endpoint under hostile requests', () => {
     expect(statusOf(answer)).toBe(413);
     // The same without a length (chunked): cut off once 64 KiB have arrived.
     const chunk = Buffer.alloc(40_000, 0x20);
-    const chunked = Buffer.concat([Buffer.from('POST /v1/beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n'),
-      ...[1, 2, 3].flatMap(() => [Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])]);
+    const chunked = Buffer.concat([
+      Buffer.from('POST /v1/beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n'),
+      ...[1, 2, 3].flatMap(() => [Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]),
+    ]);
     expect(statusOf(await rawRequest(portOf(p), chunked))).toBe(413);
     expect(await healthy(p)).toBe(true);
   });
@@ -124,9 +132,16 @@ describe('beacons that once broke aggregation or other apps', () => {
   it('dead-letters a stored record the aggregator can no longer take, and goes on with the rest', async () => {
     const p = await start();
     // A record written before the bounds existed: it sits on the stream as the old ingest wrote it.
-    const legacy = { v: 1, beaconId: 'old', receivedAt: Date.now(), common: { app: 'e' }, metrics: [
-      { name: 'custom_x', value: 1.7e308, count: 2, timestamp: Date.now(), source: 'server', dimensions: {} },
-      { name: 'custom_x', value: -1.7e308, count: 2, timestamp: Date.now(), source: 'server', dimensions: {} }] };
+    const legacy = {
+      v: 1,
+      beaconId: 'old',
+      receivedAt: Date.now(),
+      common: { app: 'e' },
+      metrics: [
+        { name: 'custom_x', value: 1.7e308, count: 2, timestamp: Date.now(), source: 'server', dimensions: {} },
+        { name: 'custom_x', value: -1.7e308, count: 2, timestamp: Date.now(), source: 'server', dimensions: {} },
+      ],
+    };
     await p.pipeline.stream.put([{ partitionKey: 'old', data: Buffer.from(JSON.stringify(legacy)) }]);
     expect((await post(p, { app: 'e', metrics: [custom('custom_x', 7)] })).status).toBe(202);
     expect(totalCount(await p.aggregates('custom_x', { app: 'e' }))).toBe(1);
@@ -147,7 +162,9 @@ describe('beacons that once broke aggregation or other apps', () => {
   it('never folds a real app into other because strangers sent 100 junk apps first', async () => {
     const p = await start();
     const now = Date.now();
-    await Promise.all(Array.from({ length: 120 }, (_, i) => post(p, beacon({ app: `junk-${i}`, context: { page: `/p/${i}x` }, metrics: [metric({ timestamp: now })] }))));
+    await Promise.all(
+      Array.from({ length: 120 }, (_, i) => post(p, beacon({ app: `junk-${i}`, context: { page: `/p/${i}x` }, metrics: [metric({ timestamp: now })] }))),
+    );
     expect((await post(p, beacon({ app: 'shop', context: { page: '/checkout' }, metrics: [metric({ timestamp: now })] }))).status).toBe(202);
     const shop = await p.aggregates('web_vitals_lcp', { app: 'shop', group_by: 'page' });
     expect(shop.series.map((s) => s.dimensions.page)).toEqual(['/checkout']);
@@ -180,7 +197,10 @@ describe('beacons that once broke aggregation or other apps', () => {
 
   it('refuses custom-metric tags that would set app, page, source, device or unit, naming each', async () => {
     const p = await start();
-    const answer = await post(p, { app: 'attacker', metrics: [custom('custom_x', 1, { tags: { app: 'victim', page: '/admin', source: 'cdn', device: 'bot', unit: 'ms' } })] });
+    const answer = await post(p, {
+      app: 'attacker',
+      metrics: [custom('custom_x', 1, { tags: { app: 'victim', page: '/admin', source: 'cdn', device: 'bot', unit: 'ms' } })],
+    });
     expect(answer.status).toBe(400);
     const { message } = (await answer.json()) as { message: string };
     for (const tag of ['app', 'page', 'source', 'device', 'unit']) expect(message).toContain(`tag '${tag}' is not allowed`);
@@ -190,18 +210,40 @@ describe('beacons that once broke aggregation or other apps', () => {
   it('keeps one custom name sent in two units as two series, each with its unit', async () => {
     const p = await start();
     const now = Date.now();
-    expect((await post(p, { app: 'shop', metrics: [custom('custom_dur', 5, { unit: 'ms', timestamp: now }), custom('custom_dur', 5000, { unit: 'bytes', timestamp: now })] })).status).toBe(202);
-    const both = await p.aggregates('custom_dur', { app: 'shop', step: 'total' }) as unknown as { unit: string; series: { dimensions: Record<string, string>; points: { sum: number }[] }[] };
+    expect(
+      (
+        await post(p, {
+          app: 'shop',
+          metrics: [custom('custom_dur', 5, { unit: 'ms', timestamp: now }), custom('custom_dur', 5000, { unit: 'bytes', timestamp: now })],
+        })
+      ).status,
+    ).toBe(202);
+    const both = (await p.aggregates('custom_dur', { app: 'shop', step: 'total' })) as unknown as {
+      unit: string;
+      series: { dimensions: Record<string, string>; points: { sum: number }[] }[];
+    };
     expect(both.unit).toBe('mixed');
-    expect(both.series.map((s) => [s.dimensions.unit, s.points[0]!.sum])).toEqual([['bytes', 5000], ['ms', 5]]);
-    const ms = await p.aggregates('custom_dur', { app: 'shop', unit: 'ms', step: 'total' }) as unknown as { unit: string; series: { points: { sum: number }[] }[] };
+    expect(both.series.map((s) => [s.dimensions.unit, s.points[0]!.sum])).toEqual([
+      ['bytes', 5000],
+      ['ms', 5],
+    ]);
+    const ms = (await p.aggregates('custom_dur', { app: 'shop', unit: 'ms', step: 'total' })) as unknown as {
+      unit: string;
+      series: { points: { sum: number }[] }[];
+    };
     expect(ms.unit).toBe('ms');
     expect(ms.series[0]!.points[0]!.sum).toBe(5);
   });
 
   it('refuses control characters in every context field', async () => {
     const p = await start();
-    for (const [field, value] of [['page', '/a\u0000b'], ['route', '/a\r\nSet-Cookie: x'], ['release', '1.0\u001b[31m'], ['connection', '4g\u0085'], ['service', 'x\ty']]) {
+    for (const [field, value] of [
+      ['page', '/a\u0000b'],
+      ['route', '/a\r\nSet-Cookie: x'],
+      ['release', '1.0\u001b[31m'],
+      ['connection', '4g\u0085'],
+      ['service', 'x\ty'],
+    ]) {
       const answer = await post(p, beacon({ context: { [field as string]: value }, metrics: [metric({ timestamp: Date.now() })] }));
       expect(answer.status).toBe(400);
       expect(((await answer.json()) as { message: string }).message).toContain(`context.${field} must not contain control characters`);
@@ -278,7 +320,8 @@ describe('queries beside ingestion', () => {
       }
     }
     await p.pipeline.store.replacePartials('seed', partials, base);
-    const from = base, to = base + 26_000 * 60_000;
+    const from = base,
+      to = base + 26_000 * 60_000;
     const tooMany = await fetch(`${p.pipeline.url}/v1/aggregates?metric=api_request&from=${from}&to=${to}&group_by=endpoint`);
     expect(tooMany.status).toBe(400);
     expect(((await tooMany.json()) as { message: string }).message).toMatch(/more than 50000 points.*step=hour/);
@@ -292,18 +335,32 @@ describe('alert text', () => {
     const received: string[] = [];
     const server = createServer((request, response) => {
       let body = '';
-      request.on('data', (c) => (body += c)).on('end', () => {
-        received.push((JSON.parse(body) as { text: string }).text);
-        response.end('ok');
-      });
+      request
+        .on('data', (c) => (body += c))
+        .on('end', () => {
+          received.push((JSON.parse(body) as { text: string }).text);
+          response.end('ok');
+        });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const dir = tempDir();
-    const sink = localAlertSink(`${dir.path}/alerts.jsonl`, { webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, print: () => undefined });
+    const sink = localAlertSink(`${dir.path}/alerts.jsonl`, {
+      webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+      print: () => undefined,
+    });
     await sink.deliver({
-      key: 'k', rule: 'slow_queries', state: 'firing', severity: 'warning', at: Date.now(), metric: 'database_query',
-      title: 'Slow queries on table=<!channel> <https://evil.example/x|Click here>', message: 'p95 & more on <!here>',
-      link: 'http://127.0.0.1:8787/#metric=database_query', dimensions: {}, value: 1, threshold: 1,
+      key: 'k',
+      rule: 'slow_queries',
+      state: 'firing',
+      severity: 'warning',
+      at: Date.now(),
+      metric: 'database_query',
+      title: 'Slow queries on table=<!channel> <https://evil.example/x|Click here>',
+      message: 'p95 & more on <!here>',
+      link: 'http://127.0.0.1:8787/#metric=database_query',
+      dimensions: {},
+      value: 1,
+      threshold: 1,
     } as never);
     server.close();
     dir.remove();

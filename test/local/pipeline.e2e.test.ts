@@ -21,7 +21,7 @@ const send = (url: string, body: unknown, contentType = 'text/plain;charset=UTF-
 
 async function countOf(url: string, metricName: string, extra = ''): Promise<number> {
   const response = await fetch(`${url}/v1/aggregates?metric=${metricName}${extra}`);
-  const body = await response.json() as { series: { points: { count: number }[] }[] };
+  const body = (await response.json()) as { series: { points: { count: number }[] }[] };
   return body.series.flatMap((s) => s.points).reduce((n, p) => n + p.count, 0);
 }
 
@@ -68,7 +68,12 @@ describe('npm start, over real HTTP', () => {
     dirs.push(dir);
     const first = await start(dir.path);
     const now = Date.now();
-    const sends = Array.from({ length: 200 }, (_, i) => send(first.url, beacon({ app: 'crash-test', metrics: [metric({ name: 'api_request', value: i, unit: 'ms', source: 'server', tags: {}, timestamp: now })] })));
+    const sends = Array.from({ length: 200 }, (_, i) =>
+      send(
+        first.url,
+        beacon({ app: 'crash-test', metrics: [metric({ name: 'api_request', value: i, unit: 'ms', source: 'server', tags: {}, timestamp: now })] }),
+      ),
+    );
     const statuses = await Promise.all(sends.map(async (r) => (await r).status));
     first.child.kill('SIGKILL');
     await first.exited;
@@ -76,10 +81,14 @@ describe('npm start, over real HTTP', () => {
     expect(accepted).toBe(200);
 
     const second = await start(dir.path);
-    const counted = await waitFor(async () => {
-      const n = await countOf(second.url, 'api_request', '&app=crash-test');
-      return n === accepted ? n : undefined;
-    }, 10_000, `${accepted} metrics after restart`);
+    const counted = await waitFor(
+      async () => {
+        const n = await countOf(second.url, 'api_request', '&app=crash-test');
+        return n === accepted ? n : undefined;
+      },
+      10_000,
+      `${accepted} metrics after restart`,
+    );
     expect(counted).toBe(accepted);
     // Replays after the crash must not add anything more.
     await new Promise((r) => setTimeout(r, 500));

@@ -8,12 +8,22 @@ afterEach(async () => {
   for (const pool of pools.splice(0)) await pool.close();
 });
 
-const event = (client: string, sleep: number) => ({
-  rawPath: '/v1/advice', rawQueryString: `sleep=${sleep}`, requestContext: { http: { sourceIp: client } },
-}) as unknown as APIGatewayProxyEventV2;
+const event = (client: string, sleep: number) =>
+  ({
+    rawPath: '/v1/advice',
+    rawQueryString: `sleep=${sleep}`,
+    requestContext: { http: { sourceIp: client } },
+  }) as unknown as APIGatewayProxyEventV2;
 
 function pool(maxQueued: number, maxPerClient: number) {
-  const started = startQueryPool({ workerPath: `${import.meta.dirname}/fixtures/sleepy-query-worker.mjs`, workerData: {}, workers: 1, maxQueued, maxPerClient, timeoutMs: 10_000 });
+  const started = startQueryPool({
+    workerPath: `${import.meta.dirname}/fixtures/sleepy-query-worker.mjs`,
+    workerData: {},
+    workers: 1,
+    maxQueued,
+    maxPerClient,
+    timeoutMs: 10_000,
+  });
   pools.push(started);
   return (client: string, sleep = 0) => started.handle(event(client, sleep), localContext('q')).then((r) => (typeof r === 'string' ? 200 : r.statusCode));
 }

@@ -42,9 +42,9 @@ describe('SQLite metric store', () => {
     raw.close();
     expect(store.compact(T + 3_600_000)).toBe(2);
     expect(store.quarantinedCount()).toBe(2);
-    const kept = [...await store.readPartials({ metric: 'custom_y', from: T, to: T + 60_000, filters: {} })];
+    const kept = [...(await store.readPartials({ metric: 'custom_y', from: T, to: T + 60_000, filters: {} }))];
     expect(kept.map((p) => [p.count, p.sum])).toEqual([[2, 4]]);
-    expect([...await store.readPartials({ metric: 'custom_x', from: T, to: T + 60_000, filters: {} })]).toEqual([]);
+    expect([...(await store.readPartials({ metric: 'custom_x', from: T, to: T + 60_000, filters: {} }))]).toEqual([]);
     store.close();
     dir.remove();
   });

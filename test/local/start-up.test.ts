@@ -19,7 +19,10 @@ describe('local settings a typo could turn into a wrong deployment', () => {
   it('refuses * and anything that is not an origin in VITALSTREAM_ALLOWED_ORIGINS', () => {
     expect(() => readLocalConfig({ VITALSTREAM_ALLOWED_ORIGINS: '*' })).toThrow(/VITALSTREAM_ALLOWED_ORIGINS: '\*' is not an origin/);
     expect(() => readLocalConfig({ VITALSTREAM_ALLOWED_ORIGINS: 'shop.example.com' })).toThrow(/not an origin/);
-    expect(readLocalConfig({ VITALSTREAM_ALLOWED_ORIGINS: 'https://*.example.com,http://localhost:*' }).allowedOrigins).toEqual(['https://*.example.com', 'http://localhost:*']);
+    expect(readLocalConfig({ VITALSTREAM_ALLOWED_ORIGINS: 'https://*.example.com,http://localhost:*' }).allowedOrigins).toEqual([
+      'https://*.example.com',
+      'http://localhost:*',
+    ]);
   });
 });
 

@@ -10,7 +10,7 @@ describe('the beacon types and schema module', () => {
 });
 
 describe('the app name pattern', () => {
-  it('is the beacon schema\'s, so a name the settings accept is one a beacon can carry', async () => {
+  it("is the beacon schema's, so a name the settings accept is one a beacon can carry", async () => {
     const { beaconSchema } = await import('../../packages/protocol/src/beacon/beacon-schema.ts');
     const { APP_NAME } = await import('../../packages/protocol/src/beacon/app-name.ts');
     expect(APP_NAME.source).toBe(beaconSchema.properties.app.pattern);

@@ -37,7 +37,9 @@ const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => {
 });
 const NODES = [process.execPath, ...(systemNode ? [systemNode] : [])];
 
-interface Answer { series: { dimensions: Record<string, string>; points: { count: number }[] }[] }
+interface Answer {
+  series: { dimensions: Record<string, string>; points: { count: number }[] }[];
+}
 const countsByEndpoint = async (app: string): Promise<Record<string, number>> => {
   const answer = (await (await fetch(`${server.url}/v1/aggregates?metric=api_request&app=${app}&group_by=endpoint`)).json()) as Answer;
   return Object.fromEntries(answer.series.map((s) => [s.dimensions.endpoint, s.points.reduce((n, p) => n + p.count, 0)]));
@@ -46,7 +48,9 @@ const countsByEndpoint = async (app: string): Promise<Record<string, number>> =>
 beforeAll(async () => {
   // prepack builds each package, as it would before a publish.
   await sh('npm', ['pack', '--workspaces', '--pack-destination', work.path], ROOT);
-  tarballs = readdirSync(work.path).filter((f) => f.endsWith('.tgz')).map((f) => join(work.path, f));
+  tarballs = readdirSync(work.path)
+    .filter((f) => f.endsWith('.tgz'))
+    .map((f) => join(work.path, f));
   await sh('mkdir', ['-p', appDir], work.path);
   writeFileSync(join(appDir, 'package.json'), JSON.stringify({ name: 'packed-app', private: true, version: '1.0.0' }));
   // express and opossum are installed so that the core's not loading them is shown, not assumed.
@@ -63,9 +67,11 @@ afterAll(async () => {
 });
 
 const EXPRESS_APP = (syntax: 'esm' | 'cjs', app: string) => `
-${syntax === 'esm'
+${
+  syntax === 'esm'
     ? "import express from 'express';\nimport { createMonitor } from '@vitalstream/node';\nimport { vitalstreamExpress } from '@vitalstream/node/express';"
-    : "const express = require('express');\nconst { createMonitor } = require('@vitalstream/node');\nconst { vitalstreamExpress } = require('@vitalstream/node/express');"}
+    : "const express = require('express');\nconst { createMonitor } = require('@vitalstream/node');\nconst { vitalstreamExpress } = require('@vitalstream/node/express');"
+}
 const monitor = createMonitor({ app: '${app}', endpoint: process.env.BEACON_URL, onError: (e) => console.error(e.message) });
 const app = express();
 vitalstreamExpress(app, monitor);
@@ -82,7 +88,11 @@ const server = app.listen(0, '127.0.0.1', async () => {
 
 describe('the packed SDKs, installed with npm into an app of its own', () => {
   it('ships built JavaScript and declarations, no TypeScript source', async () => {
-    expect(tarballs.map((t) => t.replace(/.*\//, '')).sort()).toEqual(['vitalstream-browser-0.1.0.tgz', 'vitalstream-node-0.1.0.tgz', 'vitalstream-protocol-0.1.0.tgz']);
+    expect(tarballs.map((t) => t.replace(/.*\//, '')).sort()).toEqual([
+      'vitalstream-browser-0.1.0.tgz',
+      'vitalstream-node-0.1.0.tgz',
+      'vitalstream-protocol-0.1.0.tgz',
+    ]);
     const listing = await sh('tar', ['-tzf', tarballs.find((t) => t.includes('-node-'))!], work.path);
     expect(listing).toContain('package/dist/index.js');
     expect(listing).toContain('package/dist/cjs/index.js');
@@ -91,21 +101,37 @@ describe('the packed SDKs, installed with npm into an app of its own', () => {
     expect(listing.split('\n').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
-  it.each(NODES.flatMap((node, n) => [['esm', node, 'app.mjs', n], ['cjs', node, 'app.cjs', n]] as const))('an Express app (%s) on plain Node at %s: every request arrives under its route template', async (syntax, node, file, n) => {
-    const app = `packed-${syntax}-${n}`;
-    writeFileSync(join(appDir, file), EXPRESS_APP(syntax, app));
-    const version = (await sh(node, ['--version'], appDir)).trim();
-    expect(version).toMatch(/^v(20\.(19|[2-9]\d)|2[2-9])\./);
-    const output = await sh(node, [file], appDir, { BEACON_URL: `${server.url}/v1/beacon` });
-    expect(JSON.parse(output.trim().split('\n').at(-1)!)).toEqual({ delivered: true, undelivered: 0, timedOut: false });
-    const counts = await waitFor(async () => {
-      const seen = await countsByEndpoint(app);
-      return seen['/items/:id'] === 30 && seen['/orders'] === 12 ? seen : undefined;
-    }, 15_000, `${app}'s requests in /v1/aggregates`);
-    expect(counts).toEqual({ '/items/:id': 30, '/orders': 12 });
-  }, 60_000);
+  it.each(
+    NODES.flatMap(
+      (node, n) =>
+        [
+          ['esm', node, 'app.mjs', n],
+          ['cjs', node, 'app.cjs', n],
+        ] as const,
+    ),
+  )(
+    'an Express app (%s) on plain Node at %s: every request arrives under its route template',
+    async (syntax, node, file, n) => {
+      const app = `packed-${syntax}-${n}`;
+      writeFileSync(join(appDir, file), EXPRESS_APP(syntax, app));
+      const version = (await sh(node, ['--version'], appDir)).trim();
+      expect(version).toMatch(/^v(20\.(19|[2-9]\d)|2[2-9])\./);
+      const output = await sh(node, [file], appDir, { BEACON_URL: `${server.url}/v1/beacon` });
+      expect(JSON.parse(output.trim().split('\n').at(-1)!)).toEqual({ delivered: true, undelivered: 0, timedOut: false });
+      const counts = await waitFor(
+        async () => {
+          const seen = await countsByEndpoint(app);
+          return seen['/items/:id'] === 30 && seen['/orders'] === 12 ? seen : undefined;
+        },
+        15_000,
+        `${app}'s requests in /v1/aggregates`,
+      );
+      expect(counts).toEqual({ '/items/:id': 30, '/orders': 12 });
+    },
+    60_000,
+  );
 
-  it('the core import loads no optional peer; an instrumentation\'s subpath loads its own', async () => {
+  it("the core import loads no optional peer; an instrumentation's subpath loads its own", async () => {
     const probe = (subpath: string) => `
       require(${JSON.stringify(subpath)});
       const packages = new Set(Object.keys(require.cache).map((p) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(p)?.[1]).filter(Boolean));
@@ -114,16 +140,34 @@ describe('the packed SDKs, installed with npm into an app of its own', () => {
     expect(await loaded('@vitalstream/node')).toEqual(['@datadog/sketches-js', '@vitalstream/node', '@vitalstream/protocol']);
     expect(await loaded('@vitalstream/node/circuit-breaker')).toContain('opossum');
     // The ES module build too: pg, mysql2, axios and the AWS SDK are not installed, so importing any of them would fail.
-    const esm = await sh(process.execPath, ['--input-type=module', '-e', "const m = await import('@vitalstream/node'); console.log(typeof m.createMonitor)"], appDir);
+    const esm = await sh(
+      process.execPath,
+      ['--input-type=module', '-e', "const m = await import('@vitalstream/node'); console.log(typeof m.createMonitor)"],
+      appDir,
+    );
     expect(esm.trim()).toBe('function');
   });
 
   it('types resolve under moduleResolution nodenext, for both packages', async () => {
-    writeFileSync(join(appDir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, lib: ['es2023', 'dom'], types: ['node'], skipLibCheck: false },
-      files: ['check.mts'],
-    }));
-    writeFileSync(join(appDir, 'check.mts'), `
+    writeFileSync(
+      join(appDir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          lib: ['es2023', 'dom'],
+          types: ['node'],
+          skipLibCheck: false,
+        },
+        files: ['check.mts'],
+      }),
+    );
+    writeFileSync(
+      join(appDir, 'check.mts'),
+      `
 import { createMonitor, type Monitor, type ShutdownReport } from '@vitalstream/node';
 import { instrumentPg } from '@vitalstream/node/pg';
 import { init, webVitals, jsErrors, type Collector } from '@vitalstream/browser';
@@ -135,9 +179,13 @@ const collector: Collector = init({ endpoint: '/v1/beacon', app: 'typed-web', si
 collector.stop();
 // @ts-expect-error a unit the beacon schema does not know
 monitor.record({ name: 'custom_jobs', value: 1, unit: 'furlongs' });
-`);
+`,
+    );
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: appDir }).then(() => 'ok', (error: { stdout: string }) => error.stdout);
+    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: appDir }).then(
+      () => 'ok',
+      (error: { stdout: string }) => error.stdout,
+    );
     expect(result).toBe('ok');
   }, 60_000);
 
@@ -145,13 +193,24 @@ monitor.record({ name: 'custom_jobs', value: 1, unit: 'furlongs' });
     let browser: Browser;
     let bundle: string;
     beforeAll(async () => {
-      writeFileSync(join(appDir, 'page.js'), `
+      writeFileSync(
+        join(appDir, 'page.js'),
+        `
 import { init, webVitals } from '@vitalstream/browser';
 window.collector = init({ endpoint: '/v1/beacon', app: 'packed-web', dropBots: false, signals: [webVitals] });
 window.problems = [];
 init({ endpoint: '/v1/beacon', app: 'packed-web', dropBots: false, onError: (problem) => window.problems.push(problem) }).stop();
-`);
-      await build({ entryPoints: [join(appDir, 'page.js')], bundle: true, minify: true, format: 'esm', outfile: join(appDir, 'page.bundle.js'), absWorkingDir: appDir, logLevel: 'silent' });
+`,
+      );
+      await build({
+        entryPoints: [join(appDir, 'page.js')],
+        bundle: true,
+        minify: true,
+        format: 'esm',
+        outfile: join(appDir, 'page.bundle.js'),
+        absWorkingDir: appDir,
+        logLevel: 'silent',
+      });
       bundle = readFileSync(join(appDir, 'page.bundle.js'), 'utf8');
       browser = await launchChromium();
     }, 60_000);
@@ -159,7 +218,8 @@ init({ endpoint: '/v1/beacon', app: 'packed-web', dropBots: false, onError: (pro
 
     it('ships only the signal it imports', () => {
       expect(bundle).toContain('web_vitals_');
-      for (const other of ['long_animation_frame', 'rage_click', 'resource_transfer_size', 'js_error', 'user_experience_score']) expect(bundle).not.toContain(other);
+      for (const other of ['long_animation_frame', 'rage_click', 'resource_transfer_size', 'js_error', 'user_experience_score'])
+        expect(bundle).not.toContain(other);
     });
 
     it('sends its vitals to the pipeline, and stop() ends them', async () => {
@@ -167,9 +227,13 @@ init({ endpoint: '/v1/beacon', app: 'packed-web', dropBots: false, onError: (pro
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       // Served from the pipeline's own origin, so the page's beacons go to it as a site's would.
-      await page.route(`${server.url}/packed/**`, (route) => route.fulfill(route.request().url().endsWith('.js')
-        ? { contentType: 'text/javascript', body: bundle }
-        : { contentType: 'text/html', body: '<!doctype html><h1>Packed</h1><p>A page.</p><script type="module" src="/packed/page.bundle.js"></script>' }));
+      await page.route(`${server.url}/packed/**`, (route) =>
+        route.fulfill(
+          route.request().url().endsWith('.js')
+            ? { contentType: 'text/javascript', body: bundle }
+            : { contentType: 'text/html', body: '<!doctype html><h1>Packed</h1><p>A page.</p><script type="module" src="/packed/page.bundle.js"></script>' },
+        ),
+      );
       await page.goto(`${server.url}/packed/index.html`, { waitUntil: 'load' });
       await page.waitForFunction('window.collector && window.collector.signals.length === 1');
       expect(await page.evaluate('window.collector.signals')).toEqual(['webVitals']);
@@ -177,14 +241,20 @@ init({ endpoint: '/v1/beacon', app: 'packed-web', dropBots: false, onError: (pro
       expect(await page.evaluate('window.problems')).toEqual([{ kind: 'no-signals', count: 0, reason: expect.stringMatching(/pass signals: allSignals\(\)/) }]);
       await page.waitForTimeout(300);
       await page.evaluate('window.collector.stop()');
-      const ttfb = await waitFor(async () => {
-        const answer = (await (await fetch(`${server.url}/v1/aggregates?metric=web_vitals_ttfb&app=packed-web`)).json()) as Answer;
-        const count = answer.series.flatMap((s) => s.points).reduce((n, p) => n + p.count, 0);
-        return count > 0 ? count : undefined;
-      }, 15_000, 'the packed page\'s TTFB');
+      const ttfb = await waitFor(
+        async () => {
+          const answer = (await (await fetch(`${server.url}/v1/aggregates?metric=web_vitals_ttfb&app=packed-web`)).json()) as Answer;
+          const count = answer.series.flatMap((s) => s.points).reduce((n, p) => n + p.count, 0);
+          return count > 0 ? count : undefined;
+        },
+        15_000,
+        "the packed page's TTFB",
+      );
       expect(ttfb).toBe(1);
       // Stopped: hiding the page sends nothing more.
-      await page.evaluate(`Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true }); document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));`);
+      await page.evaluate(
+        `Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true }); document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));`,
+      );
       await page.waitForTimeout(500);
       const lcp = (await (await fetch(`${server.url}/v1/aggregates?metric=web_vitals_lcp&app=packed-web`)).json()) as Answer;
       expect(lcp.series.flatMap((s) => s.points).reduce((n, p) => n + p.count, 0)).toBe(0);
@@ -194,9 +264,16 @@ init({ endpoint: '/v1/beacon', app: 'packed-web', dropBots: false, onError: (pro
   });
 
   it('reports the installed sizes', () => {
-    const sizeOf = (dir: string): number => readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
+    const sizeOf = (dir: string): number =>
+      readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile())
+        .reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
     const sizes = Object.fromEntries(['node', 'browser', 'protocol'].map((name) => [name, sizeOf(join(appDir, 'node_modules/@vitalstream', name))]));
-    console.log(`installed: ${Object.entries(sizes).map(([name, bytes]) => `@vitalstream/${name} ${(bytes / 1024).toFixed(0)} KiB`).join(', ')}`);
+    console.log(
+      `installed: ${Object.entries(sizes)
+        .map(([name, bytes]) => `@vitalstream/${name} ${(bytes / 1024).toFixed(0)} KiB`)
+        .join(', ')}`,
+    );
     for (const bytes of Object.values(sizes)) expect(bytes).toBeGreaterThan(1000);
   });
 });

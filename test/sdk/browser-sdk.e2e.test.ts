@@ -4,8 +4,16 @@ import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/b
 import { waitFor, type LocalProcess } from '../../bench/support/local-process.ts';
 import { uxScore } from '../../sdk/browser/signals/ux-score.ts';
 
-interface Point { count: number; min: number; max: number; p50: number; ratings?: Record<string, number> }
-interface Answer { series: { dimensions: Record<string, string>; points: Point[] }[] }
+interface Point {
+  count: number;
+  min: number;
+  max: number;
+  p50: number;
+  ratings?: Record<string, number>;
+}
+interface Answer {
+  series: { dimensions: Record<string, string>; points: Point[] }[];
+}
 
 let harness: BrowserHarness;
 let server: LocalProcess;

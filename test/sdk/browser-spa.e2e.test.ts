@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/browser-harness.ts';
 import { waitFor } from '../../bench/support/local-process.ts';
 
-interface Answer { series: { dimensions: Record<string, string>; points: { count: number; max: number; min: number }[] }[] }
+interface Answer {
+  series: { dimensions: Record<string, string>; points: { count: number; max: number; min: number }[] }[];
+}
 
 let harness: BrowserHarness;
 let navigationServerTiming: { name: string; duration: number }[] = [];
@@ -20,7 +22,9 @@ beforeAll(async () => {
   page.on('pageerror', () => undefined);
   await page.goto(`${harness.server.url}/demo/spa`, { waitUntil: 'load' });
   await page.waitForFunction('window.vitals !== undefined');
-  navigationServerTiming = await page.evaluate('performance.getEntriesByType("navigation")[0].serverTiming.map((t) => ({ name: t.name, duration: t.duration }))');
+  navigationServerTiming = await page.evaluate(
+    'performance.getEntriesByType("navigation")[0].serverTiming.map((t) => ({ name: t.name, duration: t.duration }))',
+  );
   await page.waitForTimeout(300);
   await page.click('#to-cart');
   await page.waitForTimeout(800);
@@ -48,7 +52,7 @@ describe('browser SDK in a single-page app', () => {
     expect(hard.series.map((s) => s.dimensions.page)).toEqual(['/demo/spa']);
   });
 
-  it('reports the page\'s Server-Timing entries by name, with the header\'s value', async () => {
+  it("reports the page's Server-Timing entries by name, with the header's value", async () => {
     expect(navigationServerTiming.map((t) => t.name)).toContain('page');
     const answer = await query('server_timing', { name: 'page', page: '/demo/spa' });
     const point = answer.series[0]!.points[0]!;
@@ -59,9 +63,7 @@ describe('browser SDK in a single-page app', () => {
 
   it('reports the uncaught error and the unhandled rejection as two js_error fingerprints', async () => {
     const answer = await query('js_error', { group_by: 'fingerprint' });
-    expect(answer.series.map((s) => s.dimensions.fingerprint).sort()).toEqual([
-      "Cannot read properties of undefined (reading <str>)", 'payment <id> declined',
-    ]);
+    expect(answer.series.map((s) => s.dimensions.fingerprint).sort()).toEqual(['Cannot read properties of undefined (reading <str>)', 'payment <id> declined']);
   });
 
   it('answers group_by=release and group_by=browser', async () => {

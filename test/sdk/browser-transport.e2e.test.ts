@@ -10,7 +10,7 @@ let page: Page;
 
 async function count(app: string): Promise<number> {
   const response = await fetch(`${server.url}/v1/aggregates?metric=custom_transport_check&app=${app}`);
-  const body = await response.json() as { series: { points: { count: number }[] }[] };
+  const body = (await response.json()) as { series: { points: { count: number }[] }[] };
   return body.series.flatMap((s) => s.points).reduce((n, p) => n + p.count, 0);
 }
 
@@ -47,7 +47,7 @@ describe('browser SDK transport in Chromium', () => {
   });
 
   it('tells onError what the endpoint refused and what no beacon could hold', async () => {
-    const problems = await page.evaluate(`(async () => {
+    const problems = (await page.evaluate(`(async () => {
       const { init } = await import('/sdk/vitalstream.esm.js');
       const problems = [];
       const collector = init({ endpoint: '/v1/beacon', app: 'transport', dropBots: false, signals: [], onError: (p) => problems.push(p) });
@@ -57,11 +57,13 @@ describe('browser SDK transport in Chromium', () => {
       collector.flush();
       for (let i = 0; i < 50 && problems.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
       return problems;
-    })()`) as { kind: string; count: number; reason: string }[];
-    expect(problems).toEqual(expect.arrayContaining([
-      { kind: 'dropped', count: 1, reason: 'a metric is over the beacon size limit on its own' },
-      { kind: 'refused', count: 1, reason: "custom metric 'custom_no_unit' must declare a unit" },
-    ]));
+    })()`)) as { kind: string; count: number; reason: string }[];
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { kind: 'dropped', count: 1, reason: 'a metric is over the beacon size limit on its own' },
+        { kind: 'refused', count: 1, reason: "custom metric 'custom_no_unit' must declare a unit" },
+      ]),
+    );
   });
 
   it('reports a rage click in the last second before the page is hidden', async () => {
@@ -76,7 +78,9 @@ describe('browser SDK transport in Chromium', () => {
     // Hidden well within the second a burst needs to be quiet before it is reported on its own.
     await hidePage(rage);
     const clicks = async () => {
-      const answer = (await (await fetch(`${server.url}/v1/aggregates?metric=rage_click&app=rage&step=total`)).json()) as { series: { points: { count: number; max: number }[] }[] };
+      const answer = (await (await fetch(`${server.url}/v1/aggregates?metric=rage_click&app=rage&step=total`)).json()) as {
+        series: { points: { count: number; max: number }[] }[];
+      };
       return answer.series[0]?.points[0];
     };
     const point = await waitFor(async () => clicks(), 5000, 'the rage click sent on hide');
@@ -96,12 +100,23 @@ describe('browser SDK transport in Chromium', () => {
       await new Promise((r) => setTimeout(r, 100));
       window.collector.flush();
     })()`);
-    const answer = await waitFor(async () => {
-      const body = (await (await fetch(`${server.url}/v1/aggregates?metric=js_error&app=errors&step=total&group_by=fingerprint`)).json()) as { series: { dimensions: Record<string, string>; points: { count: number }[] }[] };
-      return body.series.length === 2 ? body : undefined;
-    }, 5000, 'two js_error fingerprints');
-    expect(answer.series.map((s) => s.dimensions.fingerprint).sort()).toEqual(['Cannot read properties of undefined (reading <str>)', 'order <id> failed for <email>']);
-    const types = (await (await fetch(`${server.url}/v1/aggregates?metric=js_error&app=errors&step=total&group_by=error_type`)).json()) as { series: { dimensions: Record<string, string> }[] };
+    const answer = await waitFor(
+      async () => {
+        const body = (await (await fetch(`${server.url}/v1/aggregates?metric=js_error&app=errors&step=total&group_by=fingerprint`)).json()) as {
+          series: { dimensions: Record<string, string>; points: { count: number }[] }[];
+        };
+        return body.series.length === 2 ? body : undefined;
+      },
+      5000,
+      'two js_error fingerprints',
+    );
+    expect(answer.series.map((s) => s.dimensions.fingerprint).sort()).toEqual([
+      'Cannot read properties of undefined (reading <str>)',
+      'order <id> failed for <email>',
+    ]);
+    const types = (await (await fetch(`${server.url}/v1/aggregates?metric=js_error&app=errors&step=total&group_by=error_type`)).json()) as {
+      series: { dimensions: Record<string, string> }[];
+    };
     expect(types.series.map((s) => s.dimensions.error_type).sort()).toEqual(['Error', 'TypeError']);
     await errors.close();
   });

@@ -20,16 +20,21 @@ export function onEventEntries(listener: (entries: EventEntry[]) => void, stop: 
   });
   if (observing) return;
   observing = true;
-  observe('event', (entries) => {
-    for (const entry of entries as EventEntry[]) {
-      if (!entry.interactionId) continue;
-      const list = byInteraction.get(entry.interactionId) ?? [];
-      list.push(entry);
-      byInteraction.set(entry.interactionId, list);
-      if (byInteraction.size > 100) byInteraction.delete(byInteraction.keys().next().value!);
-    }
-    for (const listener of listeners) listener(entries as EventEntry[]);
-  }, stop, { durationThreshold: 16 });
+  observe(
+    'event',
+    (entries) => {
+      for (const entry of entries as EventEntry[]) {
+        if (!entry.interactionId) continue;
+        const list = byInteraction.get(entry.interactionId) ?? [];
+        list.push(entry);
+        byInteraction.set(entry.interactionId, list);
+        if (byInteraction.size > 100) byInteraction.delete(byInteraction.keys().next().value!);
+      }
+      for (const listener of listeners) listener(entries as EventEntry[]);
+    },
+    stop,
+    { durationThreshold: 16 },
+  );
 }
 
-export const entriesOfInteraction = (id: number | undefined): EventEntry[] => (id ? byInteraction.get(id) ?? [] : []);
+export const entriesOfInteraction = (id: number | undefined): EventEntry[] => (id ? (byInteraction.get(id) ?? []) : []);

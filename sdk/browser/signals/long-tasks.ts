@@ -5,23 +5,39 @@ type LongTask = PerformanceEntry & { attribution?: { containerType?: string; nam
 type AnimationFrame = PerformanceEntry & { scripts?: { duration: number; sourceURL?: string; invokerType?: string }[] };
 
 /** Long tasks (> 50 ms) and Long Animation Frames with the script that blocked them, where the browser says. */
-export const longTasks: Signal = { name: 'longTasks', start(report, { stop }) {
-  observe('longtask', (entries) => {
-    for (const entry of entries as LongTask[]) {
-      const source = entry.attribution?.[0];
-      report({ name: 'long_task', value: entry.duration, unit: 'ms', tags: { attribution: source?.containerType || source?.name || 'unknown' } });
-    }
-  }, stop);
-  observe('long-animation-frame', (entries) => {
-    for (const entry of entries as AnimationFrame[]) {
-      const script = [...(entry.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0];
-      let path = 'unknown';
-      try {
-        if (script?.sourceURL) path = new URL(script.sourceURL).pathname;
-      } catch {
-        // keep 'unknown'
-      }
-      report({ name: 'long_animation_frame', value: entry.duration, unit: 'ms', tags: { blocking_script: path, invoker_type: script?.invokerType ?? 'unknown' } });
-    }
-  }, stop);
-} };
+export const longTasks: Signal = {
+  name: 'longTasks',
+  start(report, { stop }) {
+    observe(
+      'longtask',
+      (entries) => {
+        for (const entry of entries as LongTask[]) {
+          const source = entry.attribution?.[0];
+          report({ name: 'long_task', value: entry.duration, unit: 'ms', tags: { attribution: source?.containerType || source?.name || 'unknown' } });
+        }
+      },
+      stop,
+    );
+    observe(
+      'long-animation-frame',
+      (entries) => {
+        for (const entry of entries as AnimationFrame[]) {
+          const script = [...(entry.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0];
+          let path = 'unknown';
+          try {
+            if (script?.sourceURL) path = new URL(script.sourceURL).pathname;
+          } catch {
+            // keep 'unknown'
+          }
+          report({
+            name: 'long_animation_frame',
+            value: entry.duration,
+            unit: 'ms',
+            tags: { blocking_script: path, invoker_type: script?.invokerType ?? 'unknown' },
+          });
+        }
+      },
+      stop,
+    );
+  },
+};

@@ -9,9 +9,26 @@ export function describeElement(node: Node | null | undefined): string {
 }
 
 const TYPES: Record<string, string> = {
-  js: 'script', mjs: 'script', css: 'stylesheet', jpg: 'image', jpeg: 'image', png: 'image', gif: 'image', svg: 'image',
-  webp: 'image', avif: 'image', ico: 'image', woff: 'font', woff2: 'font', ttf: 'font', otf: 'font', eot: 'font',
-  mp4: 'media', webm: 'media', mp3: 'media', json: 'fetch',
+  js: 'script',
+  mjs: 'script',
+  css: 'stylesheet',
+  jpg: 'image',
+  jpeg: 'image',
+  png: 'image',
+  gif: 'image',
+  svg: 'image',
+  webp: 'image',
+  avif: 'image',
+  ico: 'image',
+  woff: 'font',
+  woff2: 'font',
+  ttf: 'font',
+  otf: 'font',
+  eot: 'font',
+  mp4: 'media',
+  webm: 'media',
+  mp3: 'media',
+  json: 'fetch',
 };
 
 /** Resource type by file extension, else the initiator (fetch, xmlhttprequest, ...). */

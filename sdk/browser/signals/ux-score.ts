@@ -17,17 +17,20 @@ export function uxScore(ratings: { lcp?: string; inp?: string; cls?: string }, e
 }
 
 /** Reported once per page view, when the page is hidden, from the web vitals seen so far. */
-export const userExperienceScore: Signal = { name: 'userExperienceScore', start(report, context) {
-  let sent = false;
-  context.onHidden(() => {
-    if (sent) return;
-    sent = true;
-    const rating = (name: string) => context.lastReported(name)?.tags?.rating;
-    report({
-      name: 'user_experience_score',
-      value: uxScore({ lcp: rating('web_vitals_lcp'), inp: rating('web_vitals_inp'), cls: rating('web_vitals_cls') }, context.errors()),
-      unit: 'score',
-      tags: { score_type: 'composite' },
+export const userExperienceScore: Signal = {
+  name: 'userExperienceScore',
+  start(report, context) {
+    let sent = false;
+    context.onHidden(() => {
+      if (sent) return;
+      sent = true;
+      const rating = (name: string) => context.lastReported(name)?.tags?.rating;
+      report({
+        name: 'user_experience_score',
+        value: uxScore({ lcp: rating('web_vitals_lcp'), inp: rating('web_vitals_inp'), cls: rating('web_vitals_cls') }, context.errors()),
+        unit: 'score',
+        tags: { score_type: 'composite' },
+      });
     });
-  });
-} };
+  },
+};

@@ -4,8 +4,14 @@ import { entriesOfInteraction, onEventEntries } from './event-entries.ts';
 import { describeElement, resourceType } from './selector.ts';
 
 type Entry = PerformanceEntry & {
-  element?: Element; url?: string; target?: Node; processingStart?: number; processingEnd?: number; interactionId?: number;
-  value?: number; sources?: { node?: Node }[];
+  element?: Element;
+  url?: string;
+  target?: Node;
+  processingStart?: number;
+  processingEnd?: number;
+  interactionId?: number;
+  value?: number;
+  sources?: { node?: Node }[];
 };
 
 /**
@@ -13,54 +19,57 @@ type Entry = PerformanceEntry & {
  * entries web-vitals already hands over, which costs a few hundred bytes instead of the 2 KB the
  * attribution build adds. INP replaced FID (removed from web-vitals v5).
  */
-export const webVitals: Signal = { name: 'webVitals', start(report: Report, { stop }) {
-  // A hard navigation's vitals belong to the page that loaded, though some are reported later, on a later route.
-  const loaded = location.pathname;
-  const send = (metric: Metric, tags: Record<string, string> = {}) => {
-    const soft = metric.navigationType === 'soft-navigation';
-    // A soft navigation makes no request of its own: its TTFB is no measurement.
-    if (soft && metric.name === 'TTFB') return;
-    report({
-      name: `web_vitals_${metric.name.toLowerCase()}`,
-      value: metric.value,
-      unit: metric.name === 'CLS' ? 'score' : 'ms',
-      tags: { navigation_type: metric.navigationType, rating: metric.rating, ...tags },
-      page: soft && metric.navigationURL ? new URL(metric.navigationURL).pathname : loaded,
-    });
-  };
-  // Soft navigations (history.pushState route changes) get vitals of their own, on their route.
-  const softNavs = { reportSoftNavs: true };
-  onLCP((metric) => {
-    const last = metric.entries.at(-1) as Entry | undefined;
-    send(metric, last ? { lcp_element: describeElement(last.element), lcp_resource_type: last.url ? resourceType(last.url, 'image') : 'text' } : {});
-  }, softNavs);
-  onEventEntries(() => undefined, stop);
-  onINP((metric) => {
-    const reported = metric.entries as Entry[];
-    const all = entriesOfInteraction(reported[0]?.interactionId) as Entry[];
-    const entries = all.length > 0 ? all : reported;
-    const first = entries[0];
-    if (!first) return send(metric);
-    const start = Math.min(...entries.map((e) => e.startTime));
-    const processingStart = Math.min(...entries.map((e) => e.processingStart ?? start));
-    const processingEnd = Math.max(...entries.map((e) => e.processingEnd ?? start));
-    const nextPaint = Math.max(...entries.map((e) => e.startTime + e.duration));
-    const phases: [string, number][] = [
-      ['input-delay', processingStart - start],
-      ['processing-duration', processingEnd - processingStart],
-      ['presentation-delay', nextPaint - processingEnd],
-    ];
-    phases.sort((a, b) => b[1] - a[1]);
-    send(metric, {
-      inp_target: describeElement(entries.find((e) => e.target)?.target),
-      interaction_type: /key/.test(first.name) ? 'keyboard' : 'pointer',
-      inp_phase: phases[0]![0],
-    });
-  }, softNavs);
-  onCLS((metric) => {
-    const largest = (metric.entries as Entry[]).reduce<Entry | undefined>((a, e) => (!a || (e.value ?? 0) > (a.value ?? 0) ? e : a), undefined);
-    send(metric, largest ? { cls_target: describeElement(largest.sources?.find((s) => s.node)?.node) } : {});
-  }, softNavs);
-  onFCP((metric) => send(metric), softNavs);
-  onTTFB((metric) => send(metric), softNavs);
-} };
+export const webVitals: Signal = {
+  name: 'webVitals',
+  start(report: Report, { stop }) {
+    // A hard navigation's vitals belong to the page that loaded, though some are reported later, on a later route.
+    const loaded = location.pathname;
+    const send = (metric: Metric, tags: Record<string, string> = {}) => {
+      const soft = metric.navigationType === 'soft-navigation';
+      // A soft navigation makes no request of its own: its TTFB is no measurement.
+      if (soft && metric.name === 'TTFB') return;
+      report({
+        name: `web_vitals_${metric.name.toLowerCase()}`,
+        value: metric.value,
+        unit: metric.name === 'CLS' ? 'score' : 'ms',
+        tags: { navigation_type: metric.navigationType, rating: metric.rating, ...tags },
+        page: soft && metric.navigationURL ? new URL(metric.navigationURL).pathname : loaded,
+      });
+    };
+    // Soft navigations (history.pushState route changes) get vitals of their own, on their route.
+    const softNavs = { reportSoftNavs: true };
+    onLCP((metric) => {
+      const last = metric.entries.at(-1) as Entry | undefined;
+      send(metric, last ? { lcp_element: describeElement(last.element), lcp_resource_type: last.url ? resourceType(last.url, 'image') : 'text' } : {});
+    }, softNavs);
+    onEventEntries(() => undefined, stop);
+    onINP((metric) => {
+      const reported = metric.entries as Entry[];
+      const all = entriesOfInteraction(reported[0]?.interactionId) as Entry[];
+      const entries = all.length > 0 ? all : reported;
+      const first = entries[0];
+      if (!first) return send(metric);
+      const start = Math.min(...entries.map((e) => e.startTime));
+      const processingStart = Math.min(...entries.map((e) => e.processingStart ?? start));
+      const processingEnd = Math.max(...entries.map((e) => e.processingEnd ?? start));
+      const nextPaint = Math.max(...entries.map((e) => e.startTime + e.duration));
+      const phases: [string, number][] = [
+        ['input-delay', processingStart - start],
+        ['processing-duration', processingEnd - processingStart],
+        ['presentation-delay', nextPaint - processingEnd],
+      ];
+      phases.sort((a, b) => b[1] - a[1]);
+      send(metric, {
+        inp_target: describeElement(entries.find((e) => e.target)?.target),
+        interaction_type: /key/.test(first.name) ? 'keyboard' : 'pointer',
+        inp_phase: phases[0]![0],
+      });
+    }, softNavs);
+    onCLS((metric) => {
+      const largest = (metric.entries as Entry[]).reduce<Entry | undefined>((a, e) => (!a || (e.value ?? 0) > (a.value ?? 0) ? e : a), undefined);
+      send(metric, largest ? { cls_target: describeElement(largest.sources?.find((s) => s.node)?.node) } : {});
+    }, softNavs);
+    onFCP((metric) => send(metric), softNavs);
+    onTTFB((metric) => send(metric), softNavs);
+  },
+};

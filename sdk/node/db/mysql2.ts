@@ -3,8 +3,12 @@ import { elapsedMs, recordQuery, trackPoolGauges, type QueryOptions } from './re
 
 const PATCHED = Symbol.for('vitalstream.mysql2');
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
-interface Mysql2Module { Connection: { prototype: object } }
-interface QueryEmitter { once?: (event: string, listener: (...args: unknown[]) => void) => unknown }
+interface Mysql2Module {
+  Connection: { prototype: object };
+}
+interface QueryEmitter {
+  once?: (event: string, listener: (...args: unknown[]) => void) => unknown;
+}
 type Result = unknown[] | { affectedRows?: number };
 
 const rowsOf = (result: Result | undefined): number | undefined =>
@@ -25,7 +29,7 @@ export function instrumentMysql2(monitor: Monitor, mysql2: Mysql2Module, options
     originals[method] = original;
     proto[method] = function instrumented(this: unknown, ...args: unknown[]) {
       const first = args[0] as string | { sql?: string };
-      const sql = typeof first === 'string' ? first : first?.sql ?? '';
+      const sql = typeof first === 'string' ? first : (first?.sql ?? '');
       const start = process.hrtime.bigint();
       let reported = false;
       const done = (error: unknown, result?: Result) => {
@@ -60,8 +64,24 @@ export function instrumentMysql2(monitor: Monitor, mysql2: Mysql2Module, options
 
 /** mysql2 exposes no public pool counters; these are its internal queues (stable since v2). */
 export function trackMysql2Pool(monitor: Monitor, pool: object, name = 'default', intervalMs?: number): () => void {
-  const inner = ((pool as { pool?: object }).pool ?? pool) as { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number }; config?: { connectionLimit?: number } };
-  return trackPoolGauges(monitor, () => inner._allConnections
-    ? { total: inner._allConnections.length, idle: inner._freeConnections?.length ?? 0, waiting: inner._connectionQueue?.length ?? 0, ...(inner.config?.connectionLimit ? { max: inner.config.connectionLimit } : {}) }
-    : undefined, { database: 'mysql', pool: name }, intervalMs);
+  const inner = ((pool as { pool?: object }).pool ?? pool) as {
+    _allConnections?: { length: number };
+    _freeConnections?: { length: number };
+    _connectionQueue?: { length: number };
+    config?: { connectionLimit?: number };
+  };
+  return trackPoolGauges(
+    monitor,
+    () =>
+      inner._allConnections
+        ? {
+            total: inner._allConnections.length,
+            idle: inner._freeConnections?.length ?? 0,
+            waiting: inner._connectionQueue?.length ?? 0,
+            ...(inner.config?.connectionLimit ? { max: inner.config.connectionLimit } : {}),
+          }
+        : undefined,
+    { database: 'mysql', pool: name },
+    intervalMs,
+  );
 }

@@ -3,8 +3,15 @@ import { elapsedMs, recordQuery, trackPoolGauges, type QueryOptions } from './re
 
 const PATCHED = Symbol.for('vitalstream.pg');
 type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
-interface PgModule { Client: { prototype: object } }
-interface PgPool { totalCount: number; idleCount: number; waitingCount: number; options?: { max?: number } }
+interface PgModule {
+  Client: { prototype: object };
+}
+interface PgPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options?: { max?: number };
+}
 
 /**
  * Instruments node-postgres: every Client query (and so every Pool query) reports database_query.
@@ -19,7 +26,7 @@ export function instrumentPg(monitor: Monitor, pg: PgModule, options: QueryOptio
     const config = args[0] as { text?: string; submit?: unknown; callback?: unknown } | string | undefined;
     // Submittables (cursors, streams) manage their own lifecycle; leave them alone.
     if (typeof config === 'object' && config !== null && typeof config.submit === 'function') return original.apply(this, args);
-    const sql = typeof config === 'string' ? config : config?.text ?? '';
+    const sql = typeof config === 'string' ? config : (config?.text ?? '');
     const start = process.hrtime.bigint();
     const done = (error: unknown, result?: { rowCount?: number | null }) => {
       try {
@@ -57,5 +64,10 @@ export function instrumentPg(monitor: Monitor, pg: PgModule, options: QueryOptio
 }
 
 export function trackPgPool(monitor: Monitor, pool: PgPool, name = 'default', intervalMs?: number): () => void {
-  return trackPoolGauges(monitor, () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options?.max ?? 10 }), { database: 'postgresql', pool: name }, intervalMs);
+  return trackPoolGauges(
+    monitor,
+    () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options?.max ?? 10 }),
+    { database: 'postgresql', pool: name },
+    intervalMs,
+  );
 }

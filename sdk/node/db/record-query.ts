@@ -29,7 +29,12 @@ export function recordQuery(monitor: Monitor, sql: string, durationMs: number, o
 export const elapsedMs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
 /** Pool gauges every `intervalMs` (5 s: fine enough to see a pool fill up); returns a stop function, the timer is unref'd. */
-export function trackPoolGauges(monitor: Monitor, read: () => { total: number; idle: number; waiting: number; max?: number } | undefined, tags: Record<string, string>, intervalMs = 5000): () => void {
+export function trackPoolGauges(
+  monitor: Monitor,
+  read: () => { total: number; idle: number; waiting: number; max?: number } | undefined,
+  tags: Record<string, string>,
+  intervalMs = 5000,
+): () => void {
   const timer = setInterval(() => {
     const gauges = read();
     if (!gauges) return;

@@ -106,10 +106,39 @@ export interface Judgement {
   reasons?: { local: number; seasonal?: number; change: number; shift: number; departure?: number; record?: number };
 }
 
-export const newDetectorState = (): DetectorState => ({ v: DETECTOR_STATE_VERSION, n: 0, firstTime: 0, lastTime: 0, stepMs: 0, quietUntil: 0, evidence: [], recent: [], mean: 0, variance: 0, means: 0, departureScale: 0, departures: 0, recordScale: 0, records: 0 });
+export const newDetectorState = (): DetectorState => ({
+  v: DETECTOR_STATE_VERSION,
+  n: 0,
+  firstTime: 0,
+  lastTime: 0,
+  stepMs: 0,
+  quietUntil: 0,
+  evidence: [],
+  recent: [],
+  mean: 0,
+  variance: 0,
+  means: 0,
+  departureScale: 0,
+  departures: 0,
+  recordScale: 0,
+  records: 0,
+});
 
 /** The state's plain numbers: a stored state must have every one of them finite. */
-const NUMBER_FIELDS = ['n', 'firstTime', 'lastTime', 'stepMs', 'quietUntil', 'mean', 'variance', 'means', 'departureScale', 'departures', 'recordScale', 'records'] as const;
+const NUMBER_FIELDS = [
+  'n',
+  'firstTime',
+  'lastTime',
+  'stepMs',
+  'quietUntil',
+  'mean',
+  'variance',
+  'means',
+  'departureScale',
+  'departures',
+  'recordScale',
+  'records',
+] as const;
 
 /** A state read back from storage, when it is one this code wrote; anything else is to be rebuilt. */
 export function readDetectorState(stored: unknown): DetectorState | undefined {
@@ -155,7 +184,16 @@ export interface SeriesMemo {
   departureRuns: number[];
   weekExtremes?: SlidingExtremes;
 }
-const emptyMemo = () => ({ runMeans: [], days: 0, residuals: [], residualRuns: [], weeklyResiduals: [], weeklyRuns: [], departureRuns: [], weekExtremes: undefined });
+const emptyMemo = () => ({
+  runMeans: [],
+  days: 0,
+  residuals: [],
+  residualRuns: [],
+  weeklyResiduals: [],
+  weeklyRuns: [],
+  departureRuns: [],
+  weekExtremes: undefined,
+});
 export const newSeriesMemo = (): SeriesMemo => ({ perDay: 0, run: 0, ...emptyMemo() });
 
 const DAY_MS = 86_400_000;
@@ -182,7 +220,13 @@ function geometry(stepMs: number) {
  * previous point, and short-run level shifts of both. A point scores once its deviation clearly
  * beats the largest its series showed in the last few days.
  */
-export function judgePoint(state: DetectorState, points: SeriesView, i: number, config: DetectorConfig = DEFAULT_DETECTOR, memo: SeriesMemo = newSeriesMemo()): Judgement {
+export function judgePoint(
+  state: DetectorState,
+  points: SeriesView,
+  i: number,
+  config: DetectorConfig = DEFAULT_DETECTOR,
+  memo: SeriesMemo = newSeriesMemo(),
+): Judgement {
   const time = points.times[i]!;
   const x = valueAt(points, i);
   if (state.n === 0) state.firstTime = time;
@@ -239,7 +283,11 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
         seasonalShift = tolerate(seasonalShift, againstOwnWindow(weeklyRun), config.weeklyTolerance);
         // A departure from the nearer of both references, measured against its usual size over days
         // rather than the last hours: a snowstorm's day-long slump stays news after its first hours.
-        const nearer = (j: number) => { const a = residual(j), b = weeklyResidual(j); return Math.abs(a) <= Math.abs(b) ? a : b; };
+        const nearer = (j: number) => {
+          const a = residual(j),
+            b = weeklyResidual(j);
+          return Math.abs(a) <= Math.abs(b) ? a : b;
+        };
         departure = departureZ(state, (memo.departureRuns[i] ??= meanOfRun(i, k, nearer)), perDay, config);
       }
     }
@@ -249,8 +297,7 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
   // against the same time on previous days: a daily peak is not news, nor is a noisy yesterday.
   const localExtreme = Math.max(Math.abs(local), Math.abs(shift));
   const seasonalExtreme = seasonal === undefined ? undefined : Math.max(Math.abs(seasonal), Math.abs(seasonalShift!));
-  const gated = seasonalExtreme === undefined ? localExtreme
-    : localExtreme >= config.localGate ? seasonalExtreme : Math.min(localExtreme, seasonalExtreme);
+  const gated = seasonalExtreme === undefined ? localExtreme : localExtreme >= config.localGate ? seasonalExtreme : Math.min(localExtreme, seasonalExtreme);
   // Neither a record nor a departure needs the gate: the week's range already holds the daily
   // peaks, and a departure is from the same time of day in units of its own usual size over days.
   // Gated, a daily peak that never comes would pass unseen, the recent level having no peak in it.
@@ -267,13 +314,24 @@ export function judgePoint(state: DetectorState, points: SeriesView, i: number, 
   const learning = time - state.firstTime < config.learningPeriodMs;
   const alert = !learning && score >= config.sensitivity && time > state.quietUntil;
   if (alert) state.quietUntil = time + config.cooldownMs;
-  return { score, alert, reasons: { local, ...(seasonal === undefined ? {} : { seasonal }), change, shift, ...(departure === 0 ? {} : { departure }), ...(record === 0 ? {} : { record }) } };
+  return {
+    score,
+    alert,
+    reasons: {
+      local,
+      ...(seasonal === undefined ? {} : { seasonal }),
+      change,
+      shift,
+      ...(departure === 0 ? {} : { departure }),
+      ...(record === 0 ? {} : { record }),
+    },
+  };
 }
 
 /** The mean of the `k` values ending at `end`. */
-function meanOfRun(end: number, k: number, valueOf: (j: number) => number): number {
-  let sum = valueOf(end);
-  for (let j = end - k + 1; j < end; j++) sum += valueOf(j);
+function meanOfRun(end: number, k: number, valueAt: (j: number) => number): number {
+  let sum = valueAt(end);
+  for (let j = end - k + 1; j < end; j++) sum += valueAt(j);
   return sum / k;
 }
 
@@ -304,7 +362,14 @@ function departureZ(state: DetectorState, departure: number, perDay: number, con
  * usual excursion is learned over the departure's memory, zeros included and uncapped (a cap
  * would starve it, as most points lie inside the range); 0 during its first day.
  */
-function recordZ(state: DetectorState, runMean: number, week: { low: number; high: number }, stepNoise: number, perDay: number, config: DetectorConfig): number {
+function recordZ(
+  state: DetectorState,
+  runMean: number,
+  week: { low: number; high: number },
+  stepNoise: number,
+  perDay: number,
+  config: DetectorConfig,
+): number {
   const beyond = runMean > week.high ? (runMean - week.high) / stepNoise : runMean < week.low ? (runMean - week.low) / stepNoise : 0;
   const learned = state.records >= perDay;
   const z = learned ? beyond / (1 + state.recordScale) : 0;
@@ -368,9 +433,14 @@ function likelihoodScore(state: DetectorState, deviation: number, perDay: number
   for (const d of state.recent) sum += d;
   const recentMean = sum / state.recent.length;
   // Two days of means before the distribution is trusted: the first weeks are where a series is learned.
-  const score = state.means >= 2 * perDay
-    ? Math.min(1, (0.85 * -Math.log10(Math.max(upperTail((recentMean - state.mean) / Math.max(Math.sqrt(state.variance), config.minSpread)), 1e-300))) / config.tailDigits)
-    : 0;
+  const score =
+    state.means >= 2 * perDay
+      ? Math.min(
+          1,
+          (0.85 * -Math.log10(Math.max(upperTail((recentMean - state.mean) / Math.max(Math.sqrt(state.variance), config.minSpread)), 1e-300))) /
+            config.tailDigits,
+        )
+      : 0;
   // An exponentially weighted mean and variance, an exact running average while fewer means than the weight's memory are in.
   const weight = Math.max(config.longRunWeight, 1 / (state.means + 1));
   const delta = recentMean - state.mean;
@@ -389,6 +459,16 @@ function upperTail(z: number): number {
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }

@@ -43,7 +43,12 @@ const groupsOf = (partial: PartialAggregate): Record<string, string>[] => {
 const idOf = (metric: string, dimensions: Readonly<Record<string, string>>) => `${metric}|${JSON.stringify(dimensions)}`;
 
 /** Folds partials of minutes now settled (each folded once, before `settledUntil`) into the hours, and closes the hours that are complete. */
-export function foldIntoHours(state: HourlyStatistics | undefined, settled: readonly PartialAggregate[], settledUntil: number, keepMs = FORECAST_HISTORY_MS): HourlyStatistics {
+export function foldIntoHours(
+  state: HourlyStatistics | undefined,
+  settled: readonly PartialAggregate[],
+  settledUntil: number,
+  keepMs = FORECAST_HISTORY_MS,
+): HourlyStatistics {
   const open = new Map<string, PartialAggregate>();
   const keyOf = (metric: string, dimensions: Readonly<Record<string, string>>, hour: number) => `${idOf(metric, dimensions)}|${hour}`;
   for (const p of state?.open ?? []) open.set(keyOf(p.metric, p.dimensions, p.windowStart), p);
@@ -78,11 +83,14 @@ export function foldIntoHours(state: HourlyStatistics | undefined, settled: read
     }
   }
   const oldest = settledUntil - keepMs;
-  const recent = (list: Iterable<Growing>): BucketSeries[] => [...list].map((s) => ({ ...s, points: pointsOf(s.points.filter(([t]) => t >= oldest)) })).filter((s) => s.points.times.length > 0);
+  const recent = (list: Iterable<Growing>): BucketSeries[] =>
+    [...list].map((s) => ({ ...s, points: pointsOf(s.points.filter(([t]) => t >= oldest)) })).filter((s) => s.points.times.length > 0);
   const keptVolumes = topByVolume(recent(volumes.values()), TRACKED_PER_APP);
   const tracked = new Set(keptVolumes.map((v) => idOf(v.metric, v.dimensions)));
   return {
-    open: [...open.values()].filter((p) => Object.keys(p.dimensions).length === 1 || tracked.has(idOf(p.metric, p.dimensions)) || !volumes.has(idOf(p.metric, p.dimensions))),
+    open: [...open.values()].filter(
+      (p) => Object.keys(p.dimensions).length === 1 || tracked.has(idOf(p.metric, p.dimensions)) || !volumes.has(idOf(p.metric, p.dimensions)),
+    ),
     series: recent(series.values()).filter((s) => Object.keys(s.dimensions).length === 1 || tracked.has(idOf(s.metric, s.dimensions))),
     volumes: keptVolumes,
   };
@@ -96,5 +104,10 @@ export function topByVolume(volumes: readonly BucketSeries[], limit: number): Bu
     const total = v.points.values.reduce((n, count) => n + count, 0);
     byApp.set(key, [...(byApp.get(key) ?? []), { total, series: v }]);
   }
-  return [...byApp.values()].flatMap((list) => list.sort((a, b) => b.total - a.total || (idOf(a.series.metric, a.series.dimensions) < idOf(b.series.metric, b.series.dimensions) ? -1 : 1)).slice(0, limit).map((e) => e.series));
+  return [...byApp.values()].flatMap((list) =>
+    list
+      .sort((a, b) => b.total - a.total || (idOf(a.series.metric, a.series.dimensions) < idOf(b.series.metric, b.series.dimensions) ? -1 : 1))
+      .slice(0, limit)
+      .map((e) => e.series),
+  );
 }

@@ -21,7 +21,8 @@ export const forecastKey = (metric: string, dimensions: Readonly<Record<string, 
 export const FORECAST_TOP = 10;
 
 /** The hourly statistics of the partials' complete hours before `until`, as the job would have kept them. */
-export const hourlyFromPartials = (partials: readonly PartialAggregate[], until: number): HourlyStatistics => foldIntoHours(undefined, partials, until, Infinity);
+export const hourlyFromPartials = (partials: readonly PartialAggregate[], until: number): HourlyStatistics =>
+  foldIntoHours(undefined, partials, until, Infinity);
 
 /**
  * One forecast per (metric, app), and per app's `FORECAST_TOP` busiest endpoints (requests) and
@@ -31,7 +32,12 @@ export function fitFromHourly(hourly: Pick<HourlyStatistics, 'series' | 'volumes
   const fittedAt = new Date(until).toISOString();
   const top = new Set(topByVolume(hourly.volumes ?? [], FORECAST_TOP).map((v) => forecastKey(v.metric, v.dimensions)));
   const chosen = hourly.series.filter((s: BucketSeries) => Object.keys(s.dimensions).length === 1 || top.has(forecastKey(s.metric, s.dimensions)));
-  return chosen.map((s) => ({
-    key: forecastKey(s.metric, s.dimensions), dimensions: { ...s.dimensions }, fittedAt, ...forecastHourly(s.metric, s.statistic, pairsOf(s.points), FORECAST_HORIZON_HOURS),
-  })).sort((a, b) => (a.key < b.key ? -1 : 1));
+  return chosen
+    .map((s) => ({
+      key: forecastKey(s.metric, s.dimensions),
+      dimensions: { ...s.dimensions },
+      fittedAt,
+      ...forecastHourly(s.metric, s.statistic, pairsOf(s.points), FORECAST_HORIZON_HOURS),
+    }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
 }

@@ -8,8 +8,13 @@ const dynamo = mockClient(DynamoDBClient);
 beforeEach(() => dynamo.reset());
 
 const forecast = (app: string): StoredForecast => ({
-  key: forecastKey('api_request', { app }), dimensions: { app }, fittedAt: '2026-11-27T00:00:00.000Z', metric: 'api_request', statistic: 'p95',
-  history: [{ t: '2026-11-26T23:00:00.000Z', value: 120 }], forecast: [{ t: '2026-11-27T00:00:00.000Z', value: 118, lower: 90, upper: 150 }],
+  key: forecastKey('api_request', { app }),
+  dimensions: { app },
+  fittedAt: '2026-11-27T00:00:00.000Z',
+  metric: 'api_request',
+  statistic: 'p95',
+  history: [{ t: '2026-11-26T23:00:00.000Z', value: 120 }],
+  forecast: [{ t: '2026-11-27T00:00:00.000Z', value: 118, lower: 90, upper: 150 }],
 });
 
 describe('dynamoForecastStore', () => {
@@ -29,7 +34,9 @@ describe('dynamoForecastStore', () => {
     const sizes = dynamo.commandCalls(BatchWriteItemCommand).map((c) => c.args[0].input.RequestItems!.forecasts!.length);
     // Chunks go out a few at once, so their order varies; the unprocessed 5 go round again.
     expect(sizes.sort((a, b) => a - b)).toEqual([5, 10, 25, 25]);
-    const written = new Set(dynamo.commandCalls(BatchWriteItemCommand).flatMap((c) => c.args[0].input.RequestItems!.forecasts!.map((r) => r.PutRequest!.Item!.pk!.S)));
+    const written = new Set(
+      dynamo.commandCalls(BatchWriteItemCommand).flatMap((c) => c.args[0].input.RequestItems!.forecasts!.map((r) => r.PutRequest!.Item!.pk!.S)),
+    );
     expect(written.size).toBe(60);
     expect(dynamo.commandCalls(PutItemCommand)[0]!.args[0].input.Item).toEqual({ pk: { S: 'forecasts-fitted' }, at: { N: '1764201600000' } });
   });

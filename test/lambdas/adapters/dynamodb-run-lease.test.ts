@@ -40,7 +40,10 @@ describe('analysis run lease on DynamoDB (dynalite)', () => {
       save: alertState.save,
     };
     const analyze = createAnalyzeHandler({
-      store, alertState: slowState, sink: { deliver: async () => undefined }, anomalyEveryMs: 0,
+      store,
+      alertState: slowState,
+      sink: { deliver: async () => undefined },
+      anomalyEveryMs: 0,
       lease: dynamoRunLease(dynamo.client, 'state', 'lease-b'),
     });
     const [first, second] = await Promise.all([analyze({}, localContext('analyze')), analyze({}, localContext('analyze'))]);

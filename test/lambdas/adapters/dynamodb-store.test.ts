@@ -13,10 +13,18 @@ let tables = 0;
 beforeAll(async () => (dynalite = await startDynalite()));
 afterAll(() => dynalite.close());
 
-const lcp = (values: { value: number; at: number }[]) => aggregateRecords(values.map((v, i): StreamRecord => ({
-  v: 1, beaconId: `b${i}`, receivedAt: v.at, common: { app: 'shop', page: '/p' },
-  metrics: [{ name: 'web_vitals_lcp', value: v.value, timestamp: v.at, source: 'browser', dimensions: {} }],
-})));
+const lcp = (values: { value: number; at: number }[]) =>
+  aggregateRecords(
+    values.map(
+      (v, i): StreamRecord => ({
+        v: 1,
+        beaconId: `b${i}`,
+        receivedAt: v.at,
+        common: { app: 'shop', page: '/p' },
+        metrics: [{ name: 'web_vitals_lcp', value: v.value, timestamp: v.at, source: 'browser', dimensions: {} }],
+      }),
+    ),
+  );
 const count = (partials: Iterable<Parameters<typeof buildSeries>[0] extends Iterable<infer P> ? P : never>) =>
   buildSeries(partials, undefined, { total: { from: 0 } })[0]!.points.reduce((n, p) => n + p.count, 0);
 
@@ -30,7 +38,14 @@ describe('DynamoDB store: hourly rollups', () => {
   it('compacts each final batch once, however often compaction runs', async () => {
     const T = Math.floor((Date.now() - 3 * DAY) / HOUR) * HOUR;
     const store = await freshStore();
-    await store.replacePartials('a', lcp([{ value: 1, at: T + 1000 }, { value: 2, at: T + 2 * HOUR }]), T);
+    await store.replacePartials(
+      'a',
+      lcp([
+        { value: 1, at: T + 1000 },
+        { value: 2, at: T + 2 * HOUR },
+      ]),
+      T,
+    );
     const first = await store.compactSettled(T + 40 * HOUR);
     const again = await store.compactSettled(T + 41 * HOUR);
     expect(first.batches).toBe(1);
@@ -54,9 +69,16 @@ describe('DynamoDB store: hourly rollups', () => {
     const now = Date.now();
     const T = Math.floor((now - 40 * DAY) / HOUR) * HOUR;
     const store = await freshStore(() => now);
-    await store.replacePartials('old', lcp([{ value: 7, at: T + 1000 }, { value: 9, at: T + 3000 }]), T);
+    await store.replacePartials(
+      'old',
+      lcp([
+        { value: 7, at: T + 1000 },
+        { value: 9, at: T + 3000 },
+      ]),
+      T,
+    );
     await store.compactSettled(T + 40 * HOUR);
-    const read = [...await store.readPartials({ metric: 'web_vitals_lcp', from: T, to: T + HOUR, filters: {} })];
+    const read = [...(await store.readPartials({ metric: 'web_vitals_lcp', from: T, to: T + HOUR, filters: {} }))];
     expect(read.map((p) => [p.windowStart, p.count, p.sum])).toEqual([[T, 2, 16]]);
   });
 });

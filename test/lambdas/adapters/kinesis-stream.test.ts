@@ -27,8 +27,12 @@ describe('kinesisStream', () => {
 
   it('retries only the entries Kinesis reports as failed, with backoff', async () => {
     const waits: number[] = [];
-    kinesis.on(PutRecordsCommand)
-      .resolvesOnce({ FailedRecordCount: 2, Records: [{ SequenceNumber: '1' }, { ErrorCode: 'ProvisionedThroughputExceededException' }, { SequenceNumber: '3' }, { ErrorCode: 'InternalFailure' }] })
+    kinesis
+      .on(PutRecordsCommand)
+      .resolvesOnce({
+        FailedRecordCount: 2,
+        Records: [{ SequenceNumber: '1' }, { ErrorCode: 'ProvisionedThroughputExceededException' }, { SequenceNumber: '3' }, { ErrorCode: 'InternalFailure' }],
+      })
       .resolvesOnce(ok(2));
     await kinesisStream(new KinesisClient({}), { streamArn: ARN, wait: async (ms) => void waits.push(ms) }).put(entries(4));
     const calls = kinesis.commandCalls(PutRecordsCommand);
@@ -47,7 +51,8 @@ describe('kinesisStream', () => {
   });
 
   it('makes the ingest answer 503, never 202, when Kinesis keeps failing or throttles the call', async () => {
-    const ingest = (stream: ReturnType<typeof kinesisStream>) => createIngestHandler({ stream, allowedOrigins: [], clock: { now: () => NOW }, logger: { error: () => undefined } });
+    const ingest = (stream: ReturnType<typeof kinesisStream>) =>
+      createIngestHandler({ stream, allowedOrigins: [], clock: { now: () => NOW }, logger: { error: () => undefined } });
     const event = httpEvent('POST', '/v1/beacon', { body: JSON.stringify(beacon()), headers: { 'content-type': 'text/plain' } });
     kinesis.on(PutRecordsCommand).resolves({ FailedRecordCount: 1, Records: [{ ErrorCode: 'InternalFailure' }] });
     const failing = await ingest(kinesisStream(new KinesisClient({}), { streamArn: ARN, wait: noWait }))(event, localContext('i'));

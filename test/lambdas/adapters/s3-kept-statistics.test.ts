@@ -9,7 +9,20 @@ import { pointsOf } from '../../../src/analysis/points.ts';
 const s3 = mockClient(S3Client);
 beforeEach(() => s3.reset());
 const T = Date.UTC(2026, 10, 26, 12);
-const history: KeptStatistics = { settled: T, series: [{ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop' }, points: pointsOf([[T - 900_000, 120], [T, 130]]) }] };
+const history: KeptStatistics = {
+  settled: T,
+  series: [
+    {
+      metric: 'api_request',
+      statistic: 'p95',
+      dimensions: { app: 'shop' },
+      points: pointsOf([
+        [T - 900_000, 120],
+        [T, 130],
+      ]),
+    },
+  ],
+};
 
 describe('s3KeptStatistics', () => {
   it('has nothing before the first save, then round-trips the history as one gzipped object', async () => {

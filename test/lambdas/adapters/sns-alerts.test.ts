@@ -10,9 +10,18 @@ import type { Alert } from '../../../src/alerts/alert.ts';
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:vitalstream-alerts';
 const alert: Alert = {
-  key: 'web_vitals_lcp/p75-poor/shop/checkout', rule: 'web_vital_poor', severity: 'warning', state: 'firing',
-  title: 'LCP p75 is poor on /checkout (4.8 s > 4 s)', message: 'LCP p75 on /checkout was 4,812 ms in the minute from 19:01 UTC (312 page views).',
-  at: Date.UTC(2026, 10, 26, 19, 2), app: 'shop', metric: 'web_vitals_lcp', dimensions: { page: '/checkout' }, value: 4812, threshold: 4000,
+  key: 'web_vitals_lcp/p75-poor/shop/checkout',
+  rule: 'web_vital_poor',
+  severity: 'warning',
+  state: 'firing',
+  title: 'LCP p75 is poor on /checkout (4.8 s > 4 s)',
+  message: 'LCP p75 on /checkout was 4,812 ms in the minute from 19:01 UTC (312 page views).',
+  at: Date.UTC(2026, 10, 26, 19, 2),
+  app: 'shop',
+  metric: 'web_vitals_lcp',
+  dimensions: { page: '/checkout' },
+  value: 4812,
+  threshold: 4000,
   link: 'https://dash.example.com/#metric=web_vitals_lcp&page=/checkout',
 };
 beforeEach(() => sns.reset());
@@ -27,8 +36,10 @@ describe('snsAlertSink', () => {
     expect(input.Message).toContain('value:      4812');
     expect(input.Message).toContain('open: https://dash.example.com/');
     expect(input.MessageAttributes).toEqual({
-      severity: { DataType: 'String', StringValue: 'warning' }, state: { DataType: 'String', StringValue: 'firing' },
-      rule: { DataType: 'String', StringValue: 'web_vital_poor' }, app: { DataType: 'String', StringValue: 'shop' },
+      severity: { DataType: 'String', StringValue: 'warning' },
+      state: { DataType: 'String', StringValue: 'firing' },
+      rule: { DataType: 'String', StringValue: 'web_vital_poor' },
+      app: { DataType: 'String', StringValue: 'shop' },
       metric: { DataType: 'String', StringValue: 'web_vitals_lcp' },
     });
   });
@@ -60,7 +71,12 @@ describe('the SNS client every entry point uses, against a stand-in speaking the
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    Object.assign(process.env, { AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+    });
     try {
       await snsAlertSink(snsClient(), TOPIC).deliver(alert);
       expect(requests).toBe(3);
@@ -75,11 +91,20 @@ describe('the SNS client every entry point uses, against a stand-in speaking the
 });
 
 function throttled(): [number, string] {
-  return [400, '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>'];
+  return [
+    400,
+    '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>',
+  ];
 }
 function published(): [number, string] {
-  return [200, '<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>'];
+  return [
+    200,
+    '<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>',
+  ];
 }
 function notFound(): [number, string] {
-  return [404, '<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>r</RequestId></ErrorResponse>'];
+  return [
+    404,
+    '<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>r</RequestId></ErrorResponse>',
+  ];
 }

@@ -16,8 +16,17 @@ const store = () => timestreamStore(new TimestreamWriteClient({}), new Timestrea
 
 function partials(series: number, valuesPerSeries = 3, valueAt: (i: number) => number = (i) => 100 + i) {
   const records: StreamRecord[] = Array.from({ length: series }, (_, s) => ({
-    v: 1, beaconId: `b${s}`, receivedAt: T, common: { app: 'shop', page: `/p${s}`, device: 'mobile' },
-    metrics: Array.from({ length: valuesPerSeries }, (_, i) => ({ name: 'web_vitals_lcp', value: valueAt(i), timestamp: T + 1000, source: 'browser' as const, dimensions: {} })),
+    v: 1,
+    beaconId: `b${s}`,
+    receivedAt: T,
+    common: { app: 'shop', page: `/p${s}`, device: 'mobile' },
+    metrics: Array.from({ length: valuesPerSeries }, (_, i) => ({
+      name: 'web_vitals_lcp',
+      value: valueAt(i),
+      timestamp: T + 1000,
+      source: 'browser' as const,
+      dimensions: {},
+    })),
   }));
   return aggregateRecords(records);
 }
@@ -27,7 +36,12 @@ function asQueryPage(records: _Record[], batchId: string, writeId: number): { Co
   const names = [...new Set(records.flatMap((r) => [...(r.Dimensions ?? []).map((d) => d.Name!), ...(r.MeasureValues ?? []).map((m) => m.Name!)]))];
   const columns = ['partial', 'time', 'measure_name', ...names.filter((n) => n !== 'write_id'), 'write_id'];
   const rows = records.map((r) => {
-    const values: Record<string, string> = { partial: batchId, time: new Date(Number(r.Time)).toISOString().replace('T', ' ').replace('Z', '000000'), measure_name: r.MeasureName!, write_id: String(writeId) };
+    const values: Record<string, string> = {
+      partial: batchId,
+      time: new Date(Number(r.Time)).toISOString().replace('T', ' ').replace('Z', '000000'),
+      measure_name: r.MeasureName!,
+      write_id: String(writeId),
+    };
     for (const d of r.Dimensions ?? []) values[d.Name!] = d.Value!;
     for (const m of r.MeasureValues ?? []) values[m.Name!] = m.Value!;
     return { Data: columns.map((c) => (values[c] === undefined ? { NullValue: true } : { ScalarValue: values[c] })) };
@@ -48,15 +62,38 @@ describe('timestreamStore writes', () => {
     expect(calls.map((c) => c.Records!.length)).toEqual([100, 100, 50, 1]);
     for (const call of calls) {
       expect(call.Records!.length).toBeLessThanOrEqual(MAX_RECORDS_PER_WRITE);
-      expect(call.CommonAttributes).toEqual({ Dimensions: [{ Name: 'partial', Value: 'arn/shard-1/42' }], Version: 1_800_000_000_000, TimeUnit: 'MILLISECONDS', MeasureValueType: 'MULTI' });
+      expect(call.CommonAttributes).toEqual({
+        Dimensions: [{ Name: 'partial', Value: 'arn/shard-1/42' }],
+        Version: 1_800_000_000_000,
+        TimeUnit: 'MILLISECONDS',
+        MeasureValueType: 'MULTI',
+      });
     }
     const [first] = calls[0]!.Records!;
     expect(first!.MeasureName).toBe('web_vitals_lcp');
     expect(first!.Time).toBe(String(T));
-    expect(first!.MeasureValues!.map((m) => m.Name)).toEqual(['value_count', 'value_sum', 'value_min', 'value_max', 'sketch', 'write_id', 'rated_good', 'rated_needs_improvement', 'rated_poor']);
-    expect(calls.at(-1)!.Records).toEqual([{ Dimensions: [], MeasureName: MARKER_MEASURE, Time: String(T + 5000), MeasureValues: [
-      { Name: 'write_id', Value: '1800000000000', Type: 'BIGINT' }, { Name: 'rows', Value: '250', Type: 'BIGINT' },
-    ] }]);
+    expect(first!.MeasureValues!.map((m) => m.Name)).toEqual([
+      'value_count',
+      'value_sum',
+      'value_min',
+      'value_max',
+      'sketch',
+      'write_id',
+      'rated_good',
+      'rated_needs_improvement',
+      'rated_poor',
+    ]);
+    expect(calls.at(-1)!.Records).toEqual([
+      {
+        Dimensions: [],
+        MeasureName: MARKER_MEASURE,
+        Time: String(T + 5000),
+        MeasureValues: [
+          { Name: 'write_id', Value: '1800000000000', Type: 'BIGINT' },
+          { Name: 'rows', Value: '250', Type: 'BIGINT' },
+        ],
+      },
+    ]);
     for (const record of calls.flatMap((c) => c.Records!)) expect(JSON.stringify(record).length).toBeLessThan(2048);
   });
 
@@ -65,7 +102,10 @@ describe('timestreamStore writes', () => {
     // Values spread over eight orders of magnitude occupy ~1,500 sketch bins.
     const wide = partials(1, 3000, (i) => 0.05 * 1.0125 ** (i / 2));
     await store().replacePartials('p', wide, T);
-    const records = writer.commandCalls(WriteRecordsCommand).flatMap((c) => c.args[0].input.Records!).filter((r) => r.MeasureName !== MARKER_MEASURE);
+    const records = writer
+      .commandCalls(WriteRecordsCommand)
+      .flatMap((c) => c.args[0].input.Records!)
+      .filter((r) => r.MeasureName !== MARKER_MEASURE);
     expect(records.length).toBeGreaterThan(1);
     for (const record of records) expect(JSON.stringify(record).length).toBeLessThan(2048);
     reader.on(QueryCommand).resolves(asQueryPage(records, 'p', 1_800_000_000_000));
@@ -77,17 +117,32 @@ describe('timestreamStore writes', () => {
   it('treats a rejection by a newer version as done, and reports any other rejection record by record', async () => {
     const onRejected: number[] = [];
     const s = timestreamStore(new TimestreamWriteClient({}), new TimestreamQueryClient({}), { ...options, onRejected: (n) => void onRejected.push(n) });
-    writer.on(WriteRecordsCommand).rejectsOnce(new RejectedRecordsException({ message: 'rejected', $metadata: {}, RejectedRecords: [{ RecordIndex: 0, Reason: 'newer version exists', ExistingVersion: 1_800_000_000_005 }] })).resolves({});
+    writer
+      .on(WriteRecordsCommand)
+      .rejectsOnce(
+        new RejectedRecordsException({
+          message: 'rejected',
+          $metadata: {},
+          RejectedRecords: [{ RecordIndex: 0, Reason: 'newer version exists', ExistingVersion: 1_800_000_000_005 }],
+        }),
+      )
+      .resolves({});
     await s.replacePartials('p', partials(1), T);
     writer.reset();
-    writer.on(WriteRecordsCommand).rejects(new RejectedRecordsException({ message: 'rejected', $metadata: {}, RejectedRecords: [{ RecordIndex: 1, Reason: 'The record timestamp is outside the time range' }] }));
+    writer.on(WriteRecordsCommand).rejects(
+      new RejectedRecordsException({
+        message: 'rejected',
+        $metadata: {},
+        RejectedRecords: [{ RecordIndex: 1, Reason: 'The record timestamp is outside the time range' }],
+      }),
+    );
     const failed = s.replacePartials('p', partials(2), T);
     await expect(failed).rejects.toBeInstanceOf(RejectedRecordsError);
     await expect(failed).rejects.toThrow(/rejected 1 records: The record timestamp is outside the time range/);
     expect(onRejected).toEqual([1]);
   });
 
-  it('sends each write once and surfaces what fails: retrying is the client\'s own strategy (lambdas/aws/clients.ts)', async () => {
+  it("sends each write once and surfaces what fails: retrying is the client's own strategy (lambdas/aws/clients.ts)", async () => {
     const throttle = Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
     writer.on(WriteRecordsCommand).rejects(throttle);
     await expect(store().replacePartials('p', partials(1), T)).rejects.toThrow(/slow down/);
@@ -105,19 +160,25 @@ describe('timestreamStore reads', () => {
     expect(sql).toContain(`a.time >= from_milliseconds(${T}) AND a.time < from_milliseconds(${T + 60_000})`);
     expect(() => aggregateSql('d', 't', { metric: 'x', from: 0, to: 1, filters: { 'page" OR 1=1 --': 'x' } })).toThrow(/unsafe identifier/);
     // The scheduled job reads every alerting metric in one query.
-    expect(aggregateSql('d', 't', { metric: ['web_vitals_lcp', "o'k"], from: T, to: T + 1, filters: {} })).toContain(`a.measure_name IN ('web_vitals_lcp', 'o''k')`);
+    expect(aggregateSql('d', 't', { metric: ['web_vitals_lcp', "o'k"], from: T, to: T + 1, filters: {} })).toContain(
+      `a.measure_name IN ('web_vitals_lcp', 'o''k')`,
+    );
   });
 
   it('follows NextToken across pages and turns rows back into mergeable partials', async () => {
     writer.on(WriteRecordsCommand).resolves({});
     const original = partials(3);
     await store().replacePartials('p', original, T);
-    const records = writer.commandCalls(WriteRecordsCommand).flatMap((c) => c.args[0].input.Records!).filter((r) => r.MeasureName !== MARKER_MEASURE);
+    const records = writer
+      .commandCalls(WriteRecordsCommand)
+      .flatMap((c) => c.args[0].input.Records!)
+      .filter((r) => r.MeasureName !== MARKER_MEASURE);
     const page = asQueryPage(records, 'p', 1);
-    reader.on(QueryCommand)
+    reader
+      .on(QueryCommand)
       .resolvesOnce({ ...page, Rows: page.Rows.slice(0, 2), NextToken: 'more' })
       .resolvesOnce({ ...page, Rows: page.Rows.slice(2) });
-    const read = [...await store().readPartials({ metric: 'web_vitals_lcp', from: T, to: T + 60_000, filters: {} })];
+    const read = [...(await store().readPartials({ metric: 'web_vitals_lcp', from: T, to: T + 60_000, filters: {} }))];
     expect(reader.commandCalls(QueryCommand)).toHaveLength(2);
     expect(read.map((p) => p.dimensions)).toEqual(original.map((p) => p.dimensions));
     expect(buildSeries(read, 'page')).toEqual(buildSeries(original, 'page'));

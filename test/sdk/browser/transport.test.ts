@@ -4,7 +4,13 @@ import { uxScore, UX_WEIGHTS } from '../../../sdk/browser/signals/ux-score.ts';
 import { describeElement, resourceType } from '../../../sdk/browser/signals/selector.ts';
 
 const envelope = { app: 'shop', context: { page: '/p', device: 'mobile' } };
-const metric = (i: number, padding = 0) => ({ name: 'custom_x', value: i, unit: 'count' as const, timestamp: 1, tags: padding ? { p: 'x'.repeat(padding) } : {} });
+const metric = (i: number, padding = 0) => ({
+  name: 'custom_x',
+  value: i,
+  unit: 'count' as const,
+  timestamp: 1,
+  tags: padding ? { p: 'x'.repeat(padding) } : {},
+});
 
 describe('toBodies', () => {
   it('keeps every metric, in order, in valid beacons under the keepalive budget', () => {
@@ -18,7 +24,10 @@ describe('toBodies', () => {
   });
 
   it('never puts more than 500 metrics in one beacon', () => {
-    const { bodies } = toBodies(envelope, Array.from({ length: 1200 }, (_, i) => metric(i)));
+    const { bodies } = toBodies(
+      envelope,
+      Array.from({ length: 1200 }, (_, i) => metric(i)),
+    );
     expect(bodies.map((b) => (JSON.parse(b) as { metrics: unknown[] }).metrics.length)).toEqual([500, 500, 200]);
   });
 

@@ -14,7 +14,12 @@ beforeAll(async () => (pipeline = await startTestPipeline()));
 afterAll(() => pipeline.close());
 
 const groups = async (metric: string, app: string, groupBy: string, extra: Record<string, string> = {}) =>
-  Object.fromEntries((await pipeline.aggregates(metric, { app, group_by: groupBy, ...extra })).series.map((s) => [s.dimensions[groupBy], s.points.reduce((n, p) => n + p.count, 0)]));
+  Object.fromEntries(
+    (await pipeline.aggregates(metric, { app, group_by: groupBy, ...extra })).series.map((s) => [
+      s.dimensions[groupBy],
+      s.points.reduce((n, p) => n + p.count, 0),
+    ]),
+  );
 
 describe('PostgreSQL (pg) at 127.0.0.1:5432', () => {
   it('reports every Pool and Client query, promise or callback, with fingerprint, type, table and errors', async () => {
@@ -28,7 +33,12 @@ describe('PostgreSQL (pg) at 127.0.0.1:5432', () => {
     await client.query('CREATE TEMP TABLE vs_orders (id int primary key, total numeric)');
     await client.query('INSERT INTO vs_orders (id, total) VALUES ($1, $2), ($3, $4)', [1, 9.5, 2, 12]);
     await client.query({ text: "SELECT * FROM vs_orders WHERE id = 1 AND total > 5.5 AND note = 'x'".replace(" AND note = 'x'", '') });
-    await new Promise<void>((resolve) => client.query('SELECT id FROM vs_orders WHERE id IN (1, 2, 3)', (error) => { expect(error).toBeNull(); resolve(); }));
+    await new Promise<void>((resolve) =>
+      client.query('SELECT id FROM vs_orders WHERE id IN (1, 2, 3)', (error) => {
+        expect(error).toBeNull();
+        resolve();
+      }),
+    );
     const failure = await client.query('SELECT * FROM vs_missing_table').catch((e: { code: string }) => e.code);
     expect(failure).toBe('42P01');
     await client.query('SELECT pg_sleep(0.6)');

@@ -35,7 +35,12 @@ async function closedPort(): Promise<number> {
 }
 
 const groups = async (metric: string, app: string, groupBy: string, extra: Record<string, string> = {}) =>
-  Object.fromEntries((await pipeline.aggregates(metric, { app, group_by: groupBy, ...extra })).series.map((s) => [s.dimensions[groupBy], s.points.reduce((n, p) => n + p.count, 0)]));
+  Object.fromEntries(
+    (await pipeline.aggregates(metric, { app, group_by: groupBy, ...extra })).series.map((s) => [
+      s.dimensions[groupBy],
+      s.points.reduce((n, p) => n + p.count, 0),
+    ]),
+  );
 
 describe('outgoing calls', () => {
   it('measures global fetch through undici diagnostics channels, with SLA compliance, and never its own beacons', async () => {
@@ -48,7 +53,11 @@ describe('outgoing calls', () => {
     await monitor.flush();
     stop();
     await monitor.shutdown();
-    expect(await groups('external_api_call', 'fetch-app', 'endpoint', { service: 'stripe' })).toEqual({ '/v1/charges/:id': 1, '/v1/slow/customers/:id': 1, '/v1/fail': 1 });
+    expect(await groups('external_api_call', 'fetch-app', 'endpoint', { service: 'stripe' })).toEqual({
+      '/v1/charges/:id': 1,
+      '/v1/slow/customers/:id': 1,
+      '/v1/fail': 1,
+    });
     expect(await groups('external_api_call', 'fetch-app', 'status_class', { service: 'stripe' })).toEqual({ '2xx': 2, '5xx': 1 });
     expect(await groups('external_api_call', 'fetch-app', 'error_type')).toEqual({ ECONNREFUSED: 1 });
     const sla = await pipeline.aggregates('sla_compliance', { app: 'fetch-app', service: 'stripe' });
@@ -72,12 +81,17 @@ describe('outgoing calls', () => {
     const monitor = createMonitor({ app: 'breaker-app', endpoint: pipeline.beaconUrl });
     const states: BreakerState[] = [];
     let healthy = false;
-    const breaker = circuitBreaker(monitor, 'stripe', async () => {
-      const response = await fetch(`${upstream}${healthy ? '/v1/ok' : '/v1/fail'}`);
-      await response.text();
-      if (response.status >= 500) throw new Error(`HTTP ${response.status}`);
-      return response.status;
-    }, { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeout: 150, onTransition: (s) => states.push(s) });
+    const breaker = circuitBreaker(
+      monitor,
+      'stripe',
+      async () => {
+        const response = await fetch(`${upstream}${healthy ? '/v1/ok' : '/v1/fail'}`);
+        await response.text();
+        if (response.status >= 500) throw new Error(`HTTP ${response.status}`);
+        return response.status;
+      },
+      { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeout: 150, onTransition: (s) => states.push(s) },
+    );
     for (let i = 0; i < 3; i++) await breaker.fire().catch(() => undefined);
     healthy = true;
     await new Promise((r) => setTimeout(r, 200));

@@ -13,7 +13,9 @@ beforeAll(async () => (pipeline = await startTestPipeline()));
 afterAll(() => pipeline.close());
 
 const byDimension = async (metric: string, app: string, groupBy: string) =>
-  Object.fromEntries((await pipeline.aggregates(metric, { app, group_by: groupBy })).series.map((s) => [s.dimensions[groupBy], s.points.reduce((n, p) => n + p.count, 0)]));
+  Object.fromEntries(
+    (await pipeline.aggregates(metric, { app, group_by: groupBy })).series.map((s) => [s.dimensions[groupBy], s.points.reduce((n, p) => n + p.count, 0)]),
+  );
 
 describe('Express instrumentation', () => {
   it('reports api_request by route template, method and status, with sizes, and never the raw path', async () => {
@@ -23,7 +25,9 @@ describe('Express instrumentation', () => {
     app.get('/courses/:id', (req, res) => void res.json({ id: req.params.id }));
     app.post('/orders', express.json(), (_req, res) => void res.status(201).json({ ok: true }));
     app.get('/slow', (_req, res) => void setTimeout(() => res.send('late'), 80));
-    app.get('/boom', () => { throw new Error('boom'); });
+    app.get('/boom', () => {
+      throw new Error('boom');
+    });
     const api = express.Router();
     api.get('/items/:itemId', (_req, res) => void res.send('item'));
     app.use('/api', api);
@@ -44,7 +48,13 @@ describe('Express instrumentation', () => {
     await monitor.shutdown();
 
     expect(await byDimension('api_request', 'express-app', 'endpoint')).toEqual({
-      '/courses/:id': 3, '/orders': 1, '/slow': 1, '/boom': 1, '/(unmatched)': 1, '/api/items/:itemId': 1, '/admin/users/:userId': 1,
+      '/courses/:id': 3,
+      '/orders': 1,
+      '/slow': 1,
+      '/boom': 1,
+      '/(unmatched)': 1,
+      '/api/items/:itemId': 1,
+      '/admin/users/:userId': 1,
     });
     expect(await byDimension('api_request', 'express-app', 'status_class')).toEqual({ '2xx': 7, '5xx': 1, '4xx': 1 });
     expect(await byDimension('api_request', 'express-app', 'method')).toEqual({ GET: 8, POST: 1 });
@@ -152,7 +162,9 @@ describe('trackFunction', () => {
       if (id === 'bad') throw Object.assign(new Error('no such invoice'), { code: 'ENOINVOICE' });
       return `invoice ${id}`;
     });
-    const explode = trackFunction(monitor, 'explode', () => { throw new TypeError('nope'); });
+    const explode = trackFunction(monitor, 'explode', () => {
+      throw new TypeError('nope');
+    });
     expect(add(2, 3)).toBe(5);
     expect(await render('42')).toBe('invoice 42');
     const original = await render('bad').catch((e: unknown) => e);
@@ -170,7 +182,7 @@ describe('trackFunction', () => {
 describe('Server-Timing from the server SDK', () => {
   const durationOf = (header: string | null) => Number(/(?:^|, )app;dur=([\d.]+)/.exec(header ?? '')?.[1]);
 
-  it('Express adds app;dur to each response by default, keeps an app\'s own entries, and adds none when asked not to', async () => {
+  it("Express adds app;dur to each response by default, keeps an app's own entries, and adds none when asked not to", async () => {
     const monitor = createMonitor({ app: 'timing', endpoint: pipeline.beaconUrl });
     const app = express();
     const off = vitalstreamExpress(app, monitor);
@@ -197,7 +209,7 @@ describe('Server-Timing from the server SDK', () => {
     await monitor.shutdown();
   });
 
-  it('Fastify adds app;dur from the reply\'s own elapsed time', async () => {
+  it("Fastify adds app;dur from the reply's own elapsed time", async () => {
     const monitor = createMonitor({ app: 'timing-fastify', endpoint: pipeline.beaconUrl });
     const app = Fastify();
     await app.register(vitalstreamFastify(monitor));

@@ -13,7 +13,9 @@ describe('process metrics', () => {
     const stop = startProcessMetrics(monitor, 300);
     await new Promise((r) => setTimeout(r, 50));
     const end = Date.now() + 150;
-    while (Date.now() < end) { /* block the event loop for 150 ms */ }
+    while (Date.now() < end) {
+      /* block the event loop for 150 ms */
+    }
     await new Promise((r) => setTimeout(r, 400));
     stop();
     await monitor.shutdown();

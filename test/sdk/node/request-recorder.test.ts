@@ -6,10 +6,14 @@ import { createMonitor, type ServerMetric } from '../../../sdk/node/monitor.ts';
 /** A monitor whose transport keeps the beacons' metrics (the SDK's own transport interface, no network needed to test counting). */
 function capturingMonitor(maxBuffer?: number) {
   const sent: ServerMetric[] = [];
-  const monitor = createMonitor({ app: 'api', maxBuffer, transport: async (body) => {
-    sent.push(...(JSON.parse(body) as { metrics: ServerMetric[] }).metrics);
-    return 202;
-  } });
+  const monitor = createMonitor({
+    app: 'api',
+    maxBuffer,
+    transport: async (body) => {
+      sent.push(...(JSON.parse(body) as { metrics: ServerMetric[] }).metrics);
+      return 202;
+    },
+  });
   return { monitor, sent };
 }
 
@@ -40,14 +44,21 @@ describe('request recording in the HTTP middlewares', () => {
 
     const requests = sent.filter((m) => m.name === 'api_request');
     expect(requests.length).toBeLessThan(1000); // folded: one entry per minute and 1 % bin, not one per request
-    for (const [minute, rawOfMinute] of [[0, raw.slice(0, 3000)], [1, raw.slice(3000)]] as const) {
+    for (const [minute, rawOfMinute] of [
+      [0, raw.slice(0, 3000)],
+      [1, raw.slice(3000)],
+    ] as const) {
       const ofMinute = requests.filter((m) => Math.floor((m.timestamp! - minuteStart) / 60_000) === minute);
       expect(ofMinute.reduce((n, m) => n + (m.count ?? 1), 0)).toBe(3000);
       expect(quantiles(ofMinute.map((m) => [m.value, m.count ?? 1]))).toEqual(quantiles(rawOfMinute.map((d) => [d, 1])));
       expect(ofMinute.every((m) => m.tags?.endpoint === '/courses/:id' && m.tags.status_class === '2xx')).toBe(true);
     }
     const sizes = sent.filter((m) => m.name === 'api_response_size');
-    expect(Object.fromEntries([100, 101, 102].map((b) => [b, sizes.filter((m) => m.value === b).reduce((n, m) => n + (m.count ?? 1), 0)]))).toEqual({ 100: 2000, 101: 2000, 102: 2000 });
+    expect(Object.fromEntries([100, 101, 102].map((b) => [b, sizes.filter((m) => m.value === b).reduce((n, m) => n + (m.count ?? 1), 0)]))).toEqual({
+      100: 2000,
+      101: 2000,
+      102: 2000,
+    });
   });
 
   it('tags slow requests apart, with their percentiles intact, and a zero duration as it is', async () => {

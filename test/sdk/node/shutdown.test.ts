@@ -58,7 +58,9 @@ describe('server SDK shutdown under a bad endpoint', () => {
 /** Runs an app that never calls shutdown(); resolves with what it printed and how long it took to exit. */
 async function exitNaturally(target: string, deadlineMs: number): Promise<{ output: string; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', `${import.meta.dirname}/fixtures/exit-without-shutdown.ts`, target, String(deadlineMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', `${import.meta.dirname}/fixtures/exit-without-shutdown.ts`, target, String(deadlineMs)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

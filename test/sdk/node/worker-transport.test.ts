@@ -37,7 +37,10 @@ describe('sending beacons from a worker thread', () => {
     } finally {
       unsubscribe('undici:request:create', seen);
     }
-    expect(received).toEqual([{ type: 'application/json', body: '{"app":"a","metrics":[]}' }, { type: 'application/json', body: '{"app":"b","metrics":[]}' }]);
+    expect(received).toEqual([
+      { type: 'application/json', body: '{"app":"a","metrics":[]}' },
+      { type: 'application/json', body: '{"app":"b","metrics":[]}' },
+    ]);
     expect(onThisThread).toEqual([]);
   });
 

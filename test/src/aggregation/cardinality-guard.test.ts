@@ -38,7 +38,9 @@ describe('the cardinality guard', () => {
     const refuse = refuseInventedNames(createCardinalityGuard({ maxNamesPerApp: 2 }), () => T);
     expect(refuse('flood', 'custom_a')).toBeUndefined();
     expect(refuse('flood', 'custom_b')).toBeUndefined();
-    expect(refuse('flood', 'custom_c')).toBe("app 'flood' already has 2 custom and function metric names in use, so 'custom_c' is refused; a name unused for 24 h frees its place");
+    expect(refuse('flood', 'custom_c')).toBe(
+      "app 'flood' already has 2 custom and function metric names in use, so 'custom_c' is refused; a name unused for 24 h frees its place",
+    );
     expect(refuse('flood', 'custom_a')).toBeUndefined();
     expect(refuse('flood', 'web_vitals_lcp')).toBeUndefined();
   });

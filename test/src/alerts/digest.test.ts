@@ -4,8 +4,15 @@ import { limitNotifications } from '../../../src/alerts/digest.ts';
 
 const T = Date.UTC(2026, 11, 6, 12, 0);
 const alert = (app: string, page: string, overrides: Partial<Alert> = {}): Alert => ({
-  key: `web_vital_poor|web_vitals_lcp|${app}${page}`, rule: 'web_vital_poor', severity: 'warning', state: 'firing',
-  title: `LCP p75 is poor on app=${app}, page=${page}`, message: '…', at: T, app, ...overrides,
+  key: `web_vital_poor|web_vitals_lcp|${app}${page}`,
+  rule: 'web_vital_poor',
+  severity: 'warning',
+  state: 'firing',
+  title: `LCP p75 is poor on app=${app}, page=${page}`,
+  message: '…',
+  at: T,
+  app,
+  ...overrides,
 });
 
 describe('notifications per run', () => {

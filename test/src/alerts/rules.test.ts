@@ -5,14 +5,26 @@ import { emptyAlertState, reconcile, undoDelivery } from '../../../src/alerts/li
 import { conditionsFor, serverErrorCondition } from '../../../src/alerts/rules.ts';
 
 const point = (over: Partial<AggregatePoint>): AggregatePoint => ({
-  t: '2026-11-26T19:01:00.000Z', count: 312, sum: 0, avg: 0, min: 0, max: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, ...over,
+  t: '2026-11-26T19:01:00.000Z',
+  count: 312,
+  sum: 0,
+  avg: 0,
+  min: 0,
+  max: 0,
+  p50: 0,
+  p75: 0,
+  p90: 0,
+  p95: 0,
+  p99: 0,
+  ...over,
 });
 const checkout = { app: 'shop', source: 'browser', page: '/checkout' };
 const link = () => 'http://127.0.0.1:8787/#metric=web_vitals_lcp&page=/checkout';
 
 describe('alert rules', () => {
   it('fires on each seed threshold, per window', () => {
-    const rules = (metric: string, p: Partial<AggregatePoint>, dims: Record<string, string> = { app: 'shop' }) => conditionsFor({ metric, dimensions: dims, point: point(p) }).map((c) => `${c.rule}:${c.severity}`);
+    const rules = (metric: string, p: Partial<AggregatePoint>, dims: Record<string, string> = { app: 'shop' }) =>
+      conditionsFor({ metric, dimensions: dims, point: point(p) }).map((c) => `${c.rule}:${c.severity}`);
     expect(rules('web_vitals_lcp', { p75: 4812, ratings: { good: 100, needsImprovement: 90, poor: 122 } }, checkout)).toEqual(['web_vital_poor:warning']);
     expect(rules('web_vitals_lcp', { p75: 3900 })).toEqual([]);
     expect(rules('web_vitals_inp', { p75: 510 })).toEqual(['web_vital_poor:warning']);
@@ -44,7 +56,11 @@ describe('alert rules', () => {
 });
 
 describe('alert lifecycle', () => {
-  const lcp = conditionsFor({ metric: 'web_vitals_lcp', dimensions: checkout, point: point({ p75: 4812, ratings: { good: 100, needsImprovement: 90, poor: 122 } }) });
+  const lcp = conditionsFor({
+    metric: 'web_vitals_lcp',
+    dimensions: checkout,
+    point: point({ p75: 4812, ratings: { good: 100, needsImprovement: 90, poor: 122 } }),
+  });
   const options = { cooldownMs: 30 * 60_000, link };
 
   it('fires once, stays quiet while open, resolves when the condition clears, and cools down', () => {
@@ -68,7 +84,9 @@ describe('alert lifecycle', () => {
     const cleared = reconcile(open, [], 120_000, options);
     undoDelivery(cleared.state, open, cleared.alerts[0]!);
     expect(cleared.state.resolvedAt).toEqual({});
-    expect(reconcile(cleared.state, [], 180_000, options).alerts.map((a) => [a.state, a.message])).toEqual([['resolved', expect.stringMatching(/after 3 min/)]]);
+    expect(reconcile(cleared.state, [], 180_000, options).alerts.map((a) => [a.state, a.message])).toEqual([
+      ['resolved', expect.stringMatching(/after 3 min/)],
+    ]);
   });
 
   it('reads as a person would receive it', () => {
@@ -77,7 +95,9 @@ describe('alert lifecycle', () => {
     const body = snsMessage(alert!);
     console.log(`example alert e-mail\nSubject: ${subject}\n\n${body}`);
     expect(subject).toBe('[WARNING] LCP p75 is poor (4.8 s > 4.0 s) on app=shop, page=/checkout');
-    expect(body).toContain('LCP p75 was 4.8 s in the minute from 19:01 UTC over 312 page views (app=shop, page=/checkout); poor starts at 4.0 s, good is under 2.5 s. 122 of 312 were poor.');
+    expect(body).toContain(
+      'LCP p75 was 4.8 s in the minute from 19:01 UTC over 312 page views (app=shop, page=/checkout); poor starts at 4.0 s, good is under 2.5 s. 122 of 312 were poor.',
+    );
     expect(body).toContain('open: http://127.0.0.1:8787/#metric=web_vitals_lcp&page=/checkout');
   });
 });

@@ -18,7 +18,11 @@ describe('ARTime, reimplemented', () => {
   for (const file of FILES) {
     it(`reproduces every score NAB publishes for ${file} within 0.01, alerts included`, () => {
       const values = parseSeriesCsv(readFileSync(join(NAB, 'data', file), 'utf8'), { order: 'file' }).map((p) => p.value);
-      const published = readFileSync(join(NAB, 'published/ARTime', file), 'utf8').trim().split('\n').slice(1).map(Number);
+      const published = readFileSync(join(NAB, 'published/ARTime', file), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map(Number);
       const ours = nabScores('ARTime', values);
       expect(ours).toHaveLength(published.length);
       expect(published.some((score) => score > 0)).toBe(true);

@@ -19,7 +19,11 @@ describe('CAD OSE, reimplemented', () => {
   for (const file of FILES) {
     it(`reproduces every score NAB publishes for ${file} within 0.01`, () => {
       const values = parseSeriesCsv(readFileSync(join(NAB, 'data', file), 'utf8'), { order: 'file' }).map((p) => p.value);
-      const published = readFileSync(join(NAB, 'published/contextOSE', file), 'utf8').trim().split('\n').slice(1).map(Number);
+      const published = readFileSync(join(NAB, 'published/contextOSE', file), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map(Number);
       const ours = nabScores('contextOSE', values);
       expect(ours).toHaveLength(published.length);
       const off = ours.map((score, row) => ({ row, score, published: published[row]! })).filter((r) => Math.abs(r.score - r.published) > 0.01);

@@ -17,7 +17,12 @@ function buckets(): [number, number][] {
     return [t, 200 + 80 * Math.sin((2 * Math.PI * t) / DAY) + 20 * (random() - 0.5) + incident];
   });
 }
-const seriesOf = (points: [number, number][]): BucketSeries => ({ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop' }, points: pointsOf(points) });
+const seriesOf = (points: [number, number][]): BucketSeries => ({
+  metric: 'api_request',
+  statistic: 'p95',
+  dimensions: { app: 'shop' },
+  points: pointsOf(points),
+});
 
 describe('the stateful anomaly detector', () => {
   it('gives identical scores and states fed bucket by bucket across runs, saved and loaded between them, as replayed in one go', () => {

@@ -41,7 +41,7 @@ describe('anomaly detector', () => {
     return Array.from({ length: (28 * 86_400_000) / step }, (_, i) => {
       const t = T0 + i * step;
       const weekend = [0, 6].includes(new Date(t).getUTCDay());
-      const daily = Math.max(0, Math.sin((2 * Math.PI * ((t / 3_600_000) % 24 - 6)) / 24));
+      const daily = Math.max(0, Math.sin((2 * Math.PI * (((t / 3_600_000) % 24) - 6)) / 24));
       return { t, v: disturb(i, (weekend ? 30 + 10 * daily : 40 + 60 * daily) * (1 + 0.1 * (random() - 0.5)), daily) };
     });
   }
@@ -88,7 +88,9 @@ describe('anomaly detector', () => {
     // A spike at 19:12 on the first day; at 19:12 on the second, a same-slot view against that day
     // alone would read the normal value as a dip as deep as the spike was high.
     const spikeAt = 230;
-    const judged = ((detector) => series(3, (i, v) => (i === spikeAt ? v + 1000 : v)).map((p) => detector.update(p.t, p.v)))(createAnomalyDetector(DEFAULT_DETECTOR));
+    const judged = ((detector) => series(3, (i, v) => (i === spikeAt ? v + 1000 : v)).map((p) => detector.update(p.t, p.v)))(
+      createAnomalyDetector(DEFAULT_DETECTOR),
+    );
     expect(Math.abs(judged[spikeAt]!.reasons!.local)).toBeGreaterThan(50);
     const nextDay = judged[spikeAt + 288]!.reasons!;
     expect(Math.abs(nextDay.seasonal ?? 0)).toBeLessThan(DEFAULT_DETECTOR.localGate);
@@ -159,7 +161,9 @@ describe('series CSV', () => {
 
   it('refuses repeated and backward timestamps at the first bad line, unless asked to keep file order', () => {
     const repeated = 'timestamp,value\n2014-07-01 00:00:00,1\n\n2014-07-01 00:05:00,2\n2014-07-01 00:05:00,3\n';
-    expect(() => parseSeriesCsv(repeated)).toThrow(/^line 5: timestamp '2014-07-01 00:05:00' repeats the previous line's '2014-07-01 00:05:00'; sort the file and drop repeated rows, or pass --file-order/);
+    expect(() => parseSeriesCsv(repeated)).toThrow(
+      /^line 5: timestamp '2014-07-01 00:05:00' repeats the previous line's '2014-07-01 00:05:00'; sort the file and drop repeated rows, or pass --file-order/,
+    );
     const backward = 'timestamp,value\n2014-07-01 00:10:00,1\n2014-07-01 00:05:00,2\n';
     expect(() => parseSeriesCsv(backward)).toThrow(/^line 3: timestamp '2014-07-01 00:05:00' comes before the previous line's '2014-07-01 00:10:00'/);
     expect(parseSeriesCsv(backward, { order: 'file' }).map((p) => p.value)).toEqual([1, 2]);

@@ -40,7 +40,7 @@ describe('seasonal forecast', () => {
   /** Hourly points for `days` days: low at night, high by day (a square-ish daily cycle), noise. */
   function daily(days: number, seed = 9) {
     const random = seededRandom(seed);
-    return Array.from({ length: days * 24 }, (_, i) => ((i % 24) >= 8 && (i % 24) < 19 ? 80 : 20) + (random() - 0.5) * 4);
+    return Array.from({ length: days * 24 }, (_, i) => (i % 24 >= 8 && i % 24 < 19 ? 80 : 20) + (random() - 0.5) * 4);
   }
   const meanError = (forecast: { value: number }[], actual: number[]) => forecast.reduce((s, f, i) => s + Math.abs(f.value - actual[i]!), 0) / forecast.length;
 

@@ -4,16 +4,47 @@ import { ANOMALY_BUCKET_MS as B, ANOMALY_HISTORY_MS, type BucketSeries } from '.
 import { pairsOf, pointsOf } from '../../../src/analysis/points.ts';
 
 const T = Date.UTC(2026, 10, 26, 12);
-const series = (endpoint: string, points: [number, number][]): BucketSeries => ({ metric: 'api_request', statistic: 'p95', dimensions: { app: 'shop', endpoint }, points: pointsOf(points) });
+const series = (endpoint: string, points: [number, number][]): BucketSeries => ({
+  metric: 'api_request',
+  statistic: 'p95',
+  dimensions: { app: 'shop', endpoint },
+  points: pointsOf(points),
+});
 const plain = (list: readonly BucketSeries[]) => list.map((s) => ({ ...s, points: pairsOf(s.points) }));
 
 describe('bucket history', () => {
   it('replaces buckets from the fresh read on, appends new ones, forgets the oldest, and leaves the newest unsettled', () => {
-    const stored: KeptStatistics = { settled: T, series: [series('/a', [[T - 2 * B, 10], [T - B, 11], [T, 99]]), series('/gone', [[T - ANOMALY_HISTORY_MS - B, 5]])] };
-    const fresh = [series('/a', [[T, 12], [T + B, 13]]), series('/new', [[T + B, 7]])];
+    const stored: KeptStatistics = {
+      settled: T,
+      series: [
+        series('/a', [
+          [T - 2 * B, 10],
+          [T - B, 11],
+          [T, 99],
+        ]),
+        series('/gone', [[T - ANOMALY_HISTORY_MS - B, 5]]),
+      ],
+    };
+    const fresh = [
+      series('/a', [
+        [T, 12],
+        [T + B, 13],
+      ]),
+      series('/new', [[T + B, 7]]),
+    ];
     const next = extendHistory(stored, fresh, T, T + 2 * B);
     expect(next.settled).toBe(T + B);
-    expect(plain(next.series)).toEqual(plain([series('/a', [[T - 2 * B, 10], [T - B, 11], [T, 12], [T + B, 13]]), series('/new', [[T + B, 7]])]));
+    expect(plain(next.series)).toEqual(
+      plain([
+        series('/a', [
+          [T - 2 * B, 10],
+          [T - B, 11],
+          [T, 12],
+          [T + B, 13],
+        ]),
+        series('/new', [[T + B, 7]]),
+      ]),
+    );
   });
 
   it('starts reading at the settled boundary, or eight days back (bucket-aligned) when there is none or it is stale', () => {
@@ -26,11 +57,25 @@ describe('bucket history', () => {
   });
 
   it('round-trips through its compact form, gaps included, at float32 precision', () => {
-    const history: KeptStatistics = { settled: T, series: [series('/a', [[T - 5 * B, 123.456], [T - 2 * B, 0.001], [T - B, 98765.4]]), series('/b', [[T, 1]])] };
+    const history: KeptStatistics = {
+      settled: T,
+      series: [
+        series('/a', [
+          [T - 5 * B, 123.456],
+          [T - 2 * B, 0.001],
+          [T - B, 98765.4],
+        ]),
+        series('/b', [[T, 1]]),
+      ],
+    };
     const decoded = decodeHistory(encodeHistory(history));
     expect(decoded.settled).toBe(T);
     expect(decoded.series.map((s) => [...s.points.times])).toEqual(history.series.map((s) => [...s.points.times]));
-    plain(decoded.series).flatMap((s) => s.points).forEach(([, v], i) => expect(v).toBeCloseTo(plain(history.series).flatMap((s) => s.points)[i]![1], 2));
+    for (const [i, [, v]] of plain(decoded.series)
+      .flatMap((s) => s.points)
+      .entries()) {
+      expect(v).toBeCloseTo(plain(history.series).flatMap((s) => s.points)[i]![1], 2);
+    }
     expect(() => decodeHistory('{"v":2}')).toThrow(/v1 shape/);
   });
 });

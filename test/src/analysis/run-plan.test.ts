@@ -12,7 +12,10 @@ describe('the analysis plan', () => {
     const checked = { ...emptyAlertState(), anomalies: { checkedAt: T - 10 * 60_000, conditions: [] } };
     expect(planAnalysis(T, checked, T - 3_600_000, DEFAULT_ANALYSIS)).toMatchObject({ detectAnomalies: false, refitForecasts: false });
     expect(planAnalysis(T + 5 * 60_000, checked, T - 6 * 3_600_000, DEFAULT_ANALYSIS)).toMatchObject({ detectAnomalies: true, refitForecasts: true });
-    expect(planAnalysis(T, emptyAlertState(), undefined, { ...DEFAULT_ANALYSIS, anomalyEveryMs: 0 })).toMatchObject({ detectAnomalies: false, refitForecasts: false });
+    expect(planAnalysis(T, emptyAlertState(), undefined, { ...DEFAULT_ANALYSIS, anomalyEveryMs: 0 })).toMatchObject({
+      detectAnomalies: false,
+      refitForecasts: false,
+    });
   });
 
   it('reads eight days on a first detection, from the kept statistics after, and five minutes otherwise', () => {

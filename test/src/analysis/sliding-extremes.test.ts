@@ -10,15 +10,21 @@ describe('sliding extremes', () => {
     return slice.length ? { low: Math.min(...slice), high: Math.max(...slice) } : undefined;
   };
 
-  it('gives the scan\'s low and high as the window slides, grows, shrinks and jumps', () => {
+  it("gives the scan's low and high as the window slides, grows, shrinks and jumps", () => {
     const extremes = new SlidingExtremes((i) => values[i]!);
     let start = 0;
     let end = -1;
     for (let step = 0; step < 4000; step++) {
       const move = random();
-      if (move < 0.6) { start += 1; end += 1; } else if (move < 0.8) end += 1 + Math.floor(random() * 5);
+      if (move < 0.6) {
+        start += 1;
+        end += 1;
+      } else if (move < 0.8) end += 1 + Math.floor(random() * 5);
       else if (move < 0.95) start = Math.min(end + 1, start + Math.floor(random() * 5));
-      else { start += 300; end += 400; }
+      else {
+        start += 300;
+        end += 400;
+      }
       end = Math.min(end, values.length - 1);
       expect(extremes.over(start, end)).toEqual(naive(start, end));
     }

@@ -16,11 +16,15 @@ function hourly(weeks: number, level: (h: number, weekday: number) => number, di
   const random = seededRandom(4);
   const hours = weeks * 168;
   return {
-    metric: 'web_vitals_lcp', statistic: 'p75', dimensions,
-    points: pointsOf(Array.from({ length: hours }, (_, i): [number, number] => {
-      const t = END - (hours - i) * HOUR;
-      return [t, level(i, new Date(t).getUTCDay()) * (1 + 0.04 * (random() - 0.5))];
-    })),
+    metric: 'web_vitals_lcp',
+    statistic: 'p75',
+    dimensions,
+    points: pointsOf(
+      Array.from({ length: hours }, (_, i): [number, number] => {
+        const t = END - (hours - i) * HOUR;
+        return [t, level(i, new Date(t).getUTCDay()) * (1 + 0.04 * (random() - 0.5))];
+      }),
+    ),
   };
 }
 const daily = (h: number) => Math.max(0, Math.sin((2 * Math.PI * ((h % 24) - 6)) / 24));
@@ -76,7 +80,10 @@ describe('scheduled forecasts per endpoint and page', () => {
     expect(kept.series.filter((s) => s.dimensions.endpoint)).toHaveLength(TRACKED_PER_APP);
     expect(kept.series.some((s) => s.dimensions.endpoint === '/e0')).toBe(false); // the quietest fell out
     const fits = fitFromHourly(kept, END);
-    const endpoints = fits.filter((f) => f.dimensions.endpoint).map((f) => f.dimensions.endpoint).sort();
+    const endpoints = fits
+      .filter((f) => f.dimensions.endpoint)
+      .map((f) => f.dimensions.endpoint)
+      .sort();
     expect(endpoints).toEqual(Array.from({ length: FORECAST_TOP }, (_, i) => `/e${50 + i}`).sort());
     expect(fits.filter((f) => !f.dimensions.endpoint).map((f) => f.key)).toEqual(['api_request|{"app":"shop"}']);
   });

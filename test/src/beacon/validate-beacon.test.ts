@@ -46,21 +46,23 @@ describe('validateBeacon', () => {
   });
 
   it('stores the good metrics and reports the refused ones by index', () => {
-    const result = validate(beacon({
-      metrics: [
-        metric(),
-        metric({ name: 'web_vitals_cls', value: -0.1, unit: 'score', tags: {} }),
-        metric({ value: 'fast' }),
-        metric({ name: 'not_a_metric' }),
-        metric({ timestamp: NOW - 25 * 3600_000 }),
-        metric({ timestamp: NOW + 6 * 60_000 }),
-        metric({ unit: 's' }),
-        metric({ tags: { favourite_colour: 'blue' } }),
-        metric({ value: 1e12 }),
-        metric({ timestamp: '2026-11-26T19:01:00' }),
-        metric({ timestamp: Math.floor(NOW / 1000) }),
-      ],
-    }));
+    const result = validate(
+      beacon({
+        metrics: [
+          metric(),
+          metric({ name: 'web_vitals_cls', value: -0.1, unit: 'score', tags: {} }),
+          metric({ value: 'fast' }),
+          metric({ name: 'not_a_metric' }),
+          metric({ timestamp: NOW - 25 * 3600_000 }),
+          metric({ timestamp: NOW + 6 * 60_000 }),
+          metric({ unit: 's' }),
+          metric({ tags: { favourite_colour: 'blue' } }),
+          metric({ value: 1e12 }),
+          metric({ timestamp: '2026-11-26T19:01:00' }),
+          metric({ timestamp: Math.floor(NOW / 1000) }),
+        ],
+      }),
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.record.metrics).toHaveLength(1);
@@ -88,17 +90,19 @@ describe('validateBeacon', () => {
 
   it('limits tags: count, key shape, value length and control characters', () => {
     const many = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v']));
-    const result = validate(beacon({
-      metrics: [
-        metric(),
-        metric({ tags: many }),
-        metric({ tags: { 'bad-key': 'x' } }),
-        metric({ tags: { navigation_type: 'x'.repeat(300) } }),
-        metric({ tags: { navigation_type: 'a\u0000b' } }),
-        metric({ tags: { navigation_type: 'x'.repeat(200) } }),
-        metric({ tags: { navigation_type: { nested: true } } }),
-      ],
-    }));
+    const result = validate(
+      beacon({
+        metrics: [
+          metric(),
+          metric({ tags: many }),
+          metric({ tags: { 'bad-key': 'x' } }),
+          metric({ tags: { navigation_type: 'x'.repeat(300) } }),
+          metric({ tags: { navigation_type: 'a\u0000b' } }),
+          metric({ tags: { navigation_type: 'x'.repeat(200) } }),
+          metric({ tags: { navigation_type: { nested: true } } }),
+        ],
+      }),
+    );
     if (!result.ok) throw new Error('expected partial acceptance');
     const reasons = Object.fromEntries(result.value.rejected.map((r) => [r.index, r.reason]));
     expect(reasons[1]).toMatch(/more than 16 properties/);
@@ -110,30 +114,37 @@ describe('validateBeacon', () => {
   });
 
   it('accepts ISO timestamps, defaults a missing one to receipt time, and keeps only dimension tags', () => {
-    const result = validate(beacon({
-      metrics: [
-        metric({ timestamp: '2026-11-26T19:00:00.250Z', tags: { navigation_type: 'reload', rating: 'good', delta: 12 } }),
-        { name: 'api_request', value: 120, tags: { endpoint: '/api/orders/981', method: 'GET', status_code: 200, status_class: '2xx' } },
-      ],
-    }));
+    const result = validate(
+      beacon({
+        metrics: [
+          metric({ timestamp: '2026-11-26T19:00:00.250Z', tags: { navigation_type: 'reload', rating: 'good', delta: 12 } }),
+          { name: 'api_request', value: 120, tags: { endpoint: '/api/orders/981', method: 'GET', status_code: 200, status_class: '2xx' } },
+        ],
+      }),
+    );
     if (!result.ok) throw new Error(result.refusal.message);
     const [lcp, api] = result.value.record.metrics;
     expect(lcp).toMatchObject({ timestamp: Date.UTC(2026, 10, 26, 19, 0, 0, 250), dimensions: { navigation_type: 'reload' } });
     expect(api).toEqual({
-      name: 'api_request', value: 120, timestamp: NOW, source: 'server',
+      name: 'api_request',
+      value: 120,
+      timestamp: NOW,
+      source: 'server',
       dimensions: { endpoint: '/api/orders/:id', method: 'GET', status_code: '200', status_class: '2xx' },
     });
   });
 
   it('accepts custom metrics with a unit and their tags as dimensions, and function_ families', () => {
-    const result = validate(beacon({
-      metrics: [
-        { name: 'custom_checkout_steps', value: -2, unit: 'count', tags: { flow: 'express' } },
-        { name: 'custom_no_unit', value: 1 },
-        { name: 'function_render_invoice', value: 15, tags: { function_name: 'render_invoice', status: 'success' } },
-        { name: 'custom_too_many', value: 1, unit: 'count', tags: { a: '1', b: '2', c: '3', d: '4', e: '5', f: '6' } },
-      ],
-    }));
+    const result = validate(
+      beacon({
+        metrics: [
+          { name: 'custom_checkout_steps', value: -2, unit: 'count', tags: { flow: 'express' } },
+          { name: 'custom_no_unit', value: 1 },
+          { name: 'function_render_invoice', value: 15, tags: { function_name: 'render_invoice', status: 'success' } },
+          { name: 'custom_too_many', value: 1, unit: 'count', tags: { a: '1', b: '2', c: '3', d: '4', e: '5', f: '6' } },
+        ],
+      }),
+    );
     if (!result.ok) throw new Error(result.refusal.message);
     expect(result.value.record.metrics.map((m) => m.name)).toEqual(['custom_checkout_steps', 'function_render_invoice']);
     expect(result.value.record.metrics[0]!.dimensions).toEqual({ flow: 'express', unit: 'count' });
@@ -165,7 +176,12 @@ describe('release, connection and browser dimensions', () => {
     const { validateBeacon } = await import('@vitalstream/protocol/validate');
     const { browserFamily } = await import('../../../src/beacon/browser-family.ts');
     const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
-    const result = validateBeacon({ app: 'shop', context: { release: ' 2.0.1 ', connection: '3g' }, metrics: [{ name: 'web_vitals_lcp', value: 1200 }] }, Date.now(), 'b', { browser: browserFamily(chrome)! });
+    const result = validateBeacon(
+      { app: 'shop', context: { release: ' 2.0.1 ', connection: '3g' }, metrics: [{ name: 'web_vitals_lcp', value: 1200 }] },
+      Date.now(),
+      'b',
+      { browser: browserFamily(chrome)! },
+    );
     if (!result.ok) throw new Error(result.refusal.message);
     expect(result.value.record.common).toEqual({ app: 'shop', release: '2.0.1', connection: '3g', browser: 'Chrome' });
     expect(JSON.stringify(result.value.record)).not.toContain('Mozilla');
@@ -175,10 +191,16 @@ describe('release, connection and browser dimensions', () => {
     const { browserFamily } = await import('../../../src/beacon/browser-family.ts');
     const cases: [string, string | undefined][] = [
       ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0', 'Edge'],
-      ['Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36', 'Samsung Internet'],
+      [
+        'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36',
+        'Samsung Internet',
+      ],
       ['Mozilla/5.0 (Macintosh; Intel Mac OS X 14.7; rv:133.0) Gecko/20100101 Firefox/133.0', 'Firefox'],
       ['Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1', 'Safari'],
-      ['Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1', 'Chrome'],
+      [
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1',
+        'Chrome',
+      ],
       ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 OPR/115.0.0.0', 'other'],
       ['node', undefined],
       [undefined as unknown as string, undefined],
@@ -190,7 +212,20 @@ describe('release, connection and browser dimensions', () => {
 describe('js_error', () => {
   it('stores only the fingerprint of an error, cleaned again by the server whoever sent it, and a type that is a name', async () => {
     const { validateBeacon } = await import('@vitalstream/protocol/validate');
-    const result = validateBeacon({ app: 'shop', metrics: [{ name: 'js_error', value: 1, tags: { error_type: 'Type Error!', fingerprint: 'Payment 4111111111111111 failed for ann@example.com at https://pay.example.com/x?y=1' } }] }, Date.now(), 'b');
+    const result = validateBeacon(
+      {
+        app: 'shop',
+        metrics: [
+          {
+            name: 'js_error',
+            value: 1,
+            tags: { error_type: 'Type Error!', fingerprint: 'Payment 4111111111111111 failed for ann@example.com at https://pay.example.com/x?y=1' },
+          },
+        ],
+      },
+      Date.now(),
+      'b',
+    );
     if (!result.ok) throw new Error(result.refusal.message);
     expect(result.value.record.metrics[0]!.dimensions).toEqual({ error_type: 'Error', fingerprint: 'Payment <id> failed for <email> at <url>' });
   });

@@ -33,7 +33,10 @@ export function decodeSketch(bytes: Uint8Array): DDSketch {
   return sketch;
 }
 
-interface Store { bins: number[]; offset: number }
+interface Store {
+  bins: number[];
+  offset: number;
+}
 
 function writeStore(out: number[], store: Store): void {
   const entries: [number, number][] = [];

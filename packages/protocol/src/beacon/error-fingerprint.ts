@@ -8,16 +8,18 @@ export const MAX_FINGERPRINT_LENGTH = 96;
  * which may be data, goes. Run in the browser SDK and again by the ingest, whoever sent the tag.
  */
 export function errorFingerprint(message: string): string {
-  return message
-    .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
-    .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '<str>')
-    .replace(/[\w.+-]+@[\w-]+\.[\w.-]+/g, '<email>')
-    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
-    .replace(/\b(?=[0-9a-z]*\d)[0-9a-z]{8,}\b/gi, '<id>')
-    .replace(/-?\b\d+(\.\d+)?\b/g, '<n>')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, MAX_FINGERPRINT_LENGTH) || '(empty message)';
+  return (
+    message
+      .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
+      .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '<str>')
+      .replace(/[\w.+-]+@[\w-]+\.[\w.-]+/g, '<email>')
+      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
+      .replace(/\b(?=[0-9a-z]*\d)[0-9a-z]{8,}\b/gi, '<id>')
+      .replace(/-?\b\d+(\.\d+)?\b/g, '<n>')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, MAX_FINGERPRINT_LENGTH) || '(empty message)'
+  );
 }
 
 /** An error's type as a dimension: a constructor name (TypeError), else `Error`; never free text. */

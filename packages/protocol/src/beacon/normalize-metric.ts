@@ -19,7 +19,6 @@ export const MAX_DIMENSION_VALUE_LENGTH = 128;
 /** Tags whose values are paths or URLs and are folded like pages, so ids do not become series. */
 const PATH_TAGS = new Set(['endpoint', 'lcp_resource', 'blocking_script']);
 
-
 export type NormalizedMetric = { ok: true; metric: StreamMetric } | { ok: false; reasons: string[] };
 
 /** Checks one metric against the registry and reduces it to what is stored. */
@@ -56,7 +55,9 @@ export function normalizeMetric(raw: RawMetric, receivedAt: number): NormalizedM
       continue;
     }
     if (!isCustom && !allowedKeys.has(key)) {
-      reasons.push(`tag '${key}' is not registered for ${raw.name}${definition.tags.length ? ` (allowed: ${definition.tags.join(', ')})` : ' (it takes no tags)'}`);
+      reasons.push(
+        `tag '${key}' is not registered for ${raw.name}${definition.tags.length ? ` (allowed: ${definition.tags.join(', ')})` : ' (it takes no tags)'}`,
+      );
       continue;
     }
     if (!isCustom && !dimensionKeys.has(key)) continue; // accepted, but not a stored dimension
@@ -78,7 +79,11 @@ export function normalizeMetric(raw: RawMetric, receivedAt: number): NormalizedM
   return {
     ok: true,
     metric: {
-      name: raw.name, value: raw.value, timestamp: time.epochMs, source: raw.source ?? definition.source, dimensions,
+      name: raw.name,
+      value: raw.value,
+      timestamp: time.epochMs,
+      source: raw.source ?? definition.source,
+      dimensions,
       ...(raw.count !== undefined && raw.count > 1 ? { count: raw.count } : {}),
     },
   };

@@ -50,8 +50,13 @@ export function toProblems(errors: readonly ErrorObject[] | null | undefined, pr
       case 'if':
         break; // the branches' own errors say more
       case 'pattern':
-        if (error.parentSchema && (error.schemaPath.includes('propertyNames'))) break;
-        add(segments, String(error.params.pattern).startsWith('^[^\\u0000') ? 'must not contain control characters (NUL, CR, LF, ESC, ...)' : `does not match the expected format ${String(error.params.pattern)}`);
+        if (error.parentSchema && error.schemaPath.includes('propertyNames')) break;
+        add(
+          segments,
+          String(error.params.pattern).startsWith('^[^\\u0000')
+            ? 'must not contain control characters (NUL, CR, LF, ESC, ...)'
+            : `does not match the expected format ${String(error.params.pattern)}`,
+        );
         break;
       default:
         add(segments, error.message ?? error.keyword);
@@ -65,8 +70,11 @@ export function toProblems(errors: readonly ErrorObject[] | null | undefined, pr
 
 function pointerSegments(pointer: string): (string | number)[] {
   if (!pointer) return [];
-  return pointer.slice(1).split('/').map((raw) => {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^\d+$/.test(segment) ? Number(segment) : segment;
-  });
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => {
+      const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^\d+$/.test(segment) ? Number(segment) : segment;
+    });
 }

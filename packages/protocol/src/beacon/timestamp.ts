@@ -13,7 +13,9 @@ export function parseIsoInstant(text: string): number | undefined {
   const match = ISO_8601.exec(text);
   if (!match) return undefined;
   const [year, month, day, hour, minute, second = '0', offsetHours = '0', offsetMinutes = '0'] = match.slice(1).map((part) => part ?? undefined) as string[];
-  const y = Number(year), m = Number(month), d = Number(day);
+  const y = Number(year),
+    m = Number(month),
+    d = Number(day);
   const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
   if (m < 1 || m > 12 || d < 1 || d > daysInMonth) return undefined;
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;

@@ -83,6 +83,9 @@ export function validateBeacon(body: unknown, receivedAt: number, beaconId: stri
 }
 
 function summarize(problems: readonly Problem[]): string {
-  const shown = problems.slice(0, 5).map((p) => `${p.path} ${p.reason}`).join('; ');
+  const shown = problems
+    .slice(0, 5)
+    .map((p) => `${p.path} ${p.reason}`)
+    .join('; ');
   return problems.length > 5 ? `${shown}; and ${problems.length - 5} more` : shown;
 }

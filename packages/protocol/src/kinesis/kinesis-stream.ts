@@ -1,4 +1,4 @@
-import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { MetricStream, StreamEntry } from '../stream/stream-port.ts';
 import { resubmitLeftovers } from '../resilience/resubmit.ts';
 import { chunkEntries } from '../stream/chunk-entries.ts';
@@ -13,7 +13,10 @@ export interface KinesisStreamOptions {
 }
 
 export class StreamPutError extends Error {
-  constructor(readonly failedCount: number, readonly errorCodes: readonly string[]) {
+  constructor(
+    readonly failedCount: number,
+    readonly errorCodes: readonly string[],
+  ) {
     super(`${failedCount} records were not stored after retries (${[...new Set(errorCodes)].join(', ')})`);
     this.name = 'StreamPutError';
   }
@@ -32,21 +35,27 @@ export function kinesisStream(client: KinesisClient, options: KinesisStreamOptio
     async put(entries: readonly StreamEntry[]) {
       for (const chunk of chunkEntries(entries)) {
         let codes: string[] = [];
-        await resubmitLeftovers<PutRecordsRequestEntry>(chunk.map((e) => ({ PartitionKey: e.partitionKey, Data: e.data })), async (pending) => {
-          const response = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: [...pending] }));
-          if (!response.FailedRecordCount) return [];
-          const results = response.Records ?? [];
-          if (results.length !== pending.length) {
-            codes = ['MalformedResponse'];
-            return pending; // cannot tell which entries failed: retry them all (at worst a beacon is stored twice, never lost)
-          }
-          codes = results.filter((r) => r.ErrorCode).map((r) => r.ErrorCode!);
-          return pending.filter((_, i) => results[i]?.ErrorCode !== undefined);
-        }, {
-          maxRounds: maxAttempts, baseDelayMs: options.baseDelayMs ?? 50, maxDelayMs: options.maxDelayMs ?? 1000,
-          ...(options.wait ? { wait: options.wait } : {}),
-          giveUp: (left) => new StreamPutError(left.length, codes),
-        });
+        await resubmitLeftovers<PutRecordsRequestEntry>(
+          chunk.map((e) => ({ PartitionKey: e.partitionKey, Data: e.data })),
+          async (pending) => {
+            const response = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: [...pending] }));
+            if (!response.FailedRecordCount) return [];
+            const results = response.Records ?? [];
+            if (results.length !== pending.length) {
+              codes = ['MalformedResponse'];
+              return pending; // cannot tell which entries failed: retry them all (at worst a beacon is stored twice, never lost)
+            }
+            codes = results.filter((r) => r.ErrorCode).map((r) => r.ErrorCode!);
+            return pending.filter((_, i) => results[i]?.ErrorCode !== undefined);
+          },
+          {
+            maxRounds: maxAttempts,
+            baseDelayMs: options.baseDelayMs ?? 50,
+            maxDelayMs: options.maxDelayMs ?? 1000,
+            ...(options.wait ? { wait: options.wait } : {}),
+            giveUp: (left) => new StreamPutError(left.length, codes),
+          },
+        );
       }
     },
   };

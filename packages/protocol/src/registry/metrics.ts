@@ -22,7 +22,6 @@ export const RESERVED_DIMENSIONS: ReadonlySet<string> = new Set([...ENVELOPE_DIM
 
 export const CUSTOM_METRIC_MAX_DIMENSIONS = 5;
 
-
 interface Spec {
   unit: MetricUnit;
   source: MetricSource;
@@ -71,11 +70,19 @@ const SPECS: Record<string, Spec> = {
     extraTags: ['resource_name'],
   }),
   resource_transfer_size: {
-    unit: 'bytes', source: 'browser', description: 'Bytes a resource fetch put on the wire (0 when cached)', min: 0, max: TB,
+    unit: 'bytes',
+    source: 'browser',
+    description: 'Bytes a resource fetch put on the wire (0 when cached)',
+    min: 0,
+    max: TB,
     dimensions: ['resource_type', 'cached'],
   },
   resource_decoded_size: {
-    unit: 'bytes', source: 'browser', description: 'Decoded body size of a resource', min: 0, max: TB,
+    unit: 'bytes',
+    source: 'browser',
+    description: 'Decoded body size of a resource',
+    min: 0,
+    max: TB,
     dimensions: ['resource_type'],
   },
   navigation_timing: ms('browser', 'A phase of the page navigation (dns, tcp, tls, request, response, dom, load)', {
@@ -93,20 +100,32 @@ const SPECS: Record<string, Spec> = {
     extraTags: ['interactionId', 'interaction_id'],
   }),
   rage_click: {
-    unit: 'count', source: 'browser', description: 'Three or more clicks on the same target within one second', min: 1, max: 1000,
+    unit: 'count',
+    source: 'browser',
+    description: 'Three or more clicks on the same target within one second',
+    min: 1,
+    max: 1000,
     dimensions: ['target'],
   },
   server_timing: ms('browser', 'A Server-Timing entry of the page or of a same-origin resource, as the browser received it', {
     dimensions: ['name'],
   }),
   js_error: {
-    unit: 'count', source: 'browser', description: 'An uncaught error or unhandled promise rejection in the page', min: 1, max: 1000,
+    unit: 'count',
+    source: 'browser',
+    description: 'An uncaught error or unhandled promise rejection in the page',
+    min: 1,
+    max: 1000,
     dimensions: ['error_type', 'fingerprint'],
     // A message may carry user data: only its fingerprint is ever stored, whoever sent the tag.
     cleanTags: { fingerprint: errorFingerprint, error_type: errorType },
   },
   user_experience_score: {
-    unit: 'score', source: 'browser', description: 'Composite user-experience score (0-100)', min: 0, max: 100,
+    unit: 'score',
+    source: 'browser',
+    description: 'Composite user-experience score (0-100)',
+    min: 0,
+    max: 100,
     dimensions: ['score_type'],
   },
 
@@ -115,11 +134,19 @@ const SPECS: Record<string, Spec> = {
     extraTags: ['slow'],
   }),
   api_request_size: {
-    unit: 'bytes', source: 'server', description: 'HTTP request body size', min: 0, max: TB,
+    unit: 'bytes',
+    source: 'server',
+    description: 'HTTP request body size',
+    min: 0,
+    max: TB,
     dimensions: ['method', 'endpoint'],
   },
   api_response_size: {
-    unit: 'bytes', source: 'server', description: 'HTTP response body size', min: 0, max: TB,
+    unit: 'bytes',
+    source: 'server',
+    description: 'HTTP response body size',
+    min: 0,
+    max: TB,
     dimensions: ['method', 'endpoint', 'status_class'],
   },
   memory_rss: memory('Resident set size'),
@@ -128,8 +155,13 @@ const SPECS: Record<string, Spec> = {
   memory_external: memory('Memory of C++ objects bound to JavaScript'),
   memory_array_buffers: memory('Memory of ArrayBuffers and SharedArrayBuffers'),
   cpu_usage: {
-    unit: '%', source: 'system', description: 'Process CPU time as a percentage of one core over the interval', min: 0, max: 25_600,
-    dimensions: [], extraTags: ['process_id'],
+    unit: '%',
+    source: 'system',
+    description: 'Process CPU time as a percentage of one core over the interval',
+    min: 0,
+    max: 25_600,
+    dimensions: [],
+    extraTags: ['process_id'],
   },
   event_loop_delay: ms('system', 'Event-loop delay percentile over the interval', {
     max: HOUR_MS,
@@ -146,7 +178,11 @@ const SPECS: Record<string, Spec> = {
   connection_pool_waiting: pool('Clients waiting for a connection'),
   connection_pool_max: pool('The most connections the pool may open (its configured limit)'),
   cache_hit_rate: {
-    unit: 'rate', source: 'server', description: 'Share of cache lookups that hit (0-1)', min: 0, max: 1,
+    unit: 'rate',
+    source: 'server',
+    description: 'Share of cache lookups that hit (0-1)',
+    min: 0,
+    max: 1,
     dimensions: ['cache', 'key_prefix'],
   },
 
@@ -154,15 +190,28 @@ const SPECS: Record<string, Spec> = {
     dimensions: ['service', 'endpoint', 'method', 'status_code', 'status_class', 'status', 'error_type'],
   }),
   sla_compliance: {
-    unit: 'score', source: 'external_api', description: '1 when a call met its service SLA target, else 0', min: 0, max: 1,
-    dimensions: ['service', 'metric_type'], extraTags: ['target'],
+    unit: 'score',
+    source: 'external_api',
+    description: '1 when a call met its service SLA target, else 0',
+    min: 0,
+    max: 1,
+    dimensions: ['service', 'metric_type'],
+    extraTags: ['target'],
   },
   sdk_dropped_metrics: {
-    unit: 'count', source: 'system', description: 'Metrics a server SDK dropped because its buffer was full', min: 0, max: 1e9,
+    unit: 'count',
+    source: 'system',
+    description: 'Metrics a server SDK dropped because its buffer was full',
+    min: 0,
+    max: 1e9,
     dimensions: [],
   },
   circuit_breaker_transition: {
-    unit: 'count', source: 'server', description: 'A circuit breaker changed state', min: 0, max: 1_000_000,
+    unit: 'count',
+    source: 'server',
+    description: 'A circuit breaker changed state',
+    min: 0,
+    max: 1_000_000,
     dimensions: ['service', 'state'],
   },
 };
@@ -173,7 +222,11 @@ function memory(description: string): Spec {
 
 function pool(description: string): Spec {
   return {
-    unit: 'count', source: 'database', description, min: 0, max: 1_000_000,
+    unit: 'count',
+    source: 'database',
+    description,
+    min: 0,
+    max: 1_000_000,
     dimensions: ['pool_type', 'database', 'pool'],
   };
 }
@@ -194,13 +247,14 @@ function toDefinition(name: string, spec: Spec): MetricDefinition {
   };
 }
 
-export const METRICS: ReadonlyMap<string, MetricDefinition> = new Map(
-  Object.entries(SPECS).map(([name, spec]) => [name, toDefinition(name, spec)]),
-);
+export const METRICS: ReadonlyMap<string, MetricDefinition> = new Map(Object.entries(SPECS).map(([name, spec]) => [name, toDefinition(name, spec)]));
 
-const FUNCTION_FAMILY = toDefinition('function_*', ms('server', 'Duration of a tracked function', {
-  dimensions: ['function_name', 'status', 'error_type'],
-}));
+const FUNCTION_FAMILY = toDefinition(
+  'function_*',
+  ms('server', 'Duration of a tracked function', {
+    dimensions: ['function_name', 'status', 'error_type'],
+  }),
+);
 
 export const CUSTOM_METRIC_NAME = /^custom_[a-z0-9_]{1,64}$/;
 const FAMILY_NAME = /^function_[a-z0-9_]{1,64}$/;

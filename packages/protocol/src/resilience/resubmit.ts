@@ -16,7 +16,11 @@ export interface ResubmitOptions<T> {
  * answered, so only the leftovers go round again, with full-jitter backoff between rounds.
  * `send` takes the pending items and answers the ones still left.
  */
-export async function resubmitLeftovers<T>(items: readonly T[], send: (pending: readonly T[]) => Promise<readonly T[]>, options: ResubmitOptions<T>): Promise<void> {
+export async function resubmitLeftovers<T>(
+  items: readonly T[],
+  send: (pending: readonly T[]) => Promise<readonly T[]>,
+  options: ResubmitOptions<T>,
+): Promise<void> {
   const wait = options.wait ?? sleep;
   let pending = items;
   for (let round = 0; pending.length > 0; round++) {

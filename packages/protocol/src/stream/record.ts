@@ -38,27 +38,32 @@ export function decodeStreamRecord(bytes: Uint8Array): StreamRecord {
 function isRecord(value: unknown): value is StreamRecord {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Partial<StreamRecord>;
-  return record.v === 1
-    && typeof record.beaconId === 'string'
-    && typeof record.receivedAt === 'number'
-    && isStringMap(record.common)
-    && Array.isArray(record.metrics)
-    && record.metrics.every(isMetric);
+  return (
+    record.v === 1 &&
+    typeof record.beaconId === 'string' &&
+    typeof record.receivedAt === 'number' &&
+    isStringMap(record.common) &&
+    Array.isArray(record.metrics) &&
+    record.metrics.every(isMetric)
+  );
 }
 
 function isMetric(value: unknown): value is StreamMetric {
   if (typeof value !== 'object' || value === null) return false;
   const metric = value as Partial<StreamMetric>;
-  return typeof metric.name === 'string'
+  return (
+    typeof metric.name === 'string' &&
     // The ingest bounds again: a record written before they existed must not reach a sum.
-    && typeof metric.value === 'number' && Math.abs(metric.value) <= MAX_VALUE_MAGNITUDE
-    && (metric.count === undefined || (Number.isInteger(metric.count) && metric.count >= 1 && metric.count <= MAX_OCCURRENCES))
-    && typeof metric.timestamp === 'number' && Number.isFinite(metric.timestamp)
-    && typeof metric.source === 'string'
-    && isStringMap(metric.dimensions);
+    typeof metric.value === 'number' &&
+    Math.abs(metric.value) <= MAX_VALUE_MAGNITUDE &&
+    (metric.count === undefined || (Number.isInteger(metric.count) && metric.count >= 1 && metric.count <= MAX_OCCURRENCES)) &&
+    typeof metric.timestamp === 'number' &&
+    Number.isFinite(metric.timestamp) &&
+    typeof metric.source === 'string' &&
+    isStringMap(metric.dimensions)
+  );
 }
 
 function isStringMap(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    && Object.values(value).every((v) => typeof v === 'string');
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
 }

@@ -145,7 +145,7 @@ export class Artime {
     if (i === this.trendWindow) {
       const rho = initialRho(this.learningFeatures.slice(ARTIME_DEFAULTS.window - 1), this.trendWindow);
       [this.art.rhoLower, this.art.rhoUpper] = [rho, rho];
-      this.learningFeatures.forEach((f, index) => this.detect(f, index + 1));
+      for (const [index, f] of this.learningFeatures.entries()) this.detect(f, index + 1);
       this.learningFeatures.length = 0;
     }
     return 0;
