@@ -1,8 +1,8 @@
 import express from 'express';
 import { subscribe } from 'node:diagnostics_channel';
 import type { AddressInfo } from 'node:net';
-import { vitalstreamExpress } from '../sdk/node/express.ts';
-import { createMonitor } from '../sdk/node/monitor.ts';
+import { vitalstreamExpress } from '../packages/node/src/express.ts';
+import { createMonitor } from '../packages/node/src/monitor.ts';
 
 /**
  * bench/hello-server.ts <mode> <beacon url>: a hello-world Express app for the overhead benchmark.

@@ -11,7 +11,7 @@ export const SIZE_BUDGET_BYTES = 7 * 1024;
 /** Builds the browser SDK: an ES module for bundlers and a minified IIFE for a script tag. */
 export async function buildBrowserSdk(outDir = OUT): Promise<{ esm: string; iife: string; iifeBrotli: number; webVitalsBrotli: number }> {
   mkdirSync(outDir, { recursive: true });
-  await build({ ...BROWSER_BUILD, entryPoints: [join(ROOT, 'sdk/browser/index.ts')], format: 'esm', outfile: join(outDir, 'vitalstream.esm.js') });
+  await build({ ...BROWSER_BUILD, entryPoints: [join(ROOT, 'packages/browser/src/index.ts')], format: 'esm', outfile: join(outDir, 'vitalstream.esm.js') });
   const iife = join(outDir, 'vitalstream.min.js');
   const { brotli } = await buildScriptTag(iife);
   const webVitals = readFileSync(join(ROOT, 'node_modules/web-vitals/dist/web-vitals.iife.js'));
@@ -22,7 +22,7 @@ const BROWSER_BUILD = { bundle: true, minify: true, target: ['es2020'], platform
 
 /** The script-tag build alone (what the browser package ships as `@vitalstream/browser/script`). */
 export async function buildScriptTag(outfile: string): Promise<{ bytes: number; brotli: number }> {
-  await build({ ...BROWSER_BUILD, entryPoints: [join(ROOT, 'sdk/browser/script-tag.ts')], format: 'iife', outfile });
+  await build({ ...BROWSER_BUILD, entryPoints: [join(ROOT, 'packages/browser/src/script-tag.ts')], format: 'iife', outfile });
   const script = readFileSync(outfile);
   return { bytes: script.length, brotli: brotliCompressSync(script).length };
 }

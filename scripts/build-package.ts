@@ -19,9 +19,9 @@ interface PackageBuild {
 
 const PACKAGES: Record<string, PackageBuild> = {
   protocol: { dir: 'packages/protocol', commonJs: true },
-  node: { dir: 'sdk/node', commonJs: true, assets: ['send-worker.mjs'] },
+  node: { dir: 'packages/node', commonJs: true, assets: ['send-worker.mjs'] },
   browser: {
-    dir: 'sdk/browser',
+    dir: 'packages/browser',
     commonJs: false,
     async after(dist) {
       const { bytes, brotli } = await buildScriptTag(join(dist, 'vitalstream.min.js'));
@@ -49,7 +49,7 @@ async function buildPackage(name: string): Promise<void> {
   const started = Date.now();
   rmSync(dist, { recursive: true, force: true });
   execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.build.json')], { stdio: 'inherit' });
-  for (const asset of spec.assets ?? []) copyFileSync(join(dir, asset), join(dist, asset));
+  for (const asset of spec.assets ?? []) copyFileSync(join(dir, 'src', asset), join(dist, asset));
   if (spec.commonJs) {
     const cjs = join(dist, 'cjs');
     for (const file of filesUnder(dist)) {

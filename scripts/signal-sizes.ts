@@ -27,7 +27,7 @@ const stubbing = (file: string, contents: string): Plugin => ({
 
 async function brotliSize(plugins: Plugin[] = []): Promise<number> {
   const result = await build({
-    entryPoints: [join(ROOT, 'sdk/browser/script-tag.ts')],
+    entryPoints: [join(ROOT, 'packages/browser/src/script-tag.ts')],
     bundle: true,
     format: 'iife',
     target: ['es2020'],

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/browser-harness.ts';
 import { waitFor, type LocalProcess } from '../../bench/support/local-process.ts';
-import { uxScore } from '../../sdk/browser/signals/ux-score.ts';
+import { uxScore } from '../../packages/browser/src/signals/ux-score.ts';
 
 interface Point {
   count: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BEACON_BYTES, toBodies } from '../../../sdk/browser/transport.ts';
-import { uxScore, UX_WEIGHTS } from '../../../sdk/browser/signals/ux-score.ts';
-import { describeElement, resourceType } from '../../../sdk/browser/signals/selector.ts';
+import { MAX_BEACON_BYTES, toBodies } from '../../../packages/browser/src/transport.ts';
+import { uxScore, UX_WEIGHTS } from '../../../packages/browser/src/signals/ux-score.ts';
+import { describeElement, resourceType } from '../../../packages/browser/src/signals/selector.ts';
 
 const envelope = { app: 'shop', context: { page: '/p', device: 'mobile' } };
 const metric = (i: number, padding = 0) => ({

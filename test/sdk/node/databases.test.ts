@@ -3,10 +3,10 @@ import mysqlPromise from 'mysql2/promise';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trackCache } from '../../../sdk/node/cache.ts';
-import { instrumentMysql2, trackMysql2Pool } from '../../../sdk/node/db/mysql2.ts';
-import { instrumentPg, trackPgPool } from '../../../sdk/node/db/pg.ts';
-import { createMonitor } from '../../../sdk/node/monitor.ts';
+import { trackCache } from '../../../packages/node/src/cache.ts';
+import { instrumentMysql2, trackMysql2Pool } from '../../../packages/node/src/db/mysql2.ts';
+import { instrumentPg, trackPgPool } from '../../../packages/node/src/db/pg.ts';
+import { createMonitor } from '../../../packages/node/src/monitor.ts';
 import { startTestPipeline, type TestPipeline } from '../../helpers/pipeline.ts';
 
 let pipeline: TestPipeline;

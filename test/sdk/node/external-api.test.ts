@@ -2,9 +2,9 @@ import axios from 'axios';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { circuitBreaker, type BreakerState } from '../../../sdk/node/circuit-breaker.ts';
-import { instrumentAxios, instrumentFetch } from '../../../sdk/node/external-api.ts';
-import { createMonitor } from '../../../sdk/node/monitor.ts';
+import { circuitBreaker, type BreakerState } from '../../../packages/node/src/circuit-breaker.ts';
+import { instrumentAxios, instrumentFetch } from '../../../packages/node/src/external-api.ts';
+import { createMonitor } from '../../../packages/node/src/monitor.ts';
 import { startTestPipeline, type TestPipeline } from '../../helpers/pipeline.ts';
 
 let pipeline: TestPipeline;

@@ -2,10 +2,10 @@ import express from 'express';
 import Fastify from 'fastify';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { vitalstreamExpress } from '../../../sdk/node/express.ts';
-import { vitalstreamFastify } from '../../../sdk/node/fastify.ts';
-import { createMonitor } from '../../../sdk/node/monitor.ts';
-import { trackFunction } from '../../../sdk/node/track-function.ts';
+import { vitalstreamExpress } from '../../../packages/node/src/express.ts';
+import { vitalstreamFastify } from '../../../packages/node/src/fastify.ts';
+import { createMonitor } from '../../../packages/node/src/monitor.ts';
+import { trackFunction } from '../../../packages/node/src/track-function.ts';
 import { startTestPipeline, totalCount, type TestPipeline } from '../../helpers/pipeline.ts';
 
 let pipeline: TestPipeline;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMonitor, type Monitor } from '../../../sdk/node/monitor.ts';
+import { createMonitor, type Monitor } from '../../../packages/node/src/monitor.ts';
 import { startTestPipeline, totalCount, type TestPipeline } from '../../helpers/pipeline.ts';
 
 let pipeline: TestPipeline;
@@ -84,8 +84,8 @@ describe('server SDK monitor', () => {
   it('never keeps a process alive: a script that only creates a monitor exits, flushing on the way out', async () => {
     const target = await receiver([]);
     const script = `
-      const { createMonitor } = await import(${JSON.stringify(new URL('../../../sdk/node/index.ts', import.meta.url).pathname)});
-      const { startProcessMetrics } = await import(${JSON.stringify(new URL('../../../sdk/node/process-metrics.ts', import.meta.url).pathname)});
+      const { createMonitor } = await import(${JSON.stringify(new URL('../../../packages/node/src/index.ts', import.meta.url).pathname)});
+      const { startProcessMetrics } = await import(${JSON.stringify(new URL('../../../packages/node/src/process-metrics.ts', import.meta.url).pathname)});
       const monitor = createMonitor({ app: 'cli', endpoint: ${JSON.stringify(target.url)} });
       startProcessMetrics(monitor, 1000);
       monitor.record({ name: 'custom_ran', value: 1, unit: 'count' });`;
@@ -114,7 +114,7 @@ describe('server SDK: what did not arrive', () => {
   });
 
   it('splits beacons by UTF-8 bytes, as the server counts them', async () => {
-    const { toBodies } = await import('../../../sdk/node/monitor.ts');
+    const { toBodies } = await import('../../../packages/node/src/monitor.ts');
     const metrics = Array.from({ length: 600 }, (_, i) => ({ name: 'custom_cyrillic', value: i, unit: 'count' as const, tags: { note: 'ж'.repeat(90) } }));
     const { bodies, tooBig } = toBodies('api', {}, metrics);
     expect(tooBig).toBe(0);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMonitor } from '../../../sdk/node/monitor.ts';
-import { startProcessMetrics } from '../../../sdk/node/process-metrics.ts';
+import { createMonitor } from '../../../packages/node/src/monitor.ts';
+import { startProcessMetrics } from '../../../packages/node/src/process-metrics.ts';
 import { startTestPipeline, type TestPipeline } from '../../helpers/pipeline.ts';
 
 let pipeline: TestPipeline;

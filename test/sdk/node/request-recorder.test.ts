@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { newSketch } from '@vitalstream/protocol/sketch';
-import { RequestRecorder } from '../../../sdk/node/request-recorder.ts';
-import { createMonitor, type ServerMetric } from '../../../sdk/node/monitor.ts';
+import { RequestRecorder } from '../../../packages/node/src/request-recorder.ts';
+import { createMonitor, type ServerMetric } from '../../../packages/node/src/monitor.ts';
 
 /** A monitor whose transport keeps the beacons' metrics (the SDK's own transport interface, no network needed to test counting). */
 function capturingMonitor(maxBuffer?: number) {

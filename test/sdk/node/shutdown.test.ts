@@ -4,8 +4,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MetricFold } from '../../../sdk/node/fold.ts';
-import { createMonitor } from '../../../sdk/node/monitor.ts';
+import { MetricFold } from '../../../packages/node/src/fold.ts';
+import { createMonitor } from '../../../packages/node/src/monitor.ts';
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { workerTransport } from '../../../sdk/node/worker-transport.ts';
+import { workerTransport } from '../../../packages/node/src/worker-transport.ts';
 
 const servers: Server[] = [];
 afterEach(() => {
