@@ -4,7 +4,7 @@ import { dynamoMetricStore } from '../lambdas/adapters/dynamodb-store.ts';
 import { toKinesisEvent } from '../local/consumer.ts';
 import { localContext } from '../local/lambda-context.ts';
 import { ALERT_METRICS } from '../src/alerts/evaluate.ts';
-import type { LoggedRecord } from '../local/sqlite-stream.ts';
+import type { LoggedRecord } from '../local/adapters/sqlite-stream.ts';
 import { createStoreTable, startDynalite } from './support/dynalite.ts';
 
 /** Request units one operation consumed, as DynamoDB bills them (on-demand). */

@@ -10,7 +10,7 @@ import { timestreamStore } from '../lambdas/adapters/timestream-store.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { toKinesisEvent } from '../local/consumer.ts';
 import { localContext } from '../local/lambda-context.ts';
-import type { LoggedRecord } from '../local/sqlite-stream.ts';
+import type { LoggedRecord } from '../local/adapters/sqlite-stream.ts';
 import { DEFAULTS } from '../lib/config.ts';
 import { measureDynamo } from './cost-dynamodb.ts';
 import { HOURS_PER_MONTH, PRICES, SECONDS_PER_MONTH } from './prices.ts';

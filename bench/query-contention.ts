@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { addValue, emptyPartial, type PartialAggregate } from '../src/aggregation/partial-aggregate.ts';
-import { openSqliteStore } from '../local/sqlite-store.ts';
+import { openSqliteStore } from '../local/adapters/sqlite-store.ts';
 import { startLocalProcess } from './support/local-process.ts';
 import { tempDir } from './support/temp-dir.ts';
 import { fmt, quantile, rssMb, watchRss } from './measure.ts';

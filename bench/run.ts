@@ -3,7 +3,7 @@ import { createAggregateHandler } from '../lambdas/aggregate.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { toKinesisEvent } from '../local/consumer.ts';
 import { localContext } from '../local/lambda-context.ts';
-import { openSqliteStore } from '../local/sqlite-store.ts';
+import { openSqliteStore } from '../local/adapters/sqlite-store.ts';
 import type { MetricStream, StreamEntry } from '../src/ports.ts';
 import { startLocalProcess } from './support/local-process.ts';
 import { tempDir } from './support/temp-dir.ts';

@@ -1,7 +1,7 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { isPermanentFailure } from '../src/resilience/failure.ts';
 import type { ConsumerStatus } from '../src/resilience/health.ts';
-import type { LoggedRecord, SqliteStream } from './sqlite-stream.ts';
+import type { LoggedRecord, SqliteStream } from './adapters/sqlite-stream.ts';
 import { localContext } from './lambda-context.ts';
 import { STREAM_DELIVERY } from '../src/settings.ts';
 

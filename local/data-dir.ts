@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SqliteStore } from './sqlite-store.ts';
-import type { SqliteStream } from './sqlite-stream.ts';
+import type { SqliteStore } from './adapters/sqlite-store.ts';
+import type { SqliteStream } from './adapters/sqlite-stream.ts';
 
 /** Fails at start-up, naming the folder, when the data directory cannot be created or written. */
 export function ensureWritableDataDir(dataDir: string): void {

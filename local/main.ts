@@ -1,5 +1,5 @@
 import { readLocalConfig } from './config.ts';
-import { startDemoTraffic } from './demo-traffic.ts';
+import { startDemoTraffic } from './demo/demo-traffic.ts';
 import { startPipeline } from './pipeline.ts';
 
 // A log line that cannot be written (stdout or stderr on a full disk) must never end the server.

@@ -14,22 +14,22 @@ import { judgeHealth } from '../src/resilience/health.ts';
 import { repeatLimitedLogger } from '../src/resilience/repeat-logger.ts';
 import { QUERY_LIMITS } from '../src/settings.ts';
 import { apiIndex, routeOf, type ApiRoute } from '../src/api/routes.ts';
-import { fileAlertState } from './alert-state-file.ts';
-import { fileForecastStore } from './forecast-file.ts';
-import { fileKeptStatistics } from './kept-statistics-file.ts';
-import { localAlertSink } from './alert-log.ts';
+import { fileAlertState } from './adapters/alert-state-file.ts';
+import { fileForecastStore } from './adapters/forecast-file.ts';
+import { fileKeptStatistics } from './adapters/kept-statistics-file.ts';
+import { localAlertSink } from './adapters/alert-log.ts';
 import type { LocalConfig } from './config.ts';
-import { guardConnections, type ConnectionGuard } from './connection-guard.ts';
+import { guardConnections, type ConnectionGuard } from './edge/connection-guard.ts';
 import { ensureWritableDataDir, openDataFile, rebuildEmptiedStore } from './data-dir.ts';
 import { startConsumer, type Consumer } from './consumer.ts';
-import { parseRequestTarget, readBoundedBody, toApiGatewayEvent, writeJson, writeResult, type HttpHandler } from './http-adapter.ts';
+import { parseRequestTarget, readBoundedBody, toApiGatewayEvent, writeJson, writeResult, type HttpHandler } from './edge/http-adapter.ts';
 import { localContext } from './lambda-context.ts';
-import { localFiles } from './local-query.ts';
+import { localFiles } from './edge/local-query.ts';
 import { neverThrowing, readableLogger } from './readable-logger.ts';
-import { startQueryPool } from './query-pool.ts';
-import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
-import { openSqliteStream, type SqliteStream } from './sqlite-stream.ts';
-import { staticFile } from './static-files.ts';
+import { startQueryPool } from './edge/query-pool.ts';
+import { openSqliteStore, type SqliteStore } from './adapters/sqlite-store.ts';
+import { openSqliteStream, type SqliteStream } from './adapters/sqlite-stream.ts';
+import { staticFile } from './edge/static-files.ts';
 import type { MetricStream } from '../src/ports.ts';
 
 export interface RunningPipeline {
@@ -83,7 +83,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const maxQueued = config.maxQueuedQueries ?? 32;
   const pool = (workers: number) =>
     startQueryPool({
-      workerPath: join(import.meta.dirname, 'workers/query-worker.ts'),
+      workerPath: join(import.meta.dirname, 'edge/workers/query-worker.ts'),
       workerData: { dataDir: config.dataDir, allowedOrigins: config.allowedOrigins },
       workers,
       maxQueued,

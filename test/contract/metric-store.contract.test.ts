@@ -3,7 +3,7 @@ import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoMetricStore, type DynamoMetricStore } from '../../lambdas/adapters/dynamodb-store.ts';
 import { timestreamStore } from '../../lambdas/adapters/timestream-store.ts';
-import { openSqliteStore } from '../../local/sqlite-store.ts';
+import { openSqliteStore } from '../../local/adapters/sqlite-store.ts';
 import { aggregateRecords } from '../../src/aggregation/aggregate-records.ts';
 import type { MetricStore } from '../../src/ports.ts';
 import { buildSeries } from '../../src/query/build-series.ts';

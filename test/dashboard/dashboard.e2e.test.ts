@@ -3,7 +3,7 @@ import { brotliCompressSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoTraffic } from '../../local/demo-traffic.ts';
+import { startDemoTraffic } from '../../local/demo/demo-traffic.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
 

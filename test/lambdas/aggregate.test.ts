@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAggregateHandler } from '../../lambdas/aggregate.ts';
 import { toKinesisEvent } from '../../local/consumer.ts';
 import { localContext } from '../../local/lambda-context.ts';
-import { openSqliteStore, type SqliteStore } from '../../local/sqlite-store.ts';
+import { openSqliteStore, type SqliteStore } from '../../local/adapters/sqlite-store.ts';
 import { createCardinalityGuard } from '../../src/aggregation/cardinality-guard.ts';
 import { buildSeries } from '../../src/query/build-series.ts';
 import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';

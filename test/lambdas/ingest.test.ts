@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../lambdas/ingest.ts';
-import { openSqliteStream, type SqliteStream } from '../../local/sqlite-stream.ts';
+import { openSqliteStream, type SqliteStream } from '../../local/adapters/sqlite-stream.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { decodeStreamRecord } from '@vitalstream/protocol/stream';
 import { beacon, metric, NOW } from '../helpers/beacons.ts';

@@ -3,7 +3,7 @@ import { createAggregateHandler } from '../../lambdas/aggregate.ts';
 import { createQueryHandler } from '../../lambdas/query.ts';
 import { toKinesisEvent } from '../../local/consumer.ts';
 import { localContext } from '../../local/lambda-context.ts';
-import { openSqliteStore, type SqliteStore } from '../../local/sqlite-store.ts';
+import { openSqliteStore, type SqliteStore } from '../../local/adapters/sqlite-store.ts';
 import { encodeStreamRecord } from '@vitalstream/protocol/stream';
 import { httpEvent, json, status } from '../helpers/http-events.ts';
 import { tempDir } from '../../bench/support/temp-dir.ts';

@@ -1,7 +1,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localAlertSink, readAlertLog } from '../../local/alert-log.ts';
+import { localAlertSink, readAlertLog } from '../../local/adapters/alert-log.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
 import { tempDir } from '../../bench/support/temp-dir.ts';
 

@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startConsumer } from '../../local/consumer.ts';
-import { openSqliteStream, type SqliteStream } from '../../local/sqlite-stream.ts';
+import { openSqliteStream, type SqliteStream } from '../../local/adapters/sqlite-stream.ts';
 import { tempDir } from '../../bench/support/temp-dir.ts';
 
 let dir: ReturnType<typeof tempDir>;

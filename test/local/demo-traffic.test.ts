@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readAlertLog } from '../../local/alert-log.ts';
-import { startDemoTraffic } from '../../local/demo-traffic.ts';
+import { readAlertLog } from '../../local/adapters/alert-log.ts';
+import { startDemoTraffic } from '../../local/demo/demo-traffic.ts';
 import { startLocalProcess, waitFor, type LocalProcess } from '../../bench/support/local-process.ts';
 import { startTestPipeline, totalCount, type TestPipeline } from '../helpers/pipeline.ts';
 import { tempDir } from '../../bench/support/temp-dir.ts';

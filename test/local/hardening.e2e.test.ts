@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { localAlertSink } from '../../local/alert-log.ts';
+import { localAlertSink } from '../../local/adapters/alert-log.ts';
 import { beacon, metric } from '../helpers/beacons.ts';
 import { startTestPipeline, totalCount, type TestPipeline } from '../helpers/pipeline.ts';
 import { idleSockets, rawRequest, slowBodies, statusOf } from '../helpers/raw-http.ts';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startQueryPool, type QueryPool } from '../../local/query-pool.ts';
+import { startQueryPool, type QueryPool } from '../../local/edge/query-pool.ts';
 import { localContext } from '../../local/lambda-context.ts';
 
 const pools: QueryPool[] = [];

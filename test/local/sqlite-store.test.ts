@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addValue, emptyPartial } from '../../src/aggregation/partial-aggregate.ts';
 import { encodeSketch, newSketch } from '@vitalstream/protocol/sketch';
 import { isPermanentFailure } from '../../src/resilience/failure.ts';
-import { openSqliteStore } from '../../local/sqlite-store.ts';
+import { openSqliteStore } from '../../local/adapters/sqlite-store.ts';
 import { tempDir } from '../../bench/support/temp-dir.ts';
 
 const T = Date.UTC(2026, 10, 26, 19, 0);

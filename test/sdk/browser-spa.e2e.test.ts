@@ -14,7 +14,7 @@ async function query(metric: string, params: Record<string, string> = {}): Promi
   return (await fetch(`${harness.server.url}/v1/aggregates?${search}`)).json() as Promise<Answer>;
 }
 
-// A single-page app (local/static/spa.html): two route changes by history.pushState, an uncaught
+// A single-page app (local/demo/static/spa.html): two route changes by history.pushState, an uncaught
 // error, an unhandled rejection, a release, and a page served with a Server-Timing header.
 beforeAll(async () => {
   harness = await startBrowserHarness({ VITALSTREAM_ANALYZE_EVERY_MS: '0' });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createAggregateHandler } from '../../../lambdas/aggregate.ts';
-import { openSqliteStore } from '../../../local/sqlite-store.ts';
+import { openSqliteStore } from '../../../local/adapters/sqlite-store.ts';
 import { toKinesisEvent } from '../../../local/consumer.ts';
 import { localContext } from '../../../local/lambda-context.ts';
 import { buildSeries } from '../../../src/query/build-series.ts';

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { MetricStream, StreamEntry } from '../src/ports.ts';
+import type { MetricStream, StreamEntry } from '../../src/ports.ts';
 import { inTransaction, openDatabase } from './sqlite.ts';
 
 export interface LoggedRecord {

@@ -1,6 +1,6 @@
 import { appendFile, open, rename, stat } from 'node:fs/promises';
-import type { Alert, AlertSink } from '../src/alerts/alert.ts';
-import { slackText } from '../src/alerts/slack-text.ts';
+import type { Alert, AlertSink } from '../../src/alerts/alert.ts';
+import { slackText } from '../../src/alerts/slack-text.ts';
 
 /** Past this size the alert log is rotated to `<log>.1` (the one before that is dropped). */
 export const ALERT_LOG_MAX_BYTES = 4 * 1024 * 1024;

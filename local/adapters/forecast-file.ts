@@ -1,5 +1,5 @@
-import type { ForecastStore } from '../src/ports.ts';
-import type { StoredForecast } from '../src/analysis/forecast/scheduled-forecasts.ts';
+import type { ForecastStore } from '../../src/ports.ts';
+import type { StoredForecast } from '../../src/analysis/forecast/scheduled-forecasts.ts';
 import { readState, replaceFile } from './state-file.ts';
 
 interface ForecastFile {

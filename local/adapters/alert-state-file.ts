@@ -1,5 +1,5 @@
-import type { AlertStateStore } from '../src/ports.ts';
-import { decodeAlertState, emptyAlertState } from '../src/alerts/lifecycle.ts';
+import type { AlertStateStore } from '../../src/ports.ts';
+import { decodeAlertState, emptyAlertState } from '../../src/alerts/lifecycle.ts';
 import { readState, replaceFile } from './state-file.ts';
 
 /** The alert lifecycle in a JSON file, replaced atomically; a damaged one is set aside. */

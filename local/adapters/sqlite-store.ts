@@ -1,8 +1,8 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { isStorable, mergeInto, emptyPartial, type PartialAggregate } from '../src/aggregation/partial-aggregate.ts';
+import { isStorable, mergeInto, emptyPartial, type PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
 import { decodeSketch, encodeSketch } from '@vitalstream/protocol/sketch';
-import type { AggregateQuery, MetricStore } from '../src/ports.ts';
-import { PermanentFailure, isPermanentFailure } from '../src/resilience/failure.ts';
+import type { AggregateQuery, MetricStore } from '../../src/ports.ts';
+import { PermanentFailure, isPermanentFailure } from '../../src/resilience/failure.ts';
 import { classifySqliteError, inTransaction, openDatabase } from './sqlite.ts';
 
 export interface SqliteStore extends MetricStore {

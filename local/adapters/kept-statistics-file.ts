@@ -1,5 +1,5 @@
-import type { KeptStatisticsStore } from '../src/ports.ts';
-import { decodeHistory, encodeHistory } from '../src/analysis/kept-statistics.ts';
+import type { KeptStatisticsStore } from '../../src/ports.ts';
+import { decodeHistory, encodeHistory } from '../../src/analysis/kept-statistics.ts';
 import { readState, replaceFile } from './state-file.ts';
 
 /** The detector's bucket statistics in one file, replaced atomically; a damaged one is set aside and rebuilt from the store. */

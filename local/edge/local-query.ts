@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { alertReaderOf } from '../lambdas/alert-reader.ts';
-import { createQueryHandler } from '../lambdas/query.ts';
-import type { MetricStore } from '../src/ports.ts';
-import { readAlertLog } from './alert-log.ts';
-import { fileAlertState } from './alert-state-file.ts';
-import { fileForecastStore } from './forecast-file.ts';
-import { readableLogger } from './readable-logger.ts';
+import { alertReaderOf } from '../../lambdas/alert-reader.ts';
+import { createQueryHandler } from '../../lambdas/query.ts';
+import type { MetricStore } from '../../src/ports.ts';
+import { readAlertLog } from '../adapters/alert-log.ts';
+import { fileAlertState } from '../adapters/alert-state-file.ts';
+import { fileForecastStore } from '../adapters/forecast-file.ts';
+import { readableLogger } from '../readable-logger.ts';
 
 /** Where the local pipeline keeps each file under its data directory. */
 export const localFiles = (dataDir: string) => ({

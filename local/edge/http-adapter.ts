@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { localContext } from './lambda-context.ts';
+import type { localContext } from '../lambda-context.ts';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof localContext>) => Promise<APIGatewayProxyResultV2>;
 

@@ -1,5 +1,5 @@
-import { seededRandom } from '../src/analysis/anomaly/random.ts';
-import type { MetricStream } from '../src/ports.ts';
+import { seededRandom } from '../../src/analysis/anomaly/random.ts';
+import type { MetricStream } from '../../src/ports.ts';
 import { findMetric } from '@vitalstream/protocol';
 import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
 

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { localContext } from '../lambda-context.ts';
+import { localContext } from '../../lambda-context.ts';
 import { localFiles, localQueryHandler } from '../local-query.ts';
-import { openSqliteStore } from '../sqlite-store.ts';
+import { openSqliteStore } from '../../adapters/sqlite-store.ts';
 
 // One query worker: its own read-only connection to the metric store, so a month-long query
 // decodes and merges here while the main thread keeps answering beacons.

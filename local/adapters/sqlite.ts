@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { PermanentFailure } from '../src/resilience/failure.ts';
+import { PermanentFailure } from '../../src/resilience/failure.ts';
 
 /**
  * Opens a SQLite file for durable writes: WAL so readers never block the writer, and
