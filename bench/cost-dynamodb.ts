@@ -1,7 +1,7 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAggregateHandler } from '../lambdas/aggregate.ts';
 import { dynamoMetricStore } from '../lambdas/adapters/dynamodb-store.ts';
-import { toKinesisEvent } from '../local/consumer.ts';
+import { toKinesisEvent } from './support/kinesis-events.ts';
 import { localContext } from '../local/lambda-context.ts';
 import { ALERT_METRICS } from '../src/alerts/evaluate.ts';
 import type { LoggedRecord } from '../local/adapters/sqlite-stream.ts';

@@ -8,7 +8,7 @@ import { createAggregateHandler } from '../lambdas/aggregate.ts';
 import { kinesisStream } from '@vitalstream/protocol/kinesis';
 import { timestreamStore } from '../lambdas/adapters/timestream-store.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
-import { toKinesisEvent } from '../local/consumer.ts';
+import { toKinesisEvent } from './support/kinesis-events.ts';
 import { localContext } from '../local/lambda-context.ts';
 import type { LoggedRecord } from '../local/adapters/sqlite-stream.ts';
 import { DEFAULTS } from '../lib/config.ts';

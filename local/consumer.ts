@@ -1,11 +1,11 @@
-import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { StreamBatch } from '../src/app/fold-batch.ts';
 import { isPermanentFailure } from '../src/resilience/failure.ts';
 import type { ConsumerStatus } from '../src/resilience/health.ts';
 import type { LoggedRecord, SqliteStream } from './adapters/sqlite-stream.ts';
-import { localContext } from './lambda-context.ts';
 import { STREAM_DELIVERY } from '../src/settings.ts';
 
-export type KinesisHandler = (event: KinesisStreamEvent, context: ReturnType<typeof localContext>) => Promise<KinesisStreamBatchResponse | undefined>;
+/** What the consumer delivers each batch to: the fold use case. It names the record delivery resumes from, if one failed. */
+export type BatchHandler = (batch: StreamBatch) => Promise<{ failedId?: string } | undefined>;
 
 export interface ConsumerOptions {
   name?: string;
@@ -26,17 +26,19 @@ export interface Consumer {
 }
 
 export const LOCAL_STREAM_ARN = 'arn:local:kinesis:local:000000000000:stream/vitalstream';
+/** The local stream's one shard, named as Kinesis names shards: batch identities keep the form they have on AWS. */
+export const LOCAL_SHARD = 'shardId-000000000000';
 
 /**
  * Plays Lambda's event source mapping for the local stream: reads batches after the checkpoint,
- * invokes the handler with a Kinesis-shaped event, honours batchItemFailures (resume from the
- * lowest failed record, dead-letter it after maxAttempts), and retries a thrown batch with backoff.
+ * hands each to the fold use case under the identity the mapping would give it, resumes from a
+ * record it reports failed (dead-lettering it after maxAttempts), and retries a thrown batch with backoff.
  * A batch that throws a permanent failure is bisected, as the mapping's BisectBatchOnFunctionError
  * does: halves are retried until the failing record stands alone, and that record is dead-lettered
  * after maxAttempts, so one poison record cannot stop every record behind it. Transient failures
  * (a full disk) are retried whole, forever, with the consumer reported as failing meanwhile.
  */
-export function startConsumer(stream: SqliteStream, handler: KinesisHandler, options: ConsumerOptions = {}): Consumer {
+export function startConsumer(stream: SqliteStream, handler: BatchHandler, options: ConsumerOptions = {}): Consumer {
   const name = options.name ?? 'aggregate';
   const batchSize = options.batchSize ?? STREAM_DELIVERY.batchSize;
   const pollMs = options.pollMs ?? 100;
@@ -64,20 +66,19 @@ export function startConsumer(stream: SqliteStream, handler: KinesisHandler, opt
     const checkpoint = stream.checkpoint(name);
     const records = stream.read(checkpoint, limit);
     if (records.length === 0) return false;
-    let response: KinesisStreamBatchResponse | undefined;
+    let response: { failedId?: string } | undefined;
     try {
-      response = await handler(toKinesisEvent(records), localContext(name));
+      response = await handler(toBatch(records));
     } catch (error) {
       if (!isPermanentFailure(error)) throw error;
       bisect(records, error as Error);
       return true;
     }
     limit = batchSize;
-    const failedSeqs = (response?.batchItemFailures ?? []).map((f) => Number(f.itemIdentifier)).filter(Number.isFinite);
-    if (failedSeqs.length === 0) {
+    const failedSeq = Number(response?.failedId);
+    if (response?.failedId === undefined || !Number.isFinite(failedSeq)) {
       stream.commitCheckpoint(name, records.at(-1)!.seq);
     } else {
-      const failedSeq = Math.min(...failedSeqs);
       const failedRecord = records.find((r) => r.seq === failedSeq);
       const tries = (attempts.get(failedSeq) ?? 0) + 1;
       attempts.set(failedSeq, tries);
@@ -159,25 +160,12 @@ export function startConsumer(stream: SqliteStream, handler: KinesisHandler, opt
   };
 }
 
-export function toKinesisEvent(records: readonly LoggedRecord[]): KinesisStreamEvent {
+/** The batch as the event source mapping would deliver it: identity `<stream>/<shard>/<first sequence number>`. */
+function toBatch(records: readonly LoggedRecord[]): StreamBatch {
+  const first = records[0]!;
   return {
-    Records: records.map(
-      (record): KinesisStreamRecord => ({
-        awsRegion: 'local',
-        eventID: `shardId-000000000000:${record.seq}`,
-        eventName: 'aws:kinesis:record',
-        eventSource: 'aws:kinesis',
-        eventSourceARN: LOCAL_STREAM_ARN,
-        eventVersion: '1.0',
-        invokeIdentityArn: 'arn:local:iam::000000000000:role/local',
-        kinesis: {
-          kinesisSchemaVersion: '1.0',
-          partitionKey: record.partitionKey,
-          sequenceNumber: String(record.seq),
-          data: Buffer.from(record.data).toString('base64'),
-          approximateArrivalTimestamp: record.arrivedAt / 1000,
-        },
-      }),
-    ),
+    batchId: `${LOCAL_STREAM_ARN}/${LOCAL_SHARD}/${first.seq}`,
+    batchTime: Math.round(first.arrivedAt),
+    records: records.map((record) => ({ id: String(record.seq), data: record.data })),
   };
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createAggregateHandler } from '../lambdas/aggregate.ts';
+import { foldBatch } from '../src/app/fold-batch.ts';
 import { createAnalyzeHandler } from '../lambdas/analyze.ts';
 import { detectInParallel } from '../lambdas/parallel-detect.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
@@ -92,14 +92,14 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
       log: say,
     });
   const queryLines = { scan: pool(Math.max(1, availableParallelism() - 1)), lookup: pool(1) };
-  const aggregate = createAggregateHandler({
+  const fold = {
     store,
     guard: createCardinalityGuard(),
     logger: repeatLimitedLogger(readableLogger('aggregate', say), REPEAT_LOG_INTERVAL_MS),
-  });
+  };
 
   let lastCompaction = 0;
-  const consumer = startConsumer(stream, (event, context) => aggregate(event, context), {
+  const consumer = startConsumer(stream, (batch) => foldBatch(fold, batch), {
     log: say,
     afterCheckpoint: () => {
       const now = Date.now();

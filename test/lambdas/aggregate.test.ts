@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAggregateHandler } from '../../lambdas/aggregate.ts';
-import { toKinesisEvent } from '../../local/consumer.ts';
+import { toKinesisEvent } from '../../bench/support/kinesis-events.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { openSqliteStore, type SqliteStore } from '../../local/adapters/sqlite-store.ts';
 import { createCardinalityGuard } from '../../src/aggregation/cardinality-guard.ts';

@@ -16,7 +16,7 @@ import { forecastKey } from '../../src/analysis/forecast/scheduled-forecasts.ts'
 import { httpEvent, json } from '../helpers/http-events.ts';
 import { fileAlertState } from '../../local/adapters/alert-state-file.ts';
 import { localAlertSink, readAlertLog } from '../../local/adapters/alert-log.ts';
-import { toKinesisEvent } from '../../local/consumer.ts';
+import { toKinesisEvent } from '../../bench/support/kinesis-events.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { openSqliteStore } from '../../local/adapters/sqlite-store.ts';
 import type { Alert, AlertSink } from '../../src/alerts/alert.ts';

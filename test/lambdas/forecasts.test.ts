@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAggregateHandler } from '../../lambdas/aggregate.ts';
 import { createQueryHandler } from '../../lambdas/query.ts';
-import { toKinesisEvent } from '../../local/consumer.ts';
+import { toKinesisEvent } from '../../bench/support/kinesis-events.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { openSqliteStore } from '../../local/adapters/sqlite-store.ts';
 import { encodeStreamRecord } from '@vitalstream/protocol/stream';

@@ -1,4 +1,4 @@
-import type { KinesisStreamEvent } from 'aws-lambda';
+import type { StreamBatch } from '../../src/app/fold-batch.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startConsumer } from '../../local/consumer.ts';
 import { openSqliteStream, type SqliteStream } from '../../local/adapters/sqlite-stream.ts';
@@ -24,11 +24,11 @@ describe('local event source mapping', () => {
     const seen: string[] = [];
     const consumer = startConsumer(
       stream,
-      async (event: KinesisStreamEvent) => {
-        const seqs = event.Records.map((r) => r.kinesis.sequenceNumber);
+      async (batch: StreamBatch) => {
+        const seqs = batch.records.map((r) => r.id);
         seen.push(seqs.join(','));
-        const poison = event.Records.find((r) => Buffer.from(r.kinesis.data, 'base64').toString() === 'r3');
-        return { batchItemFailures: poison ? [{ itemIdentifier: poison.kinesis.sequenceNumber }] : [] };
+        const poison = batch.records.find((r) => Buffer.from(r.data).toString() === 'r3');
+        return poison ? { failedId: poison.id } : {};
       },
       { pollMs: 5, maxAttempts: 3, log: quiet },
     );
@@ -45,11 +45,11 @@ describe('local event source mapping', () => {
     const delivered: number[] = [];
     const consumer = startConsumer(
       stream,
-      async (event: KinesisStreamEvent) => {
+      async (batch: StreamBatch) => {
         calls += 1;
         if (calls < 3) throw new Error('store unavailable');
-        delivered.push(event.Records.length);
-        return { batchItemFailures: [] };
+        delivered.push(batch.records.length);
+        return {};
       },
       { pollMs: 5, log: quiet },
     );
@@ -73,11 +73,11 @@ describe('local event source mapping and permanent failures', () => {
     const delivered: string[] = [];
     const consumer = startConsumer(
       stream,
-      async (event: KinesisStreamEvent) => {
-        const bodies = event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
+      async (batch: StreamBatch) => {
+        const bodies = batch.records.map((r) => Buffer.from(r.data).toString());
         if (bodies.includes('r7')) throw new PermanentFailure('the store refuses r7');
         delivered.push(...bodies);
-        return { batchItemFailures: [] };
+        return {};
       },
       { pollMs: 5, maxAttempts: 3, log: quiet },
     );
@@ -96,7 +96,7 @@ describe('local event source mapping and permanent failures', () => {
       async () => {
         calls += 1;
         if (calls < 8) throw new Error('SQLITE_FULL: database or disk is full');
-        return { batchItemFailures: [] };
+        return {};
       },
       { pollMs: 5, log: quiet },
     );

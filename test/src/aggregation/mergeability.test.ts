@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createAggregateHandler } from '../../../lambdas/aggregate.ts';
 import { openSqliteStore } from '../../../local/adapters/sqlite-store.ts';
-import { toKinesisEvent } from '../../../local/consumer.ts';
+import { toKinesisEvent } from '../../../bench/support/kinesis-events.ts';
 import { localContext } from '../../../local/lambda-context.ts';
 import { buildSeries } from '../../../src/query/build-series.ts';
 import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
