@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { detectInSeries, pointsToJudge, type BucketSeries, type Detection } from '../src/analysis/anomaly/series-anomalies.ts';
+import { pointsToJudge, type BucketSeries, type Detection } from '../src/analysis/anomaly/series-anomalies.ts';
+import { type Detect, detectInline } from '../src/app/run-analysis.ts';
 
-export type Detect = (series: readonly BucketSeries[], since: number, settled: number) => Promise<Detection>;
-
-export const detectInline: Detect = async (series, since, settled) => detectInSeries(series, since, settled);
+export { type Detect, detectInline };
 
 export interface ParallelOptions {
   /** The worker script: the bundled `detect-worker.js` on AWS, the `.ts` source locally (run through tsx). */
@@ -30,7 +29,7 @@ export function detectInParallel(options: ParallelOptions): Detect {
   return async (series, since, settled) => {
     const workers = Math.min(options.workers ?? availableParallelism(), Math.floor(series.length / (options.minSeriesPerWorker ?? 100)));
     const minPoints = options.minPointsForWorkers ?? 200_000;
-    if (workers <= 1 || (minPoints > 0 && pointsToJudge(series) < minPoints)) return detectInSeries(series, since, settled);
+    if (workers <= 1 || (minPoints > 0 && pointsToJudge(series) < minPoints)) return detectInline(series, since, settled);
     const share = Math.ceil(series.length / workers);
     const execArgv = options.workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [];
     const parts = await Promise.all(

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { foldBatch } from '../src/app/fold-batch.ts';
-import { createAnalyzeHandler } from '../lambdas/analyze.ts';
+import { type AnalysisDependencies, runAnalysis } from '../src/app/run-analysis.ts';
+import { systemClock } from '../src/ports.ts';
 import { detectInParallel } from '../lambdas/parallel-detect.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { MAX_BEACON_BYTES } from '../src/beacon/parse-body.ts';
@@ -110,8 +111,9 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     },
   });
 
-  const analyze = createAnalyzeHandler({
+  const analysis: AnalysisDependencies = {
     store,
+    clock: systemClock,
     alertState,
     forecasts,
     keptStatistics: fileKeptStatistics(files.keptStatistics, setAside),
@@ -120,11 +122,11 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
     logger: readableLogger('analyze', say),
     ...(config.alertsPerAppPerRun ? { notificationsPerApp: config.alertsPerAppPerRun } : {}),
-  });
+  };
   let analyzing: Promise<unknown> | undefined;
   const analyzeRuns = { failuresInARow: 0, lastError: undefined as string | undefined };
   const runAnalyze = () => {
-    analyzing ??= analyze({}, localContext('analyze'))
+    analyzing ??= runAnalysis(analysis)
       .then(() => (analyzeRuns.failuresInARow = 0))
       .catch((error: Error) => {
         analyzeRuns.failuresInARow += 1;
