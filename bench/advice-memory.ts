@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { startLocalProcess } from './support/local-process.ts';
+import { startLocalProcess, waitUntilConsumed } from './support/local-process.ts';
 import { tempDir } from './support/temp-dir.ts';
 import { rssMb, watchRss } from './measure.ts';
 
@@ -35,11 +35,7 @@ try {
     }
   };
   await Promise.all(Array.from({ length: 4 }, sender));
-  for (let i = 0; i < 600; i++) {
-    const health = (await (await fetch(`${local.url}/healthz`)).json()) as { stream?: { lag?: number } };
-    if ((health.stream?.lag ?? 0) === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  await waitUntilConsumed(local.url, 300_000);
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const pid = local.child.pid!;
   const before = Math.round(rssMb(pid));

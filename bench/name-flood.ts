@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startLocalProcess } from './support/local-process.ts';
+import { startLocalProcess, waitUntilConsumed } from './support/local-process.ts';
 import { tempDir } from './support/temp-dir.ts';
 import { fmt, rssMb, watchRss } from './measure.ts';
 
@@ -46,11 +46,7 @@ try {
   };
   await Promise.all(Array.from({ length: 4 }, sender));
   // Let the consumer and one analyze run finish with what arrived.
-  for (let i = 0; i < 120; i++) {
-    const health = (await (await fetch(`${local.url}/healthz`)).json()) as { stream?: { lag?: number } };
-    if ((health.stream?.lag ?? 0) === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  await waitUntilConsumed(local.url, 60_000);
   await new Promise((resolve) => setTimeout(resolve, 12_000));
   const rssAfter = Math.round(rssMb(pid));
   console.log(`flood: ${fmt(sent)} beacons (${fmt(accepted)} accepted, ${fmt(accepted * 100)} metrics with random names) in ${seconds} s`);

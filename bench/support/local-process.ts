@@ -60,3 +60,13 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs:
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Waits until the server's consumer has aggregated everything it accepted (its /healthz lag is 0), for at most `timeoutMs`. */
+export async function waitUntilConsumed(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${url}/healthz`)).json()) as { stream?: { lag?: number } };
+    if ((health.stream?.lag ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
