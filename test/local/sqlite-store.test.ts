@@ -9,6 +9,24 @@ import { tempDir } from '../../bench/support/temp-dir.ts';
 const T = Date.UTC(2026, 10, 26, 19, 0);
 
 describe('SQLite metric store', () => {
+  it('hands readMetrics rows over one at a time as a cursor, never as one array of decoded partials', async () => {
+    const dir = tempDir();
+    const store = openSqliteStore(`${dir.path}/m.db`);
+    const partials = Array.from({ length: 3 }, (_, i) => {
+      const p = emptyPartial('api_request', T + i * 60_000, { app: 'e', endpoint: `/e${i}` });
+      addValue(p, 10 + i);
+      return p;
+    });
+    await store.replacePartials('batch', partials, T);
+    const read = await store.readMetrics(['api_request'], T, T + 3 * 60_000);
+    expect(Array.isArray(read)).toBe(false);
+    const cursor = read[Symbol.iterator]();
+    expect(cursor.next().value?.windowStart).toBe(T);
+    expect([...{ [Symbol.iterator]: () => cursor }].map((p) => p.windowStart)).toEqual([T + 60_000, T + 120_000]);
+    store.close();
+    dir.remove();
+  });
+
   it('refuses a partial with a non-finite sum as a permanent failure and stores nothing of its batch', async () => {
     const dir = tempDir();
     const store = openSqliteStore(`${dir.path}/m.db`);

@@ -14,6 +14,30 @@ const query = (fingerprint: string, value: number): StreamMetric => ({
 });
 
 describe('optimization advice', () => {
+  it('merges the partials in one pass as they are read, so a store can hand them over one at a time', () => {
+    const read = partials([
+      query('SELECT * FROM orders WHERE note LIKE ?', 6200),
+      { name: 'cache_hit_rate', value: 0.35, timestamp: T, source: 'server', dimensions: { cache: 'redis', key_prefix: 'session' } },
+      ...Array.from({ length: 20 }, () => ({
+        name: 'api_request',
+        value: 2500,
+        timestamp: T,
+        source: 'server' as const,
+        dimensions: { method: 'GET', endpoint: '/slow' },
+      })),
+    ]);
+    let passes = 0;
+    // A source that can be read only once, as a store's cursor: a second pass would find nothing.
+    const once = {
+      *[Symbol.iterator]() {
+        passes += 1;
+        if (passes === 1) yield* read;
+      },
+    };
+    expect(adviseFrom(once).map((a) => a.rule)).toEqual(['slow_queries', 'cache_miss_rate', 'api_response_time']);
+    expect(passes).toBe(1);
+  });
+
   it('ranks query shapes by total time, with their p95, when any ran slow', () => {
     const advice = adviseFrom(
       partials([
