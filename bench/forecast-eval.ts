@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { blend, dailyAutocorrelation, forecastByBacktest, hourlyMeans, loadMstl, type Forecaster } from './forecast-candidates.ts';
 import { forecastSeasonal, forecastSeasonalNaive, type ForecastPoint } from '../src/analysis/forecast/seasonal-profile.ts';
 import { parseSeriesCsv } from '../src/analysis/series-csv.ts';
+import { forecastByBacktest as productForecast } from '../src/analysis/forecast/model-choice.ts';
 
 /**
  * Rolling-origin evaluation, at the hourly step the scheduled forecasts run on, over every
@@ -21,6 +22,9 @@ const candidates: Record<string, Forecaster> = {
   mstl: (values, lastTime, horizon) => mstl(values, HOUR, lastTime, horizon),
 };
 candidates.blend = blend([candidates.profile!, candidates.mstl!]);
+// The product's forecaster: a backtest on the series' own last days picks the model, conformal intervals.
+candidates.product = (values, lastTime, horizon) => productForecast(values, HOUR, lastTime, horizon).points;
+const chosenModels: Record<string, Record<string, number>> = {};
 candidates.choice = forecastByBacktest([candidates.profile!, candidates.mstl!, candidates.blend!]);
 
 // The profile forecaster's two tuned constants, over the grid the split chooses from.
@@ -65,6 +69,8 @@ for (const category of readdirSync(DATA).sort()) {
       actual.forEach((a, h) => {
         naive += Math.abs(a - baseline[h]!);
       });
+      const chosen = productForecast(train, HOUR, hourly[origin - 1]![0], horizon).model;
+      (chosenModels[file] ??= {})[chosen] = (chosenModels[file]?.[chosen] ?? 0) + 1;
       for (const [label, forecaster] of Object.entries(evaluated)) {
         const forecast: ForecastPoint[] = forecaster(train, hourly[origin - 1]![0], horizon);
         actual.forEach((a, h) => {
@@ -89,6 +95,12 @@ for (const category of readdirSync(DATA).sort()) {
 const labels = Object.keys(candidates);
 out(`MAE / seasonal naive's MAE (lower is better; 0.8 is the goal) and 95 % interval coverage, hourly, rolling origins`);
 out(`${'file'.padEnd(58)} origins horizon  ${labels.map((l) => `${l.padStart(8)} cover`).join('  ')}`);
+for (const r of rows)
+  out(
+    `${r.file}: the product chose ${Object.entries(chosenModels[r.file] ?? {})
+      .map(([m, n]) => `${m} at ${n} of ${r.origins} origins`)
+      .join(', ')}`,
+  );
 for (const r of rows)
   out(
     `${r.file.padEnd(58)} ${String(r.origins).padStart(7)} ${`${r.horizon} h`.padStart(7)}  ${labels.map((l) => `${r.ratio[l]!.toFixed(3).padStart(8)} ${(100 * r.coverage[l]!).toFixed(0).padStart(4)}%`).join('  ')}`,

@@ -10,7 +10,7 @@ export async function loadTimeline(view) {
     api('/v1/aggregates', { metric: 'api_request', from: view.from, to: view.to, step: view.step, ...view.serverFilters }),
     forecastHours ? api('/v1/forecasts', { metric: 'api_request', horizon_hours: forecastHours, ...view.serverFilters }).catch(() => undefined) : undefined,
   ]);
-  return { points: requests.series[0]?.points ?? [], forecast: forecast?.forecast ?? [] };
+  return { points: requests.series[0]?.points ?? [], forecast: forecast?.forecast ?? [], model: forecast?.model, ratio: forecast?.ratio, note: forecast?.note };
 }
 
 /** Anomaly windows (ms) of a metric inside the view that match its filters. */
@@ -27,7 +27,7 @@ export function anomalyWindows(anomalies, metric, view) {
   return [...seen.values()];
 }
 
-export function renderTimeline(view, { points, forecast }, anomalies, onNarrow) {
+export function renderTimeline(view, { points, forecast, model, ratio, note }, anomalies, onNarrow) {
   const stepSeconds = view.stepMs / 1000;
   const times = points.map((p) => Date.parse(p.t) / 1000);
   const future = forecast.map((f) => Date.parse(f.t) / 1000).filter((t) => t > (times.at(-1) ?? 0));
@@ -63,7 +63,9 @@ export function renderTimeline(view, { points, forecast }, anomalies, onNarrow) 
   document.getElementById('latency-notes').innerHTML = [
     ...marks.map((m) => `<li class="mark" data-start="${m.start}">⚠ ${clock(m.start)}–${clock(m.end)}: ${esc(m.title)}</li>`),
     ...(future.length
-      ? [`<li class="forecast">p95 forecast for the next ${forecast.length} h, with its 80 % band (from ${clock(Date.parse(forecast[0].t))})</li>`]
+      ? [
+          `<li class="forecast">p95 forecast for the next ${forecast.length} h, with its 90 % band (from ${clock(Date.parse(forecast[0].t))})${forecastBasis(model, ratio, note)}</li>`,
+        ]
       : []),
   ].join('');
 }
@@ -112,4 +114,11 @@ function draw(id, data, series, { bands, marks, onNarrow, view }) {
     data,
     element,
   );
+}
+
+/** Which model made the forecast and how it did on the series' own last days, as the forecast API reports it. */
+function forecastBasis(model, ratio, note) {
+  if (note) return `: ${esc(note)}`;
+  if (!model) return '';
+  return `: ${esc(model)}${typeof ratio === 'number' ? `, ${ratio.toFixed(2)}× seasonal naive's error in its backtest` : ''}`;
 }

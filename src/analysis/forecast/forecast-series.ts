@@ -1,7 +1,8 @@
 import { emptyPartial, mergeInto, type PartialAggregate } from '../../aggregation/partial-aggregate.ts';
 import { summarize } from '../../aggregation/summarize.ts';
 import { statisticOf } from '../anomaly/series-anomalies.ts';
-import { forecastSeasonal, type ForecastPoint } from './seasonal-profile.ts';
+import { forecastByBacktest } from './model-choice.ts';
+import type { ForecastPoint } from './seasonal-profile.ts';
 
 export const FORECAST_STEP_MS = 3_600_000;
 /** Four weeks: the weekly profile needs two, and the query API reads at most 31 days. */
@@ -10,6 +11,11 @@ export const FORECAST_HISTORY_MS = 28 * 86_400_000;
 export interface SeriesForecast {
   metric: string;
   statistic: string;
+  /** The model the series' own backtest chose, and its backtest MAE over seasonal naive's (null without a backtest). */
+  model: string;
+  ratio: number | null;
+  /** Why the forecast is a fallback (too little history), when it is one. */
+  note?: string;
   history: { t: string; value: number }[];
   forecast: { t: string; value: number; lower: number; upper: number }[];
 }
@@ -45,11 +51,15 @@ export function forecastHourly(metric: string, statistic: string, points: readon
       history.push({ t: new Date(t).toISOString(), value: last });
     }
   }
-  const forecast: ForecastPoint[] = values.length >= 2 ? forecastSeasonal(values, FORECAST_STEP_MS, points.at(-1)![0], horizonHours) : [];
+  const chosen = forecastByBacktest(values, FORECAST_STEP_MS, points.at(-1)?.[0] ?? 0, horizonHours);
+  const forecast: ForecastPoint[] = chosen.points;
   const round = (v: number) => Number(v.toPrecision(6));
   return {
     metric,
     statistic,
+    model: chosen.model,
+    ratio: chosen.ratio === null ? null : Number(chosen.ratio.toFixed(3)),
+    ...(chosen.note ? { note: chosen.note } : {}),
     history: history.slice(-7 * 24),
     forecast: forecast.map((f) => ({ t: new Date(f.time).toISOString(), value: round(f.value), lower: round(f.lower), upper: round(f.upper) })),
   };

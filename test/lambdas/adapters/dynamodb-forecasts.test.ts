@@ -10,6 +10,8 @@ beforeEach(() => dynamo.reset());
 const forecast = (app: string): StoredForecast => ({
   key: forecastKey('api_request', { app }),
   dimensions: { app },
+  model: 'seasonal profile',
+  ratio: 0.8,
   fittedAt: '2026-11-27T00:00:00.000Z',
   metric: 'api_request',
   statistic: 'p95',
