@@ -25,7 +25,12 @@ describe('the forecast model chosen by backtest', () => {
   });
 
   it('gives a short series a wide band and says it has not enough history, never a zero-width band', () => {
-    const flat = forecastByBacktest(Array.from({ length: 20 }, () => 42), HOUR, T, 6);
+    const flat = forecastByBacktest(
+      Array.from({ length: 20 }, () => 42),
+      HOUR,
+      T,
+      6,
+    );
     expect(flat.note).toMatch(/^not enough history: 20 points, a backtest needs 144/);
     expect(flat.ratio).toBeNull();
     for (const p of flat.points) expect(p.upper - p.lower).toBeGreaterThan(20);
