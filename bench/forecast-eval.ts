@@ -93,7 +93,9 @@ for (const category of readdirSync(DATA).sort()) {
 }
 
 const labels = Object.keys(candidates);
-out(`MAE / seasonal naive's MAE (lower is better; 0.8 is the goal) and interval coverage (95 % nominal for the others, 90 % for product), hourly, rolling origins`);
+out(
+  `MAE / seasonal naive's MAE (lower is better; 0.8 is the goal) and interval coverage (95 % nominal for the others, 90 % for product), hourly, rolling origins`,
+);
 out(`${'file'.padEnd(58)} origins horizon  ${labels.map((l) => `${l.padStart(8)} cover`).join('  ')}`);
 for (const r of rows)
   out(
