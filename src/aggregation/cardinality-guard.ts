@@ -76,13 +76,10 @@ export function createCardinalityGuard(limits: CardinalityLimits = {}): Cardinal
       const family = name.slice(0, name.indexOf('_'));
       const overflow = `${family}_${OVERFLOW_VALUE}`;
       if (name === overflow) return name;
-      let inUse = names.get(app);
+      const inUse = appEntry(names, app, maxApps, () => new Map<string, number>());
       if (!inUse) {
-        if (names.size >= maxApps) {
-          foldedNames += 1;
-          return overflow;
-        }
-        names.set(app, (inUse = new Map()));
+        foldedNames += 1;
+        return overflow;
       }
       const lastSeen = inUse.get(name);
       if (lastSeen !== undefined) {
@@ -102,13 +99,10 @@ export function createCardinalityGuard(limits: CardinalityLimits = {}): Cardinal
       const window = countedWindow(windowStart);
       let byApp = seen.get(window);
       if (!byApp) seen.set(window, (byApp = new Map()));
-      let byKey = byApp.get(app);
+      const byKey = appEntry(byApp, app, maxApps, () => new Map<string, Set<string>>());
       if (!byKey) {
-        if (byApp.size >= maxApps) {
-          folded += 1;
-          return OVERFLOW_VALUE;
-        }
-        byApp.set(app, (byKey = new Map()));
+        folded += 1;
+        return OVERFLOW_VALUE;
       }
       const key = `${metric}\u0000${dimension}`;
       let values = byKey.get(key);
@@ -122,6 +116,13 @@ export function createCardinalityGuard(limits: CardinalityLimits = {}): Cardinal
       return OVERFLOW_VALUE;
     },
   };
+}
+
+/** An app's entry, made on first use while fewer than `maxApps` apps have one; undefined past that (the caller folds). */
+function appEntry<T>(byApp: Map<string, T>, app: string, maxApps: number, create: () => T): T | undefined {
+  let entry = byApp.get(app);
+  if (entry === undefined && byApp.size < maxApps) byApp.set(app, (entry = create()));
+  return entry;
 }
 
 /** Forgets the names an app has not used for a day, so the cap follows what it sends now. */

@@ -10,9 +10,12 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const out = tempDir('vitalstream-cdk-');
 afterAll(() => out.remove());
 
-describe('cdk synth', () => {
-  it('synthesizes offline, with no credentials and no Docker, bundling every function with esbuild', async () => {
-    const env = {
+/** `cdk synth` as a user runs it, offline: no credentials, no telemetry, no update check. */
+const cdkSynth = (outDir: string, context: string[]) =>
+  promisify(execFile)(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '-q', '--no-notices', '-o', outDir, ...context.flatMap((c) => ['-c', c])], {
+    cwd: ROOT,
+    timeout: 240_000,
+    env: {
       ...process.env,
       CDK_DISABLE_CLI_TELEMETRY: 'true',
       npm_config_update_notifier: 'false',
@@ -20,12 +23,12 @@ describe('cdk synth', () => {
       AWS_SECRET_ACCESS_KEY: '',
       AWS_PROFILE: '',
       PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
-    };
-    await promisify(execFile)(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '-q', '--no-notices', '-o', out.path, '-c', 'alertEmail=ops@example.com'], {
-      cwd: ROOT,
-      env,
-      timeout: 240_000,
-    });
+    },
+  });
+
+describe('cdk synth', () => {
+  it('synthesizes offline, with no credentials and no Docker, bundling every function with esbuild', async () => {
+    await cdkSynth(out.path, ['alertEmail=ops@example.com']);
     const template = JSON.parse(readFileSync(join(out.path, 'vitalstream.template.json'), 'utf8'));
     const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
@@ -45,19 +48,7 @@ describe('cdk synth', () => {
   }, 300_000);
 
   it('prints one line, not a stack trace, for a misspelled context key, and synthesizes nothing', async () => {
-    const env = {
-      ...process.env,
-      CDK_DISABLE_CLI_TELEMETRY: 'true',
-      npm_config_update_notifier: 'false',
-      AWS_ACCESS_KEY_ID: '',
-      AWS_SECRET_ACCESS_KEY: '',
-      AWS_PROFILE: '',
-    };
-    const failed = await promisify(execFile)(
-      join(ROOT, 'node_modules/.bin/cdk'),
-      ['synth', '-q', '--no-notices', '-o', `${out.path}-typo`, '-c', 'metricstore=dynamodb'],
-      { cwd: ROOT, env, timeout: 240_000 },
-    ).then(
+    const failed = await cdkSynth(join(out.path, 'typo'), ['metricstore=dynamodb']).then(
       () => undefined,
       (error: { stderr: string; code: number }) => error,
     );
@@ -69,20 +60,7 @@ describe('cdk synth', () => {
   it('synthesizes the DynamoDB store for accounts without Timestream, offline too', async () => {
     const dynamoOut = tempDir('vitalstream-cdk-dynamo-');
     try {
-      const env = {
-        ...process.env,
-        CDK_DISABLE_CLI_TELEMETRY: 'true',
-        npm_config_update_notifier: 'false',
-        AWS_ACCESS_KEY_ID: '',
-        AWS_SECRET_ACCESS_KEY: '',
-        AWS_PROFILE: '',
-        PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
-      };
-      await promisify(execFile)(
-        join(ROOT, 'node_modules/.bin/cdk'),
-        ['synth', '-q', '--no-notices', '-o', dynamoOut.path, '-c', 'metricStore=dynamodb', '-c', 'apps=shop'],
-        { cwd: ROOT, env, timeout: 240_000 },
-      );
+      await cdkSynth(dynamoOut.path, ['metricStore=dynamodb', 'apps=shop']);
       const template = JSON.parse(readFileSync(join(dynamoOut.path, 'vitalstream.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
       const types = Object.values(template.Resources).map((r) => r.Type);
       expect(types.filter((t) => t.startsWith('AWS::Timestream'))).toEqual([]);
