@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { readAllowedApps, type AllowedApps } from '../src/beacon/app-policy.ts';
+import { ALERT_DELIVERY } from '../src/settings.ts';
 
 export interface LocalConfig {
   host: string;
@@ -63,7 +64,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     ...(env.VITALSTREAM_MAX_CONNECTIONS_PER_PEER ? { maxConnectionsPerPeer: integer('VITALSTREAM_MAX_CONNECTIONS_PER_PEER', 512, 1, 1_000_000) } : {}),
     maxConsumerLagMs: integer('VITALSTREAM_MAX_LAG_SECONDS', 60, 1, 86_400) * 1000,
     maxQueuedQueries: integer('VITALSTREAM_MAX_QUEUED_QUERIES', 32, 0, 10_000),
-    alertsPerAppPerRun: integer('VITALSTREAM_ALERTS_PER_APP', 5, 1, 100),
+    alertsPerAppPerRun: integer('VITALSTREAM_ALERTS_PER_APP', ALERT_DELIVERY.notificationsPerApp, 1, 100),
     ...(allowedApps ? { allowedApps } : {}),
     ...(env.VITALSTREAM_ALERT_WEBHOOK ? { alertWebhookUrl: env.VITALSTREAM_ALERT_WEBHOOK } : {}),
   };
