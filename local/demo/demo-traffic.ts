@@ -1,4 +1,5 @@
 import { seededRandom } from '../../src/analysis/anomaly/random.ts';
+import { ANOMALY_HISTORY_MS } from '../../src/analysis/anomaly/series-anomalies.ts';
 import type { MetricStream } from '../../src/ports.ts';
 import { findMetric } from '@vitalstream/protocol';
 import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
@@ -24,16 +25,15 @@ export interface DemoTraffic {
 
 /**
  * Realistic traffic for newcomers (`VITALSTREAM_DEMO=1 npm start`):
- * - eight days of server history (weighted samples per 15 minutes) so the anomaly detector
- *   is past its learning day and knows the daily rhythm. The beacon endpoint refuses timestamps
+ * - eight days of server history (weighted samples per 15 minutes, per 5 over the last three days)
+ *   so the forecasts see a week and the anomaly detector is past its 750 learning buckets. The beacon endpoint refuses timestamps
  *   older than 24 h, so this history goes straight onto the stream, as records the ingest handler
  *   would have written; everything else goes through POST /v1/beacon like real beacons;
  * - six hours of full browser and server traffic: web vitals, requests, queries of several types,
  *   connection-pool gauges, a little background 5xx on a few endpoints;
  * - an incident on /api/checkout (a retry storm: slow, 503s, queries piling up, the pool exhausted)
- *   that began with the last complete 15-minute bucket, so the anomaly detector's next run judges
- *   its first bucket, and lasts ten more minutes of live traffic, so the threshold alerts fire and
- *   then resolve;
+ *   that began forty minutes before the backfill ends, so the anomaly detector's first run judges
+ *   it, and lasts ten more minutes of live traffic, so the threshold alerts fire and then resolve;
  * - then live traffic every 5 s at the same rates.
  */
 export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: (line: string) => void): DemoTraffic {
@@ -139,9 +139,10 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
    * Older history: one stream record per 15 minutes holding the same rates as live traffic, as
    * weighted samples (a value with a count), the way a pre-aggregating client sends them.
    */
-  const quarterAt = (t: number): StreamRecord => {
-    const calls = 15 * (10 + 20 * loadAt(t));
-    const samples = serverCalls(t, 48, false, 15 * MINUTE);
+  /** Server traffic for the `spanMs` from `t`, as one record of 48 samples standing for every call. */
+  const historyAt = (t: number, spanMs: number): StreamRecord => {
+    const calls = (spanMs / MINUTE) * (10 + 20 * loadAt(t));
+    const samples = serverCalls(t, 48, false, spanMs);
     return {
       v: 1,
       beaconId: `demo-history-${t}`,
@@ -175,11 +176,17 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
     const historyStart = quarter(now - 8 * 24 * 60 * MINUTE);
     // Aligned to a quarter hour, so the history's last bucket and the first beacon minute meet.
     const recentStart = quarter(now - recentMinutes * MINUTE);
-    const incidentStarts = Math.floor(now / (15 * MINUTE)) * 15 * MINUTE - 15 * MINUTE;
+    // Forty minutes of incident before the detector's first run: more than its 7-bucket downsampling step.
+    const incidentStarts = Math.floor(now / (5 * MINUTE)) * 5 * MINUTE - 40 * MINUTE;
     const incidentEnds = now + 10 * MINUTE;
     log('[demo] backfilling eight days of demo traffic (app=demo-shop, demo-api)…');
     const records = [];
-    for (let t = historyStart; t + 15 * MINUTE <= recentStart; t += 15 * MINUTE) records.push(quarterAt(t));
+    // A record a quarter hour, and one every five minutes over the detector's kept three days, so each of its buckets has data.
+    const fineFrom = now - ANOMALY_HISTORY_MS - 60 * MINUTE;
+    for (let t = historyStart; t + 15 * MINUTE <= recentStart; t += 15 * MINUTE) {
+      if (t < fineFrom) records.push(historyAt(t, 15 * MINUTE));
+      else for (let k = 0; k < 3; k++) records.push(historyAt(t + k * 5 * MINUTE, 5 * MINUTE));
+    }
     await history.put(records.map((record) => ({ partitionKey: record.beaconId, data: encodeStreamRecord(record) })));
     for (let t = recentStart + (now % MINUTE); t < now - MINUTE / 2 && !stopped; t += MINUTE) await send(minuteAt(t, t >= incidentStarts));
     if (stopped) return;

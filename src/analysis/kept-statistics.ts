@@ -8,8 +8,8 @@ import { readDetectorState, type DetectorState } from './anomaly/detector.ts';
 import { concatPoints, pointsBetween } from './points.ts';
 
 /**
- * The anomaly detector's view of every series, kept between runs: one statistic per 15-minute
- * bucket for the last eight days. Re-reading eight days of per-minute partials every run does not
+ * The anomaly detector's view of every series, kept between runs: one statistic per 5-minute
+ * bucket for the last three days. Re-reading three days of per-minute partials every run does not
  * fit a function at 10,000 series; this does (about 30 MB of numbers), and a run then reads only
  * the minutes since the previous one.
  */
@@ -91,7 +91,7 @@ export function withDetectorStates(history: KeptStatistics, states: readonly Det
   return { ...history, series: history.series.map((s, i) => (states[i] ? { ...s, detector: states[i] } : s)) };
 }
 
-/** Where the next run starts reading: the settled boundary, or eight days back when there is none (or it is too old to help). */
+/** Where the next run starts reading: the settled boundary, or three days back when there is none (or it is too old to help). */
 export function readStart(stored: KeptStatistics | undefined, until: number): number {
   const floor = Math.floor((until - ANOMALY_HISTORY_MS) / ANOMALY_BUCKET_MS) * ANOMALY_BUCKET_MS;
   return stored && stored.settled > floor && stored.settled <= until ? stored.settled : floor;
@@ -155,11 +155,14 @@ function decodeSeries(series: readonly EncodedSeries[], stepMs: number): BucketS
 /**
  * Compact form: per series its first bucket and a Float32 array of one value per bucket (NaN for
  * a bucket without data), base64 in JSON; hours still filling keep their merged sketch. 10,000
- * series of eight days is about 41 MB.
+ * series of three days is about 46 MB.
  */
+/** 2: 5-minute buckets (1 kept 15-minute ones). */
+export const KEPT_STATISTICS_VERSION = 2;
+
 export function encodeHistory(history: KeptStatistics): string {
   return JSON.stringify({
-    v: 1,
+    v: KEPT_STATISTICS_VERSION,
     settled: history.settled,
     series: encodeSeries(history.series, ANOMALY_BUCKET_MS),
     ...(history.hourly
@@ -194,9 +197,12 @@ export function decodeHistory(text: string): KeptStatistics {
     series?: EncodedSeries[];
     hourly?: { series: EncodedSeries[]; volumes?: EncodedSeries[]; open: EncodedOpenHour[] };
   };
-  if (parsed.v !== 1 || typeof parsed.settled !== 'number' || !Array.isArray(parsed.series))
-    throw new Error('stored bucket history does not have the v1 shape');
-  const history: KeptStatistics = { settled: parsed.settled, series: decodeSeries(parsed.series, ANOMALY_BUCKET_MS) };
+  if ((parsed.v !== 1 && parsed.v !== KEPT_STATISTICS_VERSION) || typeof parsed.settled !== 'number' || !Array.isArray(parsed.series))
+    throw new Error(`stored bucket history does not have the v${KEPT_STATISTICS_VERSION} shape`);
+  // Version 1 kept 15-minute buckets: its buckets are dropped (the next run re-reads three days
+  // and the detector learns again), its hours are still good.
+  const history: KeptStatistics =
+    parsed.v === 1 ? { settled: 0, series: [] } : { settled: parsed.settled, series: decodeSeries(parsed.series, ANOMALY_BUCKET_MS) };
   if (parsed.hourly) {
     history.hourly = {
       series: decodeSeries(parsed.hourly.series, FORECAST_STEP_MS),

@@ -34,8 +34,8 @@ export function planAnalysis(now: number, state: AlertState, forecastsFittedAt: 
 }
 
 /**
- * The one store read of a run. A detection run reads from where the kept 15-minute statistics
- * end (eight days when there are none), which includes the threshold rules' recent minutes, so
+ * The one store read of a run. A detection run reads from where the kept 5-minute statistics
+ * end (three days when there are none), which includes the threshold rules' recent minutes, so
  * one read serves both: on Timestream each query is billed 30 s at least.
  */
 export function readRange(plan: AnalysisPlan, kept: KeptStatistics | undefined): { from: number; to: number } {

@@ -10,7 +10,8 @@ const NOW = Date.UTC(2026, 10, 26, 12);
 
 function makeSeries(count: number): BucketSeries[] {
   const random = seededRandom(3);
-  const points = 3 * 96;
+  // Past the detector's learning (750 buckets) and the masked stretch that follows it.
+  const points = 3 * 288 + 100;
   return Array.from({ length: count }, (_, s) => ({
     metric: 'api_request',
     statistic: 'p95',
@@ -18,7 +19,10 @@ function makeSeries(count: number): BucketSeries[] {
     points: pointsOf(
       Array.from({ length: points }, (_, i): [number, number] => {
         const t = NOW - (points - i) * ANOMALY_BUCKET_MS;
-        return [t, (200 + 80 * Math.sin((2 * Math.PI * (t % 86_400_000)) / 86_400_000)) * (0.9 + 0.2 * random()) + (s % 7 === 0 && i >= points - 2 ? 3000 : 0)];
+        return [
+          t,
+          (200 + 80 * Math.sin((2 * Math.PI * (t % 86_400_000)) / 86_400_000)) * (0.9 + 0.2 * random()) + (s % 7 === 0 && i >= points - 10 ? 3000 : 0),
+        ];
       }),
     ),
   }));
@@ -27,7 +31,7 @@ function makeSeries(count: number): BucketSeries[] {
 describe('anomaly detection on worker threads', () => {
   it('finds exactly what the inline path finds, and leaves the same detector states, in the same order', async () => {
     const series = makeSeries(60);
-    const since = NOW - 2 * ANOMALY_BUCKET_MS;
+    const since = NOW - 10 * ANOMALY_BUCKET_MS;
     const settled = NOW - ANOMALY_BUCKET_MS;
     const inline = await detectInline(series, since, settled);
     expect(inline.anomalies.length).toBeGreaterThan(5);

@@ -4,11 +4,16 @@ import { alertGroupOf } from '../../alerts/evaluate.ts';
 import { describeDimensions, type Condition } from '../../alerts/rules.ts';
 import { findMetric } from '@vitalstream/protocol';
 import { indexAfter, pointsOf, type Points } from '../points.ts';
-import { cloneDetectorState, DEFAULT_DETECTOR, judgePoint, newDetectorState, newSeriesMemo, type DetectorConfig, type DetectorState } from './detector.ts';
+import { DEFAULT_DETECTOR, SeriesDetector, type DetectorConfig, type DetectorState } from './detector.ts';
 
-export const ANOMALY_BUCKET_MS = 15 * 60_000;
-/** A week of history for the seasonal view plus the day of learning. */
-export const ANOMALY_HISTORY_MS = 8 * 24 * 3600_000;
+/**
+ * The detector judges one statistic per 5 minutes: the spacing of most series ARTime was published
+ * on, so its downsampling step (7 points) holds an alert back at most 35 minutes, and its 750
+ * learning points take 2.6 days.
+ */
+export const ANOMALY_BUCKET_MS = 5 * 60_000;
+/** Three days (864 buckets): more than the detector's 750 learning points, so a cold start with history learns at once. */
+export const ANOMALY_HISTORY_MS = 3 * 24 * 3600_000;
 
 /** Which number of a window the detector watches: what a person would chart for that metric. */
 export function statisticOf(metric: string): { label: string; of: (p: AggregatePoint) => number } {
@@ -36,7 +41,7 @@ export interface BucketSeries {
   detector?: DetectorState;
 }
 
-/** Merges partials into complete 15-minute buckets per alert group and takes each bucket's statistic. */
+/** Merges partials into complete 5-minute buckets per alert group and takes each bucket's statistic. */
 export function bucketStatistics(partials: readonly PartialAggregate[], until: number): BucketSeries[] {
   const series = new Map<string, { metric: string; dimensions: Record<string, string>; buckets: Map<number, PartialAggregate> }>();
   for (const partial of partials) {
@@ -75,18 +80,19 @@ export function detectInSeries(series: readonly BucketSeries[], since: number, s
   const anomalies: SeriesAnomaly[] = [];
   const states: DetectorState[] = [];
   for (const { metric, statistic, dimensions, points, detector } of series) {
-    const state = detector ? cloneDetectorState(detector) : newDetectorState();
-    const memo = newSeriesMemo();
-    const judge = (on: DetectorState, i: number) => {
+    const judge = (on: SeriesDetector, i: number) => {
       const time = points.times[i]!;
       const value = points.values[i]!;
-      const judgement = judgePoint(on, points, i, config, memo);
+      const judgement = on.judge(time, value);
       if (judgement.alert && time + ANOMALY_BUCKET_MS > since) anomalies.push({ metric, statistic, dimensions, time, value, score: judgement.score });
     };
+    const settledPart = new SeriesDetector(detector, config);
     let i = firstToJudge(points, detector);
-    for (; i < points.times.length && points.times[i]! < settled; i++) judge(state, i);
+    for (; i < points.times.length && points.times[i]! < settled; i++) judge(settledPart, i);
+    const state = settledPart.state();
     states.push(state);
-    const probe = cloneDetectorState(state);
+    if (i === points.times.length) continue;
+    const probe = new SeriesDetector(state, config);
     for (; i < points.times.length; i++) judge(probe, i);
   }
   return { anomalies, states };
@@ -108,13 +114,14 @@ export function anomalyCondition(anomaly: SeriesAnomaly): Condition {
   return {
     key: `anomaly|${anomaly.metric}|${JSON.stringify(anomaly.dimensions)}`,
     rule: 'anomaly',
-    severity: anomaly.score >= 0.95 ? 'error' : 'warning',
+    // ARTime's score says how new a pattern is, not how bad: every anomaly is a warning to look at.
+    severity: 'warning',
     title: `Unusual ${anomaly.metric} ${anomaly.statistic} (${show})${where ? ` on ${where}` : ''}`,
-    message: `${anomaly.metric} ${anomaly.statistic} was ${show} in the 15 minutes from ${at} UTC${where ? ` (${where})` : ''}, unlike this series' recent history and the same time on previous days (anomaly score ${anomaly.score.toFixed(2)}, alerting at ${DEFAULT_DETECTOR.sensitivity}).`,
+    message: `${anomaly.metric} ${anomaly.statistic} was ${show} in the ${ANOMALY_BUCKET_MS / 60_000} minutes from ${at} UTC${where ? ` (${where})` : ''}, a pattern this series has not shown before (ARTime score ${anomaly.score.toFixed(2)}, alerting at ${DEFAULT_DETECTOR.threshold.toFixed(2)}).`,
     metric: anomaly.metric,
     dimensions: anomaly.dimensions,
     value: anomaly.value,
-    threshold: DEFAULT_DETECTOR.sensitivity,
+    threshold: DEFAULT_DETECTOR.threshold,
     windowStart: anomaly.time,
     windowMs: ANOMALY_BUCKET_MS,
   };

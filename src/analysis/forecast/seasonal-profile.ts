@@ -1,4 +1,4 @@
-import { quantileSorted, weightedQuantile } from '../anomaly/robust.ts';
+import { quantileSorted, weightedQuantile } from './quantiles.ts';
 
 export interface ForecastPoint {
   time: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloneDetectorState, createAnomalyDetector, DETECTOR_STATE_VERSION, judgePoint } from '../../../src/analysis/anomaly/detector.ts';
+import { createAnomalyDetector, DEFAULT_DETECTOR, DETECTOR_STATE_VERSION, SeriesDetector } from '../../../src/analysis/anomaly/detector.ts';
 import { seededRandom } from '../../../src/analysis/anomaly/random.ts';
 import { ANOMALY_BUCKET_MS, detectInSeries, type BucketSeries } from '../../../src/analysis/anomaly/series-anomalies.ts';
 import { decodeHistory, encodeHistory, extendHistory, withDetectorStates, type KeptStatistics } from '../../../src/analysis/kept-statistics.ts';
@@ -35,6 +35,7 @@ describe('the stateful anomaly detector', () => {
     const random = seededRandom(9);
     let compared = 0;
     let alerts = 0;
+    let previousRun = T0;
     // Runs at uneven intervals (one to four buckets apart), as a schedule that skips or lags would.
     for (let now = T0 + 3 * ANOMALY_BUCKET_MS; now <= T0 + 10 * DAY; now += ANOMALY_BUCKET_MS * (1 + Math.floor(random() * 4))) {
       const from = stored?.settled ?? T0;
@@ -42,27 +43,29 @@ describe('the stateful anomaly detector', () => {
       const history = extendHistory(stored, fresh.length ? [seriesOf(fresh)] : [], from, now);
       const kept = history.series[0]!;
       // What the run judges of the settled buckets, from the loaded state: each must score as in the replay.
-      const probe = kept.detector ? cloneDetectorState(kept.detector) : undefined;
-      if (probe) {
+      if (kept.detector) {
+        const probe = new SeriesDetector(kept.detector);
         for (let i = 0; i < kept.points.times.length; i++) {
           const t = kept.points.times[i]!;
-          if (t <= probe.lastTime || t >= history.settled) continue;
-          expect(judgePoint(probe, kept.points, i).score).toBe(replayed.find((r) => r.t === t)!.score);
+          if (t <= kept.detector.lastTime || t >= history.settled) continue;
+          expect(probe.judge(t, kept.points.values[i]!).score).toBe(replayed.find((r) => r.t === t)!.score);
           compared++;
         }
       }
-      const detection = detectInSeries(history.series, now - ANOMALY_BUCKET_MS, history.settled);
+      // As the analysis job does: a run reports what ended since the previous run.
+      const detection = detectInSeries(history.series, previousRun, history.settled);
+      previousRun = now;
       alerts += detection.anomalies.length;
       stored = decodeHistory(encodeHistory(withDetectorStates(history, detection.states)));
       expect(stored.series[0]!.detector).toEqual(stateAfter(history.settled));
     }
     expect(compared).toBeGreaterThan(800);
     expect(alerts).toBeGreaterThanOrEqual(1);
-    expect(replayed.some((r) => r.score >= 0.85 && r.t >= T0 + 9 * DAY)).toBe(true);
+    expect(replayed.some((r) => r.score >= DEFAULT_DETECTOR.threshold && r.t >= T0 + 9 * DAY)).toBe(true);
   });
 
   it('rebuilds a state of another version from the kept statistics instead of reading it', () => {
-    const points = buckets().slice(0, 5 * 96);
+    const points = buckets().slice(0, 9 * 96);
     const settled = points.at(-1)![0];
     const history: KeptStatistics = { settled, series: [seriesOf(points)] };
     const fresh = detectInSeries(history.series, settled, settled).states[0]!;
@@ -73,11 +76,27 @@ describe('the stateful anomaly detector', () => {
     expect(detectInSeries(loaded.series, settled, settled).states[0]).toEqual(fresh);
     encoded.series[0].x = { v: DETECTOR_STATE_VERSION, n: 'many' };
     expect(decodeHistory(JSON.stringify(encoded)).series[0]!.detector).toBeUndefined();
+    // A damaged category (a weight vector cut short) is not read either.
+    const damaged = structuredClone(fresh);
+    damaged.artime!.art.weights[0] = damaged.artime!.art.weights[0]!.slice(0, 20);
+    encoded.series[0].x = damaged;
+    expect(decodeHistory(JSON.stringify(encoded)).series[0]!.detector).toBeUndefined();
   });
 
-  it('keeps a state of a few hundred bytes a series', () => {
+  it('keeps a bounded state: at most maxCategories ART categories, under 64 KB of JSON, however long and wild the series', () => {
+    const random = seededRandom(21);
     const detector = createAnomalyDetector();
-    for (const [t, v] of buckets()) detector.update(t, v);
-    expect(JSON.stringify(detector.state()).length).toBeLessThan(1024);
+    let level = 100;
+    for (let i = 0; i < 120 * 96; i++) {
+      level = Math.max(1, level + (random() - 0.5) * 10);
+      detector.update(T0 + i * ANOMALY_BUCKET_MS, level * (1 + 0.5 * random()));
+    }
+    const state = detector.state();
+    expect(state.artime!.art.weights.length).toBeLessThanOrEqual(DEFAULT_DETECTOR.maxCategories);
+    expect(JSON.stringify(state).length).toBeLessThan(64 * 1024);
+    // The bound binds: with room for 16 categories, the store holds 16 and the detector goes on.
+    const small = createAnomalyDetector({ ...DEFAULT_DETECTOR, maxCategories: 16 });
+    for (let i = 0; i < 60 * 96; i++) small.update(T0 + i * ANOMALY_BUCKET_MS, 100 * (1 + Math.sin(i / 7) * random()));
+    expect(small.state().artime!.art.weights).toHaveLength(16);
   });
 });

@@ -47,7 +47,7 @@ describe('bucket history', () => {
     );
   });
 
-  it('starts reading at the settled boundary, or eight days back (bucket-aligned) when there is none or it is stale', () => {
+  it('starts reading at the settled boundary, or three days back (bucket-aligned) when there is none or it is stale', () => {
     const until = T + 7 * 60_000;
     expect(readStart({ settled: T - B, series: [] }, until)).toBe(T - B);
     const floor = readStart(undefined, until);
@@ -76,6 +76,11 @@ describe('bucket history', () => {
       .entries()) {
       expect(v).toBeCloseTo(plain(history.series).flatMap((s) => s.points)[i]![1], 2);
     }
-    expect(() => decodeHistory('{"v":2}')).toThrow(/v1 shape/);
+    expect(() => decodeHistory('{"v":2}')).toThrow(/v2 shape/);
+    expect(() => decodeHistory('{"v":3,"settled":1,"series":[]}')).toThrow(/v2 shape/);
+    // A file from the 15-minute version keeps its hours and drops its buckets, to be re-read.
+    const v1 = JSON.parse(encodeHistory(history));
+    v1.v = 1;
+    expect(decodeHistory(JSON.stringify(v1))).toEqual({ settled: 0, series: [] });
   });
 });

@@ -1,3 +1,4 @@
+import { ANOMALY_HISTORY_MS } from '../../../src/analysis/anomaly/series-anomalies.ts';
 import { describe, expect, it } from 'vitest';
 import { emptyAlertState } from '../../../src/alerts/lifecycle.ts';
 import { DEFAULT_ANALYSIS, planAnalysis, readRange } from '../../../src/analysis/run-plan.ts';
@@ -18,10 +19,10 @@ describe('the analysis plan', () => {
     });
   });
 
-  it('reads eight days on a first detection, from the kept statistics after, and five minutes otherwise', () => {
+  it('reads the kept history span (three days) on a first detection, from the kept statistics after, and five minutes otherwise', () => {
     const plan = planAnalysis(T, emptyAlertState(), undefined, DEFAULT_ANALYSIS);
-    const eightDays = readRange(plan, undefined);
-    expect(plan.window.to - eightDays.from).toBeGreaterThanOrEqual(8 * 86_400_000);
+    const firstRead = readRange(plan, undefined);
+    expect(plan.window.to - firstRead.from).toBeGreaterThanOrEqual(ANOMALY_HISTORY_MS);
     const quiet = planAnalysis(T, { ...emptyAlertState(), anomalies: { checkedAt: T, conditions: [] } }, undefined, DEFAULT_ANALYSIS);
     expect(readRange(quiet, undefined)).toEqual(quiet.window);
   });

@@ -1,4 +1,4 @@
-import { DualVigilanceArt } from './dual-vigilance-art.ts';
+import { DualVigilanceArt, type DualVigilanceArtSnapshot } from './dual-vigilance-art.ts';
 import { haarTransform } from './haar.ts';
 
 /** The published configuration (ARTime, M. Hampton 2021, as run in NAB). */
@@ -16,6 +16,8 @@ export interface ArtimeOptions {
   maxValue: number;
   /** Points in the learning period; ARTime learns in one batch at its end. */
   learningPoints: number;
+  /** Bounds the category store (the unused longest is forgotten); unbounded as published. */
+  maxCategories?: number;
 }
 
 /** Julia's round(Int, x): halves go to the even neighbour. */
@@ -35,7 +37,7 @@ const mean = (values: readonly number[]): number => values.reduce((a, b) => a + 
  * little of its newest value any category covers. The vigilances adapt to recent similarities.
  */
 export class Artime {
-  private readonly art: DualVigilanceArt;
+  private art: DualVigilanceArt;
   private readonly step: number;
   private readonly trendWindow: number;
   private readonly mask: number;
@@ -49,19 +51,23 @@ export class Artime {
   private belowMedian = 0;
   private aboveMedian = 0;
   private featureWindow: number[] = new Array<number>(ARTIME_DEFAULTS.window).fill(0);
-  private readonly learningFeatures: number[][] = [];
+  private learningFeatures: number[][] = [];
   // Detection state.
   private lastAnomaly = 0;
   private lastAnomalySimilarity = 0;
   private lastRhoUpdate = 0;
   private maskAfterCategory = false;
   private sinceNewCategory = 0;
-  private readonly anomalySimilarities: number[] = [];
+  /**
+   * The similarities of past anomalies, as their count, the sum of all but the newest (added in
+   * order, so their mean is the original's to the bit) and the newest, which may still be lowered.
+   */
+  private anomalies = { count: 0, sumBeforeNewest: 0, newest: 0 };
   private simWindow: number[];
   private simDiffWindow: number[];
   private upperMean = { n: 0, mean: 0 };
 
-  constructor(options: ArtimeOptions) {
+  constructor(private readonly options: ArtimeOptions) {
     const { window, windowsPerLearningPeriod, levels } = ARTIME_DEFAULTS;
     const learning = options.learningPoints - (options.learningPoints % 2);
     this.step = Math.max(1, Math.floor(learning / (window * windowsPerLearningPeriod)));
@@ -72,7 +78,46 @@ export class Artime {
     this.levelCounts = new Array<number>(levels + 1).fill(0);
     this.simWindow = new Array<number>(Math.floor(this.trendWindow / 2) + 1).fill(1);
     this.simDiffWindow = new Array<number>(this.trendWindow + 1).fill(0);
-    this.art = new DualVigilanceArt(2 * window);
+    this.art = new DualVigilanceArt(2 * window, options.maxCategories ?? Infinity);
+  }
+
+  /** Everything the detector carries, as plain JSON; `restore` continues exactly where it left off. */
+  snapshot(): ArtimeSnapshot {
+    return {
+      options: { ...this.options },
+      counters: [this.i, this.dsi, this.medianLevel, this.belowMedian, this.aboveMedian, this.lastAnomaly, this.lastRhoUpdate, this.sinceNewCategory],
+      movingAverage: this.movingAverage,
+      lastAnomalySimilarity: this.lastAnomalySimilarity,
+      maskAfterCategory: this.maskAfterCategory,
+      blockWindow: [...this.blockWindow],
+      levelCounts: [...this.levelCounts],
+      featureWindow: [...this.featureWindow],
+      learningFeatures: this.learningFeatures.map((f) => [...f]),
+      anomalies: { ...this.anomalies },
+      simWindow: [...this.simWindow],
+      simDiffWindow: [...this.simDiffWindow],
+      upperMean: { ...this.upperMean },
+      art: this.art.snapshot(),
+    };
+  }
+
+  static restore(s: ArtimeSnapshot): Artime {
+    const artime = new Artime(s.options);
+    [artime.i, artime.dsi, artime.medianLevel, artime.belowMedian, artime.aboveMedian, artime.lastAnomaly, artime.lastRhoUpdate, artime.sinceNewCategory] =
+      s.counters;
+    artime.movingAverage = s.movingAverage;
+    artime.lastAnomalySimilarity = s.lastAnomalySimilarity;
+    artime.maskAfterCategory = s.maskAfterCategory;
+    artime.blockWindow = [...s.blockWindow];
+    artime.levelCounts.splice(0, artime.levelCounts.length, ...s.levelCounts);
+    artime.featureWindow = [...s.featureWindow];
+    artime.learningFeatures = s.learningFeatures.map((f) => [...f]);
+    artime.anomalies = { ...s.anomalies };
+    artime.simWindow = [...s.simWindow];
+    artime.simDiffWindow = [...s.simDiffWindow];
+    artime.upperMean = { ...s.upperMean };
+    artime.art = DualVigilanceArt.restore(2 * ARTIME_DEFAULTS.window, s.options.maxCategories ?? Infinity, s.art);
+    return artime;
   }
 
   get categoryCount(): number {
@@ -170,14 +215,15 @@ export class Artime {
     this.upperMean.mean += (similarity - this.upperMean.mean) / this.upperMean.n;
     this.simWindow = [...this.simWindow.slice(1), similarity];
     this.simDiffWindow = [...this.simDiffWindow.slice(1), this.art.rhoUpper - similarity];
-    const history = this.anomalySimilarities;
-    if (sinceAnomaly < this.mask && history.length > 0 && similarity < history.at(-1)!) history[history.length - 1] = similarity;
+    const past = this.anomalies;
+    if (sinceAnomaly < this.mask && past.count > 0 && similarity < past.newest) past.newest = similarity;
     const masking = this.maskAfterCategory || maskAfterAnomaly;
     const belowLast = similarity < this.lastAnomalySimilarity * (maskAfterAnomaly ? 0.9 : 0.7);
     let anomaly = 0;
     if (i > this.trendWindow && category === -1 && (!masking || belowLast)) {
       anomaly = this.confidence(similarity, this.art.lastEnergy);
-      history.push(similarity);
+      if (past.count > 0) past.sumBeforeNewest += past.newest;
+      [past.count, past.newest] = [past.count + 1, similarity];
       this.lastAnomalySimilarity = similarity;
       this.lastAnomaly = i;
     }
@@ -201,7 +247,8 @@ export class Artime {
         if (below.length > 0) decrease = mean(below);
       }
       lower = previous - Math.max(0.01, decrease) / 2;
-      if (this.anomalySimilarities.length > 0) lower = Math.max(mean(this.anomalySimilarities), lower);
+      const past = this.anomalies;
+      if (past.count > 0) lower = Math.max((past.sumBeforeNewest + past.newest) / past.count, lower);
     }
     [this.art.rhoLower, this.art.rhoUpper] = [Math.min(upper, lower), upper];
     this.lastRhoUpdate = i;
@@ -215,6 +262,24 @@ export class Artime {
     const score = Math.min(1, upper * 0.35 + lower * 0.65 + (1 - energySimilarity) * 1.5);
     return roundHalfEven(score * 1e6) / 1e6;
   }
+}
+
+export interface ArtimeSnapshot {
+  options: ArtimeOptions;
+  /** i, dsi, medianLevel, belowMedian, aboveMedian, lastAnomaly, lastRhoUpdate, sinceNewCategory. */
+  counters: [number, number, number, number, number, number, number, number];
+  movingAverage: number;
+  lastAnomalySimilarity: number;
+  maskAfterCategory: boolean;
+  blockWindow: number[];
+  levelCounts: number[];
+  featureWindow: number[];
+  learningFeatures: number[][];
+  anomalies: { count: number; sumBeforeNewest: number; newest: number };
+  simWindow: number[];
+  simDiffWindow: number[];
+  upperMean: { n: number; mean: number };
+  art: DualVigilanceArtSnapshot;
 }
 
 /** Min-max scaling to [0, 1]; a constant stays at 0. */

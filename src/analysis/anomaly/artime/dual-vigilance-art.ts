@@ -8,8 +8,11 @@
  */
 export class DualVigilanceArt {
   /** Category weights, complement-coded (2 × dim each). */
-  readonly weights: Float64Array[] = [];
-  private readonly labels: number[] = [];
+  weights: Float64Array[] = [];
+  private labels: number[] = [];
+  /** The input count at which each category last resonated or was founded. */
+  private lastUsed: number[] = [];
+  private inputs = 0;
   private clusters = 0;
   rhoLower = 0;
   rhoUpper = 0;
@@ -17,7 +20,36 @@ export class DualVigilanceArt {
   lastMatch = 0;
   lastEnergy = 0;
 
-  constructor(private readonly dim: number) {}
+  /**
+   * `maxCategories` bounds the store: past it, the category unused longest is forgotten. The
+   * original has no bound (a long noisy series keeps founding categories); unbounded by default.
+   */
+  constructor(
+    private readonly dim: number,
+    private readonly maxCategories = Infinity,
+  ) {}
+
+  /** Everything the ART carries, as plain JSON; `restore` makes an identical one. */
+  snapshot(): DualVigilanceArtSnapshot {
+    return {
+      weights: this.weights.map(encodeFloats),
+      labels: [...this.labels],
+      lastUsed: [...this.lastUsed],
+      inputs: this.inputs,
+      clusters: this.clusters,
+      rho: [this.rhoLower, this.rhoUpper],
+      last: [this.lastMatch, this.lastEnergy],
+    };
+  }
+
+  static restore(dim: number, maxCategories: number, s: DualVigilanceArtSnapshot): DualVigilanceArt {
+    const art = new DualVigilanceArt(dim, maxCategories);
+    art.weights = s.weights.map((w) => decodeFloats(w, 2 * dim));
+    [art.labels, art.lastUsed, art.inputs, art.clusters] = [[...s.labels], [...s.lastUsed], s.inputs, s.clusters];
+    [art.rhoLower, art.rhoUpper] = s.rho;
+    [art.lastMatch, art.lastEnergy] = s.last;
+    return art;
+  }
 
   get categoryCount(): number {
     return this.weights.length;
@@ -29,6 +61,7 @@ export class DualVigilanceArt {
    * `learning` nothing is stored and the result is -1.
    */
   train(features: readonly number[], learning = true): number {
+    this.inputs += 1;
     const input = new Float64Array(2 * this.dim);
     features.forEach((f, i) => {
       input[i] = f;
@@ -37,6 +70,7 @@ export class DualVigilanceArt {
     if (this.weights.length === 0) {
       this.weights.push(new Float64Array(2 * this.dim).fill(1));
       this.labels.push(1);
+      this.lastUsed.push(this.inputs);
       this.clusters = 1;
       [this.lastMatch, this.lastEnergy] = [0, 0];
       return 1;
@@ -55,12 +89,12 @@ export class DualVigilanceArt {
       if (!learning) continue;
       if (match >= this.rhoUpper) {
         this.weights[j] = meet;
+        this.lastUsed[j] = this.inputs;
         if (match >= best) label = this.labels[j]!;
         mismatch = false;
       } else if (match >= this.rhoLower && mismatch) {
         if (match >= best) label = this.labels[j]!;
-        this.labels.push(label);
-        this.weights.push(input);
+        this.found(input, label);
         mismatch = false;
         break;
       } else {
@@ -71,10 +105,19 @@ export class DualVigilanceArt {
     if (mismatch && learning) {
       label = -1;
       this.clusters += 1;
-      this.labels.push(this.clusters);
-      this.weights.push(input);
+      this.found(input, this.clusters);
     }
     return label;
+  }
+
+  private found(weight: Float64Array, label: number): void {
+    this.weights.push(weight);
+    this.labels.push(label);
+    this.lastUsed.push(this.inputs);
+    if (this.weights.length <= this.maxCategories) return;
+    let oldest = 0;
+    for (let j = 1; j < this.lastUsed.length; j++) if (this.lastUsed[j]! < this.lastUsed[oldest]!) oldest = j;
+    for (const list of [this.weights, this.labels, this.lastUsed] as unknown[][]) list.splice(oldest, 1);
   }
 
   private match(input: Float64Array, weight: Float64Array): { match: number; energy: number; meet: Float64Array } {
@@ -92,4 +135,23 @@ export class DualVigilanceArt {
     // Products, not pow: the original's literal powers multiply, and pow can differ in the last bit.
     return { match: feature * feature * feature * (energy * energy), energy, meet };
   }
+}
+
+export interface DualVigilanceArtSnapshot {
+  /** Each category's weights: little-endian float64s in base64, exact and a third of their JSON size. */
+  weights: string[];
+  labels: number[];
+  lastUsed: number[];
+  inputs: number;
+  clusters: number;
+  rho: [lower: number, upper: number];
+  last: [match: number, energy: number];
+}
+
+const encodeFloats = (values: Float64Array): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+
+function decodeFloats(base64: string, length: number): Float64Array {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length !== length * 8) throw new Error(`an ART category holds ${bytes.length} bytes, not ${length * 8}`);
+  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
 }
