@@ -1,16 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { detectInParallel } from '../lambdas/parallel-detect.ts';
 import { addValue, emptyPartial, type PartialAggregate } from '../src/aggregation/partial-aggregate.ts';
-import { decodeHistory, encodeHistory, extendHistory, withDetectorStates } from '../src/analysis/kept-statistics.ts';
+import { decodeHistory, encodeHistoryChunks, extendHistory, withDetectorStates } from '../src/analysis/kept-statistics.ts';
+import { gzipChunks } from '../lambdas/adapters/gzip-chunks.ts';
 import { ANOMALY_BUCKET_MS, bucketStatistics } from '../src/analysis/anomaly/series-anomalies.ts';
-import { benchDimensions, benchValue } from './analysis-series.ts';
+import { benchDimensions, benchValue, INCIDENT_BUCKETS } from './analysis-series.ts';
 
 /**
  * One detection run of the scheduled job, in a process of its own so its peak memory is its own:
- * load the stored statistics (gzipped, as in S3), read the half hour since the settled boundary,
+ * load the stored statistics (gzipped, as the S3 store keeps them), read the half hour since the settled boundary,
  * fold it into buckets, feed the detectors on every core, store the statistics and states again.
  * Usage: analysis-run.ts <stored.json.gz> <out.json.gz> <now ms> <series>
  */
@@ -29,7 +30,7 @@ const read: PartialAggregate[] = [];
 for (let s = 0; s < series; s++) {
   for (let t = stored.settled; t < now; t += 60_000) {
     const partial = emptyPartial('api_request', t, { ...benchDimensions(s), status_class: '2xx' });
-    for (let k = 0; k < 20; k++) addValue(partial, benchValue(s, t, t >= now - ANOMALY_BUCKET_MS));
+    for (let k = 0; k < 20; k++) addValue(partial, benchValue(s, t, t >= now - INCIDENT_BUCKETS * ANOMALY_BUCKET_MS));
     read.push(partial);
   }
 }
@@ -43,13 +44,14 @@ const fold = seconds(start);
 start = performance.now();
 const detection = await detectInParallel({ workerPath: resolve(import.meta.dirname, '../lambdas/workers/detect-worker.ts') })(
   history.series,
-  now - ANOMALY_BUCKET_MS,
+  // Anomalies in the buckets the incidents cover, as a run that follows a pause would report them.
+  now - INCIDENT_BUCKETS * ANOMALY_BUCKET_MS,
   history.settled,
 );
 const detect = seconds(start);
 
 start = performance.now();
-const saved = gzipSync(encodeHistory(withDetectorStates(history, detection.states)));
+const saved = await gzipChunks(encodeHistoryChunks(withDetectorStates(history, detection.states)));
 writeFileSync(output!, saved);
 const save = seconds(start);
 

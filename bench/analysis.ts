@@ -5,13 +5,13 @@ import { gzipSync } from 'node:zlib';
 import { encodeHistory } from '../src/analysis/kept-statistics.ts';
 import { ANOMALY_BUCKET_MS, ANOMALY_HISTORY_MS, type BucketSeries } from '../src/analysis/anomaly/series-anomalies.ts';
 import { tempDir } from './support/temp-dir.ts';
-import { benchDimensions, benchValue } from './analysis-series.ts';
+import { benchDimensions, benchValue, INCIDENT_BUCKETS } from './analysis-series.ts';
 import { pointsOf } from '../src/analysis/points.ts';
 
 /**
  * The scheduled job's detection at 10,000 series, twice, each run in a process of its own:
- * a cold run (eight days of kept statistics, no detector state: every series is replayed), then
- * the steady run 15 minutes later, which finds the states the cold run stored and feeds each
+ * a cold run (three days of kept statistics, no detector state: every series is replayed), then
+ * the steady run one bucket later, which finds the states the cold run stored and feeds each
  * detector only the bucket that settled since.
  */
 const SERIES = Number(process.env.BENCH_SERIES ?? 10_000);
@@ -31,7 +31,7 @@ const stored = {
       points: pointsOf(
         Array.from({ length: buckets - 1 }, (_, i): [number, number] => {
           const t = now - (buckets - i) * ANOMALY_BUCKET_MS;
-          return [t, benchValue(s, t, false)];
+          return [t, benchValue(s, t, t >= now - INCIDENT_BUCKETS * ANOMALY_BUCKET_MS)];
         }),
       ),
     }),
@@ -75,10 +75,10 @@ const describe = (name: string, r: Run) =>
 const cold = run('cold.json.gz', 'steady.json.gz', now);
 const steady = run('steady.json.gz', 'next.json.gz', now + ANOMALY_BUCKET_MS);
 dir.remove();
-console.log(`analysis at ${SERIES.toLocaleString('en-US')} series x ${buckets} buckets of 15 minutes, each run in its own process:
+console.log(`analysis at ${SERIES.toLocaleString('en-US')} series x ${buckets} buckets of ${ANOMALY_BUCKET_MS / 60_000} minutes, each run in its own process:
 ${describe('cold', cold)}
 ${describe('steady', steady)}
-  detector state: ${steady.stateBytes.toFixed(0)} bytes a series as JSON (beside the series' own eight days of Float32 statistics)`);
+  detector state: ${steady.stateBytes.toFixed(0)} bytes a series as JSON (beside the series' own three days of Float32 statistics)`);
 console.log(
   `analysis: ${SERIES} series, steady run ${steady.total.toFixed(1)} s, cold run ${cold.total.toFixed(1)} s, peak RSS ${Math.max(cold.peakRssMb, steady.peakRssMb).toFixed(0)} MB`,
 );

@@ -1,7 +1,8 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { KeptStatisticsStore } from '../../src/ports.ts';
-import { decodeHistory, encodeHistory } from '../../src/analysis/kept-statistics.ts';
+import { decodeHistory, encodeHistoryChunks } from '../../src/analysis/kept-statistics.ts';
+import { gzipChunks } from './gzip-chunks.ts';
 
 /**
  * The detector's bucket statistics as one gzipped object: tens of MB at 10,000 series, too big
@@ -21,9 +22,8 @@ export function s3KeptStatistics(client: S3Client, bucket: string, key: string):
       }
     },
     async save(history) {
-      await client.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(encodeHistory(history)), ContentType: 'application/json', ContentEncoding: 'gzip' }),
-      );
+      const body = await gzipChunks(encodeHistoryChunks(history));
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ContentEncoding: 'gzip' }));
     },
   };
 }

@@ -27,7 +27,9 @@ export interface DetectorConfig {
   rangeMargin: number;
   /**
    * ARTime's category store grows with every new pattern and the original never forgets; here
-   * the category unused longest is forgotten past this many, which bounds a series' state.
+   * the category unused longest is forgotten past this many, which bounds a series' state (64
+   * float32 categories: 8 KB, under 12 KB of JSON with the rest). Set by the memory budget at
+   * 10,000 series, not by score.
    */
   maxCategories: number;
 }
@@ -36,7 +38,7 @@ export const DEFAULT_DETECTOR: DetectorConfig = {
   threshold: 0.317486,
   learningPoints: 750,
   rangeMargin: 1,
-  maxCategories: 128,
+  maxCategories: 64,
 };
 
 /**
@@ -130,7 +132,13 @@ export class SeriesDetector {
 
   private startFromLearning(): number {
     const range = learnedRange(this.s.learning, this.config.rangeMargin);
-    const artime = new Artime({ minValue: range[0], maxValue: range[1], learningPoints: this.config.learningPoints, maxCategories: this.config.maxCategories });
+    const artime = new Artime({
+      minValue: range[0],
+      maxValue: range[1],
+      learningPoints: this.config.learningPoints,
+      maxCategories: this.config.maxCategories,
+      weightBits: 32,
+    });
     let score = 0;
     for (const value of this.s.learning) score = artime.score(value);
     [this.artime, this.s.range, this.s.learning] = [artime, range, []];

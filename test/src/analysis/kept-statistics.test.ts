@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHistory, encodeHistory, extendHistory, readStart, type KeptStatistics } from '../../../src/analysis/kept-statistics.ts';
+import { decodeHistory, encodeHistory, encodeHistoryChunks, extendHistory, readStart, type KeptStatistics } from '../../../src/analysis/kept-statistics.ts';
 import { ANOMALY_BUCKET_MS as B, ANOMALY_HISTORY_MS, type BucketSeries } from '../../../src/analysis/anomaly/series-anomalies.ts';
 import { pairsOf, pointsOf } from '../../../src/analysis/points.ts';
 
@@ -68,6 +68,9 @@ describe('bucket history', () => {
         series('/b', [[T, 1]]),
       ],
     };
+    // In chunks of one series, two or all, the pieces make the same text.
+    for (const size of [1, 2, 500]) expect([...encodeHistoryChunks(history, size)].join('')).toBe(encodeHistory(history));
+    expect(decodeHistory(encodeHistory({ settled: T, series: [] }))).toEqual({ settled: T, series: [] });
     const decoded = decodeHistory(encodeHistory(history));
     expect(decoded.settled).toBe(T);
     expect(decoded.series.map((s) => [...s.points.times])).toEqual(history.series.map((s) => [...s.points.times]));

@@ -1,4 +1,5 @@
 import { DualVigilanceArt, type DualVigilanceArtSnapshot } from './dual-vigilance-art.ts';
+import { decodeFloat64s, encodeFloat64s } from './float-base64.ts';
 import { haarTransform } from './haar.ts';
 
 /** The published configuration (ARTime, M. Hampton 2021, as run in NAB). */
@@ -18,6 +19,8 @@ export interface ArtimeOptions {
   learningPoints: number;
   /** Bounds the category store (the unused longest is forgotten); unbounded as published. */
   maxCategories?: number;
+  /** 32 keeps the ART's weights as float32 (half the stored state); 64 as published. */
+  weightBits?: 32 | 64;
 }
 
 /** Julia's round(Int, x): halves go to the even neighbour. */
@@ -78,7 +81,7 @@ export class Artime {
     this.levelCounts = new Array<number>(levels + 1).fill(0);
     this.simWindow = new Array<number>(Math.floor(this.trendWindow / 2) + 1).fill(1);
     this.simDiffWindow = new Array<number>(this.trendWindow + 1).fill(0);
-    this.art = new DualVigilanceArt(2 * window, options.maxCategories ?? Infinity);
+    this.art = new DualVigilanceArt(2 * window, options.maxCategories ?? Infinity, options.weightBits ?? 64);
   }
 
   /** Everything the detector carries, as plain JSON; `restore` continues exactly where it left off. */
@@ -94,8 +97,8 @@ export class Artime {
       featureWindow: [...this.featureWindow],
       learningFeatures: this.learningFeatures.map((f) => [...f]),
       anomalies: { ...this.anomalies },
-      simWindow: [...this.simWindow],
-      simDiffWindow: [...this.simDiffWindow],
+      simWindow: encodeFloat64s(this.simWindow),
+      simDiffWindow: encodeFloat64s(this.simDiffWindow),
       upperMean: { ...this.upperMean },
       art: this.art.snapshot(),
     };
@@ -113,10 +116,10 @@ export class Artime {
     artime.featureWindow = [...s.featureWindow];
     artime.learningFeatures = s.learningFeatures.map((f) => [...f]);
     artime.anomalies = { ...s.anomalies };
-    artime.simWindow = [...s.simWindow];
-    artime.simDiffWindow = [...s.simDiffWindow];
+    artime.simWindow = decodeFloat64s(s.simWindow, artime.simWindow.length);
+    artime.simDiffWindow = decodeFloat64s(s.simDiffWindow, artime.simDiffWindow.length);
     artime.upperMean = { ...s.upperMean };
-    artime.art = DualVigilanceArt.restore(2 * ARTIME_DEFAULTS.window, s.options.maxCategories ?? Infinity, s.art);
+    artime.art = DualVigilanceArt.restore(2 * ARTIME_DEFAULTS.window, s.options.maxCategories ?? Infinity, s.options.weightBits ?? 64, s.art);
     return artime;
   }
 
@@ -276,8 +279,9 @@ export interface ArtimeSnapshot {
   featureWindow: number[];
   learningFeatures: number[][];
   anomalies: { count: number; sumBeforeNewest: number; newest: number };
-  simWindow: number[];
-  simDiffWindow: number[];
+  /** The recent similarities and their shortfalls below the upper vigilance, as base64 float64s. */
+  simWindow: string;
+  simDiffWindow: string;
   upperMean: { n: number; mean: number };
   art: DualVigilanceArtSnapshot;
 }

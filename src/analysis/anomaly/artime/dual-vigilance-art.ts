@@ -6,9 +6,12 @@
  * replaces the usual choice function: match = (|x ∧ w| / |w|)³ · energy², the energy being the
  * match on the newest value and its complement alone.
  */
+/** Category weights: float64 as published, or float32 where a state is stored for each of many series. */
+type Weights = Float64Array | Float32Array;
+
 export class DualVigilanceArt {
   /** Category weights, complement-coded (2 × dim each). */
-  weights: Float64Array[] = [];
+  weights: Weights[] = [];
   private labels: number[] = [];
   /** The input count at which each category last resonated or was founded. */
   private lastUsed: number[] = [];
@@ -23,16 +26,23 @@ export class DualVigilanceArt {
   /**
    * `maxCategories` bounds the store: past it, the category unused longest is forgotten. The
    * original has no bound (a long noisy series keeps founding categories); unbounded by default.
+   * `bits` 32 keeps weights as float32: half the stored state, and every input is rounded the same
+   * way whether the ART runs on or is restored, so a restored one continues exactly.
    */
   constructor(
     private readonly dim: number,
     private readonly maxCategories = Infinity,
+    private readonly bits: 32 | 64 = 64,
   ) {}
+
+  private newWeights(): Weights {
+    return this.bits === 32 ? new Float32Array(2 * this.dim) : new Float64Array(2 * this.dim);
+  }
 
   /** Everything the ART carries, as plain JSON; `restore` makes an identical one. */
   snapshot(): DualVigilanceArtSnapshot {
     return {
-      weights: this.weights.map(encodeFloats),
+      weights: encodeWeights(this.weights, this.bits),
       labels: [...this.labels],
       lastUsed: [...this.lastUsed],
       inputs: this.inputs,
@@ -42,9 +52,10 @@ export class DualVigilanceArt {
     };
   }
 
-  static restore(dim: number, maxCategories: number, s: DualVigilanceArtSnapshot): DualVigilanceArt {
-    const art = new DualVigilanceArt(dim, maxCategories);
-    art.weights = s.weights.map((w) => decodeFloats(w, 2 * dim));
+  static restore(dim: number, maxCategories: number, bits: 32 | 64, s: DualVigilanceArtSnapshot): DualVigilanceArt {
+    const art = new DualVigilanceArt(dim, maxCategories, bits);
+    art.weights = decodeWeights(s.weights, 2 * dim, bits);
+    if (art.weights.length !== s.labels.length) throw new Error(`an ART state holds ${art.weights.length} categories but ${s.labels.length} labels`);
     [art.labels, art.lastUsed, art.inputs, art.clusters] = [[...s.labels], [...s.lastUsed], s.inputs, s.clusters];
     [art.rhoLower, art.rhoUpper] = s.rho;
     [art.lastMatch, art.lastEnergy] = s.last;
@@ -62,13 +73,13 @@ export class DualVigilanceArt {
    */
   train(features: readonly number[], learning = true): number {
     this.inputs += 1;
-    const input = new Float64Array(2 * this.dim);
+    const input = this.newWeights();
     features.forEach((f, i) => {
       input[i] = f;
       input[this.dim + i] = 1 - f;
     });
     if (this.weights.length === 0) {
-      this.weights.push(new Float64Array(2 * this.dim).fill(1));
+      this.weights.push(this.newWeights().fill(1));
       this.labels.push(1);
       this.lastUsed.push(this.inputs);
       this.clusters = 1;
@@ -110,7 +121,7 @@ export class DualVigilanceArt {
     return label;
   }
 
-  private found(weight: Float64Array, label: number): void {
+  private found(weight: Weights, label: number): void {
     this.weights.push(weight);
     this.labels.push(label);
     this.lastUsed.push(this.inputs);
@@ -120,8 +131,8 @@ export class DualVigilanceArt {
     for (const list of [this.weights, this.labels, this.lastUsed] as unknown[][]) list.splice(oldest, 1);
   }
 
-  private match(input: Float64Array, weight: Float64Array): { match: number; energy: number; meet: Float64Array } {
-    const meet = new Float64Array(input.length);
+  private match(input: Weights, weight: Weights): { match: number; energy: number; meet: Weights } {
+    const meet = this.newWeights();
     let [meetNorm, weightNorm] = [0, 0];
     for (let i = 0; i < input.length; i++) {
       meet[i] = Math.min(input[i]!, weight[i]!);
@@ -138,8 +149,8 @@ export class DualVigilanceArt {
 }
 
 export interface DualVigilanceArtSnapshot {
-  /** Each category's weights: little-endian float64s in base64, exact and a third of their JSON size. */
-  weights: string[];
+  /** Every category's weights, one after another: little-endian floats (of the ART's `bits`) in one base64 string, exact and a third of their JSON size. */
+  weights: string;
   labels: number[];
   lastUsed: number[];
   inputs: number;
@@ -148,10 +159,17 @@ export interface DualVigilanceArtSnapshot {
   last: [match: number, energy: number];
 }
 
-const encodeFloats = (values: Float64Array): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+function encodeWeights(weights: readonly Weights[], bits: 32 | 64): string {
+  const all = bits === 32 ? new Float32Array(weights.length * (weights[0]?.length ?? 0)) : new Float64Array(weights.length * (weights[0]?.length ?? 0));
+  weights.forEach((w, j) => all.set(w, j * w.length));
+  return Buffer.from(all.buffer).toString('base64');
+}
 
-function decodeFloats(base64: string, length: number): Float64Array {
+function decodeWeights(base64: string, length: number, bits: 32 | 64): Weights[] {
   const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length !== length * 8) throw new Error(`an ART category holds ${bytes.length} bytes, not ${length * 8}`);
-  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const size = (length * bits) / 8;
+  if (bytes.length % size !== 0) throw new Error(`ART weights of ${bytes.length} bytes are not whole categories of ${size}`);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  const all = bits === 32 ? new Float32Array(buffer) : new Float64Array(buffer);
+  return Array.from({ length: bytes.length / size }, (_, j) => all.slice(j * length, (j + 1) * length));
 }
