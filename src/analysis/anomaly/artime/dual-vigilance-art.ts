@@ -160,8 +160,9 @@ export interface DualVigilanceArtSnapshot {
 }
 
 function encodeWeights(weights: readonly Weights[], bits: 32 | 64): string {
-  const all = bits === 32 ? new Float32Array(weights.length * (weights[0]?.length ?? 0)) : new Float64Array(weights.length * (weights[0]?.length ?? 0));
-  weights.forEach((w, j) => all.set(w, j * w.length));
+  const length = weights.length * (weights[0]?.length ?? 0);
+  const all = bits === 32 ? new Float32Array(length) : new Float64Array(length);
+  for (const [j, w] of weights.entries()) all.set(w, j * w.length);
   return Buffer.from(all.buffer).toString('base64');
 }
 
