@@ -14,7 +14,7 @@ export interface Condition {
   dimensions: Readonly<Record<string, string>>;
   value: number;
   threshold: number;
-  /** Start of the window the condition was seen in (anomalies: their 15-minute bucket), epoch ms. */
+  /** Start of the window the condition was seen in (anomalies: their 5-minute bucket), epoch ms. */
   windowStart?: number;
   /** That window's length, ms. */
   windowMs?: number;

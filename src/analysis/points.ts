@@ -1,6 +1,6 @@
 /**
- * A series' points, oldest first, as two typed arrays: eight days of 15-minute buckets for
- * 10,000 series take 92 MB this way and 590 MB as [time, value] pairs. Values are 32-bit floats,
+ * A series' points, oldest first, as two typed arrays: three days of 5-minute buckets for
+ * 10,000 series take 104 MB this way and about 660 MB as [time, value] pairs. Values are 32-bit floats,
  * as the kept statistics store them.
  */
 export interface Points {

@@ -15,7 +15,7 @@ export interface DetectorConfig {
   threshold: number;
   /**
    * Points the detector learns from before it judges: NAB's longest learning period (15 % of a
-   * file, at most 750 rows). Nothing alerts before; on 15-minute buckets that is 7.8 days.
+   * file, at most 750 rows). Nothing alerts before; on 5-minute buckets that is 2.6 days.
    */
   learningPoints: number;
   /**

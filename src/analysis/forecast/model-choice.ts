@@ -11,12 +11,14 @@ export const FORECAST_MODELS: Readonly<Record<string, PointForecaster>> = {
 const BASELINE = 'seasonal naive';
 
 export const MODEL_CHOICE = {
-  /** Forecast origins in the backtest, one a day before the end: four days of one-day-ahead errors. */
+  /** Forecast origins in the backtest, a day apart, the newest one forecast's lead before the end. */
   origins: 4,
-  /** Steps each backtest origin forecasts (a day of hours). */
-  backtestSteps: 24,
+  /** Steps between origins (a day of hours). */
+  originSpacing: 24,
   /** Training the earliest origin needs: two days, so the daily views have a previous day. */
   minTrainSteps: 48,
+  /** The shortest lead a backtest must reach to be worth choosing by (a day of hours). */
+  minLeadSteps: 24,
   /** The interval's nominal coverage: the share of backtest errors it holds. */
   coverage: 0.9,
 } as const;
@@ -32,39 +34,57 @@ export interface ChosenForecast {
 }
 
 /**
- * Forecasts with the model that did best on the series' own recent past: at each of the last few
- * days, every model is trained on what came before and scored on that day (a rolling-origin
- * backtest); the lowest mean absolute error wins, seasonal naive on a tie. The interval around
- * each point is split-conformal: as wide as the chosen model's backtest errors needed to be to hold
- * `coverage` of them, so the stated coverage is what the model achieved, not what a formula
- * assumes. Too short a history for a backtest gets the last values carried forward with an
- * interval spanning their whole range, and says so.
+ * Forecasts with the model that did best on the series' own recent past: from each of the last
+ * few days, every model is trained on what came before and forecasts as far ahead as the real
+ * forecast will (a rolling-origin backtest); the lowest mean absolute error wins, seasonal naive
+ * on a tie. The interval is split-conformal per day of lead: as wide as the chosen model's
+ * backtest errors at that lead needed to be to hold `coverage` of them, so a week-ahead band
+ * widens as its errors did and the stated coverage is what the model achieved, not what a formula
+ * assumes. A history too short for the full lead backtests as far as it can (later leads keep the
+ * last measured width, and the forecast says so); too short for a day gets the last values carried
+ * forward with an interval spanning their whole range, and says so.
  */
-export function forecastByBacktest(values: readonly number[], stepMs: number, lastTime: number, horizon: number): ChosenForecast {
-  const { origins, backtestSteps, minTrainSteps } = MODEL_CHOICE;
-  const firstOrigin = values.length - origins * backtestSteps;
+export function forecastByBacktest(
+  values: readonly number[],
+  stepMs: number,
+  lastTime: number,
+  horizon: number,
+  models: Readonly<Record<string, PointForecaster>> = FORECAST_MODELS,
+): ChosenForecast {
+  const { origins, originSpacing, minTrainSteps, minLeadSteps } = MODEL_CHOICE;
   if (values.length === 0) return { model: 'none', ratio: null, note: 'no history', points: [] };
-  if (firstOrigin < minTrainSteps) return notEnoughHistory(values, stepMs, lastTime, horizon);
-  const errors: Record<string, number[]> = {};
-  for (let origin = firstOrigin; origin < values.length; origin += backtestSteps) {
+  const lead = Math.min(horizon, values.length - minTrainSteps - (origins - 1) * originSpacing);
+  if (lead < Math.min(horizon, minLeadSteps)) return notEnoughHistory(values, stepMs, lastTime, horizon);
+  // errors[model][k]: the errors at lead k + 1, one per origin.
+  const errors: Record<string, number[][]> = {};
+  for (let o = origins - 1; o >= 0; o--) {
+    const origin = values.length - lead - o * originSpacing;
     const train = values.slice(0, origin);
-    const actual = values.slice(origin, origin + backtestSteps);
+    const actual = values.slice(origin, origin + lead);
     const trainEnd = lastTime - (values.length - origin) * stepMs;
-    for (const [name, model] of Object.entries(FORECAST_MODELS)) {
+    for (const [name, model] of Object.entries(models)) {
       const predicted = model(train, stepMs, trainEnd, actual.length);
-      (errors[name] ??= []).push(...actual.map((a, h) => a - predicted[h]!));
+      const byLead = (errors[name] ??= Array.from({ length: lead }, () => []));
+      for (const [k, a] of actual.entries()) byLead[k]!.push(a - predicted[k]!);
     }
   }
-  const mae = (name: string) => errors[name]!.reduce((n, e) => n + Math.abs(e), 0) / errors[name]!.length;
-  const model = Object.keys(FORECAST_MODELS).reduce((best, name) => (mae(name) < mae(best) ? name : best), BASELINE);
+  const mae = (name: string) => {
+    const all = errors[name]!.flat();
+    return all.reduce((n, e) => n + Math.abs(e), 0) / all.length;
+  };
+  const model = Object.keys(models).reduce((best, name) => (mae(name) < mae(best) ? name : best), BASELINE);
   const baseline = mae(BASELINE);
   const ratio = baseline === 0 ? (mae(model) === 0 ? 1 : null) : mae(model) / baseline;
-  const width = conformalWidth(errors[model]!, MODEL_CHOICE.coverage);
-  const forecast = FORECAST_MODELS[model]!(values, stepMs, lastTime, horizon);
+  // One width per day of lead (a day of origins' errors is enough to take a 90 % quantile of).
+  const widths: number[] = [];
+  for (let k = 0; k < lead; k += originSpacing) widths.push(conformalWidth(errors[model]!.slice(k, k + originSpacing).flat(), MODEL_CHOICE.coverage));
+  const forecast = models[model]!(values, stepMs, lastTime, horizon);
+  const widthAt = (h: number) => widths[Math.min(widths.length - 1, Math.floor(h / originSpacing))]!;
   return {
     model,
     ratio,
-    points: forecast.map((value, h) => ({ time: lastTime + (h + 1) * stepMs, value, lower: value - width, upper: value + width })),
+    ...(lead < horizon ? { note: `backtested ${lead} of ${horizon} steps ahead: the band beyond keeps the last measured width` } : {}),
+    points: forecast.map((value, h) => ({ time: lastTime + (h + 1) * stepMs, value, lower: value - widthAt(h), upper: value + widthAt(h) })),
   };
 }
 
@@ -84,7 +104,7 @@ function notEnoughHistory(values: readonly number[], stepMs: number, lastTime: n
   return {
     model: BASELINE,
     ratio: null,
-    note: `not enough history: ${values.length} points, a backtest needs ${MODEL_CHOICE.minTrainSteps + MODEL_CHOICE.origins * MODEL_CHOICE.backtestSteps}`,
+    note: `not enough history: ${values.length} points, a backtest needs ${MODEL_CHOICE.minTrainSteps + (MODEL_CHOICE.origins - 1) * MODEL_CHOICE.originSpacing + Math.min(horizon, MODEL_CHOICE.minLeadSteps)}`,
     points: forecast.map((value, h) => ({
       time: lastTime + (h + 1) * stepMs,
       value,

@@ -31,7 +31,7 @@ describe('the forecast model chosen by backtest', () => {
       T,
       6,
     );
-    expect(flat.note).toMatch(/^not enough history: 20 points, a backtest needs 144/);
+    expect(flat.note).toMatch(/^not enough history: 20 points, a backtest needs 126/);
     expect(flat.ratio).toBeNull();
     for (const p of flat.points) expect(p.upper - p.lower).toBeGreaterThan(20);
   });
