@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { detectInParallel } from '../lambdas/parallel-detect.ts';
+import { detectInParallel } from '../runtime/parallel-detect.ts';
 import { addValue, emptyPartial, type PartialAggregate } from '../src/aggregation/partial-aggregate.ts';
 import { decodeHistory, encodeHistoryChunks, extendHistory, withDetectorStates } from '../src/analysis/kept-statistics.ts';
 import { gzipChunks } from '../lambdas/adapters/gzip-chunks.ts';
@@ -42,7 +42,7 @@ read.length = 0;
 const fold = seconds(start);
 
 start = performance.now();
-const detection = await detectInParallel({ workerPath: resolve(import.meta.dirname, '../lambdas/workers/detect-worker.ts') })(
+const detection = await detectInParallel({ workerPath: resolve(import.meta.dirname, '../runtime/workers/detect-worker.ts') })(
   history.series,
   // Anomalies in the buckets the incidents cover, as a run that follows a pause would report them.
   now - INCIDENT_BUCKETS * ANOMALY_BUCKET_MS,

@@ -2,7 +2,7 @@ import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAggregateHandler } from '../lambdas/aggregate.ts';
 import { dynamoMetricStore } from '../lambdas/adapters/dynamodb-store.ts';
 import { toKinesisEvent } from './support/kinesis-events.ts';
-import { localContext } from '../local/lambda-context.ts';
+import { localContext } from './support/lambda-context.ts';
 import { ALERT_METRICS } from '../src/alerts/evaluate.ts';
 import type { LoggedRecord } from '../local/adapters/sqlite-stream.ts';
 import { createStoreTable, startDynalite } from './support/dynalite.ts';

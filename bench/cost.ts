@@ -9,7 +9,7 @@ import { kinesisStream } from '@vitalstream/protocol/kinesis';
 import { timestreamStore } from '../lambdas/adapters/timestream-store.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { toKinesisEvent } from './support/kinesis-events.ts';
-import { localContext } from '../local/lambda-context.ts';
+import { localContext } from './support/lambda-context.ts';
 import type { LoggedRecord } from '../local/adapters/sqlite-stream.ts';
 import { DEFAULTS } from '../lib/config.ts';
 import { measureDynamo } from './cost-dynamodb.ts';

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { createAggregateHandler } from '../lambdas/aggregate.ts';
 import { createIngestHandler } from '../lambdas/ingest.ts';
 import { toKinesisEvent } from './support/kinesis-events.ts';
-import { localContext } from '../local/lambda-context.ts';
+import { localContext } from './support/lambda-context.ts';
 import { openSqliteStore } from '../local/adapters/sqlite-store.ts';
 import type { MetricStream, StreamEntry } from '../src/ports.ts';
 import { startLocalProcess } from './support/local-process.ts';

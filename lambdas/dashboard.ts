@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { Logger } from '../src/ports.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { DASHBOARD_FILES } from '../dashboard/manifest.ts';
-import { consoleLogger, jsonResponse, unexpectedErrorsAsJson } from './middleware/http-responses.ts';
+import { consoleLogger, dashboardFileHeaders, jsonResponse, unexpectedErrorsAsJson } from './middleware/http-responses.ts';
 
 export interface DashboardDependencies {
   /** Reads a file by its path from the repository root (in the bundle, copied there at synth). */
@@ -27,16 +27,7 @@ export function createDashboardHandler(deps: DashboardDependencies) {
       const body = await deps.read(file.path);
       return {
         statusCode: 200,
-        headers: {
-          'content-type': file.type,
-          // The page is tiny and must pick up new deployments; scripts may be cached a few minutes.
-          'cache-control': file.type.startsWith('text/html') ? 'no-cache' : 'public, max-age=300',
-          'x-content-type-options': 'nosniff',
-          'referrer-policy': 'no-referrer',
-          'x-frame-options': 'DENY',
-          'content-security-policy':
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        },
+        headers: dashboardFileHeaders(file.type),
         body: method === 'HEAD' ? '' : body.toString('utf8'),
       };
     });

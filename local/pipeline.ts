@@ -5,16 +5,14 @@ import { join } from 'node:path';
 import { foldBatch } from '../src/app/fold-batch.ts';
 import { type AnalysisDependencies, runAnalysis } from '../src/app/run-analysis.ts';
 import { systemClock } from '../src/ports.ts';
-import { detectInParallel } from '../lambdas/parallel-detect.ts';
-import { createIngestHandler } from '../lambdas/ingest.ts';
-import { MAX_BEACON_BYTES } from '../src/beacon/parse-body.ts';
+import { detectInParallel } from '../runtime/parallel-detect.ts';
+import type { AcceptBeaconDependencies } from '../src/app/accept-beacon.ts';
 import { conditionLink } from '../src/alerts/link.ts';
 import { createCardinalityGuard, refuseInventedNames } from '../src/aggregation/cardinality-guard.ts';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
 import { judgeHealth } from '../src/resilience/health.ts';
 import { repeatLimitedLogger } from '../src/resilience/repeat-logger.ts';
 import { QUERY_LIMITS } from '../src/settings.ts';
-import { apiIndex, routeOf, type ApiRoute } from '../src/api/routes.ts';
 import { fileAlertState } from './adapters/alert-state-file.ts';
 import { fileForecastStore } from './adapters/forecast-file.ts';
 import { fileKeptStatistics } from './adapters/kept-statistics-file.ts';
@@ -23,14 +21,13 @@ import type { LocalConfig } from './config.ts';
 import { guardConnections, type ConnectionGuard } from './edge/connection-guard.ts';
 import { ensureWritableDataDir, openDataFile, rebuildEmptiedStore } from './data-dir.ts';
 import { startConsumer, type Consumer } from './consumer.ts';
-import { parseRequestTarget, readBoundedBody, toApiGatewayEvent, writeJson, writeResult, type HttpHandler } from './edge/http-adapter.ts';
-import { localContext } from './lambda-context.ts';
+import { writeJson } from './edge/http-adapter.ts';
 import { localFiles } from './edge/local-query.ts';
+import { createRouter } from './edge/router.ts';
 import { neverThrowing, readableLogger } from './readable-logger.ts';
 import { startQueryPool } from './edge/query-pool.ts';
 import { openSqliteStore, type SqliteStore } from './adapters/sqlite-store.ts';
 import { openSqliteStream, type SqliteStream } from './adapters/sqlite-stream.ts';
-import { staticFile } from './edge/static-files.ts';
 import type { MetricStream } from '../src/ports.ts';
 
 export interface RunningPipeline {
@@ -47,8 +44,6 @@ export interface RunningPipeline {
 
 const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
 const COMPACT_EVERY_MS = 10_000;
-/** No route takes a body larger than a beacon's; reading stops there. */
-const MAX_BODY_BYTES = MAX_BEACON_BYTES;
 const QUERY_TIMEOUT_MS = QUERY_LIMITS.timeoutMs;
 /**
  * A body must arrive within this of its headers: 64 KiB takes a fraction of a second on any link
@@ -58,7 +53,7 @@ const BODY_TIMEOUT_MS = 5_000;
 /** A log line that would repeat on every beacon is written once a minute, with a count. */
 const REPEAT_LOG_INTERVAL_MS = 60_000;
 
-/** The local composition root: the same handlers as on AWS, wired to SQLite and an HTTP server. */
+/** The local composition root: the same use cases as on AWS, wired to SQLite, worker threads and an HTTP server. */
 export async function startPipeline(config: LocalConfig, log: (line: string) => void = console.log): Promise<RunningPipeline> {
   const say = neverThrowing(log);
   const files = localFiles(config.dataDir);
@@ -68,13 +63,14 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const rebuilding = rebuildEmptiedStore(store, stream, 'aggregate');
   if (rebuilding) say(`[start] ${rebuilding}`);
   const beaconWrites = watchWrites(stream);
-  const ingest = createIngestHandler({
+  const beacons: AcceptBeaconDependencies = {
     stream: beaconWrites.stream,
+    clock: systemClock,
+    newId: () => crypto.randomUUID(),
     refuseName: refuseInventedNames(createCardinalityGuard(), Date.now),
-    allowedOrigins: config.allowedOrigins,
     logger: repeatLimitedLogger(readableLogger('ingest', say), REPEAT_LOG_INTERVAL_MS),
     ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}),
-  });
+  };
   const setAside = (message: string) => say(`[analyze] ${message}`);
   const alertState = fileAlertState(files.alertState, setAside);
   const forecasts = fileForecastStore(files.forecasts, setAside);
@@ -85,7 +81,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const pool = (workers: number) =>
     startQueryPool({
       workerPath: join(import.meta.dirname, 'edge/workers/query-worker.ts'),
-      workerData: { dataDir: config.dataDir, allowedOrigins: config.allowedOrigins },
+      workerData: { dataDir: config.dataDir },
       workers,
       maxQueued,
       maxPerClient: workers + Math.max(1, Math.ceil(maxQueued / 2)),
@@ -117,7 +113,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     alertState,
     forecasts,
     keptStatistics: fileKeptStatistics(files.keptStatistics, setAside),
-    detect: detectInParallel({ workerPath: join(import.meta.dirname, '../lambdas/workers/detect-worker.ts') }),
+    detect: detectInParallel({ workerPath: join(import.meta.dirname, '../runtime/workers/detect-worker.ts') }),
     sink: localAlertSink(files.alertLog, { print: say, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
     link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
     logger: readableLogger('analyze', say),
@@ -139,77 +135,22 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   const analyzeTimer = config.analyzeEveryMs ? setInterval(() => void runAnalyze(), config.analyzeEveryMs) : undefined;
   analyzeTimer?.unref();
 
-  const handlers: Record<'ingest' | 'query', (route: ApiRoute) => HttpHandler> = {
-    ingest: () => ingest as HttpHandler,
-    query: (route) => queryLines[route.cost ?? 'scan'].handle,
-  };
   const maxLagMs = config.maxConsumerLagMs ?? 60_000;
-
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const method = request.method ?? 'GET';
-    const url = parseRequestTarget(request.url);
-    if (!url)
-      return writeJson(
-        response,
-        400,
-        { error: 'bad_request_target', message: 'the request target is not a path this server serves (expected /v1/...)' },
-        { connection: 'close' },
-      );
-    if (url.pathname === '/healthz') {
+  const handle = createRouter({
+    beacons,
+    queries: queryLines,
+    allowedOrigins: config.allowedOrigins,
+    bodyTimeoutMs: config.bodyTimeoutMs ?? BODY_TIMEOUT_MS,
+    baseUrl: () => baseUrl(),
+    health: () => {
       const status = consumer.status();
       const verdict = judgeHealth(status, maxLagMs, { beaconWrites, analyze: analyzeRuns });
-      return writeJson(response, verdict.healthy ? 200 : 503, {
-        status: verdict.healthy ? 'ok' : 'unhealthy',
-        reasons: verdict.reasons,
-        stream: status,
-        quarantinedPartials: store.quarantinedCount(),
-      });
-    }
-    if (url.pathname === '/v1' && method === 'GET')
-      return writeJson(response, 200, { name: 'vitalstream', endpoints: { ...apiIndex(baseUrl()), ...LOCAL_ENDPOINTS(baseUrl()) } });
-    const file = method === 'GET' ? await staticFile(url.pathname) : undefined;
-    // Server-Timing says what the server spent (here: reading the file), for the browser SDK's server_timing.
-    if (file?.status === 200) {
-      const timing = `${file.type.startsWith('text/html') ? 'page' : 'file'};dur=${file.readMs.toFixed(2)}`;
-      return void response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache', 'server-timing': timing }).end(file.body);
-    }
-    if (file) return writeJson(response, 404, { error: 'not_built', message: file.message });
-    const route = routeOf(url.pathname);
-    if (!route) return writeJson(response, 404, { error: 'not_found', message: `no route ${url.pathname.slice(0, 200)}; see GET /v1 for the API` });
-    if (method !== route.method && method !== 'OPTIONS') {
-      return writeJson(
-        response,
-        405,
-        { error: 'method_not_allowed', message: `${method.slice(0, 32)} is not allowed on ${url.pathname}` },
-        { allow: `${route.method}, OPTIONS` },
-      );
-    }
-    const body = await readBoundedBody(request, MAX_BODY_BYTES, config.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
-    if (!body.ok) {
-      if (body.reason === 'aborted') return void request.destroy();
-      if (body.reason === 'too_slow') {
-        response.once('finish', () => request.destroy());
-        return writeJson(
-          response,
-          408,
-          {
-            error: 'body_too_slow',
-            message: `the request body did not arrive within ${(config.bodyTimeoutMs ?? BODY_TIMEOUT_MS) / 1000} s of its headers; send it at once`,
-          },
-          { connection: 'close' },
-        );
-      }
-      // Answer, then drop the connection instead of reading the rest of a body nobody wants.
-      response.once('finish', () => request.destroy());
-      return writeJson(
-        response,
-        413,
-        { error: 'payload_too_large', message: `body is over ${MAX_BODY_BYTES} bytes (64 KiB): split the batch` },
-        { connection: 'close' },
-      );
-    }
-    writeResult(response, await handlers[route.handler](route)(toApiGatewayEvent(request, url, body.body), localContext(url.pathname)));
-  };
+      return {
+        healthy: verdict.healthy,
+        body: { status: verdict.healthy ? 'ok' : 'unhealthy', reasons: verdict.reasons, stream: status, quarantinedPartials: store.quarantinedCount() },
+      };
+    },
+  });
 
   const server = createServer(
     {
@@ -287,10 +228,3 @@ function watchWrites(stream: SqliteStream): { stream: MetricStream; failing: boo
   };
   return watched;
 }
-
-/** What only the local runner serves, besides the API's routes. */
-const LOCAL_ENDPOINTS = (base: string) => ({
-  health: `GET ${base}/healthz`,
-  demo: `${base}/demo`,
-  browserSdk: `${base}/sdk/vitalstream.min.js`,
-});

@@ -2,8 +2,8 @@
  * Every tuned number and limit of the pipeline, in one place: what an alert fires on, when advice
  * is given, how the stream is delivered to the aggregator, how long queries may take. Both runtimes
  * and the CDK stack read them from here; where a deployment may override one, the override is
- * read in `lib/config.ts` (AWS) or `local/config.ts` (local), and the README's configuration
- * tables name it.
+ * read in `lib/config.ts` (AWS) or `local/config.ts` (local), and one table in the settings
+ * page of the documentation names each override.
  */
 
 /** Database query speed, the same lines for the alert rules, the advice and the trend alerts. */

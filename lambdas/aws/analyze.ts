@@ -4,7 +4,7 @@ import { dynamoRunLease } from '../adapters/dynamodb-run-lease.ts';
 import { s3KeptStatistics } from '../adapters/s3-kept-statistics.ts';
 import { snsAlertSink } from '../adapters/sns-alerts.ts';
 import { createAnalyzeHandler } from '../analyze.ts';
-import { detectInParallel } from '../parallel-detect.ts';
+import { detectInParallel } from '../../runtime/parallel-detect.ts';
 import { join } from 'node:path';
 import { conditionLink } from '../../src/alerts/link.ts';
 import { dynamoClient, s3Client, snsClient } from './clients.ts';

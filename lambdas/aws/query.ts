@@ -1,6 +1,6 @@
 import { dynamoAlertState } from '../adapters/dynamodb-alert-state.ts';
 import { dynamoForecastStore } from '../adapters/dynamodb-forecasts.ts';
-import { alertReaderOf } from '../alert-reader.ts';
+import { alertReaderOf } from '../../src/alerts/alert-reader.ts';
 import { createQueryHandler } from '../query.ts';
 import { dynamoClient } from './clients.ts';
 import { list, required } from './environment.ts';

@@ -55,3 +55,17 @@ export function unexpectedErrorsAsJson(logger: Logger = consoleLogger): Middlewa
     },
   };
 }
+
+/** Headers for a dashboard file: a strict same-origin policy, and caching by kind. */
+export function dashboardFileHeaders(type: string): Record<string, string> {
+  return {
+    'content-type': type,
+    // The page is tiny and must pick up new deployments; scripts may be cached a few minutes.
+    'cache-control': type.startsWith('text/html') ? 'no-cache' : 'public, max-age=300',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'content-security-policy':
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  };
+}

@@ -60,7 +60,7 @@ export class Analysis extends Construct {
       memorySize: props.memoryMb,
       // As long as Lambda allows, but never past the next scheduled run.
       timeout: Duration.minutes(Math.min(15, props.everyMinutes)),
-      extraBundles: { 'detect-worker.js': 'lambdas/workers/detect-worker.ts' },
+      extraBundles: { 'detect-worker.js': 'runtime/workers/detect-worker.ts' },
       environment: {
         ...props.storage.environment,
         ALERT_STATE_TABLE: this.alertState.tableName,

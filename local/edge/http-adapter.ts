@@ -1,8 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { localContext } from '../lambda-context.ts';
-
-export type HttpHandler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof localContext>) => Promise<APIGatewayProxyResultV2>;
 
 /**
  * Turns a request target into a URL, or undefined when it is not one this server can serve.
@@ -53,55 +49,17 @@ export async function readBoundedBody(request: IncomingMessage, maxBytes: number
   return Promise.race([read, late]).finally(() => clearTimeout(timer));
 }
 
-/** Builds the same payload-v2 event API Gateway would send for this request and body. */
-export function toApiGatewayEvent(request: IncomingMessage, url: URL, body: Buffer): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
-  }
+/** The query string as one value per name; a repeated name's values are joined by commas, as API Gateway joins them. */
+export function queryParameters(url: URL): Record<string, string> {
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
-  const method = request.method ?? 'GET';
-  return {
-    version: '2.0',
-    routeKey: `${method} ${url.pathname}`,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    headers,
-    ...(url.search ? { queryStringParameters: query } : {}),
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'local',
-      http: {
-        method,
-        path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? 'unknown',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: crypto.randomUUID(),
-      routeKey: `${method} ${url.pathname}`,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    // base64 keeps the bytes exact: the handler decides what is valid UTF-8.
-    body: body.toString('base64'),
-    isBase64Encoded: true,
-  };
+  return query;
 }
 
-export function writeResult(response: ServerResponse, result: APIGatewayProxyResultV2): void {
-  if (typeof result === 'string') {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(result);
-    return;
-  }
-  const body = result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-  const headers: Record<string, string | number | boolean> = { ...(result.headers ?? {}), 'content-length': body?.length ?? 0 };
-  response.writeHead(result.statusCode ?? 200, headers as Record<string, string>);
-  response.end(body);
+/** One header's value, repeated headers joined by commas. */
+export function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 export function writeJson(response: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {

@@ -1,6 +1,12 @@
 import { Worker } from 'node:worker_threads';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { HttpHandler } from './http-adapter.ts';
+import type { QueryRequest } from './local-query.ts';
+
+/** A query's answer as the pool gives it back: status, JSON body, and the headers to add. */
+export interface PoolAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
 
 export interface QueryPoolOptions {
   /** The worker script (`.ts` runs through tsx, as `npm start` does). */
@@ -17,32 +23,27 @@ export interface QueryPoolOptions {
 }
 
 export interface QueryPool {
-  handle: HttpHandler;
+  /** Answers a query for a client (its remote address, which the per-client share counts by). */
+  handle(request: QueryRequest, client: string): Promise<PoolAnswer>;
   close(): Promise<void>;
 }
 
 interface Job {
-  event: APIGatewayProxyEventV2;
-  resolve: (result: APIGatewayProxyStructuredResultV2) => void;
+  request: QueryRequest;
+  resolve: (result: PoolAnswer) => void;
 }
-
-const clientOf = (event: APIGatewayProxyEventV2) => event.requestContext.http.sourceIp;
 
 interface Slot {
   worker: Worker;
   job?: { id: number; resolve: Job['resolve']; timer: NodeJS.Timeout };
 }
 
-const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
-  body: JSON.stringify(body),
-});
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): PoolAnswer => ({ status, body, headers });
 
 /**
  * Runs the query handler on worker threads. Decoding and merging a month of sketches took the
  * main thread for seconds, during which no beacon was answered (twenty one-hour queries at once
- * made beacon p50 five seconds). Here the main thread only posts the event; a bounded queue
+ * made beacon p50 five seconds). Here the main thread only posts the request; a bounded queue
  * answers 429 with retry-after past its size, so a burst of queries cannot pile up without end.
  */
 export function startQueryPool(options: QueryPoolOptions): QueryPool {
@@ -62,9 +63,10 @@ export function startQueryPool(options: QueryPoolOptions): QueryPool {
 
   const spawn = (): Slot => {
     const slot: Slot = { worker: new Worker(options.workerPath, { workerData: options.workerData, execArgv }) };
-    slot.worker.on('message', (reply: { id: number; result?: APIGatewayProxyStructuredResultV2; error?: string }) => {
+    slot.worker.on('message', (reply: { id: number; result?: PoolAnswer; error?: string }) => {
       if (slot.job?.id !== reply.id) return;
-      finish(slot, reply.result ?? json(500, { error: 'internal_error', message: `the query failed: ${reply.error}` }));
+      if (reply.error !== undefined) log(`[query] failed: ${reply.error}`);
+      finish(slot, reply.result ?? json(500, { error: 'internal_error', message: 'unexpected error answering the query; see the server log' }));
     });
     const replace = (reason: string) => {
       if (closed) return;
@@ -79,7 +81,7 @@ export function startQueryPool(options: QueryPoolOptions): QueryPool {
     return slot;
   };
 
-  const finish = (slot: Slot, result: APIGatewayProxyStructuredResultV2, next = true) => {
+  const finish = (slot: Slot, result: PoolAnswer, next = true) => {
     const job = slot.job!;
     clearTimeout(job.timer);
     slot.job = undefined;
@@ -90,7 +92,7 @@ export function startQueryPool(options: QueryPoolOptions): QueryPool {
   const dispatch = () => {
     for (const slot of slots) {
       if (slot.job || queue.length === 0) continue;
-      const { event, resolve } = queue.shift()!;
+      const { request, resolve } = queue.shift()!;
       const id = nextId++;
       const timer = setTimeout(() => {
         resolve(
@@ -100,17 +102,16 @@ export function startQueryPool(options: QueryPoolOptions): QueryPool {
         void slot.worker.terminate();
       }, options.timeoutMs);
       slot.job = { id, resolve, timer };
-      slot.worker.postMessage({ id, event });
+      slot.worker.postMessage({ id, request });
     }
   };
 
   for (let i = 0; i < options.workers; i++) slots.push(spawn());
 
   return {
-    handle: (event) =>
+    handle: (request, client) =>
       new Promise((resolve) => {
         if (closed) return resolve(json(503, { error: 'shutting_down', message: 'the server is stopping' }));
-        const client = clientOf(event);
         if ((perClient.get(client) ?? 0) >= options.maxPerClient) {
           return resolve(
             json(
@@ -131,7 +132,7 @@ export function startQueryPool(options: QueryPoolOptions): QueryPool {
         }
         track(client, 1);
         queue.push({
-          event,
+          request,
           resolve: (result) => {
             track(client, -1);
             resolve(result);

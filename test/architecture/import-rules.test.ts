@@ -41,9 +41,11 @@ const MAY_IMPORT: Record<string, (target: string) => boolean> = {
   src: under('src'),
   // The shared package stands alone: the SDKs and the server import it by name, never it them.
   'packages/protocol': under('packages/protocol'),
-  // The dashboard function serves the files its manifest lists.
-  lambdas: (t) => under('lambdas')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
-  local: (t) => under('local')(t) || under('lambdas')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
+  // The dashboard function serves the files its manifest lists. Neither runtime imports the other:
+  // what both need beyond the core (worker threads) is in runtime/.
+  lambdas: (t) => under('lambdas')(t) || under('runtime')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
+  local: (t) => under('local')(t) || under('runtime')(t) || under('src')(t) || t === 'dashboard/manifest.ts',
+  runtime: (t) => under('runtime')(t) || under('src')(t),
   // The stack reads the API's route table, the settings and the dashboard's file list: data, no behaviour.
   lib: (t) => under('lib')(t) || t === 'dashboard/manifest.ts' || t === 'src/api/routes.ts' || t === 'src/settings.ts',
   bin: under('lib'),
@@ -69,6 +71,32 @@ describe('import rules', () => {
       expect(broken.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
     });
   }
+
+  // Inward only: entry points wire adapters and use cases; handlers and middleware turn events into
+  // use-case calls; adapters implement ports; use cases know nothing of any of them.
+  const INWARD: [string, (target: string) => boolean][] = [
+    ['src/app', (t) => under('src')(t)],
+    ['lambdas/adapters', (t) => under('lambdas/adapters')(t) || under('src')(t)],
+    ['lambdas/middleware', (t) => under('lambdas/middleware')(t) || under('src')(t)],
+    ['local/adapters', (t) => under('local/adapters')(t) || under('src')(t)],
+    // The edge serves the dashboard's files by its manifest.
+    ['local/edge', (t) => under('local/edge')(t) || under('local/adapters')(t) || under('src')(t) || t === 'dashboard/manifest.ts'],
+  ];
+  for (const [folder, allowed] of INWARD) {
+    it(`${folder}/ imports only inward (toward the use cases and the core)`, () => {
+      expect(edges.filter((e) => under(folder)(e.from) && !allowed(e.to)).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+    });
+  }
+
+  it('keeps handler files thin: a file directly in lambdas/ imports no entry point (lambdas/aws/) and no adapter', () => {
+    const handlers = SOURCES.filter((f) => /^lambdas\/[^/]+\.ts$/.test(f));
+    const broken = edges.filter((e) => handlers.includes(e.from) && (under('lambdas/aws')(e.to) || under('lambdas/adapters')(e.to)));
+    expect(handlers.length).toBeGreaterThanOrEqual(6);
+    expect(broken.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+    // And short: a handler only wires an event to a use case.
+    const long = handlers.map((f) => [f, readFileSync(join(ROOT, f), 'utf8').trimEnd().split('\n').length] as const).filter(([, lines]) => lines > 40);
+    expect(long).toEqual([]);
+  });
 
   it('keeps the core free of I/O: src/ and the shared package (its Kinesis writer aside) import no AWS SDK, no network, file or process module', () => {
     const forbidden = /^(@aws-sdk\/|@smithy\/|node:(fs|http|https|net|child_process|worker_threads|sqlite)|fs$|http$|aws-lambda$)/;

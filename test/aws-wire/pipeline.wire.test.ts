@@ -6,7 +6,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localContext } from '../../local/lambda-context.ts';
+import { localContext } from '../../bench/support/lambda-context.ts';
 import {
   CREDENTIALS,
   REGION,

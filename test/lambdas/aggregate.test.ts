@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAggregateHandler } from '../../lambdas/aggregate.ts';
 import { toKinesisEvent } from '../../bench/support/kinesis-events.ts';
-import { localContext } from '../../local/lambda-context.ts';
+import { localContext } from '../../bench/support/lambda-context.ts';
 import { openSqliteStore, type SqliteStore } from '../../local/adapters/sqlite-store.ts';
 import { createCardinalityGuard } from '../../src/aggregation/cardinality-guard.ts';
 import { buildSeries } from '../../src/query/build-series.ts';

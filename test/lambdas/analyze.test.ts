@@ -17,7 +17,7 @@ import { httpEvent, json } from '../helpers/http-events.ts';
 import { fileAlertState } from '../../local/adapters/alert-state-file.ts';
 import { localAlertSink, readAlertLog } from '../../local/adapters/alert-log.ts';
 import { toKinesisEvent } from '../../bench/support/kinesis-events.ts';
-import { localContext } from '../../local/lambda-context.ts';
+import { localContext } from '../../bench/support/lambda-context.ts';
 import { openSqliteStore } from '../../local/adapters/sqlite-store.ts';
 import type { Alert, AlertSink } from '../../src/alerts/alert.ts';
 import { encodeStreamRecord, type StreamMetric } from '@vitalstream/protocol/stream';

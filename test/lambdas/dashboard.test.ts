@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DASHBOARD_FILES } from '../../dashboard/manifest.ts';
 import { createDashboardHandler } from '../../lambdas/dashboard.ts';
-import { localContext } from '../../local/lambda-context.ts';
+import { localContext } from '../../bench/support/lambda-context.ts';
 import { headers, httpEvent, json, status } from '../helpers/http-events.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAggregateHandler } from '../../lambdas/aggregate.ts';
 import { createQueryHandler } from '../../lambdas/query.ts';
 import { toKinesisEvent } from '../../bench/support/kinesis-events.ts';
-import { localContext } from '../../local/lambda-context.ts';
+import { localContext } from '../../bench/support/lambda-context.ts';
 import { openSqliteStore } from '../../local/adapters/sqlite-store.ts';
 import { encodeStreamRecord } from '@vitalstream/protocol/stream';
 import { httpEvent, json, status } from '../helpers/http-events.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../lambdas/ingest.ts';
 import { openSqliteStream, type SqliteStream } from '../../local/adapters/sqlite-stream.ts';
-import { localContext } from '../../local/lambda-context.ts';
+import { localContext } from '../../bench/support/lambda-context.ts';
 import { decodeStreamRecord } from '@vitalstream/protocol/stream';
 import { beacon, metric, NOW } from '../helpers/beacons.ts';
 import { headers, httpEvent, json, status } from '../helpers/http-events.ts';

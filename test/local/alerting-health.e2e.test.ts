@@ -22,7 +22,7 @@ const health = async (p: TestPipeline) => {
 describe('a damaged analysis state file', () => {
   for (const [file, content] of [
     ['alert-state.json', '{"open":{"web_vitals_lcp|{\\"app\\":\\"shop\\"}":{"condition":{"key":"x"'],
-    ['bucket-history.json', JSON.stringify({ v: 1, settled: 5, series: [{ name: 'cpu', values: [1, 2, 3] }] })],
+    ['bucket-history.json', JSON.stringify({ v: 2, settled: 5, series: [{ name: 'cpu', values: [1, 2, 3] }] })],
     ['forecasts.json', '[1, 2, 3]'],
   ] as const) {
     it(`${file}: is named, moved aside as .corrupt, and alerting goes on from an empty state`, async () => {

@@ -1,19 +1,12 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startQueryPool, type QueryPool } from '../../local/edge/query-pool.ts';
-import { localContext } from '../../local/lambda-context.ts';
 
 const pools: QueryPool[] = [];
 afterEach(async () => {
   for (const pool of pools.splice(0)) await pool.close();
 });
 
-const event = (client: string, sleep: number) =>
-  ({
-    rawPath: '/v1/advice',
-    rawQueryString: `sleep=${sleep}`,
-    requestContext: { http: { sourceIp: client } },
-  }) as unknown as APIGatewayProxyEventV2;
+const request = (sleep: number) => ({ path: '/v1/advice', query: { sleep: String(sleep) } });
 
 function pool(maxQueued: number, maxPerClient: number) {
   const started = startQueryPool({
@@ -25,7 +18,7 @@ function pool(maxQueued: number, maxPerClient: number) {
     timeoutMs: 10_000,
   });
   pools.push(started);
-  return (client: string, sleep = 0) => started.handle(event(client, sleep), localContext('q')).then((r) => (typeof r === 'string' ? 200 : r.statusCode));
+  return (client: string, sleep = 0) => started.handle(request(sleep), client).then((r) => r.status);
 }
 
 describe('the local query pool', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoRunLease } from '../../../lambdas/adapters/dynamodb-run-lease.ts';
 import { createAnalyzeHandler } from '../../../lambdas/analyze.ts';
-import { localContext } from '../../../local/lambda-context.ts';
+import { localContext } from '../../../bench/support/lambda-context.ts';
 import { openSqliteStore } from '../../../local/adapters/sqlite-store.ts';
 import { fileAlertState } from '../../../local/adapters/alert-state-file.ts';
 import { createKeyTable, startDynalite, type Dynalite } from '../../../bench/support/dynalite.ts';

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { kinesisStream, StreamPutError } from '@vitalstream/protocol/kinesis';
 import { createIngestHandler } from '../../../lambdas/ingest.ts';
-import { localContext } from '../../../local/lambda-context.ts';
+import { localContext } from '../../../bench/support/lambda-context.ts';
 import { beacon, NOW } from '../../helpers/beacons.ts';
 import { httpEvent, json, status } from '../../helpers/http-events.ts';
 

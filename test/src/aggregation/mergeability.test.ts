@@ -4,7 +4,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { createAggregateHandler } from '../../../lambdas/aggregate.ts';
 import { openSqliteStore } from '../../../local/adapters/sqlite-store.ts';
 import { toKinesisEvent } from '../../../bench/support/kinesis-events.ts';
-import { localContext } from '../../../local/lambda-context.ts';
+import { localContext } from '../../../bench/support/lambda-context.ts';
 import { buildSeries } from '../../../src/query/build-series.ts';
 import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
 import { tempDir } from '../../../bench/support/temp-dir.ts';

@@ -1,5 +1,5 @@
-import type { Alert } from '../src/alerts/alert.ts';
-import type { AlertReader, AlertStateStore } from '../src/ports.ts';
+import type { Alert } from './alert.ts';
+import type { AlertReader, AlertStateStore } from '../ports.ts';
 
 /** What /v1/alerts and /v1/anomalies read, from the lifecycle state (and a log of sent alerts where one exists). */
 export function alertReaderOf(state: AlertStateStore, recent?: (limit: number) => Promise<Alert[]>): AlertReader {

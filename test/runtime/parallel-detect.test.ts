@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectInline, detectInParallel } from '../../lambdas/parallel-detect.ts';
+import { detectInline, detectInParallel } from '../../runtime/parallel-detect.ts';
 import { seededRandom } from '../../src/analysis/anomaly/random.ts';
 import { ANOMALY_BUCKET_MS, type BucketSeries } from '../../src/analysis/anomaly/series-anomalies.ts';
 import { pointsOf } from '../../src/analysis/points.ts';
 
-const WORKER = resolve(import.meta.dirname, '../../lambdas/workers/detect-worker.ts');
+const WORKER = resolve(import.meta.dirname, '../../runtime/workers/detect-worker.ts');
 const NOW = Date.UTC(2026, 10, 26, 12);
 
 function makeSeries(count: number): BucketSeries[] {
