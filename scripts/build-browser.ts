@@ -5,8 +5,11 @@ import { brotliCompressSync } from 'node:zlib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'dist', 'browser');
-/** Below every peer's full SDK: web-vitals' attribution build alone is about 5 KB, aws-rum-web's slim build about 10 KB. */
-export const SIZE_BUDGET_BYTES = 7 * 1024;
+/**
+ * The script-tag build with every signal, 8 KiB: below every peer's full SDK (web-vitals'
+ * attribution build alone is about 5 KB, aws-rum-web's slim build about 10 KB, SpeedCurve LUX 10.4 KB).
+ */
+export const SIZE_BUDGET_BYTES = 8 * 1024;
 
 /** Builds the browser SDK: an ES module for bundlers and a minified IIFE for a script tag. */
 export async function buildBrowserSdk(outDir = OUT): Promise<{ esm: string; iife: string; iifeBrotli: number; webVitalsBrotli: number }> {

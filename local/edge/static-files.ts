@@ -10,6 +10,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   '/demo': { path: join(ROOT, 'local/demo/static/demo.html'), type: 'text/html; charset=utf-8' },
   '/demo/hero.svg': { path: join(ROOT, 'local/demo/static/hero.svg'), type: 'image/svg+xml' },
   '/demo/spa': { path: join(ROOT, 'local/demo/static/spa.html'), type: 'text/html; charset=utf-8' },
+  '/demo/spa-routes': { path: join(ROOT, 'local/demo/static/spa-routes.html'), type: 'text/html; charset=utf-8' },
   '/sdk/vitalstream.min.js': { path: join(ROOT, 'dist/browser/vitalstream.min.js'), type: 'text/javascript; charset=utf-8' },
   '/sdk/vitalstream.esm.js': { path: join(ROOT, 'dist/browser/vitalstream.esm.js'), type: 'text/javascript; charset=utf-8' },
 };

@@ -10,7 +10,7 @@ export interface BrowserMetric {
    * navigation's vitals carry the route they were measured on.
    */
   page?: string;
-  /** The route template it belongs to (the `route` option, read when the metric is reported). */
+  /** The route template it belongs to: the `route` option as it read while the metric's page was current. */
   route?: string;
 }
 
