@@ -1,10 +1,12 @@
-import { METRICS, SDK_BEACON_BYTES as MAX_BEACON_BYTES, SDK_METRICS_PER_BEACON as MAX_METRICS_PER_BEACON } from '@vitalstream/protocol';
-import { backoffDelay } from '@vitalstream/protocol';
+import { SDK_BEACON_BYTES as MAX_BEACON_BYTES } from '@vitalstream/protocol';
+import { toBodies } from './beacon-bodies.ts';
 import { MetricFold } from './fold.ts';
+import { createSender } from './send-with-retry.ts';
 import type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport } from './types.ts';
 import { workerTransport } from './worker-transport.ts';
 
 export type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport, Transport } from './types.ts';
+export { toBodies } from './beacon-bodies.ts';
 
 /** A busy server sends as soon as two beacons' worth is waiting instead of holding a burst until the timer. */
 const EARLY_FLUSH_AT = 1000;
@@ -72,46 +74,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     }
   }
 
-  /** Sends one body until it is accepted; resolves with how many of its metrics the endpoint refused (its 202 lists them). */
-  const sendWithRetry = async (body: string): Promise<number> => {
-    for (let attempt = 0; ; attempt++) {
-      if (giveUp.signal.aborted) throw new Error('beacon not sent: the shutdown deadline passed');
-      let status = 0;
-      let answer: string | undefined;
-      try {
-        const result = await transport(body, giveUp.signal);
-        status = typeof result === 'number' ? result : result.status;
-        answer = typeof result === 'number' ? undefined : result.body;
-      } catch (error) {
-        if (attempt >= maxRetries || giveUp.signal.aborted) throw error;
-      }
-      if (status >= 200 && status < 300) return reportRefused(answer);
-      if (status !== 0 && status !== 429 && status < 500) throw new Error(`beacon refused with HTTP ${status}`);
-      if (attempt >= maxRetries) throw new Error(`beacon not accepted after ${attempt + 1} attempts (last HTTP ${status || 'network error'})`);
-      await pause(backoffDelay(attempt + 1, 200, 5000), giveUp.signal);
-    }
-  };
-
-  /** The endpoint accepted the beacon but refused some metrics: say which and why, and count them. */
-  const reportRefused = (answer: string | undefined): number => {
-    let refused: { index: number; reason: string }[] = [];
-    try {
-      refused = (JSON.parse(answer ?? '{}') as { rejected?: { index: number; reason: string }[] }).rejected ?? [];
-    } catch {
-      return 0; // not the beacon endpoint's JSON: nothing to read
-    }
-    if (refused.length > 0) {
-      onError(
-        new Error(
-          `the endpoint refused ${refused.length} metric${refused.length === 1 ? '' : 's'} of a beacon: ${refused
-            .slice(0, 3)
-            .map((r) => `#${r.index} ${r.reason}`)
-            .join('; ')}${refused.length > 3 ? '; ...' : ''}`,
-        ),
-      );
-    }
-    return refused.length;
-  };
+  const sendWithRetry = createSender({ transport, maxRetries, giveUp: giveUp.signal, onError });
 
   const handOvers: (() => void)[] = [];
   const flushOnce = async () => {
@@ -198,68 +161,6 @@ export function createMonitor(options: MonitorOptions): Monitor {
     },
     options,
   };
-}
-
-/**
- * Beacon bodies of at most 500 metrics and MAX_BEACON_BYTES bytes of UTF-8 (what the server
- * counts; a string's length counts UTF-16 units, and a tag in Cyrillic takes twice as many bytes).
- * A metric too big for any body is left out and counted in `tooBig`.
- */
-export function toBodies(
-  app: string,
-  context: Record<string, string>,
-  metrics: ServerMetric[],
-): { bodies: { body: string; occurrences: number }[]; tooBig: number } {
-  const bodies: { body: string; occurrences: number }[] = [];
-  const head = `{"app":${JSON.stringify(app)},"context":${JSON.stringify(context)},"metrics":[`;
-  const headBytes = Buffer.byteLength(head) + 2;
-  let batch: string[] = [];
-  let size = headBytes;
-  let occurrences = 0;
-  let tooBig = 0;
-  const emit = () => {
-    if (batch.length) bodies.push({ body: `${head}${batch.join(',')}]}`, occurrences });
-    batch = [];
-    size = headBytes;
-    occurrences = 0;
-  };
-  for (const metric of metrics) {
-    const json = JSON.stringify(metric, withoutRegistryDefaults);
-    const bytes = Buffer.byteLength(json) + 1;
-    if (headBytes + bytes > MAX_BEACON_BYTES) {
-      tooBig += metric.count ?? 1;
-      continue;
-    }
-    if (batch.length === MAX_METRICS_PER_BEACON || size + bytes > MAX_BEACON_BYTES) emit();
-    batch.push(json);
-    size += bytes;
-    occurrences += metric.count ?? 1;
-  }
-  emit();
-  return { bodies, tooBig };
-}
-
-/** Waits `ms`, or less if `signal` aborts first. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
-
-/** The registry already knows a registered metric's unit and source: leaving them out cuts beacon bytes by a fifth. */
-function withoutRegistryDefaults(this: unknown, key: string, value: unknown): unknown {
-  if ((key === 'unit' || key === 'source') && this && typeof this === 'object') {
-    const known = METRICS.get((this as ServerMetric).name);
-    if (known && (known as unknown as Record<string, unknown>)[key] === value) return undefined;
-  }
-  return value;
 }
 
 export const statusClass = (status: number): string => `${Math.floor(status / 100)}xx`;
