@@ -1,27 +1,16 @@
-import {
-  GetItemCommand,
-  PutItemCommand,
-  paginateQuery,
-  type AttributeValue,
-  type DynamoDBClient,
-  type QueryCommandInput,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
 import type { AggregateQuery, MetricStore } from '../../src/ports.ts';
 import { matchesFilters } from '../../src/query/filters.ts';
 import { BATCH_FINAL_AFTER_MS, HOUR_MS, daysOf, foldByHour, planRead } from '../../src/storage/rollup-plan.ts';
 import { mapLimited, writeAllItems } from './dynamodb-batch.ts';
-import { WATERMARK_KEY, dedupe, dimensionJson, expiry, fromEncoded, fromItem, minuteItem, pad, seriesId, toEncoded, type Manifest } from './dynamodb-items.ts';
+import { WATERMARK_KEY, dedupe, dimensionJson, expiry, fromEncoded, fromItem, minuteItem, pad, seriesId, toEncoded } from './dynamodb-items.ts';
+import { batchManifests, MANIFEST_TTL_MS } from './dynamodb-manifests.ts';
 import { mergeIntoRollup } from './dynamodb-rollups.ts';
 
 export { seriesId } from './dynamodb-items.ts';
 
 const DAY_MS = 86_400_000;
-/** Manifests outlive the 7 h until their batch is final by a margin for a compaction that falls behind. */
-const MANIFEST_TTL_MS = 14 * DAY_MS;
-const MANIFEST_CHUNK_BYTES = 350_000; // under DynamoDB's 400 KB item limit
 const READ_PARALLELISM = 16;
 
 export interface DynamoStoreOptions {
@@ -69,58 +58,7 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
   const minuteRetentionMs = Math.min(options.minuteRetentionDays ?? 35, options.retentionDays) * DAY_MS;
   const directoryWritten = new Set<string>();
 
-  const query = async (input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, AttributeValue>[]> => {
-    const items: Record<string, AttributeValue>[] = [];
-    for await (const page of paginateQuery({ client }, { TableName: table, ...input })) items.push(...(page.Items ?? []));
-    return items;
-  };
-
-  const readManifest = async (batch: string) => {
-    const items = await query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `b#${batch}` } }, ConsistentRead: true });
-    const byWrite = new Map<string, Record<string, AttributeValue>[]>();
-    for (const item of items) {
-      const write = item.sk!.S!.split('#')[0]!;
-      byWrite.set(write, [...(byWrite.get(write) ?? []), item]);
-    }
-    // The newest write whose chunks are all there; a write that died half way is ignored.
-    const complete = [...byWrite.entries()].filter(([, chunks]) => chunks.length === Number(chunks[0]!.n!.N)).sort(([a], [b]) => (a < b ? 1 : -1));
-    const newest = complete[0];
-    if (!newest) return { writes: [...byWrite.keys()], manifest: undefined };
-    const body = Buffer.concat(newest[1].sort((a, b) => (a.sk!.S! < b.sk!.S! ? -1 : 1)).map((c) => Buffer.from(c.body!.B!)));
-    return { writes: [...byWrite.keys()], writeId: newest[0], manifest: JSON.parse(gunzipSync(body).toString('utf8')) as Manifest };
-  };
-
-  const manifestWrites = (batch: string, writeId: string, manifest: Manifest, batchTime: number): WriteRequest[] => {
-    const body = gzipSync(JSON.stringify(manifest));
-    const chunks = Math.max(1, Math.ceil(body.length / MANIFEST_CHUNK_BYTES));
-    return Array.from({ length: chunks }, (_, i) => ({
-      PutRequest: {
-        Item: {
-          pk: { S: `b#${batch}` },
-          sk: { S: `${writeId}#${String(i).padStart(4, '0')}` },
-          n: { N: String(chunks) },
-          t: { N: String(batchTime) },
-          body: { B: body.subarray(i * MANIFEST_CHUNK_BYTES, (i + 1) * MANIFEST_CHUNK_BYTES) },
-          x: { N: expiry(batchTime + MANIFEST_TTL_MS) },
-        },
-      },
-    }));
-  };
-
-  const deleteManifestWrites = async (batch: string, writes: readonly string[]) => {
-    const items = await query({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: `b#${batch}` } },
-      ConsistentRead: true,
-      ProjectionExpression: 'pk, sk',
-    });
-    const doomed = items.filter((item) => writes.includes(item.sk!.S!.split('#')[0]!));
-    await writeAllItems(
-      client,
-      table,
-      doomed.map((item) => ({ DeleteRequest: { Key: { pk: item.pk!, sk: item.sk! } } })),
-    );
-  };
+  const { query, readManifest, manifestWrites, deleteManifestWrites } = batchManifests(client, table);
 
   const watermark = async (): Promise<number> => {
     const answer = await client.send(new GetItemCommand({ TableName: table, Key: WATERMARK_KEY, ConsistentRead: true }));
