@@ -1,6 +1,6 @@
 // The page a team keeps open. Plain ES modules, no build step; every number comes from the query API.
-import { api, saveToken, TokenRequired } from './api.js';
-import { clock } from './format.js';
+import { api, saveToken, TokenRequired, takeHints } from './api.js';
+import { clock, esc } from './format.js';
 import { loadDatabase, renderDatabase } from './panels/database.js';
 import { loadErrors, renderErrors } from './panels/errors.js';
 import { loadJsErrors, renderJsErrors } from './panels/js-errors.js';
@@ -93,12 +93,16 @@ async function refresh() {
     renderErrors(document.getElementById('errors'), errors, view, narrow);
     renderJsErrors(document.getElementById('js-errors'), jsErrors, view);
     renderReleases(document.getElementById('releases'), releases);
-    renderAlerts(document.getElementById('alerts'), alerts);
+    renderAlerts(document.getElementById('alerts'), alerts, view.appFilter.app);
     renderAdvice(document.getElementById('advice'), advice.advice);
     const anyData = vitals.some((v) => v.point) || timeline.points.length > 0 || database.length > 0 || pools.length > 0;
     const empty = document.getElementById('empty');
-    empty.hidden = anyData;
-    empty.innerHTML = `No data yet${focus || Object.keys(view.browserFilters).length ? ' for this range and these filters' : ''}: send beacons to <code>POST ${location.origin}/v1/beacon</code>, or open <a href="/demo">the demo page</a> (locally, <code>VITALSTREAM_DEMO=1 npm start</code> fills every panel).`;
+    // A filter on a raw path matches nothing (pages are stored as routes): the server says what it folds to.
+    const hints = takeHints();
+    empty.hidden = anyData && hints.length === 0;
+    empty.innerHTML = hints.length
+      ? `Nothing matches these filters. ${hints.map(esc).join(' ')}`
+      : `No data yet${focus || Object.keys(view.browserFilters).length ? ' for this range and these filters' : ''}: send beacons to <code>POST ${location.origin}/v1/beacon</code>, or open <a href="/demo">the demo page</a> (locally, <code>VITALSTREAM_DEMO=1 npm start</code> fills every panel).`;
     document.getElementById('token').hidden = true;
     document.getElementById('updated').textContent =
       `updated ${new Date().toLocaleTimeString()} · every ${refreshSeconds < 60 ? `${refreshSeconds} s` : `${refreshSeconds / 60} min`}`;

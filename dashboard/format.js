@@ -1,6 +1,11 @@
 export const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-export const ms = (value) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`);
+/** A duration with the digits it needs: a cache hit of 0.4 ms is not "0 ms", nor 1.4 ms "1 ms". */
+export const ms = (value) =>
+  value >= 1000 ? `${(value / 1000).toFixed(2)} s` : value >= 10 || value === 0 ? `${Math.round(value)} ms` : `${Number(value.toPrecision(2))} ms`;
+
+/** "1 sample", "2 samples" ("1 query", "2 queries" with the plural given). */
+export const plural = (n, noun, nouns = `${noun}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? noun : nouns}`;
 
 export const show = (value, unit) => (unit === 'ms' ? ms(value) : value.toFixed(3));
 

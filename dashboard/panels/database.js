@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { clock, count, esc, ms } from '../format.js';
+import { clock, esc, ms, plural } from '../format.js';
 
 export async function loadDatabase(view) {
   const answer = await api('/v1/aggregates', {
@@ -26,7 +26,7 @@ export function renderDatabase(element, rows, anomalies) {
       return `<li data-query-type="${esc(r.type)}">
       <span class="label">${esc(r.type)}</span>
       <span class="track" title="p95 ${ms(r.p95)}, average ${ms(r.avg)}"><span class="p95" style="width:${(100 * r.p95) / longest}%"><span class="avg" style="width:${(100 * r.avg) / Math.max(r.p95, r.avg)}%"></span></span></span>
-      <span class="figures">p95 <b>${ms(r.p95)}</b> · avg ${ms(r.avg)} · ${count(r.count)} queries${unusual ? ` <span class="badge" title="${esc(unusual.title)}">unusual at ${clock(Date.parse(unusual.windowStart))}</span>` : ''}</span>
+      <span class="figures">p95 <b>${ms(r.p95)}</b> · avg ${ms(r.avg)} · ${plural(r.count, 'query', 'queries')}${unusual ? ` <span class="badge" title="${esc(unusual.title)}">unusual at ${clock(Date.parse(unusual.windowStart))}</span>` : ''}</span>
     </li>`;
     })
     .join('')}</ul><p class="legend"><span class="swatch p95"></span>p95 <span class="swatch avg"></span>average, over the range</p>`;

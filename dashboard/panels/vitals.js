@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { clock, esc, percent, show } from '../format.js';
+import { clock, esc, percent, plural, show } from '../format.js';
 
 export const VITALS = [
   ['web_vitals_lcp', 'LCP', 'ms'],
@@ -42,7 +42,7 @@ export function renderVitals(element, loaded, thresholds, anomalies) {
     return `<div class="card ${rating}" data-metric="${metric}">
       <div class="name">${label}${unusual.length ? ` <span class="badge" title="${esc(unusual[0].title)}">unusual at ${clock(Date.parse(unusual[0].windowStart))}</span>` : ''}</div>
       <div class="value">${show(point.p75, unit)}</div>
-      <div class="meta">target ≤ ${show(limits.good, unit)} · ${point.count} samples</div>
+      <div class="meta">target ≤ ${show(limits.good, unit)} · ${plural(point.count, 'sample')}</div>
       <div class="bar" title="good ${share(r.good)}, needs improvement ${share(r.needsImprovement)}, poor ${share(r.poor)}"><span style="width:${share(r.good)}"></span><span style="width:${share(r.needsImprovement)}"></span><span style="width:${share(r.poor)}"></span></div>
       <div class="meta">${share(r.good)} good · ${share(r.poor)} poor${trend === undefined ? '' : ` · ${trend > 0 ? '▲' : '▼'} ${percent(Math.abs(trend))} vs previous`}</div>
       ${parts ? `<ul class="split">${parts.map((p) => `<li data-part="${esc(p.value)}" class="${p.point.p75 <= limits.good ? 'good' : p.point.p75 <= limits.poor ? 'needs-improvement' : 'poor'}"><span>${esc(p.value)}</span><span>${show(p.point.p75, unit)} <small>${p.point.count}</small></span></li>`).join('')}</ul>` : ''}

@@ -1,4 +1,4 @@
-import { dimensionsOf, METRICS, type Problem, type Refusal, refuse } from '@vitalstream/protocol';
+import { dimensionsOf, METRICS, type Problem, type Refusal, refuse, routeTemplate } from '@vitalstream/protocol';
 import { ADVICE_METRICS, adviseFrom } from '../advice/advice.ts';
 import { FORECAST_HISTORY_MS, forecastMetric } from '../analysis/forecast/forecast-series.ts';
 import { detailOf } from '../analysis/forecast/hourly-statistics.ts';
@@ -77,13 +77,26 @@ async function aggregates(deps: QueryAnswerDependencies, params: Readonly<Record
       ).refusal,
     );
   }
+  const hints = aggregated.series.every((s) => s.points.length === 0) ? routeHints(query.filters) : [];
   return answer(200, {
     metric: query.metric,
     unit: aggregated.unit,
     from: new Date(query.from).toISOString(),
     to: new Date(query.to).toISOString(),
     series: aggregated.series,
+    ...(hints.length > 0 ? { hint: hints.join(' ') } : {}),
   });
+}
+
+/**
+ * Why an empty answer may be empty: pages and endpoints are stored as route templates, so a filter
+ * on a raw path (`/products/2`) matches nothing. Says what it folds to instead of an empty 200
+ * that looks like no traffic.
+ */
+function routeHints(filters: Readonly<Record<string, string>>): string[] {
+  return (['page', 'endpoint'] as const)
+    .filter((key) => filters[key] !== undefined && routeTemplate(filters[key]) !== filters[key])
+    .map((key) => `${key} '${filters[key]}' is stored as its route '${routeTemplate(filters[key]!)}': filter by ${key}=${routeTemplate(filters[key]!)}.`);
 }
 
 async function advice(deps: QueryAnswerDependencies, params: Readonly<Record<string, string | undefined>>, now: number) {

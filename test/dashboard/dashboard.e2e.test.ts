@@ -196,6 +196,11 @@ describe('dashboard, with the demo traffic', () => {
     await phone.goto(`${pipeline.pipeline.url}/`);
     await phone.waitForSelector('#errors .heatmap');
     await expect(phone.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390);
+    // The releases table fits too, rather than hiding its last columns behind a sideways scroll.
+    await phone.waitForSelector('#releases table');
+    await expect(
+      phone.evaluate("(() => { const r = document.getElementById('releases'); return r.scrollWidth - r.clientWidth; })()"),
+    ).resolves.toBeLessThanOrEqual(0);
     await shot(phone, 'dashboard-phone.png');
     await phone.close();
   });
@@ -209,6 +214,34 @@ describe('dashboard, with the demo traffic', () => {
     );
     await expect(page.locator('#token').isHidden()).resolves.toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it('says which route a raw page path folds to, instead of showing an empty dashboard', async () => {
+    const fresh = await browser.newPage();
+    fresh.on('pageerror', (e) => errors.push(e.message));
+    await fresh.goto(`${pipeline.pipeline.url}/`);
+    await fresh.fill('input[name="page"]', '/courses/42');
+    await fresh.dispatchEvent('form#filters', 'change');
+    await fresh.waitForSelector('#empty:not([hidden])');
+    await expect(fresh.locator('#empty').textContent()).resolves.toContain(
+      "page '/courses/42' is stored as its route '/courses/:id': filter by page=/courses/:id.",
+    );
+    await fresh.close();
+  });
+
+  it("lists only the chosen app's alerts", async () => {
+    const fresh = await browser.newPage();
+    fresh.on('pageerror', (e) => errors.push(e.message));
+    await fresh.goto(`${pipeline.pipeline.url}/`);
+    await fresh.waitForSelector('#alerts li[data-rule]');
+    const everyApp = await fresh.locator('#alerts li[data-rule] strong').allTextContents();
+    expect(everyApp.some((title) => title.includes('app=demo-api'))).toBe(true);
+    await fresh.fill('input[name="app"]', 'demo-shop');
+    await fresh.dispatchEvent('form#filters', 'change');
+    await fresh.waitForFunction(`![...document.querySelectorAll('#alerts li strong')].some((s) => s.textContent.includes('app=demo-api'))`);
+    const shopOnly = await fresh.locator('#alerts li').allTextContents();
+    expect(shopOnly.every((text) => !text.includes('app=demo-api'))).toBe(true);
+    await fresh.close();
   });
 
   it('shows hostile dimension values as text, never as markup', async () => {

@@ -72,6 +72,15 @@ describe('query handler', () => {
     expect(Math.abs(filtered.series[0].points[0].p99 - 2210)).toBeLessThanOrEqual(22.1);
   });
 
+  it('says which route a raw path folds to, instead of an empty answer that looks like no traffic', async () => {
+    const raw = json(await query({ metric: 'web_vitals_lcp', from: String(T), to: String(T + 60_000), page: '/courses/42' }));
+    expect(raw.series.flatMap((s: { points: unknown[] }) => s.points)).toEqual([]);
+    expect(raw.hint).toBe("page '/courses/42' is stored as its route '/courses/:id': filter by page=/courses/:id.");
+    const route = json(await query({ metric: 'web_vitals_lcp', from: String(T), to: String(T + 60_000), page: '/courses/:id' }));
+    expect(route.series[0].points[0].count).toBe(4);
+    expect(route.hint).toBeUndefined();
+  });
+
   it('treats to as exclusive and defaults to the last hour', async () => {
     expect(json(await query({ metric: 'web_vitals_lcp', from: String(T - 60_000), to: String(T) })).series[0].points).toEqual([]);
     expect(json(await query({ metric: 'web_vitals_lcp' })).series[0].points).toHaveLength(1);
