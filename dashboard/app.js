@@ -43,6 +43,36 @@ function currentView() {
   };
 }
 
+/**
+ * The view lives in the address: the filters and the range, or the window narrowed to. A link (an
+ * alert's) opens that exact view, a reload keeps it, and the back button goes to the view before.
+ */
+const FIELDS = ['range', 'app', 'page', 'device', 'endpoint', 'split'];
+
+function applyAddress() {
+  const params = new URLSearchParams(location.search);
+  for (const name of FIELDS) {
+    const value = params.get(name) ?? (name === 'range' ? '1h' : '');
+    if (name !== 'range' || RANGES[value]) form.elements[name].value = value;
+  }
+  const [from, to] = [Number(params.get('from')), Number(params.get('to'))];
+  focus = from > 0 && to > from ? { from, to } : undefined;
+}
+
+function rememberView() {
+  const params = new URLSearchParams();
+  for (const name of FIELDS) {
+    const value = String(form.elements[name].value ?? '').trim();
+    if (value && !(name === 'range' && (focus || value === '1h'))) params.set(name, value);
+  }
+  if (focus) {
+    params.set('from', String(Math.round(focus.from)));
+    params.set('to', String(Math.round(focus.to)));
+  }
+  const search = params.size ? `?${params}` : '';
+  if (search !== location.search) history.pushState(null, '', `${location.pathname}${search}`);
+}
+
 function narrow({ at, from, to, endpoint }) {
   const view = currentView();
   const width = Math.max(15 * 60e3, 4 * view.stepMs, (to ?? 0) - (from ?? 0));
@@ -50,6 +80,7 @@ function narrow({ at, from, to, endpoint }) {
   const end = Math.min(Date.now(), middle + width / 2);
   focus = { from: end - width, to: end };
   if (endpoint) form.elements.endpoint.value = endpoint;
+  rememberView();
   void refresh();
 }
 
@@ -114,15 +145,22 @@ async function refresh() {
 
 form.addEventListener('change', (event) => {
   if (event.target.name === 'range') focus = undefined;
+  rememberView();
   void refresh();
 });
 form.addEventListener('submit', (event) => {
   event.preventDefault();
+  rememberView();
   void refresh();
 });
 document.querySelector('#focus button').addEventListener('click', () => {
   focus = undefined;
   form.elements.endpoint.value = '';
+  rememberView();
+  void refresh();
+});
+window.addEventListener('popstate', () => {
+  applyAddress();
   void refresh();
 });
 document.getElementById('token').addEventListener('submit', (event) => {
@@ -135,4 +173,5 @@ window.addEventListener('resize', () => {
   clearTimeout(resizing);
   resizing = setTimeout(refresh, 250);
 });
+applyAddress();
 await refresh();

@@ -59,7 +59,7 @@ export class VitalstreamStack extends Stack {
       everyMinutes: config.analyzeEveryMinutes,
       memoryMb: config.analyzeMemoryMb,
       alertsPerAppPerRun: config.alertsPerAppPerRun,
-      queryUrl: `${http.api.apiEndpoint}/v1/aggregates`,
+      dashboardUrl: `${http.api.apiEndpoint}/`,
       logRetention,
     });
     const query = new QueryApi(this, 'Query', {

@@ -115,7 +115,7 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     keptStatistics: fileKeptStatistics(files.keptStatistics, setAside),
     detect: detectInParallel({ workerPath: join(import.meta.dirname, '../runtime/workers/detect-worker.ts') }),
     sink: localAlertSink(files.alertLog, { print: say, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
-    link: (condition) => conditionLink(`${baseUrl()}/v1/aggregates`, condition),
+    link: (condition) => conditionLink(`${baseUrl()}/`, condition),
     logger: readableLogger('analyze', say),
     ...(config.alertsPerAppPerRun ? { notificationsPerApp: config.alertsPerAppPerRun } : {}),
   };

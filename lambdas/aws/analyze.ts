@@ -12,7 +12,7 @@ import { required } from './environment.ts';
 import { lambdaLogger } from './logging.ts';
 import { metricStoreFrom } from './metric-store.ts';
 
-const queryUrl = process.env.QUERY_URL;
+const dashboardUrl = process.env.DASHBOARD_URL;
 const { logger, withContext } = lambdaLogger('analyze');
 const dynamo = dynamoClient();
 const { store, maintain } = metricStoreFrom();
@@ -27,6 +27,6 @@ export const handler = createAnalyzeHandler({
   keptStatistics: s3KeptStatistics(s3Client(), required('ANALYSIS_STATE_BUCKET'), required('KEPT_STATISTICS_KEY')),
   sink: snsAlertSink(snsClient(), required('TOPIC_ARN')),
   ...(process.env.ALERTS_PER_APP_PER_RUN ? { notificationsPerApp: Number(process.env.ALERTS_PER_APP_PER_RUN) } : {}),
-  ...(queryUrl ? { link: (c) => conditionLink(queryUrl, c) } : {}),
+  ...(dashboardUrl ? { link: (c) => conditionLink(dashboardUrl, c) } : {}),
   logger,
 }).use(withContext);

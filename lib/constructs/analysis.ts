@@ -24,7 +24,8 @@ export interface AnalysisProps {
   memoryMb: number;
   /** Alert notifications one run sends per app before the rest go out as one digest. */
   alertsPerAppPerRun: number;
-  queryUrl: string;
+  /** Where alert links point: the dashboard, which opens the alert's view from the link. */
+  dashboardUrl: string;
   logRetention: RetentionDays;
 }
 
@@ -65,7 +66,7 @@ export class Analysis extends Construct {
         ...props.storage.environment,
         ALERT_STATE_TABLE: this.alertState.tableName,
         TOPIC_ARN: props.topic.topicArn,
-        QUERY_URL: props.queryUrl,
+        DASHBOARD_URL: props.dashboardUrl,
         ANALYSIS_STATE_BUCKET: this.state.bucketName,
         KEPT_STATISTICS_KEY,
         ALERTS_PER_APP_PER_RUN: String(props.alertsPerAppPerRun),

@@ -56,7 +56,7 @@ beforeAll(async () => {
     TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:alerts',
     ANALYSIS_STATE_BUCKET: 'analysis-state',
     KEPT_STATISTICS_KEY: 'anomaly/bucket-history.json.gz',
-    QUERY_URL: 'https://api.example.com/v1/aggregates',
+    DASHBOARD_URL: 'https://api.example.com/',
   });
   handlers = {
     ingest: (await import('../../lambdas/aws/ingest.ts')).handler as never,

@@ -244,6 +244,33 @@ describe('dashboard, with the demo traffic', () => {
     await fresh.close();
   });
 
+  it("keeps the view in the address: back goes back, and an alert's link opens its view", async () => {
+    const fresh = await browser.newPage();
+    fresh.on('pageerror', (e) => errors.push(e.message));
+    await fresh.goto(`${pipeline.pipeline.url}/`);
+    await fresh.waitForSelector('#alerts li');
+    await fresh.selectOption('select[name="range"]', '6h');
+    await fresh.fill('input[name="app"]', 'demo-api');
+    await fresh.dispatchEvent('form#filters', 'change');
+    expect(new URL(fresh.url()).search).toBe('?range=6h&app=demo-api');
+    await fresh.goBack();
+    await fresh.waitForFunction(`document.querySelector('input[name="app"]').value === ''`);
+    expect(await fresh.inputValue('select[name="range"]')).toBe('6h');
+    await fresh.goBack();
+    await fresh.waitForFunction(`document.querySelector('select[name="range"]').value === '1h'`);
+    // An alert's link: the dashboard at its app and endpoint, around its window where it has one.
+    type Listed = { link?: string; dimensions?: Record<string, string>; windowStart?: number };
+    const { open, recent } = (await (await fetch(`${pipeline.pipeline.url}/v1/alerts`)).json()) as { open: Listed[]; recent: Listed[] };
+    const alert = [...open, ...recent].find((a) => a.link && a.dimensions?.endpoint)!;
+    expect(new URL(alert.link!).pathname).toBe('/');
+    await fresh.goto(alert.link!);
+    await fresh.waitForSelector('#alerts li');
+    expect(await fresh.inputValue('input[name="app"]')).toBe(alert.dimensions!.app);
+    expect(await fresh.inputValue('input[name="endpoint"]')).toBe(alert.dimensions!.endpoint);
+    if (alert.windowStart !== undefined) await expect(fresh.locator('#focus').isHidden()).resolves.toBe(false);
+    await fresh.close();
+  });
+
   it('shows hostile dimension values as text, never as markup', async () => {
     const hostile = '/api/<img src=x onerror="window.__xss=1">';
     const metrics = Array.from({ length: 40 }, () => ({

@@ -172,7 +172,8 @@ describe('analyze job in the local pipeline', () => {
     await pipeline.pipeline.analyze();
     const alerts = await readAlertLog(join(pipeline.dataDir, 'alerts.jsonl'));
     expect(alerts.map((a) => [a.rule, a.metric, a.dimensions?.app])).toEqual([['web_vital_poor', 'web_vitals_inp', 'alerting']]);
-    expect(alerts[0]!.link).toMatch(/\/v1\/aggregates\?metric=web_vitals_inp&app=alerting&page=/);
+    // The link opens the dashboard at that app and page, not the JSON API.
+    expect(alerts[0]!.link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?app=alerting&page=%2F[^&]*&range=1h&metric=web_vitals_inp$/);
   });
 });
 
