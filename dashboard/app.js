@@ -6,6 +6,7 @@ import { loadErrors, renderErrors } from './panels/errors.js';
 import { loadJsErrors, renderJsErrors } from './panels/js-errors.js';
 import { renderAdvice, renderAlerts } from './panels/lists.js';
 import { loadPools, renderPools } from './panels/pool.js';
+import { loadPages, renderPages } from './panels/pages.js';
 import { loadReleases, renderReleases } from './panels/releases.js';
 import { loadTimeline, renderTimeline } from './panels/timeline.js';
 import { loadVitals, renderVitals } from './panels/vitals.js';
@@ -36,7 +37,8 @@ function currentView() {
     endsNow: !focus,
     appFilter: only(['app']),
     // Page and device describe browser beacons; endpoints describe server requests.
-    browserFilters: only(['app', 'page', 'device']),
+    browserFilters: only(['app', 'page', 'device', 'connection', 'browser', 'release']),
+    sort: value('sort'),
     // The vitals cards may be split by one breakdown of the page views.
     split: value('split') || undefined,
     serverFilters: only(['app', 'endpoint']),
@@ -47,7 +49,7 @@ function currentView() {
  * The view lives in the address: the filters and the range, or the window narrowed to. A link (an
  * alert's) opens that exact view, a reload keeps it, and the back button goes to the view before.
  */
-const FIELDS = ['range', 'app', 'page', 'device', 'endpoint', 'split'];
+const FIELDS = ['range', 'app', 'page', 'device', 'connection', 'browser', 'release', 'endpoint', 'split', 'sort'];
 
 function applyAddress() {
   const params = new URLSearchParams(location.search);
@@ -73,6 +75,13 @@ function rememberView() {
   if (search !== location.search) history.pushState(null, '', `${location.pathname}${search}`);
 }
 
+/** A choice made in a panel (a page, a sort): into the form, the address and a refresh. */
+function choose(fields) {
+  for (const [name, value] of Object.entries(fields)) form.elements[name].value = value;
+  rememberView();
+  void refresh();
+}
+
 function narrow({ at, from, to, endpoint }) {
   const view = currentView();
   const width = Math.max(15 * 60e3, 4 * view.stepMs, (to ?? 0) - (from ?? 0));
@@ -92,7 +101,11 @@ function showFocus(view) {
   chip.querySelector('span').textContent = `Narrowed to ${clock(view.from)}–${clock(view.to)}${endpoint ? ` on ${endpoint}` : ''}`;
 }
 
+/** Counts refreshes: one overtaken by a newer (a filter changed meanwhile) draws nothing. */
+let generation = 0;
+
 async function refresh() {
+  const mine = ++generation;
   const view = currentView();
   showFocus(view);
   try {
@@ -103,8 +116,9 @@ async function refresh() {
       refreshSeconds = catalog.dashboardRefreshSeconds ?? 30;
       setInterval(refresh, refreshSeconds * 1000);
     }
-    const [vitals, timeline, database, pools, errors, jsErrors, releases, alerts, advice, anomalies] = await Promise.all([
+    const [vitals, pages, timeline, database, pools, errors, jsErrors, releases, alerts, advice, anomalies] = await Promise.all([
       loadVitals(view),
+      loadPages(view),
       loadTimeline(view),
       loadDatabase(view),
       loadPools(view),
@@ -117,7 +131,9 @@ async function refresh() {
         .then((a) => [...a.current, ...a.recent])
         .catch(() => []),
     ]);
+    if (mine !== generation) return;
     renderVitals(document.getElementById('vitals'), vitals, thresholds, anomalies);
+    renderPages(document.getElementById('pages'), pages, thresholds, view.sort, choose);
     renderTimeline(view, timeline, anomalies, narrow);
     renderDatabase(document.getElementById('database'), database, anomalies);
     renderPools(document.getElementById('pool'), pools);

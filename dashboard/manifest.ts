@@ -13,6 +13,7 @@ export const DASHBOARD_FILES: Readonly<Record<string, { path: string; type: stri
       'api',
       'format',
       'panels/vitals',
+      'panels/pages',
       'panels/timeline',
       'panels/database',
       'panels/pool',

@@ -216,6 +216,40 @@ describe('dashboard, with the demo traffic', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lists every route with its page views and vitals as the API reports them, sorts by a vital, and narrows to a route on click', async () => {
+    const fresh = await browser.newPage();
+    fresh.on('pageerror', (e) => errors.push(e.message));
+    await fresh.goto(`${pipeline.pipeline.url}/`);
+    await fresh.waitForSelector('#pages tr[data-page]');
+    const to = Date.now();
+    const byPage = async (metric: string) => {
+      const search = new URLSearchParams({ metric, from: String(to - 3600e3), to: String(to), step: 'total', group_by: 'page' });
+      const answer = (await (await fetch(`${pipeline.pipeline.url}/v1/aggregates?${search}`)).json()) as {
+        series: { dimensions: { page: string }; points: { count: number; p75: number }[] }[];
+      };
+      return new Map(answer.series.filter((x) => x.points[0]).map((x) => [x.dimensions.page, x.points[0]!]));
+    };
+    const lcp = await byPage('web_vitals_lcp');
+    const rows = await fresh.locator('#pages tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-page')!));
+    expect([...rows].sort()).toEqual([...lcp.keys()].sort());
+    // Sorted by views by default, the busiest first.
+    const views = await fresh.locator('#pages tbody tr td:nth-of-type(1)').allTextContents();
+    const counts = views.map((v) => Number(v.split(' ')[0]!.replace(/,/g, '')));
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    await fresh.click('#pages button[data-sort="web_vitals_inp"]');
+    await fresh.waitForFunction(`new URL(location.href).searchParams.get('sort') === 'web_vitals_inp'`);
+    await fresh.waitForSelector('#pages button[data-sort="web_vitals_inp"][aria-pressed="true"]');
+    const inp = await byPage('web_vitals_inp');
+    const inpOrder = await fresh.locator('#pages tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-page')!));
+    const p75s = inpOrder.map((page) => inp.get(page)?.p75 ?? -Infinity);
+    expect(p75s).toEqual([...p75s].sort((a, b) => b - a));
+    const first = inpOrder[0]!;
+    await fresh.click(`#pages tr[data-page="${first}"] button.link`);
+    await fresh.waitForFunction(`document.querySelector('input[name="page"]').value === ${JSON.stringify(first)}`);
+    expect(new URL(fresh.url()).searchParams.get('page')).toBe(first);
+    await fresh.close();
+  });
+
   it('says which route a raw page path folds to, instead of showing an empty dashboard', async () => {
     const fresh = await browser.newPage();
     fresh.on('pageerror', (e) => errors.push(e.message));
