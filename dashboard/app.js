@@ -6,6 +6,7 @@ import { loadErrors, renderErrors } from './panels/errors.js';
 import { loadJsErrors, renderJsErrors } from './panels/js-errors.js';
 import { renderAdvice, renderAlerts } from './panels/lists.js';
 import { loadPools, renderPools } from './panels/pool.js';
+import { loadPageView, renderPageView } from './panels/page-view.js';
 import { loadPages, renderPages } from './panels/pages.js';
 import { loadReleases, renderReleases } from './panels/releases.js';
 import { loadTimeline, renderTimeline } from './panels/timeline.js';
@@ -116,9 +117,10 @@ async function refresh() {
       refreshSeconds = catalog.dashboardRefreshSeconds ?? 30;
       setInterval(refresh, refreshSeconds * 1000);
     }
-    const [vitals, pages, timeline, database, pools, errors, jsErrors, releases, alerts, advice, anomalies] = await Promise.all([
+    const [vitals, pages, pageView, timeline, database, pools, errors, jsErrors, releases, alerts, advice, anomalies] = await Promise.all([
       loadVitals(view),
       loadPages(view),
+      loadPageView(view),
       loadTimeline(view),
       loadDatabase(view),
       loadPools(view),
@@ -134,6 +136,7 @@ async function refresh() {
     if (mine !== generation) return;
     renderVitals(document.getElementById('vitals'), vitals, thresholds, anomalies);
     renderPages(document.getElementById('pages'), pages, thresholds, view.sort, choose);
+    renderPageView(document.getElementById('page-view'), pageView);
     renderTimeline(view, timeline, anomalies, narrow);
     renderDatabase(document.getElementById('database'), database, anomalies);
     renderPools(document.getElementById('pool'), pools);

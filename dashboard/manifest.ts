@@ -14,6 +14,7 @@ export const DASHBOARD_FILES: Readonly<Record<string, { path: string; type: stri
       'format',
       'panels/vitals',
       'panels/pages',
+      'panels/page-view',
       'panels/timeline',
       'panels/database',
       'panels/pool',

@@ -5,6 +5,24 @@ import { findMetric } from '@vitalstream/protocol';
 import { encodeStreamRecord, type StreamRecord } from '@vitalstream/protocol/stream';
 
 const PAGES = ['/', '/courses', '/courses/42', '/courses/77/lessons/3', '/checkout', '/account/settings'];
+/** What each page's vitals are attributed to, as the browser SDK would report them. */
+const LCP_OF: Record<string, { lcp_element: string; lcp_resource_type: string }> = {
+  '/': { lcp_element: 'img.hero', lcp_resource_type: 'image' },
+  '/courses': { lcp_element: 'h1.title', lcp_resource_type: 'text' },
+  '/courses/42': { lcp_element: 'img.course-cover', lcp_resource_type: 'image' },
+  '/courses/77/lessons/3': { lcp_element: 'video.player', lcp_resource_type: 'video' },
+  '/checkout': { lcp_element: 'div.order-summary', lcp_resource_type: 'text' },
+  '/account/settings': { lcp_element: 'h1', lcp_resource_type: 'text' },
+};
+const TARGETS_OF: Record<string, string[]> = {
+  '/': ['input#search', 'a.course-card'],
+  '/courses': ['a.course-card', 'button.filter'],
+  '/courses/42': ['button#enroll', 'button.tab'],
+  '/courses/77/lessons/3': ['button.play', 'button#next-lesson'],
+  '/checkout': ['button#pay', 'input#card-number'],
+  '/account/settings': ['button#save', 'input#email'],
+};
+const INP_PHASES = ['processing-duration', 'processing-duration', 'presentation-delay', 'input-delay'];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
 /** [endpoint, median ms, query type and table its database call makes, share of background 5xx] */
 const ENDPOINTS: [string, number, string, string, number][] = [
@@ -97,9 +115,22 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
           app: 'demo-shop',
           context: { page, device: pick(DEVICES), connection: pick(['4g', '4g', '4g', '3g']), release: releaseAt(t) },
           metrics: [
-            { name: 'web_vitals_lcp', value: spread(page === '/checkout' ? 2600 : 1900, 0.4), timestamp: t, tags: { navigation_type: 'navigate' } },
-            { name: 'web_vitals_inp', value: spread(140, 0.6), timestamp: t, tags: { interaction_type: 'pointer' } },
-            { name: 'web_vitals_cls', value: spread(0.05, 0.8), timestamp: t },
+            {
+              name: 'web_vitals_lcp',
+              value: spread(page === '/checkout' ? 2600 : 1900, 0.4),
+              timestamp: t,
+              tags: { navigation_type: random() < 0.25 ? 'soft-navigation' : 'navigate', ...LCP_OF[page]! },
+            },
+            {
+              name: 'web_vitals_inp',
+              value: spread(140, 0.6),
+              timestamp: t,
+              tags: { interaction_type: 'pointer', inp_target: pick(TARGETS_OF[page]!), inp_phase: pick(INP_PHASES) },
+            },
+            { name: 'web_vitals_cls', value: spread(0.05, 0.8), timestamp: t, tags: { cls_target: pick(['img.hero', 'div.banner', 'aside.recommendations']) } },
+            // The document's own Server-Timing phases, as the browser SDK reports them.
+            { name: 'server_timing', value: spread(35, 0.5), timestamp: t, tags: { name: 'db' } },
+            { name: 'server_timing', value: spread(60, 0.4), timestamp: t, tags: { name: 'render' } },
             { name: 'web_vitals_fcp', value: spread(1300, 0.4), timestamp: t },
             { name: 'web_vitals_ttfb', value: spread(420, 0.5), timestamp: t },
             // A few page views hit a bug: the checkout page's total, and a failing recommendation fetch everywhere.

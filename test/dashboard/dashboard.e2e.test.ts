@@ -250,6 +250,32 @@ describe('dashboard, with the demo traffic', () => {
     await fresh.close();
   });
 
+  it('opens a page view for a chosen route: its LCP elements, INP targets and the rest, as the API reports them', async () => {
+    const fresh = await browser.newPage();
+    fresh.on('pageerror', (e) => errors.push(e.message));
+    await fresh.goto(`${pipeline.pipeline.url}/?page=${encodeURIComponent('/courses/:id')}`);
+    await fresh.waitForSelector('#page-view:not([hidden]) [data-breakdown="LCP element"]');
+    const to = Date.now();
+    const search = new URLSearchParams({
+      metric: 'web_vitals_lcp',
+      from: String(to - 3600e3),
+      to: String(to),
+      step: 'total',
+      group_by: 'lcp_element',
+      page: '/courses/:id',
+    });
+    const answer = (await (await fetch(`${pipeline.pipeline.url}/v1/aggregates?${search}`)).json()) as {
+      series: { dimensions: { lcp_element: string }; points: { count: number }[] }[];
+    };
+    const busiest = answer.series.filter((x) => x.points[0]).sort((a, b) => b.points[0]!.count - a.points[0]!.count)[0]!;
+    const shown = await fresh.locator('[data-breakdown="LCP element"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-value')));
+    expect(shown[0]).toBe(busiest.dimensions.lcp_element);
+    await expect(fresh.locator('#page-view h2').textContent()).resolves.toContain('/courses/:id');
+    for (const title of ['INP target', 'CLS largest shift', 'LCP by navigation (hard against soft)', 'Server-Timing of its documents', 'JavaScript errors'])
+      await expect(fresh.locator(`[data-breakdown="${title}"]`).count()).resolves.toBe(1);
+    await fresh.close();
+  });
+
   it('says which route a raw page path folds to, instead of showing an empty dashboard', async () => {
     const fresh = await browser.newPage();
     fresh.on('pageerror', (e) => errors.push(e.message));
