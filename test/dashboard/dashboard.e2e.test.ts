@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoTraffic } from '../../local/demo/demo-traffic.ts';
-import { launchChromium } from '../helpers/chromium.ts';
+import { launchChromium } from '../../bench/support/chromium.ts';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium.ts';
+import { launchChromium } from '../../bench/support/chromium.ts';
 import { startLocalProcess, type LocalProcess } from '../../bench/support/local-process.ts';
 import { tempDir } from '../../bench/support/temp-dir.ts';
 

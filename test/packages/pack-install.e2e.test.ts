@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.ts';
+import { launchChromium } from '../../bench/support/chromium.ts';
 import { startLocalProcess, waitFor, type LocalProcess } from '../../bench/support/local-process.ts';
 import { tempDir } from '../../bench/support/temp-dir.ts';
 
