@@ -4,6 +4,7 @@ import { count, esc, percent, show } from '../format.js';
 /** What the page view breaks each vital down by: the attribution the browser SDK sends with it. */
 const BREAKDOWNS = [
   ['web_vitals_lcp', 'navigation_type', 'LCP by navigation (hard against soft)', 'ms'],
+  ['lcp_part', 'part', 'LCP parts of a load', 'ms'],
   ['web_vitals_lcp', 'lcp_element', 'LCP element', 'ms'],
   ['web_vitals_lcp', 'lcp_resource_type', 'LCP resource', 'ms'],
   ['web_vitals_inp', 'inp_target', 'INP target', 'ms'],

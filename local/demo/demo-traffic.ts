@@ -23,6 +23,21 @@ const TARGETS_OF: Record<string, string[]> = {
   '/account/settings': ['button#save', 'input#email'],
 };
 const INP_PHASES = ['processing-duration', 'processing-duration', 'presentation-delay', 'input-delay'];
+/** A load's LCP parts, in ms: an image page waits on its download, a text page on rendering. */
+const lcpPartsOf = (page: string): [string, number][] =>
+  LCP_OF[page]!.lcp_resource_type === 'text'
+    ? [
+        ['ttfb', 420],
+        ['resource_load_delay', 0],
+        ['resource_load_duration', 0],
+        ['element_render_delay', page === '/checkout' ? 2200 : 1500],
+      ]
+    : [
+        ['ttfb', 420],
+        ['resource_load_delay', 250],
+        ['resource_load_duration', 900],
+        ['element_render_delay', 330],
+      ];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
 /** [endpoint, median ms, query type and table its database call makes, share of background 5xx] */
 const ENDPOINTS: [string, number, string, string, number][] = [
@@ -128,6 +143,8 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
               tags: { interaction_type: 'pointer', inp_target: pick(TARGETS_OF[page]!), inp_phase: pick(INP_PHASES) },
             },
             { name: 'web_vitals_cls', value: spread(0.05, 0.8), timestamp: t, tags: { cls_target: pick(['img.hero', 'div.banner', 'aside.recommendations']) } },
+            // The load's LCP in its four parts (they add up to about the LCP above).
+            ...lcpPartsOf(page).map(([part, median]) => ({ name: 'lcp_part', value: spread(median, 0.4), timestamp: t, tags: { part } })),
             // The document's own Server-Timing phases, as the browser SDK reports them.
             { name: 'server_timing', value: spread(35, 0.5), timestamp: t, tags: { name: 'db' } },
             { name: 'server_timing', value: spread(60, 0.4), timestamp: t, tags: { name: 'render' } },

@@ -69,6 +69,18 @@ describe('browser SDK in headless Chromium, read back through the query API', ()
     expect(groups(await query('web_vitals_lcp', '&group_by=lcp_element'), 'lcp_element')[0]).toMatch(/^(h1#headline|img|p)/);
   });
 
+  it("splits the load's LCP into its four parts, which add up to it", async () => {
+    const parts = await query('lcp_part', '&group_by=part&step=total');
+    expect(groups(parts, 'part').sort()).toEqual(['element_render_delay', 'resource_load_delay', 'resource_load_duration', 'ttfb']);
+    const sum = parts.series.reduce((n, s) => n + s.points[0]!.max, 0);
+    const lcp = merged(await query('web_vitals_lcp'))!.max;
+    observed.lcp_parts = Object.fromEntries(parts.series.map((s) => [s.dimensions.part, s.points[0]!.max]));
+    // Each part is stored in a sketch (1 % relative error); their sum is the LCP within that.
+    expect(Math.abs(sum - lcp)).toBeLessThanOrEqual(0.02 * lcp + 1);
+    const ttfb = merged(await query('web_vitals_ttfb'))!.max;
+    expect(Math.abs(parts.series.find((s) => s.dimensions.part === 'ttfb')!.points[0]!.max - ttfb)).toBeLessThanOrEqual(0.02 * ttfb + 1);
+  });
+
   it('reports INP from the slow handler, attributed to its button and its processing phase', async () => {
     const point = merged(await query('web_vitals_inp'));
     observed.web_vitals_inp = point?.max;

@@ -41,6 +41,7 @@ export const webVitals: Signal = {
     onLCP((metric) => {
       const last = metric.entries.at(-1) as Entry | undefined;
       send(metric, last ? { lcp_element: describeElement(last.element), lcp_resource_type: last.url ? resourceType(last.url, 'image') : 'text' } : {});
+      if (metric.navigationType !== 'soft-navigation') lcpParts(metric.value, last?.url, loaded, report);
     }, softNavs);
     onEventEntries(() => undefined, stop);
     onINP((metric) => {
@@ -73,3 +74,26 @@ export const webVitals: Signal = {
     onTTFB((metric) => send(metric), softNavs);
   },
 };
+
+/**
+ * A load's LCP in its four parts, as web-vitals' attribution build splits it: time to first byte,
+ * the wait before the LCP resource's request, its download, and the render after it (text has no
+ * resource: its delay and download are 0). The parts add up to the LCP.
+ */
+function lcpParts(lcp: number, url: string | undefined, page: string, report: Report): void {
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & { activationStart?: number };
+  if (!nav) return;
+  const since = (t: number) => Math.max(0, t - (nav.activationStart ?? 0));
+  const ttfb = since(nav.responseStart);
+  const resource = url ? (performance.getEntriesByName(url, 'resource')[0] as PerformanceResourceTiming | undefined) : undefined;
+  const requested = Math.max(ttfb, resource ? since(resource.requestStart || resource.startTime) : 0);
+  const loaded = Math.max(requested, resource ? since(resource.responseEnd) : 0);
+  const rendered = Math.max(loaded, lcp);
+  for (const [part, value] of [
+    ['ttfb', ttfb],
+    ['resource_load_delay', requested - ttfb],
+    ['resource_load_duration', loaded - requested],
+    ['element_render_delay', rendered - loaded],
+  ] as const)
+    report({ name: 'lcp_part', value, unit: 'ms', tags: { part }, page });
+}

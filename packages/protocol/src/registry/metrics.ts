@@ -61,6 +61,13 @@ const SPECS: Record<string, Spec> = {
   web_vitals_inp: webVital('Interaction to Next Paint', { good: 200, poor: 500 }, ['inp_target', 'interaction_type', 'inp_phase']),
   web_vitals_cls: webVital('Cumulative Layout Shift', { good: 0.1, poor: 0.25 }, ['cls_target'], 'score'),
   web_vitals_fcp: webVital('First Contentful Paint', { good: 1800, poor: 3000 }, []),
+  lcp_part: ms(
+    'browser',
+    "A load's LCP in four parts (time to first byte, resource load delay, resource load duration, element render delay); they add up to the LCP",
+    {
+      dimensions: ['part'],
+    },
+  ),
   web_vitals_ttfb: webVital('Time to First Byte', { good: 800, poor: 1800 }, []),
   // Kept so older collectors that still send FID are not refused; web-vitals v5 no longer reports it.
   web_vitals_fid: webVital('First Input Delay (legacy, superseded by INP)', { good: 100, poor: 300 }, []),
