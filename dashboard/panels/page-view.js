@@ -9,6 +9,7 @@ const BREAKDOWNS = [
   ['web_vitals_lcp', 'lcp_resource_type', 'LCP resource', 'ms'],
   ['web_vitals_inp', 'inp_target', 'INP target', 'ms'],
   ['web_vitals_inp', 'inp_phase', 'INP longest phase', 'ms'],
+  ['web_vitals_inp', 'inp_script', 'INP longest script (Long Animation Frames)', 'ms'],
   ['web_vitals_cls', 'cls_target', 'CLS largest shift', ''],
   ['server_timing', 'name', 'Server-Timing of its documents', 'ms'],
   ['js_error', 'fingerprint', 'JavaScript errors', 'count'],

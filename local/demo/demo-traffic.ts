@@ -73,6 +73,11 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
   const random = seededRandom(2026);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const spread = (median: number, width: number) => median * Math.exp(width * (random() + random() + random() - 1.5));
+  // The vitals' attribution (elements, targets, LCP parts, Server-Timing) draws from a stream of its
+  // own, so adding to it leaves the rest of the traffic (and the incident the detector finds) as it was.
+  const detailRandom = seededRandom(7);
+  const pickDetail = <T>(items: readonly T[]) => items[Math.floor(detailRandom() * items.length)]!;
+  const spreadDetail = (median: number, width: number) => median * Math.exp(width * (detailRandom() + detailRandom() + detailRandom() - 1.5));
   const loadAt = (t: number) => {
     const hour = new Date(t).getUTCHours() + new Date(t).getUTCMinutes() / 60;
     return 1 + Math.sin(((hour - 9) / 24) * 2 * Math.PI); // busiest mid-afternoon UTC
@@ -134,20 +139,31 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
               name: 'web_vitals_lcp',
               value: spread(page === '/checkout' ? 2600 : 1900, 0.4),
               timestamp: t,
-              tags: { navigation_type: random() < 0.25 ? 'soft-navigation' : 'navigate', ...LCP_OF[page]! },
+              tags: { navigation_type: detailRandom() < 0.25 ? 'soft-navigation' : 'navigate', ...LCP_OF[page]! },
             },
             {
               name: 'web_vitals_inp',
               value: spread(140, 0.6),
               timestamp: t,
-              tags: { interaction_type: 'pointer', inp_target: pick(TARGETS_OF[page]!), inp_phase: pick(INP_PHASES) },
+              tags: {
+                interaction_type: 'pointer',
+                inp_target: pickDetail(TARGETS_OF[page]!),
+                inp_phase: pickDetail(INP_PHASES),
+                inp_script: pickDetail(['/static/app.js', '/static/app.js', '/static/vendor/analytics.js']),
+                inp_invoker: 'event-listener',
+              },
             },
-            { name: 'web_vitals_cls', value: spread(0.05, 0.8), timestamp: t, tags: { cls_target: pick(['img.hero', 'div.banner', 'aside.recommendations']) } },
+            {
+              name: 'web_vitals_cls',
+              value: spread(0.05, 0.8),
+              timestamp: t,
+              tags: { cls_target: pickDetail(['img.hero', 'div.banner', 'aside.recommendations']) },
+            },
             // The load's LCP in its four parts (they add up to about the LCP above).
-            ...lcpPartsOf(page).map(([part, median]) => ({ name: 'lcp_part', value: spread(median, 0.4), timestamp: t, tags: { part } })),
+            ...lcpPartsOf(page).map(([part, median]) => ({ name: 'lcp_part', value: spreadDetail(median, 0.4), timestamp: t, tags: { part } })),
             // The document's own Server-Timing phases, as the browser SDK reports them.
-            { name: 'server_timing', value: spread(35, 0.5), timestamp: t, tags: { name: 'db' } },
-            { name: 'server_timing', value: spread(60, 0.4), timestamp: t, tags: { name: 'render' } },
+            { name: 'server_timing', value: spreadDetail(35, 0.5), timestamp: t, tags: { name: 'db' } },
+            { name: 'server_timing', value: spreadDetail(60, 0.4), timestamp: t, tags: { name: 'render' } },
             { name: 'web_vitals_fcp', value: spread(1300, 0.4), timestamp: t },
             { name: 'web_vitals_ttfb', value: spread(420, 0.5), timestamp: t },
             // A few page views hit a bug: the checkout page's total, and a failing recommendation fetch everywhere.

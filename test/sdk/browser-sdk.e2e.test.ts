@@ -88,6 +88,10 @@ describe('browser SDK in headless Chromium, read back through the query API', ()
     expect(point!.ratings!.good).toBe(0);
     expect(groups(await query('web_vitals_inp', '&group_by=inp_target'), 'inp_target')).toEqual(['button#slow']);
     expect(groups(await query('web_vitals_inp', '&group_by=inp_phase'), 'inp_phase')).toEqual(['processing-duration']);
+    // The Long Animation Frame behind it names the script that ran: the demo page's own, as an event listener.
+    observed.inp_script = groups(await query('web_vitals_inp', '&group_by=inp_script'), 'inp_script');
+    expect(observed.inp_script).toEqual(['/demo']);
+    expect(groups(await query('web_vitals_inp', '&group_by=inp_invoker'), 'inp_invoker')).toEqual(['event-listener']);
   });
 
   it('reports the layout shift the late banner caused', async () => {

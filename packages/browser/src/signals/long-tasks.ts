@@ -1,8 +1,9 @@
 import type { Signal } from '../types.ts';
+import { type FrameScript, scriptPath } from './animation-frames.ts';
 import { observe } from './observe.ts';
 
 type LongTask = PerformanceEntry & { attribution?: { containerType?: string; name?: string }[] };
-type AnimationFrame = PerformanceEntry & { scripts?: { duration: number; sourceURL?: string; invokerType?: string }[] };
+type AnimationFrame = PerformanceEntry & { scripts?: FrameScript[] };
 
 /** Long tasks (> 50 ms) and Long Animation Frames with the script that blocked them, where the browser says. */
 export const longTasks: Signal = {
@@ -23,17 +24,11 @@ export const longTasks: Signal = {
       (entries) => {
         for (const entry of entries as AnimationFrame[]) {
           const script = [...(entry.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0];
-          let path = 'unknown';
-          try {
-            if (script?.sourceURL) path = new URL(script.sourceURL).pathname;
-          } catch {
-            // keep 'unknown'
-          }
           report({
             name: 'long_animation_frame',
             value: entry.duration,
             unit: 'ms',
-            tags: { blocking_script: path, invoker_type: script?.invokerType ?? 'unknown' },
+            tags: { blocking_script: scriptPath(script), invoker_type: script?.invokerType ?? 'unknown' },
           });
         }
       },

@@ -1,5 +1,6 @@
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from 'web-vitals';
 import type { Report, Signal } from '../types.ts';
+import { keepAnimationFrames, longestScript, scriptPath } from './animation-frames.ts';
 import { entriesOfInteraction, onEventEntries } from './event-entries.ts';
 import { describeElement, resourceType } from './selector.ts';
 
@@ -44,6 +45,7 @@ export const webVitals: Signal = {
       if (metric.navigationType !== 'soft-navigation') lcpParts(metric.value, last?.url, loaded, report);
     }, softNavs);
     onEventEntries(() => undefined, stop);
+    keepAnimationFrames(stop);
     onINP((metric) => {
       const reported = metric.entries as Entry[];
       const all = entriesOfInteraction(reported[0]?.interactionId) as Entry[];
@@ -60,7 +62,10 @@ export const webVitals: Signal = {
         ['presentation-delay', nextPaint - processingEnd],
       ];
       phases.sort((a, b) => b[1] - a[1]);
+      const script = longestScript(start, nextPaint);
       send(metric, {
+        inp_script: scriptPath(script),
+        inp_invoker: script?.invokerType ?? 'unknown',
         inp_target: describeElement(entries.find((e) => e.target)?.target),
         interaction_type: /key/.test(first.name) ? 'keyboard' : 'pointer',
         inp_phase: phases[0]![0],

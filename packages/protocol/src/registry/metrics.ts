@@ -58,7 +58,7 @@ const webVital = (description: string, rating: RatingThresholds, attribution: st
 const SPECS: Record<string, Spec> = {
   // Core Web Vitals. Thresholds are web-vitals' own; INP replaced FID as a Core Web Vital in March 2024.
   web_vitals_lcp: webVital('Largest Contentful Paint', { good: 2500, poor: 4000 }, ['lcp_element', 'lcp_resource_type']),
-  web_vitals_inp: webVital('Interaction to Next Paint', { good: 200, poor: 500 }, ['inp_target', 'interaction_type', 'inp_phase']),
+  web_vitals_inp: webVital('Interaction to Next Paint', { good: 200, poor: 500 }, ['inp_target', 'interaction_type', 'inp_phase', 'inp_script', 'inp_invoker']),
   web_vitals_cls: webVital('Cumulative Layout Shift', { good: 0.1, poor: 0.25 }, ['cls_target'], 'score'),
   web_vitals_fcp: webVital('First Contentful Paint', { good: 1800, poor: 3000 }, []),
   lcp_part: ms(
