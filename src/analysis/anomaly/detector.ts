@@ -69,8 +69,6 @@ export interface Judgement {
 
 export const newDetectorState = (): DetectorState => ({ v: DETECTOR_STATE_VERSION, n: 0, lastTime: 0, learning: [] });
 
-export const cloneDetectorState = (state: DetectorState): DetectorState => structuredClone(state);
-
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /** A state read back from storage, when it is one this code wrote; anything else is to be rebuilt. */
@@ -99,15 +97,17 @@ export function learnedRange(values: readonly number[], margin: number): [number
  * replay and a resumed run see the same numbers.
  */
 export class SeriesDetector {
-  private readonly s: DetectorState;
+  /** The state's counters and learning values; ARTime's own part lives in `artime` and is snapshotted on demand. */
+  private readonly s: Omit<DetectorState, 'artime'>;
   private artime: Artime | undefined;
 
   constructor(
     state: DetectorState = newDetectorState(),
     private readonly config: DetectorConfig = DEFAULT_DETECTOR,
   ) {
-    this.s = cloneDetectorState(state);
-    this.artime = state.artime ? Artime.restore(state.artime) : undefined;
+    const { artime, ...rest } = state;
+    this.s = { ...rest, learning: [...rest.learning], ...(rest.range ? { range: [...rest.range] } : {}) };
+    this.artime = artime ? Artime.restore(artime) : undefined;
   }
 
   judge(time: number, rawValue: number): Judgement {
@@ -125,9 +125,14 @@ export class SeriesDetector {
     return { score, alert: score >= this.config.threshold };
   }
 
-  /** The state to keep: exactly what a detector restored from it continues with. */
+  /** The state to keep (a copy: this detector may judge on): exactly what a detector restored from it continues with. */
   state(): DetectorState {
-    return cloneDetectorState({ ...this.s, ...(this.artime ? { artime: this.artime.snapshot() } : {}) });
+    return {
+      ...this.s,
+      learning: [...this.s.learning],
+      ...(this.s.range ? { range: [...this.s.range] } : {}),
+      ...(this.artime ? { artime: this.artime.snapshot() } : {}),
+    };
   }
 
   private startFromLearning(): number {

@@ -86,14 +86,12 @@ export function detectInSeries(series: readonly BucketSeries[], since: number, s
       const judgement = on.judge(time, value);
       if (judgement.alert && time + ANOMALY_BUCKET_MS > since) anomalies.push({ metric, statistic, dimensions, time, value, score: judgement.score });
     };
-    const settledPart = new SeriesDetector(detector, config);
+    const series = new SeriesDetector(detector, config);
     let i = firstToJudge(points, detector);
-    for (; i < points.times.length && points.times[i]! < settled; i++) judge(settledPart, i);
-    const state = settledPart.state();
-    states.push(state);
-    if (i === points.times.length) continue;
-    const probe = new SeriesDetector(state, config);
-    for (; i < points.times.length; i++) judge(probe, i);
+    for (; i < points.times.length && points.times[i]! < settled; i++) judge(series, i);
+    // The state is a copy, so the same detector goes on to judge the unsettled buckets as a probe.
+    states.push(series.state());
+    for (; i < points.times.length; i++) judge(series, i);
   }
   return { anomalies, states };
 }

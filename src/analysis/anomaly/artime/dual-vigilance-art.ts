@@ -1,3 +1,5 @@
+import { decodeFloats, encodeFloats, type FloatBits } from './float-base64.ts';
+
 /**
  * Dual-vigilance fuzzy ART (adaptive resonance), as ARTime uses it: each category is a box in the
  * complement-coded feature space; an input resonates with a category when its match clears the
@@ -32,7 +34,7 @@ export class DualVigilanceArt {
   constructor(
     private readonly dim: number,
     private readonly maxCategories = Infinity,
-    private readonly bits: 32 | 64 = 64,
+    private readonly bits: FloatBits = 64,
   ) {}
 
   private newWeights(): Weights {
@@ -52,7 +54,7 @@ export class DualVigilanceArt {
     };
   }
 
-  static restore(dim: number, maxCategories: number, bits: 32 | 64, s: DualVigilanceArtSnapshot): DualVigilanceArt {
+  static restore(dim: number, maxCategories: number, bits: FloatBits, s: DualVigilanceArtSnapshot): DualVigilanceArt {
     const art = new DualVigilanceArt(dim, maxCategories, bits);
     art.weights = decodeWeights(s.weights, 2 * dim, bits);
     if (art.weights.length !== s.labels.length) throw new Error(`an ART state holds ${art.weights.length} categories but ${s.labels.length} labels`);
@@ -159,18 +161,15 @@ export interface DualVigilanceArtSnapshot {
   last: [match: number, energy: number];
 }
 
-function encodeWeights(weights: readonly Weights[], bits: 32 | 64): string {
-  const length = weights.length * (weights[0]?.length ?? 0);
-  const all = bits === 32 ? new Float32Array(length) : new Float64Array(length);
-  for (const [j, w] of weights.entries()) all.set(w, j * w.length);
-  return Buffer.from(all.buffer).toString('base64');
+function encodeWeights(weights: readonly Weights[], bits: FloatBits): string {
+  return encodeFloats(
+    weights.flatMap((w) => [...w]),
+    bits,
+  );
 }
 
-function decodeWeights(base64: string, length: number, bits: 32 | 64): Weights[] {
-  const bytes = Buffer.from(base64, 'base64');
-  const size = (length * bits) / 8;
-  if (bytes.length % size !== 0) throw new Error(`ART weights of ${bytes.length} bytes are not whole categories of ${size}`);
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-  const all = bits === 32 ? new Float32Array(buffer) : new Float64Array(buffer);
-  return Array.from({ length: bytes.length / size }, (_, j) => all.slice(j * length, (j + 1) * length));
+function decodeWeights(base64: string, length: number, bits: FloatBits): Weights[] {
+  const all = decodeFloats(base64, bits);
+  if (all.length % length !== 0) throw new Error(`ART weights of ${all.length} floats are not whole categories of ${length}`);
+  return Array.from({ length: all.length / length }, (_, j) => all.slice(j * length, (j + 1) * length));
 }
