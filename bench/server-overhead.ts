@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import type { HelloMode } from './hello-server.ts';
+import type { HelloApp, HelloMode } from './hello-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status === 0;
@@ -13,9 +13,9 @@ interface App {
   url: string;
 }
 
-async function startApp(mode: HelloMode, beaconUrl: string): Promise<App> {
+async function startApp(kind: HelloApp, mode: HelloMode, beaconUrl: string): Promise<App> {
   // Both apps share core 1 and the load generator has core 0 (where taskset exists).
-  const args = ['--import', 'tsx', resolve(ROOT, 'bench/hello-server.ts'), mode, beaconUrl];
+  const args = ['--import', 'tsx', resolve(ROOT, 'bench/hello-server.ts'), kind, mode, beaconUrl];
   const child = PINNED
     ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -88,6 +88,7 @@ export async function serverOverhead(
   onRound: (done: number, of: number) => void = () => undefined,
   mode: HelloMode = 'instrumented',
   baseline: HelloMode = 'plain',
+  kind: HelloApp = 'express',
 ) {
   let beacons = 0;
   const sink = createServer((request, response) => {
@@ -107,8 +108,8 @@ export async function serverOverhead(
       // run and 102 % in another when one pair served every round), so rounds must not share a pair.
       const [plain, instrumented] =
         i % 2 === 0
-          ? [await startApp(baseline, beaconUrl), await startApp(mode, beaconUrl)]
-          : ([await startApp(mode, beaconUrl), await startApp(baseline, beaconUrl)].reverse() as [App, App]);
+          ? [await startApp(kind, baseline, beaconUrl), await startApp(kind, mode, beaconUrl)]
+          : ([await startApp(kind, mode, beaconUrl), await startApp(kind, baseline, beaconUrl)].reverse() as [App, App]);
       try {
         // Long enough for the JIT to settle and for the monitor's first flush (5 s) to start its sender.
         await loadBoth(plain.url, instrumented.url, 4);
@@ -135,20 +136,33 @@ export async function serverOverhead(
   }
 }
 
+/** What each line of `npm run bench:overhead` measures, and the share of plain throughput it must keep. */
+const APPS: { kind: HelloApp; title: string; goal: number }[] = [
+  { kind: 'express', title: 'Express', goal: 0.97 },
+  { kind: 'fastify', title: 'Fastify', goal: 0.97 },
+  { kind: 'express-pg', title: 'Express + pg + fetch, one PostgreSQL query a request', goal: 0.95 },
+];
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rounds = Number(process.env.ROUNDS ?? 9);
-  const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  instrumented: round ${done} of ${of}`));
-  process.stderr.write('\r\x1b[K');
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   console.log(
-    `server overhead: hello-world Express side by side${r.pinned ? ' on one core' : ''}: ${Math.round(r.plain)} req/s plain, ${Math.round(r.instrumented)} req/s instrumented = ${(100 * r.ratio).toFixed(1)} % (median of rounds ${r.ratios.join(' ')}; ${r.beacons} beacons sent); CPU per request ${r.cpuPlain.toFixed(1)} µs plain, ${r.cpuInstrumented.toFixed(1)} µs instrumented = ${(100 * r.cpuRatio).toFixed(1)} %`,
+    `server overhead: hello-world apps with and without the server SDK (Server-Timing and trace context on), side by side${PINNED ? ' on one core' : ''}, median of ${rounds} rounds, each a fresh pair:`,
   );
+  for (const { kind, title, goal } of APPS.filter((a) => only.length === 0 || only.includes(a.kind))) {
+    const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${title}: round ${done} of ${of}`), 'instrumented', 'plain', kind);
+    process.stderr.write('\r\x1b[K');
+    console.log(
+      `  ${title}: ${(100 * r.ratio).toFixed(1)} % of plain throughput (goal >= ${goal * 100} %: ${r.ratio >= goal ? 'met' : 'missed'}); ${Math.round(r.plain)} req/s plain, ${Math.round(r.instrumented)} instrumented; rounds ${r.ratios.join(' ')}; CPU per request ${r.cpuPlain.toFixed(1)} µs plain, ${r.cpuInstrumented.toFixed(1)} µs instrumented; ${r.beacons} beacons sent`,
+    );
+  }
   if (process.argv.includes('--breakdown')) {
-    // Each part against the plain app, side by side: the differences between lines are the parts' costs.
+    // Each part against the plain Express app, side by side: the differences between lines are the parts' costs.
     // 'plain' against itself shows what the method reads when there is no difference at all.
     for (const part of ['plain', 'layer', 'listener', 'timing', 'unsent'] as const) {
       const p = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${part}: round ${done} of ${of}`), part);
       process.stderr.write('\r\x1b[K');
-      console.log(`  ${part.padEnd(9)} ${(100 * p.ratio).toFixed(1)} % of plain (rounds ${p.ratios.join(' ')})`);
+      console.log(`  Express ${part.padEnd(9)} ${(100 * p.ratio).toFixed(1)} % of plain (rounds ${p.ratios.join(' ')})`);
     }
   }
 }

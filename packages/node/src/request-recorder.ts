@@ -5,10 +5,22 @@ export interface RequestMetricOptions {
   /** Requests slower than this are tagged slow=true (5 s: the slow-request alert's limit). */
   slowMs?: number;
   /**
-   * Add `Server-Timing: app;dur=<ms>` to each response (default true), so the browser SDK's
-   * server_timing for a page lines up with the server's own api_request.
+   * Add `Server-Timing: app;dur=<ms>;desc="<METHOD> <route>"` to each response (default true), so
+   * the browser SDK's server_timing for a page lines up with the server's own api_request, and its
+   * slow vitals are joined to the endpoint that served them.
    */
   serverTiming?: boolean;
+  /**
+   * Continue the caller's W3C trace (or start one) and return it as a Server-Timing
+   * `traceparent` entry (default true; only with `serverTiming`). Nothing about it is stored.
+   */
+  traceContext?: boolean;
+  /**
+   * `Timing-Allow-Origin` for the answers (e.g. `https://shop.example`): a browser shows another
+   * origin's Server-Timing to the page only with it, and the browser SDK joins slow interactions
+   * to a cross-origin API's endpoints through it. Unset, no header is added.
+   */
+  timingAllowOrigin?: string;
 }
 
 export interface RequestFacts {

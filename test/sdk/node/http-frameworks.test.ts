@@ -199,7 +199,7 @@ describe('Server-Timing from the server SDK', () => {
     expect(durationOf(slow.headers.get('server-timing'))).toBeGreaterThanOrEqual(55);
     const own = await fetch(`${base}/own`);
     await own.text();
-    expect(own.headers.get('server-timing')).toMatch(/^db;dur=12, app;dur=[\d.]+$/);
+    expect(own.headers.get('server-timing')).toMatch(/^db;dur=12, app;dur=[\d.]+;desc="GET \/own", traceparent;desc="00-[0-9a-f]{32}-[0-9a-f]{16}-01"$/);
     const none = await fetch(`${quietBase}/`);
     await none.text();
     expect(none.headers.get('server-timing')).toBeNull();
@@ -208,6 +208,63 @@ describe('Server-Timing from the server SDK', () => {
     offQuiet();
     await monitor.shutdown();
   });
+
+  const traceparentOf = (header: string | null) => /traceparent;desc="([^"]+)"/.exec(header ?? '')?.[1];
+  const endpointOf = (header: string | null) => /app;dur=[\d.]+;desc="([^"]+)"/.exec(header ?? '')?.[1];
+
+  it.each(['express', 'fastify'] as const)(
+    '%s names the endpoint, continues a valid incoming trace, starts one otherwise, and sends Timing-Allow-Origin when asked',
+    async (framework) => {
+      const monitor = createMonitor({ app: `trace-${framework}`, endpoint: pipeline.beaconUrl });
+      const options = { timingAllowOrigin: 'https://shop.example' };
+      let base: string;
+      let close: () => Promise<unknown>;
+      if (framework === 'express') {
+        const app = express();
+        const off = vitalstreamExpress(app, monitor, options);
+        const router = express.Router();
+        router.post('/cart/:id', (_req, res) => void res.send('ok'));
+        app.use('/api', router);
+        const server = app.listen(0, '127.0.0.1');
+        await new Promise((r) => server.once('listening', r));
+        base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        close = async () => {
+          server.close();
+          off();
+        };
+      } else {
+        const app = Fastify();
+        await app.register(vitalstreamFastify(monitor, options));
+        app.post('/api/cart/:id', async () => 'ok');
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+        close = () => app.close();
+      }
+      const incoming = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const continued = await fetch(`${base}/api/cart/42`, { method: 'POST', headers: { traceparent: incoming } });
+      await continued.text();
+      const header = continued.headers.get('server-timing');
+      expect(endpointOf(header)).toBe('POST /api/cart/:id');
+      expect(traceparentOf(header)).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+      expect(traceparentOf(header)).not.toBe(incoming);
+      expect(continued.headers.get('timing-allow-origin')).toBe('https://shop.example');
+      // A malformed or all-zero trace is not continued: a new one starts.
+      for (const bad of ['00-00000000000000000000000000000000-b7ad6b7169203331-01', 'garbage', `00-${'g'.repeat(32)}-b7ad6b7169203331-01`]) {
+        const fresh = await fetch(`${base}/api/cart/1`, { method: 'POST', headers: { traceparent: bad } });
+        await fresh.text();
+        const id = traceparentOf(fresh.headers.get('server-timing'));
+        expect(id).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+        expect(id!.slice(3, 35)).not.toBe('0'.repeat(32));
+      }
+      const missing = await fetch(`${base}/nowhere`);
+      await missing.text();
+      expect(endpointOf(missing.headers.get('server-timing'))).toBeUndefined();
+      expect(traceparentOf(missing.headers.get('server-timing'))).toBeDefined();
+      await close();
+      await monitor.shutdown();
+      expect(await byDimension('api_request', `trace-${framework}`, 'endpoint')).toEqual({ '/api/cart/:id': 4, '/(unmatched)': 1 });
+    },
+  );
 
   it("Fastify adds app;dur from the reply's own elapsed time", async () => {
     const monitor = createMonitor({ app: 'timing-fastify', endpoint: pipeline.beaconUrl });
