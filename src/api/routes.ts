@@ -32,6 +32,14 @@ export const API_ROUTES = [
   { method: 'GET', path: '/v1/metrics', handler: 'query', access: 'token', cost: 'lookup', usage: '/v1/metrics' },
   { method: 'GET', path: '/v1/alerts', handler: 'query', access: 'token', cost: 'lookup', usage: '/v1/alerts' },
   { method: 'GET', path: '/v1/advice', handler: 'query', access: 'token', cost: 'scan', usage: '/v1/advice[?from=&to=&app=]' },
+  {
+    method: 'GET',
+    path: '/v1/slow-vitals',
+    handler: 'query',
+    access: 'token',
+    cost: 'scan',
+    usage: '/v1/slow-vitals?page=<route>[&app=<app>][&from=&to=][&<dimension>=<value>]',
+  },
   { method: 'GET', path: '/v1/anomalies', handler: 'query', access: 'token', cost: 'lookup', usage: '/v1/anomalies[?metric=]' },
   {
     method: 'GET',

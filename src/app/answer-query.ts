@@ -9,6 +9,7 @@ import { answerAggregates, MAX_ANSWER_POINTS } from '../query/aggregate-answer.t
 import { parseAggregateQuery, queryRefusal, readTimeRange, STEPS } from '../query/aggregate-query.ts';
 import { TooManyPoints } from '../query/build-series.ts';
 import { onlyMatching } from '../query/filters.ts';
+import { JOINED_VITALS, joinSlowVital } from '../query/slow-vitals.ts';
 
 export interface QueryAnswerDependencies {
   store: MetricStore;
@@ -55,6 +56,8 @@ export function answerQuery(
       return anomalies(deps, params);
     case '/v1/alerts':
       return alerts(deps);
+    case '/v1/slow-vitals':
+      return slowVitals(deps, params, now);
   }
 }
 
@@ -97,6 +100,26 @@ function routeHints(filters: Readonly<Record<string, string>>): string[] {
   return (['page', 'endpoint'] as const)
     .filter((key) => filters[key] !== undefined && routeTemplate(filters[key]) !== filters[key])
     .map((key) => `${key} '${filters[key]}' is stored as its route '${routeTemplate(filters[key]!)}': filter by ${key}=${routeTemplate(filters[key]!)}.`);
+}
+
+/**
+ * For a page (or any envelope filter), each of INP, LCP and TTFB joined to the server endpoints
+ * its slow occurrences waited on, as the browser SDK reported them: one read of the five metrics.
+ */
+async function slowVitals(deps: QueryAnswerDependencies, params: Readonly<Record<string, string | undefined>>, now: number) {
+  const { group_by: _groupBy, step: _step, metric: _metric, ...rest } = params;
+  const parsed = parseAggregateQuery({ ...rest, metric: 'slow_vital' }, now);
+  if (!parsed.ok) return refused(parsed.refusal);
+  const { from, to, filters } = parsed.value;
+  const metrics = ['slow_vital', 'slow_vital_endpoint', ...JOINED_VITALS.map((v) => v.metric)];
+  const partials = [...onlyMatching(await deps.store.readMetrics(metrics, from, to), filters)];
+  const of = (metric: string, vital?: string) => partials.filter((p) => p.metric === metric && (vital === undefined || p.dimensions.vital === vital));
+  return answer(200, {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    filters,
+    vitals: JOINED_VITALS.map((v) => joinSlowVital(v, of(v.metric), of('slow_vital', v.vital), of('slow_vital_endpoint', v.vital), from)),
+  });
 }
 
 async function advice(deps: QueryAnswerDependencies, params: Readonly<Record<string, string | undefined>>, now: number) {

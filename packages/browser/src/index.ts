@@ -7,6 +7,7 @@ import { navigation } from './signals/navigation.ts';
 import { resources } from './signals/resources.ts';
 import { userExperienceScore } from './signals/ux-score.ts';
 import { webVitals } from './signals/web-vitals.ts';
+import { addTraceHeaders } from './trace-headers.ts';
 import { send, toBodies, type Envelope } from './transport.ts';
 import type { BrowserMetric, Options, Problem, Signal, SignalContext } from './types.ts';
 
@@ -134,6 +135,7 @@ export function init(options: Options): Collector {
   addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && leave(), { signal: stop });
   addEventListener('pagehide', leave, { signal: stop });
   const timer = setInterval(flush, options.flushInterval ?? 30_000);
+  const removeTraceHeaders = options.traceOrigins?.length ? addTraceHeaders(options.traceOrigins) : undefined;
 
   return {
     push,
@@ -142,6 +144,7 @@ export function init(options: Options): Collector {
       if (stop.aborted) return;
       flush();
       clearInterval(timer);
+      removeTraceHeaders?.();
       stopping.abort();
     },
     signals: started,

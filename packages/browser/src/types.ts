@@ -51,6 +51,12 @@ export interface Options {
   beforeSend?: (metric: BrowserMetric) => BrowserMetric | null;
   /** Drop automated traffic (navigator.webdriver, headless, crawlers). Default true. */
   dropBots?: boolean;
+  /**
+   * Origins whose fetch and XMLHttpRequest calls get a W3C `traceparent` header (e.g.
+   * `['https://api.shop.example']`; the page's own origin only when listed). A cross-origin call
+   * with it is preflighted: its server must allow the header (Access-Control-Allow-Headers).
+   */
+  traceOrigins?: string[];
   /** Send queued metrics this often while the page is open (ms, default 30 000). */
   flushInterval?: number;
   /**

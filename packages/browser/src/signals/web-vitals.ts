@@ -3,6 +3,7 @@ import type { Report, Signal } from '../types.ts';
 import { keepAnimationFrames, longestScript, scriptPath } from './animation-frames.ts';
 import { entriesOfInteraction, onEventEntries } from './event-entries.ts';
 import { describeElement, resourceType } from './selector.ts';
+import { reportSlowVital } from './slow-vitals.ts';
 
 type Entry = PerformanceEntry & {
   element?: Element;
@@ -25,17 +26,22 @@ export const webVitals: Signal = {
   start(report: Report, { stop }) {
     // A hard navigation's vitals belong to the page that loaded, though some are reported later, on a later route.
     const loaded = location.pathname;
-    const send = (metric: Metric, tags: Record<string, string> = {}) => {
+    const send = (metric: Metric, tags: Record<string, string> = {}, interaction?: [start: number, nextPaint: number]) => {
       const soft = metric.navigationType === 'soft-navigation';
       // A soft navigation makes no request of its own: its TTFB is no measurement.
       if (soft && metric.name === 'TTFB') return;
+      const page = soft && metric.navigationURL ? new URL(metric.navigationURL).pathname : loaded;
+      const name = metric.name.toLowerCase();
       report({
-        name: `web_vitals_${metric.name.toLowerCase()}`,
+        name: `web_vitals_${name}`,
         value: metric.value,
         unit: metric.name === 'CLS' ? 'score' : 'ms',
         tags: { navigation_type: metric.navigationType, rating: metric.rating, ...tags },
-        page: soft && metric.navigationURL ? new URL(metric.navigationURL).pathname : loaded,
+        page,
       });
+      // A soft navigation's LCP was not held up by a document request.
+      if (metric.rating !== 'good' && (interaction || (!soft && /lcp|ttfb/.test(name))))
+        reportSlowVital(report, name, metric.value, page, ...(interaction ?? []));
     };
     // Soft navigations (history.pushState route changes) get vitals of their own, on their route.
     const softNavs = { reportSoftNavs: true };
@@ -63,13 +69,17 @@ export const webVitals: Signal = {
       ];
       phases.sort((a, b) => b[1] - a[1]);
       const script = longestScript(start, nextPaint);
-      send(metric, {
-        inp_script: scriptPath(script),
-        inp_invoker: script?.invokerType ?? 'unknown',
-        inp_target: describeElement(entries.find((e) => e.target)?.target),
-        interaction_type: /key/.test(first.name) ? 'keyboard' : 'pointer',
-        inp_phase: phases[0]![0],
-      });
+      send(
+        metric,
+        {
+          inp_script: scriptPath(script),
+          inp_invoker: script?.invokerType ?? 'unknown',
+          inp_target: describeElement(entries.find((e) => e.target)?.target),
+          interaction_type: /key/.test(first.name) ? 'keyboard' : 'pointer',
+          inp_phase: phases[0]![0],
+        },
+        [start, nextPaint],
+      );
     }, softNavs);
     onCLS((metric) => {
       const largest = (metric.entries as Entry[]).reduce<Entry | undefined>((a, e) => (!a || (e.value ?? 0) > (a.value ?? 0) ? e : a), undefined);

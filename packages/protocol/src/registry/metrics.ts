@@ -68,6 +68,15 @@ const SPECS: Record<string, Spec> = {
       dimensions: ['part'],
     },
   ),
+  slow_vital: ms('browser', 'A vital rated worse than good (INP, LCP or TTFB), by which vital: the count that slow_vital_endpoint shares are of', {
+    max: HOUR_MS,
+    dimensions: ['vital'],
+  }),
+  slow_vital_endpoint: ms(
+    'browser',
+    "The server's own time (its Server-Timing app entry) for an endpoint a slow vital waited on: the document's for LCP and TTFB, requests an interaction started and awaited before its next paint for INP",
+    { max: HOUR_MS, dimensions: ['vital', 'method', 'endpoint'] },
+  ),
   web_vitals_ttfb: webVital('Time to First Byte', { good: 800, poor: 1800 }, []),
   // Kept so older collectors that still send FID are not refused; web-vitals v5 no longer reports it.
   web_vitals_fid: webVital('First Input Delay (legacy, superseded by INP)', { good: 100, poor: 300 }, []),
