@@ -132,6 +132,16 @@ describe('a slow page joined to the server request that made it slow', () => {
     expect(cart.endpoints).toEqual([]);
   });
 
+  it("shows the join in the dashboard's page view, as the API answers it", async () => {
+    const tab = await harness.browser.newPage();
+    await tab.goto(`${harness.server.url}/?app=${APP}&page=${encodeURIComponent('/shop/cart')}`);
+    await tab.waitForSelector('#page-view:not([hidden]) .slow-vitals [data-vital="inp"]');
+    const inp = (await slowVitals({ page: '/shop/cart' })).vitals.find((v) => v.vital === 'inp')!;
+    await expect(tab.locator('.slow-vitals [data-vital="inp"]').textContent()).resolves.toBe(inp.summary);
+    await expect(tab.locator('.slow-vitals li').first().getAttribute('data-value')).resolves.toBe('POST /api/cart/:id');
+    await tab.close();
+  });
+
   it("sends a traceparent to the listed origin, and the server's answer continues that trace", async () => {
     expect(seenTraceparents).toHaveLength(3);
     for (const header of seenTraceparents) expect(header).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
