@@ -86,6 +86,43 @@ const server = app.listen(0, '127.0.0.1', async () => {
 });
 `;
 
+const INTEGRATIONS_APP = `
+import Fastify from 'fastify';
+import pg from 'pg';
+import mysql2 from 'mysql2';
+import mysql2Promise from 'mysql2/promise';
+import { createMonitor } from '@vitalstream/node';
+import { vitalstreamFastify } from '@vitalstream/node/fastify';
+import { instrumentPg } from '@vitalstream/node/pg';
+import { instrumentMysql2 } from '@vitalstream/node/mysql2';
+import { instrumentFetch } from '@vitalstream/node/fetch';
+const monitor = createMonitor({ app: process.env.APP, endpoint: process.env.BEACON_URL, onError: (e) => console.error(e.message) });
+instrumentPg(monitor, pg);
+instrumentMysql2(monitor, mysql2);
+instrumentFetch(monitor);
+const postgres = new pg.Pool({ host: '127.0.0.1', user: 'postgres', database: 'postgres' });
+const maria = mysql2Promise.createPool({ host: '127.0.0.1', user: 'root', password: '', database: 'test' });
+const app = Fastify();
+await app.register(vitalstreamFastify(monitor));
+app.get('/orders/:id', async (request) => {
+  await postgres.query('SELECT $1::int AS id', [request.params.id]);
+  await maria.query('SELECT ? AS id', [request.params.id]);
+  return { id: request.params.id };
+});
+await app.listen({ port: 0, host: '127.0.0.1' });
+const base = 'http://127.0.0.1:' + app.server.address().port;
+let serverTiming;
+for (let i = 0; i < 5; i++) {
+  const answer = await fetch(base + '/orders/' + (100 + i));
+  serverTiming = answer.headers.get('server-timing');
+  await answer.text();
+}
+await app.close();
+await postgres.end();
+await maria.end();
+console.log(JSON.stringify({ serverTiming, report: await monitor.shutdown() }));
+`;
+
 describe('the packed SDKs, installed with npm into an app of its own', () => {
   it('ships built JavaScript and declarations, no TypeScript source', async () => {
     expect(tarballs.map((t) => t.replace(/.*\//, '')).sort()).toEqual([
@@ -130,6 +167,38 @@ describe('the packed SDKs, installed with npm into an app of its own', () => {
     },
     60_000,
   );
+
+  describe('Fastify 5, pg, mysql2 and fetch, each instrumented, on plain Node 20 and 22', () => {
+    // An app directory of its own: the first one must not have these installed (the core import's test).
+    const integrationsDir = join(work.path, 'integrations');
+    beforeAll(async () => {
+      await sh('mkdir', ['-p', integrationsDir], work.path);
+      writeFileSync(join(integrationsDir, 'package.json'), JSON.stringify({ name: 'packed-integrations', private: true, version: '1.0.0', type: 'module' }));
+      await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, 'fastify@5', 'pg@8', 'mysql2@3'], integrationsDir);
+      writeFileSync(join(integrationsDir, 'app.mjs'), INTEGRATIONS_APP);
+    }, 300_000);
+
+    it.each(NODES.map((node, n) => [node, n] as const))(
+      'on %s: requests by route, queries by database, outgoing calls, and the Server-Timing join entries',
+      async (node, n) => {
+        const app = `packed-integrations-${n}`;
+        const output = await sh(node, ['app.mjs'], integrationsDir, { BEACON_URL: `${server.url}/v1/beacon`, APP: app });
+        const { serverTiming, report } = JSON.parse(output.trim().split('\n').at(-1)!) as { serverTiming: string; report: unknown };
+        expect(report).toEqual({ delivered: true, undelivered: 0, timedOut: false });
+        expect(serverTiming).toMatch(/^app;dur=[\d.]+;desc="GET \/orders\/:id", traceparent;desc="00-[0-9a-f]{32}-[0-9a-f]{16}-01"$/);
+        const count = async (metric: string, groupBy: string) => {
+          const search = new URLSearchParams({ metric, app, group_by: groupBy });
+          const answer = (await (await fetch(`${server.url}/v1/aggregates?${search}`)).json()) as Answer;
+          return Object.fromEntries(answer.series.map((s) => [s.dimensions[groupBy], s.points.reduce((k, p) => k + p.count, 0)]));
+        };
+        await waitFor(async () => ((await count('api_request', 'endpoint'))['/orders/:id'] === 5 ? true : undefined), 15_000, `${app}'s requests`);
+        expect(await count('api_request', 'endpoint')).toEqual({ '/orders/:id': 5 });
+        expect(await count('database_query', 'database')).toEqual({ postgresql: 5, mysql: 5 });
+        expect(await count('external_api_call', 'endpoint')).toEqual({ '/orders/:id': 5 });
+      },
+      60_000,
+    );
+  });
 
   it("the core import loads no optional peer; an instrumentation's subpath loads its own", async () => {
     const probe = (subpath: string) => `

@@ -71,7 +71,11 @@ describe('PostgreSQL (pg) at 127.0.0.1:5432', () => {
 describe('MariaDB (mysql2) at 127.0.0.1:3306', () => {
   it('reports queries from the promise pool and the callback API', async () => {
     const monitor = createMonitor({ app: 'mysql-app', endpoint: pipeline.beaconUrl });
+    const connectionClass = (mysql as unknown as { Connection: { prototype: Record<string, unknown> } }).Connection;
+    const query = connectionClass.prototype.query;
     const undo = instrumentMysql2(monitor, mysql);
+    // This mysql2 publishes its queries on TracingChannels: nothing of it is patched.
+    expect(connectionClass.prototype.query).toBe(query);
     const pool = mysqlPromise.createPool({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test', connectionLimit: 2 });
     const stopGauges = trackMysql2Pool(monitor, pool, 'main', 50);
     await pool.query('CREATE TEMPORARY TABLE IF NOT EXISTS vs_users (id INT PRIMARY KEY, email VARCHAR(64))');

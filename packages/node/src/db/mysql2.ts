@@ -1,3 +1,4 @@
+import { tracingChannel } from 'node:diagnostics_channel';
 import type { Monitor } from '../monitor.ts';
 import { elapsedMs, recordQuery, trackPoolGauges, type QueryOptions } from './record-query.ts';
 
@@ -14,11 +15,67 @@ type Result = unknown[] | { affectedRows?: number };
 const rowsOf = (result: Result | undefined): number | undefined =>
   Array.isArray(result) ? result.length : typeof result?.affectedRows === 'number' ? result.affectedRows : undefined;
 
+/** What mysql2 publishes on its `mysql2:query` and `mysql2:execute` tracing channels. */
+interface QueryContext {
+  query?: string;
+  error?: unknown;
+  result?: Result;
+  [started]?: bigint;
+}
+const started = Symbol('vitalstream.started');
+
 /**
- * Instruments mysql2's `query` and `execute` on the base connection class, which the promise API,
- * pools and pool connections all go through. Returns a function that undoes it.
+ * Whether this mysql2 publishes its queries on TracingChannels (recent 3.x does): its connection's
+ * `query` then calls its tracing helpers. Read from the function's source, because the channels
+ * exist by name whether or not anything ever publishes on them.
+ */
+const publishesQueries = (proto: object): boolean => {
+  const query = (proto as Record<string, unknown>).query;
+  return typeof query === 'function' && /traceCallback|queryChannel/.test(Function.prototype.toString.call(query));
+};
+
+/**
+ * Instruments mysql2: every query and execute of connections, pools and the promise API reports
+ * database_query. Where mysql2 publishes its `mysql2:query` and `mysql2:execute` TracingChannels,
+ * it subscribes to them and patches nothing; older versions get `query` and `execute` wrapped on the
+ * base connection class. Returns a function that undoes it.
  */
 export function instrumentMysql2(monitor: Monitor, mysql2: Mysql2Module, options: QueryOptions = {}): () => void {
+  let proto = mysql2.Connection.prototype as Record<string | symbol, unknown>;
+  while (proto && !Object.hasOwn(proto, 'query')) proto = Object.getPrototypeOf(proto) as Record<string | symbol, unknown>;
+  if (proto && publishesQueries(proto)) return subscribeToQueries(monitor, options);
+  return wrapQueries(monitor, mysql2, options);
+}
+
+function subscribeToQueries(monitor: Monitor, options: QueryOptions): () => void {
+  const handlers = {
+    start(context: QueryContext) {
+      context[started] = process.hrtime.bigint();
+    },
+    asyncEnd(context: QueryContext) {
+      const start = context[started];
+      if (start === undefined) return;
+      context[started] = undefined;
+      try {
+        const { error, result } = context;
+        recordQuery(monitor, context.query ?? '', elapsedMs(start), { error, rows: error ? undefined : rowsOf(result) }, { database: 'mysql', ...options });
+      } catch {
+        // never let instrumentation break a query
+      }
+    },
+    end() {},
+    asyncStart() {},
+    // A query that fails is published on error and then on asyncEnd, where it is recorded once.
+    error() {},
+  };
+  const channels = ['mysql2:query', 'mysql2:execute'].map((name) => tracingChannel<QueryContext>(name));
+  for (const channel of channels) channel.subscribe(handlers as never);
+  return () => {
+    for (const channel of channels) channel.unsubscribe(handlers as never);
+  };
+}
+
+function wrapQueries(monitor: Monitor, mysql2: Mysql2Module, options: QueryOptions): () => void {
   let proto = mysql2.Connection.prototype as Record<string | symbol, unknown>;
   while (proto && !Object.hasOwn(proto, 'query')) proto = Object.getPrototypeOf(proto) as Record<string | symbol, unknown>;
   if (!proto || proto[PATCHED]) return () => undefined;
