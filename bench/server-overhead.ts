@@ -3,7 +3,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import type { HelloApp, HelloMode } from './hello-server.ts';
+/** The apps of bench/hello-server.mjs, and its modes (there: what each measures). */
+export type HelloApp = 'express' | 'fastify' | 'express-pg';
+export type HelloMode = 'plain' | 'layer' | 'listener' | 'timing' | 'unsent' | 'instrumented';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status === 0;
@@ -15,7 +17,7 @@ interface App {
 
 async function startApp(kind: HelloApp, mode: HelloMode, beaconUrl: string): Promise<App> {
   // Both apps share core 1 and the load generator has core 0 (where taskset exists).
-  const args = ['--import', 'tsx', resolve(ROOT, 'bench/hello-server.ts'), kind, mode, beaconUrl];
+  const args = [resolve(ROOT, 'bench/hello-server.mjs'), kind, mode, beaconUrl];
   const child = PINNED
     ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -36,7 +36,6 @@ export function vitalstreamExpress(app: Application, monitor: Monitor, options: 
   if (typeof handle !== 'function') throw new TypeError('vitalstreamExpress needs an Express application (the value of express())');
   const thisApp: ObservedApp = {
     recorder: new RequestRecorder(monitor, options),
-    startedAt: new WeakMap(),
     serverTiming: options.serverTiming ?? true,
     traceContext: options.traceContext ?? true,
     timingAllowOrigin: options.timingAllowOrigin,
@@ -44,7 +43,7 @@ export function vitalstreamExpress(app: Application, monitor: Monitor, options: 
   };
   entry.handle = function timedHandle(this: unknown, request, response, next) {
     // Noted before Express swaps the request's prototype, while its hidden class is still Node's.
-    noteStart(thisApp, response, request.socket as NotedSocket | null);
+    noteStart(thisApp, request, response, request.socket as NotedSocket | null);
     return handle.call(this, request, response, next);
   };
   const stopObserving = observeResponses(thisApp);

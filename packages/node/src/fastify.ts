@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
-import type { Server, ServerResponse } from 'node:http';
-import { type NotedSocket, notedRoute, noteRoute, noteStart, type ObservedApp, observeResponses } from './http-responses.ts';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type NotedSocket, noteRoute, noteStart, type ObservedApp, observeResponses } from './http-responses.ts';
 import type { Monitor } from './monitor.ts';
 import { RequestRecorder, type RequestMetricOptions } from './request-recorder.ts';
 
@@ -12,9 +12,9 @@ const appsByServer = new WeakMap<Server, ObservedApp>();
 let instances = 0;
 
 function onRequestStart(message: unknown): void {
-  const { server, response, socket } = message as { server: Server; response: ServerResponse; socket: NotedSocket | null };
+  const { server, request, response, socket } = message as { server: Server; request: IncomingMessage; response: ServerResponse; socket: NotedSocket | null };
   const app = appsByServer.get(server);
-  if (app) noteStart(app, response, socket);
+  if (app) noteStart(app, request, response, socket);
 }
 
 type Handler = (this: unknown, request: unknown, reply: { raw: ServerResponse }) => unknown;
@@ -32,11 +32,11 @@ type Handler = (this: unknown, request: unknown, reply: { raw: ServerResponse })
 export function vitalstreamFastify(monitor: Monitor, options: RequestMetricOptions = {}): FastifyPluginCallback {
   const thisApp: ObservedApp = {
     recorder: new RequestRecorder(monitor, options),
-    startedAt: new WeakMap(),
     serverTiming: options.serverTiming ?? true,
     traceContext: options.traceContext ?? true,
     timingAllowOrigin: options.timingAllowOrigin,
-    routeOf: (_request, response) => notedRoute(response),
+    // The route is noted by the route's handler (below): a request that reaches none matched none.
+    routeOf: () => undefined,
   };
   const plugin: FastifyPluginCallback = (fastify: FastifyInstance, _opts, done) => {
     appsByServer.set(fastify.server, thisApp);

@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { contentLength, type RequestRecorder, UNMATCHED_ROUTE } from './request-recorder.ts';
-import { serverTimingEntries, serverTraceparent } from './trace-context.ts';
+import { endpointDescription, serverTimingEntries, serverTraceparent } from './trace-context.ts';
 
 /**
  * What an instrumented app (an Express app, a Fastify instance) tells the process-wide response
@@ -11,76 +11,42 @@ import { serverTimingEntries, serverTraceparent } from './trace-context.ts';
  */
 export interface ObservedApp {
   recorder: RequestRecorder;
-  /** Start times of responses that could not be noted on their socket (pipelined requests). */
-  startedAt: WeakMap<ServerResponse, number>;
   serverTiming: boolean;
   traceContext: boolean;
   timingAllowOrigin: string | undefined;
-  /** The route template the request matched, or undefined when none did. */
-  routeOf(request: IncomingMessage, response: ServerResponse): string | undefined;
+  /** The route template the request matched, or undefined when none did (or the framework notes it itself). */
+  routeOf(request: IncomingMessage): string | undefined;
 }
 
 /**
- * The response in progress on a connection, noted on its socket: sockets keep one hidden class, so
- * these stay plain stores and loads, where a property added to a framework's request or response
- * makes V8 migrate the object (Express swaps their prototypes, so each has a hidden class of its
- * own: thousands of instructions a request, measured with callgrind). A pipelined request arriving
- * while the socket's response is still in progress goes to its app's WeakMap instead.
+ * One answer in progress: what the instrumentation learns of it at its start, while the request
+ * still has Node's own hidden class, and at writeHead. Express swaps the prototypes of every
+ * request and response, which gives each one a hidden class of its own, so every property read
+ * from them misses V8's inline caches and a property added to one makes V8 migrate the object
+ * (thousands of instructions a request, measured with callgrind); this record keeps one shape.
  */
-const kResponse = Symbol('vitalstream.response');
-const kStartedAt = Symbol('vitalstream.startedAt');
-const kApp = Symbol('vitalstream.app');
-const kRoute = Symbol('vitalstream.route');
+interface Answer {
+  readonly app: ObservedApp;
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly startedAt: number;
+  readonly method: string;
+  readonly traceparent: string | undefined;
+  route: string | undefined;
+  status: number;
+}
+
+/**
+ * The answer in progress on a connection is noted on its socket: sockets keep one hidden class,
+ * so this stays a plain store and load. A pipelined request arriving while the socket's answer is
+ * still in progress goes to a WeakMap by its response instead.
+ */
+const kAnswer = Symbol('vitalstream.answer');
 export interface NotedSocket extends Socket {
-  [kResponse]?: ServerResponse;
-  [kStartedAt]?: number;
-  [kApp]?: ObservedApp;
-  [kRoute]?: string;
+  [kAnswer]?: Answer | undefined;
 }
-/** Routes noted for responses that are not their socket's noted one. */
-const routes = new WeakMap<ServerResponse, string>();
-
+const pipelined = new WeakMap<ServerResponse, Answer>();
 const observed: ObservedApp[] = [];
-
-/** Notes that `app` answers this response from now on; a response already noted (a sub-app) keeps its outer app. */
-export function noteStart(app: ObservedApp, response: ServerResponse, socket: NotedSocket | null): void {
-  if (socket && socket[kResponse] === undefined) {
-    socket[kResponse] = response;
-    socket[kStartedAt] = performance.now();
-    socket[kApp] = app;
-    socket[kRoute] = undefined;
-  } else if (socket?.[kResponse] !== response && !observed.some((other) => other.startedAt.has(response))) {
-    app.startedAt.set(response, performance.now());
-  }
-}
-
-/** Notes the route a framework matched, for apps whose request objects carry no route of their own. */
-export function noteRoute(response: ServerResponse, route: string): void {
-  const socket = response.socket as NotedSocket | null;
-  if (socket && socket[kResponse] === response) socket[kRoute] = route;
-  else routes.set(response, route);
-}
-
-/** The route noted for this response, if any. */
-export function notedRoute(response: ServerResponse): string | undefined {
-  const socket = response.socket as NotedSocket | null;
-  return socket && socket[kResponse] === response ? socket[kRoute] : routes.get(response);
-}
-
-/** When an observed app's response started, and which app it is, or undefined for a response no app saw. */
-function startOf(response: ServerResponse, socket: NotedSocket | null): { app: ObservedApp; startedAt: number } | undefined {
-  if (socket && socket[kResponse] === response && socket[kApp] && socket[kStartedAt] !== undefined) return { app: socket[kApp], startedAt: socket[kStartedAt] };
-  for (const app of observed) {
-    const startedAt = app.startedAt.get(response);
-    if (startedAt !== undefined) return { app, startedAt };
-  }
-  return undefined;
-}
-
-const endpointOf = (app: ObservedApp, request: IncomingMessage, response: ServerResponse) => {
-  const route = app.routeOf(request, response);
-  return route === undefined ? undefined : `${request.method ?? 'GET'} ${route}`;
-};
 
 /** The incoming `traceparent`, read from the raw headers: asking for `headers` would build the whole object. */
 function incomingTraceparent(request: IncomingMessage): string | undefined {
@@ -90,37 +56,59 @@ function incomingTraceparent(request: IncomingMessage): string | undefined {
 }
 
 /**
+ * Notes that `app` answers this request from now on, called while the request still has Node's
+ * hidden class; a response already noted (a sub-app) keeps its outer app.
+ */
+export function noteStart(app: ObservedApp, request: IncomingMessage, response: ServerResponse, socket: NotedSocket | null): void {
+  const current = socket?.[kAnswer];
+  if (current?.response === response || pipelined.has(response)) return;
+  const answer: Answer = {
+    app,
+    request,
+    response,
+    startedAt: performance.now(),
+    method: request.method ?? 'GET',
+    traceparent: app.serverTiming && app.traceContext ? serverTraceparent(incomingTraceparent(request)) : undefined,
+    route: undefined,
+    status: 0,
+  };
+  if (socket && current === undefined) socket[kAnswer] = answer;
+  else pipelined.set(response, answer);
+}
+
+const answerOf = (response: ServerResponse, socket: NotedSocket | null): Answer | undefined => {
+  const answer = socket?.[kAnswer];
+  return answer?.response === response ? answer : pipelined.get(response);
+};
+
+/** Notes the route a framework matched, for apps whose request objects carry no route of their own. */
+export function noteRoute(response: ServerResponse, route: string): void {
+  const answer = answerOf(response, response.socket as NotedSocket | null);
+  if (answer) answer.route = route;
+}
+
+const routeOf = (answer: Answer): string | undefined => answer.route ?? answer.app.routeOf(answer.request);
+
+/**
  * Node publishes every finished HTTP/1 response here; only responses an observed app saw are
  * recorded. One subscriber for the process, so a request costs no listener of its own.
  */
 function onResponseFinish(message: unknown): void {
-  const { request, response, socket } = message as { request: IncomingMessage; response: ServerResponse; socket: NotedSocket | null };
-  let app: ObservedApp | undefined;
-  let startedAt: number | undefined;
-  let route: string | undefined;
-  if (socket && socket[kResponse] === response) {
-    app = socket[kApp];
-    startedAt = socket[kStartedAt];
-    route = app?.routeOf(request, response);
-    socket[kResponse] = undefined;
-  } else {
-    for (const candidate of observed) {
-      startedAt = candidate.startedAt.get(response);
-      if (startedAt === undefined) continue;
-      app = candidate;
-      route = app.routeOf(request, response);
-      candidate.startedAt.delete(response);
-      break;
-    }
+  const { response, socket } = message as { response: ServerResponse; socket: NotedSocket | null };
+  let answer = socket?.[kAnswer];
+  if (answer?.response === response) socket![kAnswer] = undefined;
+  else {
+    answer = pipelined.get(response);
+    if (answer === undefined) return;
+    pipelined.delete(response);
   }
-  if (app === undefined || startedAt === undefined) return;
   try {
-    const method = request.method ?? 'GET';
-    app.recorder.record({
+    const { method, request } = answer;
+    answer.app.recorder.record({
       method,
-      route: route ?? UNMATCHED_ROUTE,
-      status: response.statusCode,
-      durationMs: performance.now() - startedAt,
+      route: routeOf(answer) ?? UNMATCHED_ROUTE,
+      status: answer.status || response.statusCode,
+      durationMs: performance.now() - answer.startedAt,
       // GET and HEAD carry no body; reading their headers only costs time.
       requestBytes: method === 'GET' || method === 'HEAD' ? undefined : contentLength(request.headers['content-length']),
       responseBytes: contentLength(response.getHeader('content-length')),
@@ -137,33 +125,31 @@ function onResponseFinish(message: unknown): void {
  * the last app goes.
  */
 const originalWriteHead = ServerResponse.prototype.writeHead;
-function writeHeadWithTiming(this: ServerResponse, ...args: unknown[]) {
-  if (!this.headersSent) {
-    try {
-      addAnswerHeaders(this, args);
-    } catch {
-      // Instrumentation never breaks a response.
-    }
+// Named parameters rather than a rest array: writeHead runs for every answer, and Node reads a
+// missing reason and a missing headers object the same as undefined ones.
+function writeHeadWithTiming(this: ServerResponse, statusCode: number, reason?: unknown, headers?: unknown) {
+  try {
+    addAnswerHeaders(this, statusCode, (typeof reason === 'object' && reason !== null ? reason : headers) as object | undefined);
+  } catch {
+    // Instrumentation never breaks a response (headers already sent included: Node says so next).
   }
-  return (originalWriteHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  return (originalWriteHead as (this: ServerResponse, s: number, r?: unknown, h?: unknown) => ServerResponse).call(this, statusCode, reason, headers);
 }
 
-function addAnswerHeaders(response: ServerResponse, args: unknown[]): void {
-  const started = startOf(response, response.socket as NotedSocket | null);
-  if (!started) return;
-  const { app } = started;
-  const request = response.req;
+function addAnswerHeaders(response: ServerResponse, statusCode: number, headers: object | undefined): void {
+  const answer = answerOf(response, response.socket as NotedSocket | null);
+  if (!answer) return;
+  answer.status = statusCode;
+  const { app } = answer;
   if (!app.serverTiming && app.timingAllowOrigin === undefined) return;
-  const entries = app.serverTiming
-    ? serverTimingEntries(
-        performance.now() - started.startedAt,
-        request ? endpointOf(app, request, response) : undefined,
-        app.traceContext && request ? serverTraceparent(incomingTraceparent(request)) : undefined,
-      )
-    : undefined;
-  const given = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null && !Array.isArray(a)) as Record<string, unknown> | undefined;
+  // An array of raw header pairs is left alone: setHeader still applies beside it.
+  const given = Array.isArray(headers) ? undefined : (headers as Record<string, unknown> | undefined);
   if (app.timingAllowOrigin !== undefined) addHeader(response, given, 'timing-allow-origin', app.timingAllowOrigin, false);
-  if (entries !== undefined) addHeader(response, given, 'server-timing', entries, true);
+  if (!app.serverTiming) return;
+  // The route is known by now (the handler is answering), and kept for the finish.
+  const route = (answer.route = routeOf(answer));
+  const description = route === undefined ? '' : endpointDescription(answer.method, route);
+  addHeader(response, given, 'server-timing', serverTimingEntries(performance.now() - answer.startedAt, description, answer.traceparent), true);
 }
 
 /**

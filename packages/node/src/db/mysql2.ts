@@ -1,6 +1,6 @@
 import { tracingChannel } from 'node:diagnostics_channel';
 import type { Monitor } from '../monitor.ts';
-import { elapsedMs, recordQuery, trackPoolGauges, type QueryOptions } from './record-query.ts';
+import { elapsedMs, QueryRecorder, trackPoolGauges, type QueryOptions } from './record-query.ts';
 
 const PATCHED = Symbol.for('vitalstream.mysql2');
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -48,6 +48,7 @@ export function instrumentMysql2(monitor: Monitor, mysql2: Mysql2Module, options
 }
 
 function subscribeToQueries(monitor: Monitor, options: QueryOptions): () => void {
+  const queries = new QueryRecorder(monitor, { database: 'mysql', ...options });
   const handlers = {
     start(context: QueryContext) {
       context[started] = process.hrtime.bigint();
@@ -58,7 +59,7 @@ function subscribeToQueries(monitor: Monitor, options: QueryOptions): () => void
       context[started] = undefined;
       try {
         const { error, result } = context;
-        recordQuery(monitor, context.query ?? '', elapsedMs(start), { error, rows: error ? undefined : rowsOf(result) }, { database: 'mysql', ...options });
+        queries.record(context.query ?? '', elapsedMs(start), { error, rows: error ? undefined : rowsOf(result) });
       } catch {
         // never let instrumentation break a query
       }
@@ -76,6 +77,7 @@ function subscribeToQueries(monitor: Monitor, options: QueryOptions): () => void
 }
 
 function wrapQueries(monitor: Monitor, mysql2: Mysql2Module, options: QueryOptions): () => void {
+  const queries = new QueryRecorder(monitor, { database: 'mysql', ...options });
   let proto = mysql2.Connection.prototype as Record<string | symbol, unknown>;
   while (proto && !Object.hasOwn(proto, 'query')) proto = Object.getPrototypeOf(proto) as Record<string | symbol, unknown>;
   if (!proto || proto[PATCHED]) return () => undefined;
@@ -93,7 +95,7 @@ function wrapQueries(monitor: Monitor, mysql2: Mysql2Module, options: QueryOptio
         if (reported) return;
         reported = true;
         try {
-          recordQuery(monitor, sql, elapsedMs(start), { error, rows: error ? undefined : rowsOf(result) }, { database: 'mysql', ...options });
+          queries.record(sql, elapsedMs(start), { error, rows: error ? undefined : rowsOf(result) });
         } catch {
           // never let instrumentation break a query
         }

@@ -1,5 +1,5 @@
 import type { Monitor } from '../monitor.ts';
-import { elapsedMs, recordQuery, trackPoolGauges, type QueryOptions } from './record-query.ts';
+import { elapsedMs, QueryRecorder, trackPoolGauges, type QueryOptions } from './record-query.ts';
 
 const PATCHED = Symbol.for('vitalstream.pg');
 type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
@@ -21,6 +21,7 @@ export function instrumentPg(monitor: Monitor, pg: PgModule, options: QueryOptio
   const proto = pg.Client.prototype as { query: QueryFn } & Record<symbol, unknown>;
   if (proto[PATCHED]) return () => undefined;
   const original = proto.query;
+  const queries = new QueryRecorder(monitor, { database: 'postgresql', ...options });
   proto[PATCHED] = true;
   proto.query = function query(this: unknown, ...args: unknown[]) {
     const config = args[0] as { text?: string; submit?: unknown; callback?: unknown } | string | undefined;
@@ -30,7 +31,7 @@ export function instrumentPg(monitor: Monitor, pg: PgModule, options: QueryOptio
     const start = process.hrtime.bigint();
     const done = (error: unknown, result?: { rowCount?: number | null }) => {
       try {
-        recordQuery(monitor, sql, elapsedMs(start), { error, rows: result?.rowCount ?? undefined }, { database: 'postgresql', ...options });
+        queries.record(sql, elapsedMs(start), { error, rows: result?.rowCount ?? undefined });
       } catch {
         // never let instrumentation break a query
       }

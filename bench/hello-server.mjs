@@ -1,16 +1,18 @@
 import express from 'express';
 import Fastify from 'fastify';
 import { subscribe } from 'node:diagnostics_channel';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { instrumentFetch } from '../packages/node/src/external-api.ts';
-import { instrumentPg } from '../packages/node/src/db/pg.ts';
-import { vitalstreamExpress } from '../packages/node/src/express.ts';
-import { vitalstreamFastify } from '../packages/node/src/fastify.ts';
-import { createMonitor } from '../packages/node/src/monitor.ts';
+import { createMonitor } from '@vitalstream/node';
+import { vitalstreamExpress } from '@vitalstream/node/express';
+import { vitalstreamFastify } from '@vitalstream/node/fastify';
+import { instrumentFetch } from '@vitalstream/node/fetch';
+import { instrumentPg } from '@vitalstream/node/pg';
 
 /**
- * bench/hello-server.ts <app> <mode> <beacon url>: a hello-world app for the overhead benchmark.
+ * bench/hello-server.mjs <app> <mode> <beacon url>: a hello-world app for the overhead benchmark.
+ * Plain JavaScript on plain Node, with the SDK as built for npm (packages/node/dist), as a user
+ * runs it: run through tsx, the SDK's TypeScript source gets esbuild's keepNames helper, which
+ * renames every closure it creates at run time and made the pg path cost several times more.
  * Apps: express, fastify, and express-pg (each request runs one real PostgreSQL query).
  * Modes: plain (not instrumented) and instrumented (default settings: Server-Timing and trace
  * context on; express-pg also instruments pg and global fetch). For Express, the rest account for
@@ -21,9 +23,7 @@ import { createMonitor } from '../packages/node/src/monitor.ts';
  *   point, and the finish channel), recording nothing;
  * unsent: the full instrumentation, but beacons are built and never sent.
  */
-export type HelloApp = 'express' | 'fastify' | 'express-pg';
-export type HelloMode = 'plain' | 'layer' | 'listener' | 'timing' | 'unsent' | 'instrumented';
-const [kind, mode, beaconUrl] = process.argv.slice(2) as [HelloApp, HelloMode, string];
+const [kind, mode, beaconUrl] = process.argv.slice(2);
 let served = 0;
 let lastDuration = 0;
 const monitor = () =>
@@ -31,19 +31,19 @@ const monitor = () =>
 // Requests served and CPU time used (µs), read by the benchmark at both ends of its window.
 const counters = () => ({ ...process.cpuUsage(), served, lastDuration });
 // Instrumentation options for experiments on the parts' costs, e.g. HELLO_OPTIONS='{"serverTiming":false}'.
-const options = JSON.parse(process.env.HELLO_OPTIONS ?? '{}') as Record<string, unknown>;
-const listening = (port: number) => console.log(`port ${port}`);
+const options = JSON.parse(process.env.HELLO_OPTIONS ?? '{}');
+const listening = (port) => console.log(`port ${port}`);
 
 if (kind === 'fastify') {
   const app = Fastify();
   if (mode === 'instrumented') await app.register(vitalstreamFastify(monitor(), options));
-  app.get<{ Params: { name: string } }>('/hello/:name', async (request) => {
+  app.get('/hello/:name', async (request) => {
     served += 1;
     return `hello ${request.params.name}`;
   });
   app.get('/__cpu', async () => counters());
   await app.listen({ port: 0, host: '127.0.0.1' });
-  listening((app.server.address() as AddressInfo).port);
+  listening(app.server.address().port);
 } else {
   const app = express();
   const pool = kind === 'express-pg' ? new pg.Pool({ host: '127.0.0.1', user: 'postgres', database: 'postgres', max: 8 }) : undefined;
@@ -65,14 +65,13 @@ if (kind === 'fastify') {
   }
   if (mode === 'timing') {
     const started = Symbol('startedAt');
-    type Noted = { [started]?: number };
-    const handle = (app as unknown as { handle: (...args: unknown[]) => unknown }).handle;
-    (app as unknown as { handle: unknown }).handle = function timedHandle(this: unknown, request: { socket: Noted }, response: unknown, next: unknown) {
+    const handle = app.handle;
+    app.handle = function timedHandle(request, response, next) {
       request.socket[started] = performance.now();
       return handle.call(this, request, response, next);
     };
     subscribe('http.server.response.finish', (message) => {
-      lastDuration = performance.now() - (message as { socket: Noted }).socket[started]!;
+      lastDuration = performance.now() - message.socket[started];
     });
   }
   app.get('/hello/:name', async (req, res) => {
@@ -82,7 +81,7 @@ if (kind === 'fastify') {
     res.send(String(rows[0].greeting));
   });
   app.get('/__cpu', (_req, res) => void res.json(counters()));
-  const server = app.listen(0, '127.0.0.1', () => listening((server.address() as AddressInfo).port));
+  const server = app.listen(0, '127.0.0.1', () => listening(server.address().port));
 }
 // Exit through process.exit so a --cpu-prof run writes its profile.
 process.on('SIGTERM', () => process.exit(0));
