@@ -2,6 +2,7 @@ import type { StreamBatch } from '../src/app/fold-batch.ts';
 import { isPermanentFailure } from '../src/resilience/failure.ts';
 import type { ConsumerStatus } from '../src/resilience/health.ts';
 import type { LoggedRecord, SqliteStream } from './adapters/sqlite-stream.ts';
+import { afterAnswer, afterPermanentFailure, type Delivery } from './delivery-decisions.ts';
 import { STREAM_DELIVERY } from '../src/settings.ts';
 
 /** What the consumer delivers each batch to: the fold use case. It names the record delivery resumes from, if one failed. */
@@ -31,12 +32,11 @@ export const LOCAL_SHARD = 'shardId-000000000000';
 
 /**
  * Plays Lambda's event source mapping for the local stream: reads batches after the checkpoint,
- * hands each to the fold use case under the identity the mapping would give it, resumes from a
- * record it reports failed (dead-lettering it after maxAttempts), and retries a thrown batch with backoff.
- * A batch that throws a permanent failure is bisected, as the mapping's BisectBatchOnFunctionError
- * does: halves are retried until the failing record stands alone, and that record is dead-lettered
- * after maxAttempts, so one poison record cannot stop every record behind it. Transient failures
- * (a full disk) are retried whole, forever, with the consumer reported as failing meanwhile.
+ * hands each to the fold use case under the identity the mapping would give it, and applies what
+ * `delivery-decisions.ts` decides from the answer: resume from a record it reports failed
+ * (dead-lettered after maxAttempts), or bisect a batch that threw a permanent failure, as the
+ * mapping's BisectBatchOnFunctionError does. Transient failures (a full disk) are retried whole,
+ * forever, with backoff and the consumer reported as failing meanwhile.
  */
 export function startConsumer(stream: SqliteStream, handler: BatchHandler, options: ConsumerOptions = {}): Consumer {
   const name = options.name ?? 'aggregate';
@@ -63,52 +63,39 @@ export function startConsumer(stream: SqliteStream, handler: BatchHandler, optio
     });
 
   const step = async (): Promise<boolean> => {
-    const checkpoint = stream.checkpoint(name);
-    const records = stream.read(checkpoint, limit);
+    const records = stream.read(stream.checkpoint(name), limit);
     if (records.length === 0) return false;
-    let response: { failedId?: string } | undefined;
+    let answer: { failedId?: string } | undefined;
     try {
-      response = await handler(toBatch(records));
+      answer = await handler(toBatch(records));
     } catch (error) {
       if (!isPermanentFailure(error)) throw error;
-      bisect(records, error as Error);
+      apply(afterPermanentFailure(records, attempts, maxAttempts), (tries) => `the store refused it ${tries} times: ${(error as Error).message}`);
       return true;
     }
     limit = batchSize;
-    const failedSeq = Number(response?.failedId);
-    if (response?.failedId === undefined || !Number.isFinite(failedSeq)) {
-      stream.commitCheckpoint(name, records.at(-1)!.seq);
-    } else {
-      const failedRecord = records.find((r) => r.seq === failedSeq);
-      const tries = (attempts.get(failedSeq) ?? 0) + 1;
-      attempts.set(failedSeq, tries);
-      if (tries >= maxAttempts && failedRecord) {
-        stream.deadLetter(failedRecord, `handler reported it failed ${tries} times`);
-        attempts.delete(failedSeq);
-        log(`[consumer] record ${failedSeq} moved to dead letters after ${tries} attempts`);
-        stream.commitCheckpoint(name, failedSeq);
-      } else {
-        stream.commitCheckpoint(name, failedSeq - 1);
-      }
-    }
+    apply(afterAnswer(records, answer?.failedId, attempts, maxAttempts), (tries) => `handler reported it failed ${tries} times`);
     options.afterCheckpoint?.();
     return true;
   };
 
-  const bisect = (records: readonly LoggedRecord[], error: Error) => {
-    if (records.length > 1) {
-      limit = Math.ceil(records.length / 2);
-      return;
+  const apply = (delivery: Delivery<LoggedRecord>, reason: (tries: number) => string) => {
+    switch (delivery.kind) {
+      case 'commit':
+        stream.commitCheckpoint(name, delivery.through);
+        return;
+      case 'dead-letter':
+        stream.deadLetter(delivery.record, reason(delivery.tries));
+        stream.commitCheckpoint(name, delivery.through);
+        limit = batchSize;
+        log(`[consumer] record ${delivery.record.seq} moved to dead letters: ${reason(delivery.tries)}`);
+        return;
+      case 'halve':
+        limit = delivery.limit;
+        return;
+      case 'retry':
+        return;
     }
-    const record = records[0]!;
-    const tries = (attempts.get(record.seq) ?? 0) + 1;
-    attempts.set(record.seq, tries);
-    if (tries < maxAttempts) return;
-    stream.deadLetter(record, `the store refused it ${tries} times: ${error.message}`);
-    attempts.delete(record.seq);
-    stream.commitCheckpoint(name, record.seq);
-    limit = batchSize;
-    log(`[consumer] record ${record.seq} moved to dead letters after ${tries} attempts: ${error.message}`);
   };
 
   const loop = (async () => {
