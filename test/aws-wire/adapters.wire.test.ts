@@ -4,7 +4,7 @@ import { dynamoAlertState } from '../../lambdas/adapters/dynamodb-alert-state.ts
 import { dynamoForecastStore } from '../../lambdas/adapters/dynamodb-forecasts.ts';
 import { kinesisStream } from '@vitalstream/protocol/kinesis';
 import { s3KeptStatistics } from '../../lambdas/adapters/s3-kept-statistics.ts';
-import { kinesisTransport } from '../../packages/node/src/kinesis-transport.ts';
+import { kinesisTransport } from '../../packages/node/src/kinesis.ts';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { CREDENTIALS, REGION, createStream, kinesisTestClient, startProtocolServers, type ProtocolServers } from '../helpers/aws-protocol-servers.ts';
 import { createKeyTable } from '../../bench/support/dynalite.ts';

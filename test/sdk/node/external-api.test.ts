@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { circuitBreaker, type BreakerState } from '../../../packages/node/src/circuit-breaker.ts';
-import { instrumentAxios, instrumentFetch } from '../../../packages/node/src/external-api.ts';
+import { instrumentAxios } from '../../../packages/node/src/axios.ts';
+import { instrumentFetch } from '../../../packages/node/src/fetch.ts';
 import { createMonitor } from '../../../packages/node/src/monitor.ts';
 import { startTestPipeline, type TestPipeline } from '../../helpers/pipeline.ts';
 

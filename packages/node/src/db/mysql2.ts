@@ -2,6 +2,8 @@ import { tracingChannel } from 'node:diagnostics_channel';
 import type { Monitor } from '../monitor.ts';
 import { elapsedMs, QueryRecorder, trackPoolGauges, type QueryOptions } from './record-query.ts';
 
+export type { QueryOptions } from './record-query.ts';
+
 const PATCHED = Symbol.for('vitalstream.mysql2');
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 interface Mysql2Module {

@@ -1,6 +1,8 @@
 import type { Monitor } from '../monitor.ts';
 import { elapsedMs, QueryRecorder, trackPoolGauges, type QueryOptions } from './record-query.ts';
 
+export type { QueryOptions } from './record-query.ts';
+
 const PATCHED = Symbol.for('vitalstream.pg');
 type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
 interface PgModule {

@@ -1,2 +1,0 @@
-export { instrumentPg, trackPgPool } from './db/pg.ts';
-export type { QueryOptions } from './db/record-query.ts';
