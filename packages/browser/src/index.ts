@@ -7,6 +7,7 @@ import { navigation } from './signals/navigation.ts';
 import { resources } from './signals/resources.ts';
 import { userExperienceScore } from './signals/ux-score.ts';
 import { webVitals } from './signals/web-vitals.ts';
+import { recordRoutes } from './routes.ts';
 import { addTraceHeaders } from './trace-headers.ts';
 import { send, toBodies, type Envelope } from './transport.ts';
 import type { BrowserMetric, Options, Problem, Signal, SignalContext } from './types.ts';
@@ -49,30 +50,12 @@ export function init(options: Options): Collector {
   addEventListener('error', () => void errors++, { signal: stop });
   addEventListener('unhandledrejection', () => void errors++, { signal: stop });
 
-  // Each metric keeps the page (and route) it was measured on. In a single-page app a vital is often
-  // reported after the user has moved on (a route's INP when the next route starts, the load's when
-  // the tab hides), so its route is the one recorded while its page was current, never the route at
-  // report time; a page with none recorded is left to the server to fold.
-  const routes = new Map<string, string>();
-  const routeNow = () => {
-    const route = typeof options.route === 'function' ? options.route() : options.route;
-    if (route) {
-      routes.delete(location.pathname);
-      routes.set(location.pathname, route);
-      // An app with an id in every path would grow this without end: the oldest page goes first.
-      if (routes.size > 50) routes.delete(routes.keys().next().value!);
-    }
-    return route;
-  };
-  routeNow();
-  // After a same-document navigation, once the app's router has rendered it (where the browser has
-  // the Navigation API; elsewhere the first metric measured on the new page records it).
-  (window as { navigation?: EventTarget }).navigation?.addEventListener('currententrychange', () => setTimeout(routeNow), { signal: stop });
+  const routes = recordRoutes(options.route, stop);
   const push = (metric: BrowserMetric) => {
     // web-vitals offers no way to unsubscribe: after stop() its late reports end here.
     if (stop.aborted) return;
     const page = metric.page ?? location.pathname;
-    const route = page === location.pathname ? routeNow() : routes.get(page);
+    const route = routes.of(page);
     const stamped: BrowserMetric = { ...metric, timestamp: metric.timestamp ?? Date.now(), page };
     if (route) stamped.route = route;
     if (stamped.name.startsWith('web_vitals_')) last.set(stamped.name, stamped);
