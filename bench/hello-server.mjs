@@ -22,6 +22,8 @@ import { instrumentPg } from '@vitalstream/node/pg';
  * timing: the instrumentation's own timing (the start noted on the socket at the app's entry
  *   point, and the finish channel), recording nothing;
  * unsent: the full instrumentation, but beacons are built and never sent.
+ * For Fastify, padded: the plain app answering with a constant header as long as the SDK's
+ *   Server-Timing, to tell what the header's bytes cost from what building it costs.
  */
 const [kind, mode, beaconUrl] = process.argv.slice(2);
 let served = 0;
@@ -37,8 +39,11 @@ const listening = (port) => console.log(`port ${port}`);
 if (kind === 'fastify') {
   const app = Fastify();
   if (mode === 'instrumented') await app.register(vitalstreamFastify(monitor(), options));
-  app.get('/hello/:name', async (request) => {
+  // padded: the plain app answering with a constant header as long as the SDK's Server-Timing.
+  const padding = 'app;dur=0.3;desc="GET /hello/:name", traceparent;desc="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"';
+  app.get('/hello/:name', async (request, reply) => {
     served += 1;
+    if (mode === 'padded') reply.header('server-timing', padding);
     return `hello ${request.params.name}`;
   });
   app.get('/__cpu', async () => counters());

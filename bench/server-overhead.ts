@@ -9,6 +9,20 @@ export type HelloMode = 'plain' | 'layer' | 'listener' | 'timing' | 'unsent' | '
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status === 0;
+/**
+ * wrk where the machine has it (`apt-get install wrk`), else autocannon. autocannon parses answers
+ * with a JavaScript parser in one event loop for both apps, so a longer answer (the SDK's
+ * Server-Timing header, about 130 bytes) slowed the load on the instrumented app itself: a constant
+ * header of that length read 87 % for hello-world Fastify with nothing computed.
+ */
+export const LOAD_GENERATOR = spawnSync('wrk', ['--version']).error === undefined ? 'wrk' : 'autocannon';
+
+function load(url: string, seconds: number): Promise<unknown> {
+  if (LOAD_GENERATOR === 'autocannon') return autocannon({ url, connections: 16, duration: seconds });
+  const args = ['-t1', '-c16', `-d${seconds}s`, url];
+  const child = PINNED ? spawn('taskset', ['-c', '0', 'wrk', ...args], { stdio: 'ignore' }) : spawn('wrk', args, { stdio: 'ignore' });
+  return new Promise((done) => child.on('exit', done));
+}
 
 interface App {
   child: ChildProcess;
@@ -56,12 +70,12 @@ interface Round {
  * own totals do not cover the same window.
  */
 async function loadBoth(plain: string, instrumented: string, seconds: number): Promise<Round> {
-  const load = Promise.all([plain, instrumented].map((url) => autocannon({ url, connections: 16, duration: seconds + 2 })));
+  const loading = Promise.all([plain, instrumented].map((url) => load(url, seconds + 2)));
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const before = await Promise.all([counters(plain), counters(instrumented)]);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const after = await Promise.all([counters(plain), counters(instrumented)]);
-  await load;
+  await loading;
   const served = [0, 1].map((k) => after[k]!.served - before[k]!.served);
   const cpu = [0, 1].map((k) => after[k]!.cpuMicros - before[k]!.cpuMicros);
   return {
@@ -166,7 +180,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rounds = Number(process.env.ROUNDS ?? 10);
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   console.log(
-    `server overhead: hello-world apps with and without the server SDK (Server-Timing and trace context on), side by side${PINNED ? ' on one core' : ''}, ${rounds} rounds, each a fresh pair started in alternating order; the figure is the median over pairs of rounds of their geometric mean:`,
+    `server overhead: hello-world apps with and without the server SDK (Server-Timing and trace context on), side by side${PINNED ? ' on one core' : ''}, loaded by ${LOAD_GENERATOR}${LOAD_GENERATOR === 'wrk' ? '' : ' (install wrk for a load that does not slow on longer answers)'}, ${rounds} rounds, each a fresh pair started in alternating order; the figure is the median over pairs of rounds of their geometric mean:`,
   );
   for (const { kind, title, goal } of APPS.filter((a) => only.length === 0 || only.includes(a.kind))) {
     const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${title}: round ${done} of ${of}`), 'instrumented', 'plain', kind);
