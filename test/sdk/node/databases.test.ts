@@ -5,6 +5,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackCache } from '../../../packages/node/src/cache.ts';
 import { instrumentMysql2, trackMysql2Pool } from '../../../packages/node/src/db/mysql2.ts';
+import { instrumentRedis } from '../../../packages/node/src/redis.ts';
 import { instrumentPg, trackPgPool } from '../../../packages/node/src/db/pg.ts';
 import { createMonitor } from '../../../packages/node/src/monitor.ts';
 import { startTestPipeline, type TestPipeline } from '../../helpers/pipeline.ts';
@@ -126,6 +127,27 @@ describe('Redis cache hit rate at 127.0.0.1:6379', () => {
     await redis.quit();
     await monitor.shutdown();
     const rate = await pipeline.aggregates('cache_hit_rate', { app: 'cache-app', key_prefix: prefix });
+    expect(rate.series[0]!.points[0]!.avg).toBe(0.5);
+  });
+
+  it("reads hits and misses from node-redis's own command-reply channel, with the app's calls unchanged", async () => {
+    const monitor = createMonitor({ app: 'redis-channel-app', endpoint: pipeline.beaconUrl });
+    const redis = createClient({ url: 'redis://127.0.0.1:6379' });
+    await redis.connect();
+    const prefix = `vc${Date.now()}`;
+    const stop = instrumentRedis(monitor, { intervalMs: 60_000 });
+    await redis.set(`${prefix}:user:1`, 'jane');
+    await redis.get(`${prefix}:user:1`);
+    await redis.get(`${prefix}:user:2`);
+    await redis.get(`${prefix}:user:3`);
+    await redis.get(`${prefix}:user:1`);
+    await redis.hGet(`${prefix}:profile`, 'name');
+    stop();
+    await redis.del(`${prefix}:user:1`);
+    await redis.quit();
+    await monitor.shutdown();
+    const rate = await pipeline.aggregates('cache_hit_rate', { app: 'redis-channel-app', key_prefix: prefix });
+    // Two hits of four lookups: the SET is no lookup, and node-redis publishes no key for HGET.
     expect(rate.series[0]!.points[0]!.avg).toBe(0.5);
   });
 });
