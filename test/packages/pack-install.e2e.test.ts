@@ -96,15 +96,23 @@ import { vitalstreamFastify } from '@vitalstream/node/fastify';
 import { instrumentPg } from '@vitalstream/node/pg';
 import { instrumentMysql2 } from '@vitalstream/node/mysql2';
 import { instrumentFetch } from '@vitalstream/node/fetch';
+import { instrumentRedis } from '@vitalstream/node/redis';
+import { createClient } from 'redis';
 const monitor = createMonitor({ app: process.env.APP, endpoint: process.env.BEACON_URL, onError: (e) => console.error(e.message) });
+const stopRedis = instrumentRedis(monitor, { intervalMs: 60_000 });
+const redis = createClient({ url: 'redis://127.0.0.1:6379' });
+await redis.connect();
 instrumentPg(monitor, pg);
 instrumentMysql2(monitor, mysql2);
 instrumentFetch(monitor);
 const postgres = new pg.Pool({ host: '127.0.0.1', user: 'postgres', database: 'postgres' });
 const maria = mysql2Promise.createPool({ host: '127.0.0.1', user: 'root', password: '', database: 'test' });
+await redis.set(process.env.APP + ':order:1', 'cached');
 const app = Fastify();
 await app.register(vitalstreamFastify(monitor));
 app.get('/orders/:id', async (request) => {
+  // Orders with an odd id are cached: over ids 100 to 104, two hits and three misses.
+  await redis.get(process.env.APP + ':order:' + (request.params.id % 2));
   await postgres.query('SELECT $1::int AS id', [request.params.id]);
   await maria.query('SELECT ? AS id', [request.params.id]);
   return { id: request.params.id };
@@ -118,6 +126,8 @@ for (let i = 0; i < 5; i++) {
   await answer.text();
 }
 await app.close();
+stopRedis();
+await redis.quit();
 await postgres.end();
 await maria.end();
 console.log(JSON.stringify({ serverTiming, report: await monitor.shutdown() }));
@@ -168,18 +178,18 @@ describe('the packed SDKs, installed with npm into an app of its own', () => {
     60_000,
   );
 
-  describe('Fastify 5, pg, mysql2 and fetch, each instrumented, on plain Node 20 and 22', () => {
+  describe('Fastify 5, pg, mysql2, node-redis and fetch, each instrumented, on plain Node 20 and 22', () => {
     // An app directory of its own: the first one must not have these installed (the core import's test).
     const integrationsDir = join(work.path, 'integrations');
     beforeAll(async () => {
       await sh('mkdir', ['-p', integrationsDir], work.path);
       writeFileSync(join(integrationsDir, 'package.json'), JSON.stringify({ name: 'packed-integrations', private: true, version: '1.0.0', type: 'module' }));
-      await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, 'fastify@5', 'pg@8', 'mysql2@3'], integrationsDir);
+      await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, 'fastify@5', 'pg@8', 'mysql2@3', 'redis@6'], integrationsDir);
       writeFileSync(join(integrationsDir, 'app.mjs'), INTEGRATIONS_APP);
     }, 300_000);
 
     it.each(NODES.map((node, n) => [node, n] as const))(
-      'on %s: requests by route, queries by database, outgoing calls, and the Server-Timing join entries',
+      'on %s: requests by route, queries by database, cache hits, outgoing calls, and the Server-Timing join entries',
       async (node, n) => {
         const app = `packed-integrations-${n}`;
         const output = await sh(node, ['app.mjs'], integrationsDir, { BEACON_URL: `${server.url}/v1/beacon`, APP: app });
@@ -195,6 +205,10 @@ describe('the packed SDKs, installed with npm into an app of its own', () => {
         expect(await count('api_request', 'endpoint')).toEqual({ '/orders/:id': 5 });
         expect(await count('database_query', 'database')).toEqual({ postgresql: 5, mysql: 5 });
         expect(await count('external_api_call', 'endpoint')).toEqual({ '/orders/:id': 5 });
+        const hitRate = (await (await fetch(`${server.url}/v1/aggregates?metric=cache_hit_rate&app=${app}&key_prefix=${app}&step=total`)).json()) as {
+          series: { points: { avg: number }[] }[];
+        };
+        expect(hitRate.series[0]!.points[0]!.avg).toBeCloseTo(2 / 5, 6);
       },
       60_000,
     );
