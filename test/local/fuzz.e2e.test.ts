@@ -151,12 +151,14 @@ describe('fuzzing the beacon endpoint: request line, headers and body', () => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(requestArb, async (request) => {
-        const { answer, closed } = await rawExchange(Number(new URL(p.pipeline.url).port), toBytes(request), 400);
+        // Without an answer the server must have closed the connection (Node drops CONNECT and
+        // upgrades it does not serve), unless it still waits for a body the headers promised. A
+        // request that promised nothing more is given 5 s, not 400 ms: a CI run once saw a CORS
+        // preflight unanswered after 400 ms while other test files loaded both cores.
+        const promisedMore = !request.honestLength || request.headers.some(([n]) => /^(content-length|transfer-encoding|expect)$/i.test(n));
+        const { answer, closed } = await rawExchange(Number(new URL(p.pipeline.url).port), toBytes(request), promisedMore ? 400 : 5000);
         const status = statusOf(answer);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        // Without an answer the server must have closed the connection (Node drops CONNECT and
-        // upgrades it does not serve), unless it still waits for a body the headers promised.
-        const promisedMore = !request.honestLength || request.headers.some(([n]) => /^(content-length|transfer-encoding|expect)$/i.test(n));
         if (status === 0) expect(closed || promisedMore).toBe(true);
         else expect(status).toBeLessThan(500);
         if (status === 202) {
