@@ -51,7 +51,9 @@ export function joinSlowVital(
   const byEndpoint = new Map<string, PartialAggregate[]>();
   for (const partial of joined) {
     const key = `${partial.dimensions.method ?? '?'} ${partial.dimensions.endpoint ?? '?'}`;
-    byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), partial]);
+    const partials = byEndpoint.get(key);
+    if (partials) partials.push(partial);
+    else byEndpoint.set(key, [partial]);
   }
   const endpoints = [...byEndpoint].flatMap(([key, partials]) => {
     const point = total(partials, from);

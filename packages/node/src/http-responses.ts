@@ -46,7 +46,8 @@ export interface NotedSocket extends Socket {
   [kAnswer]?: Answer | undefined;
 }
 const pipelined = new WeakMap<ServerResponse, Answer>();
-const observed: ObservedApp[] = [];
+/** Apps observed now: the channel subscription and the writeHead patch live while any is. */
+let observedApps = 0;
 
 /** The incoming `traceparent`, read from the raw headers: asking for `headers` would build the whole object. */
 function incomingTraceparent(request: IncomingMessage): string | undefined {
@@ -171,7 +172,7 @@ const RESPONSE_FINISH = 'http.server.response.finish';
 
 /** Starts observing `app`'s responses; returns a function that stops it. */
 export function observeResponses(app: ObservedApp): () => void {
-  if (observed.push(app) === 1) {
+  if (++observedApps === 1) {
     subscribe(RESPONSE_FINISH, onResponseFinish);
     ServerResponse.prototype.writeHead = writeHeadWithTiming as typeof originalWriteHead;
   }
@@ -179,8 +180,7 @@ export function observeResponses(app: ObservedApp): () => void {
   return () => {
     if (removed) return;
     removed = true;
-    observed.splice(observed.indexOf(app), 1);
-    if (observed.length === 0) {
+    if (--observedApps === 0) {
       unsubscribe(RESPONSE_FINISH, onResponseFinish);
       ServerResponse.prototype.writeHead = originalWriteHead;
     }

@@ -74,22 +74,21 @@ export class QueryRecorder {
       if (this.known.size >= MAX_KNOWN_SQL) this.known.clear();
       this.known.set(sql, (query = { shape: shapeTags(sql, this.options), byRows: new Map() }));
     }
-    if (outcome.error || durationMs > (this.options.slowMs ?? 1000)) {
-      const tags = outcomeTags(query.shape, durationMs, outcome, this.options);
-      this.monitor.record({ name: 'database_query', value: durationMs, unit: 'ms', source: 'database', tags });
-      return;
-    }
     let series = query.byRows.get(outcome.rows);
-    if (!series) {
-      if (query.byRows.size >= MAX_ROW_SERIES) {
-        const tags = outcomeTags(query.shape, durationMs, outcome, this.options);
-        this.monitor.record({ name: 'database_query', value: durationMs, unit: 'ms', source: 'database', tags });
-        return;
-      }
+    const common = !outcome.error && durationMs <= (this.options.slowMs ?? 1000);
+    if (!series && common && query.byRows.size < MAX_ROW_SERIES) {
       const tags = outcomeTags(query.shape, durationMs, outcome, this.options);
       query.byRows.set(outcome.rows, (series = this.monitor.series({ name: 'database_query', unit: 'ms', source: 'database', tags })));
     }
-    series(durationMs);
+    if (series && common) series(durationMs);
+    else
+      this.monitor.record({
+        name: 'database_query',
+        value: durationMs,
+        unit: 'ms',
+        source: 'database',
+        tags: outcomeTags(query.shape, durationMs, outcome, this.options),
+      });
   }
 }
 
