@@ -1,34 +1,31 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { foldBatch } from '../src/app/fold-batch.ts';
-import { type AnalysisDependencies, runAnalysis } from '../src/app/run-analysis.ts';
-import { systemClock } from '../src/ports.ts';
-import { detectInParallel } from '../runtime/parallel-detect.ts';
-import type { AcceptBeaconDependencies } from '../src/app/accept-beacon.ts';
-import { conditionLink } from '../src/alerts/link.ts';
 import { createCardinalityGuard, refuseInventedNames } from '../src/aggregation/cardinality-guard.ts';
 import { WINDOW_MS } from '../src/aggregation/partial-aggregate.ts';
+import { conditionLink } from '../src/alerts/link.ts';
+import type { AcceptBeaconDependencies } from '../src/app/accept-beacon.ts';
+import { foldBatch } from '../src/app/fold-batch.ts';
+import { systemClock } from '../src/ports.ts';
 import { judgeHealth } from '../src/resilience/health.ts';
 import { repeatLimitedLogger } from '../src/resilience/repeat-logger.ts';
-import { QUERY_LIMITS } from '../src/settings.ts';
+import { detectInParallel } from '../runtime/parallel-detect.ts';
+import { localAlertSink } from './adapters/alert-log.ts';
 import { fileAlertState } from './adapters/alert-state-file.ts';
 import { fileForecastStore } from './adapters/forecast-file.ts';
 import { fileKeptStatistics } from './adapters/kept-statistics-file.ts';
-import { localAlertSink } from './adapters/alert-log.ts';
-import type { LocalConfig } from './config.ts';
-import { guardConnections, type ConnectionGuard } from './edge/connection-guard.ts';
-import { ensureWritableDataDir, openDataFile, rebuildEmptiedStore } from './data-dir.ts';
-import { startConsumer, type Consumer } from './consumer.ts';
-import { writeJson } from './edge/http-adapter.ts';
-import { localFiles } from './edge/local-query.ts';
-import { createRouter } from './edge/router.ts';
-import { neverThrowing, readableLogger } from './readable-logger.ts';
-import { startQueryPool } from './edge/query-pool.ts';
 import { openSqliteStore, type SqliteStore } from './adapters/sqlite-store.ts';
 import { openSqliteStream, type SqliteStream } from './adapters/sqlite-stream.ts';
-import type { MetricStream } from '../src/ports.ts';
+import { watchWrites } from './adapters/watched-stream.ts';
+import { scheduleAnalysis } from './analyze-schedule.ts';
+import type { LocalConfig } from './config.ts';
+import { type Consumer, startConsumer } from './consumer.ts';
+import { ensureWritableDataDir, openDataFile, rebuildEmptiedStore } from './data-dir.ts';
+import { type ConnectionGuard, guardConnections } from './edge/connection-guard.ts';
+import { closeServer, listen } from './edge/http-server.ts';
+import { localFiles } from './edge/local-query.ts';
+import { closeQueryLines, startQueryLines } from './edge/query-lines.ts';
+import { createRouter } from './edge/router.ts';
+import { neverThrowing, readableLogger } from './readable-logger.ts';
 
 export interface RunningPipeline {
   url: string;
@@ -44,7 +41,6 @@ export interface RunningPipeline {
 
 const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
 const COMPACT_EVERY_MS = 10_000;
-const QUERY_TIMEOUT_MS = QUERY_LIMITS.timeoutMs;
 /**
  * A body must arrive within this of its headers: 64 KiB takes a fraction of a second on any link
  * a browser sends from, and 5 s still carries it at 100 kbit/s.
@@ -71,69 +67,31 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     logger: repeatLimitedLogger(readableLogger('ingest', say), REPEAT_LOG_INTERVAL_MS),
     ...(config.allowedApps ? { allowedApps: config.allowedApps } : {}),
   };
-  const setAside = (message: string) => say(`[analyze] ${message}`);
-  const alertState = fileAlertState(files.alertState, setAside);
-  const forecasts = fileForecastStore(files.forecasts, setAside);
-  // Two lines, each with its own workers and queue: range scans (aggregates, advice, forecasts)
-  // cannot hold up lookups (metrics, alerts, anomalies). In each, one client may hold at most half
-  // the queue, so it cannot fill either line for everyone else.
-  const maxQueued = config.maxQueuedQueries ?? 32;
-  const pool = (workers: number) =>
-    startQueryPool({
-      workerPath: join(import.meta.dirname, 'edge/workers/query-worker.ts'),
-      workerData: { dataDir: config.dataDir },
-      workers,
-      maxQueued,
-      maxPerClient: workers + Math.max(1, Math.ceil(maxQueued / 2)),
-      timeoutMs: QUERY_TIMEOUT_MS,
-      log: say,
-    });
-  const queryLines = { scan: pool(Math.max(1, availableParallelism() - 1)), lookup: pool(1) };
+  const queryLines = startQueryLines(config.dataDir, config.maxQueuedQueries ?? 32, say);
   const fold = {
     store,
     guard: createCardinalityGuard(),
     logger: repeatLimitedLogger(readableLogger('aggregate', say), REPEAT_LOG_INTERVAL_MS),
   };
+  const consumer = startConsumer(stream, (batch) => foldBatch(fold, batch), { log: say, afterCheckpoint: compactEvery(COMPACT_EVERY_MS, store, stream) });
 
-  let lastCompaction = 0;
-  const consumer = startConsumer(stream, (batch) => foldBatch(fold, batch), {
-    log: say,
-    afterCheckpoint: () => {
-      const now = Date.now();
-      if (now - lastCompaction < COMPACT_EVERY_MS) return;
-      lastCompaction = now;
-      store.compact(now - 2 * WINDOW_MS);
-      stream.trim('aggregate', now - STREAM_RETENTION_MS);
+  const setAside = (message: string) => say(`[analyze] ${message}`);
+  const analysis = scheduleAnalysis(
+    {
+      store,
+      clock: systemClock,
+      alertState: fileAlertState(files.alertState, setAside),
+      forecasts: fileForecastStore(files.forecasts, setAside),
+      keptStatistics: fileKeptStatistics(files.keptStatistics, setAside),
+      detect: detectInParallel({ workerPath: join(import.meta.dirname, '../runtime/workers/detect-worker.ts') }),
+      sink: localAlertSink(files.alertLog, { print: say, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
+      link: (condition) => conditionLink(`${http.baseUrl()}/`, condition),
+      logger: readableLogger('analyze', say),
+      ...(config.alertsPerAppPerRun ? { notificationsPerApp: config.alertsPerAppPerRun } : {}),
     },
-  });
-
-  const analysis: AnalysisDependencies = {
-    store,
-    clock: systemClock,
-    alertState,
-    forecasts,
-    keptStatistics: fileKeptStatistics(files.keptStatistics, setAside),
-    detect: detectInParallel({ workerPath: join(import.meta.dirname, '../runtime/workers/detect-worker.ts') }),
-    sink: localAlertSink(files.alertLog, { print: say, ...(config.alertWebhookUrl ? { webhookUrl: config.alertWebhookUrl } : {}) }),
-    link: (condition) => conditionLink(`${baseUrl()}/`, condition),
-    logger: readableLogger('analyze', say),
-    ...(config.alertsPerAppPerRun ? { notificationsPerApp: config.alertsPerAppPerRun } : {}),
-  };
-  let analyzing: Promise<unknown> | undefined;
-  const analyzeRuns = { failuresInARow: 0, lastError: undefined as string | undefined };
-  const runAnalyze = () => {
-    analyzing ??= runAnalysis(analysis)
-      .then(() => (analyzeRuns.failuresInARow = 0))
-      .catch((error: Error) => {
-        analyzeRuns.failuresInARow += 1;
-        analyzeRuns.lastError = error.message;
-        say(`[analyze] ${error.message}`);
-      })
-      .finally(() => (analyzing = undefined));
-    return analyzing;
-  };
-  const analyzeTimer = config.analyzeEveryMs ? setInterval(() => void runAnalyze(), config.analyzeEveryMs) : undefined;
-  analyzeTimer?.unref();
+    config.analyzeEveryMs,
+    say,
+  );
 
   const maxLagMs = config.maxConsumerLagMs ?? 60_000;
   const handle = createRouter({
@@ -141,64 +99,37 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
     queries: queryLines,
     allowedOrigins: config.allowedOrigins,
     bodyTimeoutMs: config.bodyTimeoutMs ?? BODY_TIMEOUT_MS,
-    baseUrl: () => baseUrl(),
+    baseUrl: () => http.baseUrl(),
     health: () => {
       const status = consumer.status();
-      const verdict = judgeHealth(status, maxLagMs, { beaconWrites, analyze: analyzeRuns });
+      const verdict = judgeHealth(status, maxLagMs, { beaconWrites, analyze: analysis.runs });
       return {
         healthy: verdict.healthy,
         body: { status: verdict.healthy ? 'ok' : 'unhealthy', reasons: verdict.reasons, stream: status, quarantinedPartials: store.quarantinedCount() },
       };
     },
   });
-
-  const server = createServer(
-    {
-      // Slow or silent clients are cut off: headers within 10 s, the whole request within 15 s,
-      // checked every second (Node's default check runs every 30 s).
-      headersTimeout: config.headersTimeoutMs ?? 10_000,
-      requestTimeout: config.requestTimeoutMs ?? 15_000,
-      keepAliveTimeout: 5_000,
-      connectionsCheckingInterval: 1_000,
-    },
-    (request, response) => {
-      handle(request, response).catch((error: unknown) => {
-        say(`[http] ${request.method} failed: ${(error as Error).stack ?? String(error)}`);
-        if (!response.headersSent) writeJson(response, 500, { error: 'internal_error', message: 'unexpected error; nothing was stored' });
-        else response.destroy();
-      });
-    },
-  );
+  const http = await listen({ ...config, log: say }, handle);
   const maxConnections = config.maxConnections ?? 4096;
-  const connections = guardConnections(server, { maxConnections, maxPerPeer: config.maxConnectionsPerPeer ?? Math.max(16, Math.floor(maxConnections / 8)) });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+  const connections = guardConnections(http.server, {
+    maxConnections,
+    maxPerPeer: config.maxConnectionsPerPeer ?? Math.max(16, Math.floor(maxConnections / 8)),
   });
-  const baseUrl = () => {
-    const address = server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${host}:${address.port}`;
-  };
 
   let closing: Promise<void> | undefined;
   return {
-    url: baseUrl(),
-    analyze: runAnalyze,
-    server,
+    url: http.baseUrl(),
+    analyze: analysis.run,
+    server: http.server,
     stream,
     store,
     consumer,
     connections,
     close() {
       closing ??= (async () => {
-        if (analyzeTimer) clearInterval(analyzeTimer);
-        await analyzing;
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-        await Promise.all([queryLines.scan.close(), queryLines.lookup.close()]);
+        await analysis.stop();
+        await closeServer(http.server);
+        await closeQueryLines(queryLines);
         await consumer.drained(5_000);
         await consumer.stop();
         stream.close();
@@ -209,22 +140,14 @@ export async function startPipeline(config: LocalConfig, log: (line: string) => 
   };
 }
 
-/** The stream as the ingest handler sees it, remembering whether the last write failed (for /healthz). */
-function watchWrites(stream: SqliteStream): { stream: MetricStream; failing: boolean; lastError?: string } {
-  const watched: { stream: MetricStream; failing: boolean; lastError?: string } = {
-    failing: false,
-    stream: {
-      async put(entries) {
-        try {
-          await stream.put(entries);
-          watched.failing = false;
-        } catch (error) {
-          watched.failing = true;
-          watched.lastError = (error as Error).message;
-          throw error;
-        }
-      },
-    },
+/** Between batches, at most once per `everyMs`: old minute partials compacted, and the stream trimmed past its retention. */
+function compactEvery(everyMs: number, store: SqliteStore, stream: SqliteStream): () => void {
+  let last = 0;
+  return () => {
+    const now = Date.now();
+    if (now - last < everyMs) return;
+    last = now;
+    store.compact(now - 2 * WINDOW_MS);
+    stream.trim('aggregate', now - STREAM_RETENTION_MS);
   };
-  return watched;
 }
