@@ -2,6 +2,7 @@ import type { StreamBatch } from '../src/app/fold-batch.ts';
 import { isPermanentFailure } from '../src/resilience/failure.ts';
 import type { ConsumerStatus } from '../src/resilience/health.ts';
 import type { LoggedRecord, SqliteStream } from './adapters/sqlite-stream.ts';
+import { type PollLoop, startPollLoop } from './poll-loop.ts';
 import { afterAnswer, afterPermanentFailure, type Delivery } from './delivery-decisions.ts';
 import { STREAM_DELIVERY } from '../src/settings.ts';
 
@@ -45,22 +46,8 @@ export function startConsumer(stream: SqliteStream, handler: BatchHandler, optio
   const maxAttempts = options.maxAttempts ?? STREAM_DELIVERY.retries + 1;
   const log = options.log ?? ((line: string) => console.error(line));
   const attempts = new Map<number, number>();
-  let running = true;
-  let failing = false;
-  let lastError: string | undefined;
   /** Below batchSize while bisecting a batch that failed permanently; back to batchSize after a success. */
   let limit = batchSize;
-  let wake: (() => void) | undefined;
-  let backoffMs = pollMs;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
 
   const step = async (): Promise<boolean> => {
     const records = stream.read(stream.checkpoint(name), limit);
@@ -98,52 +85,41 @@ export function startConsumer(stream: SqliteStream, handler: BatchHandler, optio
     }
   };
 
-  const loop = (async () => {
-    while (running) {
-      try {
-        const worked = await step();
-        failing = false;
-        lastError = undefined;
-        backoffMs = pollMs;
-        if (!worked) await sleep(pollMs);
-      } catch (error) {
-        failing = true;
-        lastError = (error as Error).message;
-        log(`[consumer] batch failed, retrying in ${backoffMs} ms: ${(error as Error).message}`);
-        await sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 5000);
-      }
-    }
-  })();
+  const loop = startPollLoop(step, {
+    pollMs,
+    maxBackoffMs: 5000,
+    onError: (error, retryInMs) => log(`[consumer] batch failed, retrying in ${retryInMs} ms: ${error.message}`),
+  });
 
   return {
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-    },
-    async drained(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        if (stream.checkpoint(name) >= stream.lastSeq()) return true;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return false;
-    },
-    status() {
-      const checkpoint = stream.checkpoint(name);
-      const lastSeq = stream.lastSeq();
-      const oldest = lastSeq > checkpoint ? stream.read(checkpoint, 1)[0] : undefined;
-      return {
-        checkpoint,
-        lastSeq,
-        lag: lastSeq - checkpoint,
-        lagMs: oldest ? Math.max(0, Date.now() - oldest.arrivedAt) : 0,
-        deadLetters: stream.deadLetterCount(),
-        failing,
-        ...(lastError ? { lastError } : {}),
-      };
-    },
+    stop: () => loop.stop(),
+    drained: (timeoutMs) => drained(stream, name, timeoutMs),
+    status: () => consumerStatus(stream, name, loop),
+  };
+}
+
+async function drained(stream: SqliteStream, name: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stream.checkpoint(name) >= stream.lastSeq()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+}
+
+/** How far behind the consumer is, for `/healthz`: records and the oldest one's wait. */
+function consumerStatus(stream: SqliteStream, name: string, loop: PollLoop): ConsumerStatus {
+  const checkpoint = stream.checkpoint(name);
+  const lastSeq = stream.lastSeq();
+  const oldest = lastSeq > checkpoint ? stream.read(checkpoint, 1)[0] : undefined;
+  return {
+    checkpoint,
+    lastSeq,
+    lag: lastSeq - checkpoint,
+    lagMs: oldest ? Math.max(0, Date.now() - oldest.arrivedAt) : 0,
+    deadLetters: stream.deadLetterCount(),
+    failing: loop.failing,
+    ...(loop.lastError ? { lastError: loop.lastError } : {}),
   };
 }
 
