@@ -1,4 +1,11 @@
-import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  paginateQuery,
+  type AttributeValue,
+  type DynamoDBClient,
+  type QueryCommandInput,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { resubmitLeftovers } from '@vitalstream/protocol/stream';
 
 const MAX_PER_CALL = 25;
@@ -46,4 +53,11 @@ export async function mapLimited<T, R>(items: readonly T[], parallel: number, wo
     }),
   );
   return results;
+}
+
+/** Every item a Query matches, all pages read. */
+export async function queryAll(client: DynamoDBClient, table: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  for await (const page of paginateQuery({ client }, { TableName: table, ...input })) items.push(...(page.Items ?? []));
+  return items;
 }

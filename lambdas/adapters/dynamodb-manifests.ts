@@ -1,6 +1,6 @@
-import { paginateQuery, type AttributeValue, type DynamoDBClient, type QueryCommandInput, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient, QueryCommandInput, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { writeAllItems } from './dynamodb-batch.ts';
+import { queryAll, writeAllItems } from './dynamodb-batch.ts';
 import { expiry, type Manifest } from './dynamodb-items.ts';
 
 const DAY_MS = 86_400_000;
@@ -15,11 +15,7 @@ const MANIFEST_CHUNK_BYTES = 350_000; // under DynamoDB's 400 KB item limit
  * half way is ignored, and deleted with the others once a newer one is complete.
  */
 export function batchManifests(client: DynamoDBClient, table: string) {
-  const query = async (input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, AttributeValue>[]> => {
-    const items: Record<string, AttributeValue>[] = [];
-    for await (const page of paginateQuery({ client }, { TableName: table, ...input })) items.push(...(page.Items ?? []));
-    return items;
-  };
+  const query = (input: Omit<QueryCommandInput, 'TableName'>) => queryAll(client, table, input);
 
   const readManifest = async (batch: string) => {
     const items = await query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `b#${batch}` } }, ConsistentRead: true });
@@ -68,5 +64,5 @@ export function batchManifests(client: DynamoDBClient, table: string) {
     );
   };
 
-  return { query, readManifest, manifestWrites, deleteManifestWrites };
+  return { readManifest, manifestWrites, deleteManifestWrites };
 }

@@ -1,12 +1,12 @@
-import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PartialAggregate } from '../../src/aggregation/partial-aggregate.ts';
 import type { AggregateQuery, MetricStore } from '../../src/ports.ts';
-import { matchesFilters } from '../../src/query/filters.ts';
-import { BATCH_FINAL_AFTER_MS, HOUR_MS, daysOf, foldByHour, planRead } from '../../src/storage/rollup-plan.ts';
-import { mapLimited, writeAllItems } from './dynamodb-batch.ts';
-import { WATERMARK_KEY, dedupe, dimensionJson, expiry, fromEncoded, fromItem, minuteItem, pad, seriesId, toEncoded } from './dynamodb-items.ts';
+import { HOUR_MS, foldByHour, planRead } from '../../src/storage/rollup-plan.ts';
+import { mapLimited, queryAll, writeAllItems } from './dynamodb-batch.ts';
+import { compactSettled, readWatermark } from './dynamodb-compaction.ts';
+import { seriesDirectory } from './dynamodb-directory.ts';
+import { expiry, fromItem, minuteItem, pad, seriesId, toEncoded } from './dynamodb-items.ts';
 import { batchManifests, MANIFEST_TTL_MS } from './dynamodb-manifests.ts';
-import { mergeIntoRollup } from './dynamodb-rollups.ts';
 
 export { seriesId } from './dynamodb-items.ts';
 
@@ -56,43 +56,21 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
   const clock = options.clock ?? Date.now;
   const retentionMs = options.retentionDays * DAY_MS;
   const minuteRetentionMs = Math.min(options.minuteRetentionDays ?? 35, options.retentionDays) * DAY_MS;
-  const directoryWritten = new Set<string>();
-
-  const { query, readManifest, manifestWrites, deleteManifestWrites } = batchManifests(client, table);
-
-  const watermark = async (): Promise<number> => {
-    const answer = await client.send(new GetItemCommand({ TableName: table, Key: WATERMARK_KEY, ConsistentRead: true }));
-    return Number(answer.Item?.until?.N ?? 0);
-  };
-
-  const seriesOf = async (metric: string, from: number, to: number, filters: Readonly<Record<string, string>>) => {
-    const found = new Map<string, Record<string, string>>();
-    await mapLimited(daysOf(from, to), READ_PARALLELISM, async (day) => {
-      for (const item of await query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `d#${metric}#${pad(day)}` } } })) {
-        const dimensions = JSON.parse(item.dims!.S!) as Record<string, string>;
-        if (matchesFilters(dimensions, filters)) found.set(item.sk!.S!, dimensions);
-      }
-    });
-    return found;
-  };
+  const directory = seriesDirectory(client, table, retentionMs);
+  const { readManifest, manifestWrites, deleteManifestWrites } = batchManifests(client, table);
 
   const readRange = (pk: string, from: number, to: number) =>
-    query({
+    queryAll(client, table, {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': { S: pk }, ':from': { S: pad(from) }, ':to': { S: `${pad(to - 1)}~` } },
     });
 
   const read = async (q: AggregateQuery): Promise<Iterable<PartialAggregate>> => {
-    const series = await seriesOf(q.metric, q.from, q.to, q.filters);
+    const series = await directory.find(q.metric, q.from, q.to, q.filters);
     if (series.size === 0) return [];
     const minutesKeptFrom = clock() - minuteRetentionMs;
-    const segments = planRead(
-      q.from,
-      q.to,
-      q.resolutionMs ?? 60_000,
-      (q.resolutionMs ?? 0) >= HOUR_MS || q.from < minutesKeptFrom ? await watermark() : 0,
-      minutesKeptFrom,
-    );
+    const needsWatermark = (q.resolutionMs ?? 0) >= HOUR_MS || q.from < minutesKeptFrom;
+    const segments = planRead(q.from, q.to, q.resolutionMs ?? 60_000, needsWatermark ? await readWatermark(client, table) : 0, minutesKeptFrom);
     const parts = await mapLimited([...series.entries()], READ_PARALLELISM, async ([id, dimensions]) => {
       const items: Record<string, AttributeValue>[] = [];
       for (const segment of segments) items.push(...(await readRange(`${segment.kind === 'hours' ? 'h' : 'm'}#${q.metric}#${id}`, segment.from, segment.to)));
@@ -103,40 +81,19 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
 
   return {
     async replacePartials(batch, partials, batchTime) {
-      const now = clock();
       const minuteItems = partials.map((p) => minuteItem(p, batch, expiry(p.windowStart + minuteRetentionMs)));
       const keys = minuteItems.map((item) => [item.pk!.S!, item.sk!.S!] as [string, string]);
       const hours = [...foldByHour(partials, (p) => seriesId(p.dimensions)).values()].map((p) => ({ series: seriesId(p.dimensions), ...toEncoded(p) }));
       const previous = await readManifest(batch);
-      const writeId = pad(Math.max(now, ...previous.writes.map((w) => parseInt(w, 36) + 1)));
+      const writeId = pad(Math.max(clock(), ...previous.writes.map((w) => parseInt(w, 36) + 1)));
       const wanted = new Set(keys.map(([pk, sk]) => `${pk}\t${sk}`));
       const stale = (previous.manifest?.keys ?? []).filter(([pk, sk]) => !wanted.has(`${pk}\t${sk}`));
       // The manifest first, covering what an earlier attempt wrote too: a crash from here on
       // leaves a manifest the retry reads to delete whatever it no longer writes.
       await writeAllItems(client, table, manifestWrites(batch, writeId, { keys: [...keys, ...stale], hours, batchTime }, batchTime));
-      const directory = partials.flatMap((p) => {
-        const id = seriesId(p.dimensions);
-        const day = Math.floor(p.windowStart / DAY_MS) * DAY_MS;
-        const cacheKey = `${p.metric}#${day}#${id}`;
-        if (directoryWritten.has(cacheKey)) return [];
-        directoryWritten.add(cacheKey);
-        return [
-          {
-            PutRequest: {
-              Item: {
-                pk: { S: `d#${p.metric}#${pad(day)}` },
-                sk: { S: id },
-                dims: { S: dimensionJson(p.dimensions) },
-                x: { N: expiry(day + DAY_MS + retentionMs) },
-              },
-            },
-          },
-        ];
-      });
-      if (directoryWritten.size > 200_000) directoryWritten.clear();
       await writeAllItems(client, table, [
         ...minuteItems.map((Item) => ({ PutRequest: { Item } })),
-        ...dedupe(directory),
+        ...directory.entriesFor(partials),
         { PutRequest: { Item: { pk: { S: 'batches' }, sk: { S: `${pad(batchTime)}#${batch}` }, x: { N: expiry(batchTime + MANIFEST_TTL_MS) } } } },
         ...stale.map(([pk, sk]) => ({ DeleteRequest: { Key: { pk: { S: pk }, sk: { S: sk } } } })),
       ]);
@@ -156,35 +113,7 @@ export function dynamoMetricStore(client: DynamoDBClient, options: DynamoStoreOp
       })();
     },
 
-    async compactSettled(now, maxBatches = 5_000) {
-      const since = await watermark();
-      const finalBefore = now - BATCH_FINAL_AFTER_MS;
-      if (finalBefore <= since) return { batches: 0, rollups: 0, until: since };
-      const index = (
-        await query({
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': { S: 'batches' }, ':from': { S: pad(since) }, ':to': { S: pad(finalBefore) } },
-          ConsistentRead: true,
-        })
-      ).slice(0, maxBatches);
-      const contributions = new Map<string, { metric: string; series: string; hour: number; batches: string[]; partials: PartialAggregate[] }>();
-      for (const entry of index) {
-        const batch = entry.sk!.S!.slice(10);
-        const { manifest } = await readManifest(batch);
-        for (const hour of manifest?.hours ?? []) {
-          const key = `${hour.metric}#${hour.series}#${hour.hour}`;
-          const slot = contributions.get(key) ?? { metric: hour.metric, series: hour.series, hour: hour.hour, batches: [], partials: [] };
-          slot.batches.push(batch);
-          slot.partials.push(fromEncoded(hour));
-          contributions.set(key, slot);
-        }
-      }
-      await mapLimited([...contributions.values()], 8, (slot) => mergeIntoRollup(client, table, slot, expiry(slot.hour + HOUR_MS + retentionMs)));
-      // All of [since, until) is folded in; a batch arriving exactly at `until` comes next time.
-      const until = index.length === maxBatches ? parseInt(index.at(-1)!.sk!.S!.slice(0, 9), 36) : finalBefore;
-      await client.send(new PutItemCommand({ TableName: table, Item: { ...WATERMARK_KEY, until: { N: String(until) } } }));
-      return { batches: index.length, rollups: contributions.size, until };
-    },
+    compactSettled: (now, maxBatches = 5_000) => compactSettled({ client, table, readManifest, retentionMs }, now, maxBatches),
   };
 }
 
