@@ -46,7 +46,7 @@ export function vitalstreamExpress(app: Application, monitor: Monitor, options: 
     noteStart(thisApp, request, response, request.socket as NotedSocket | null);
     return handle.call(this, request, response, next);
   };
-  const stopObserving = observeResponses(thisApp);
+  const stopObserving = observeResponses();
   return () => {
     entry.handle = handle;
     stopObserving();

@@ -50,7 +50,7 @@ export function vitalstreamFastify(monitor: Monitor, options: RequestMetricOptio
         return handler.call(this, request, reply);
       } as unknown as typeof route.handler;
     });
-    const stopObserving = observeResponses(thisApp);
+    const stopObserving = observeResponses();
     fastify.addHook('onClose', (_instance, closed) => {
       appsByServer.delete(fastify.server);
       stopObserving();

@@ -170,8 +170,11 @@ function addHeader(response: ServerResponse, given: Record<string, unknown> | un
 
 const RESPONSE_FINISH = 'http.server.response.finish';
 
-/** Starts observing `app`'s responses; returns a function that stops it. */
-export function observeResponses(app: ObservedApp): () => void {
+/**
+ * Starts observing responses for one more app (each answer carries its app in its record, so the
+ * observer itself is shared); returns a function that stops it for that app.
+ */
+export function observeResponses(): () => void {
   if (++observedApps === 1) {
     subscribe(RESPONSE_FINISH, onResponseFinish);
     ServerResponse.prototype.writeHead = writeHeadWithTiming as typeof originalWriteHead;

@@ -1,15 +1,12 @@
 import { SDK_BEACON_BYTES as MAX_BEACON_BYTES } from '@vitalstream/protocol';
 import { toBodies } from './beacon-bodies.ts';
-import { MetricFold } from './fold.ts';
+import { MetricBuffer } from './metric-buffer.ts';
 import { createSender } from './send-with-retry.ts';
 import type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport } from './types.ts';
 import { workerTransport } from './worker-transport.ts';
 
 export type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport, Transport } from './types.ts';
 export { toBodies } from './beacon-bodies.ts';
-
-/** A busy server sends as soon as two beacons' worth is waiting instead of holding a burst until the timer. */
-const EARLY_FLUSH_AT = 1000;
 
 /**
  * The server-side collector: metrics go into a bounded in-memory buffer and leave in beacons every
@@ -20,14 +17,10 @@ const EARLY_FLUSH_AT = 1000;
 export function createMonitor(options: MonitorOptions): Monitor {
   const transport = options.transport ?? (options.endpoint ? workerTransport(options.endpoint) : undefined);
   if (!transport) throw new Error('createMonitor needs an endpoint (the beacon URL) or a transport');
-  const maxBuffer = options.maxBuffer ?? 10_000;
-  const maxRetries = options.maxRetries ?? 3;
   const onError = options.onError ?? (() => undefined);
-  // Durations and sizes fold into counted entries; everything else is kept as is.
-  const folded = new MetricFold();
-  let buffer: ServerMetric[] = [];
-  let dropped = 0;
-  let droppedReported = 0;
+  const buffer = new MetricBuffer(options.maxBuffer ?? 10_000, () => {
+    if (!flushing) setImmediate(() => void flush()).unref();
+  });
   let flushing: Promise<void> | undefined;
   let stopped = false;
   /** Aborted at the shutdown deadline: sends in flight and retries waiting stop at once. */
@@ -41,40 +34,20 @@ export function createMonitor(options: MonitorOptions): Monitor {
   if (options.service) context.service = options.service;
   if (options.release) context.release = options.release;
 
-  /** Drops the `n` oldest entries (plain first, then folded) and counts every occurrence dropped. */
-  const dropOldest = (n: number) => {
-    const fromBuffer = buffer.splice(0, n);
-    dropped += fromBuffer.length;
-    if (n > fromBuffer.length) dropped += folded.dropOldest(n - fromBuffer.length);
-  };
-
   const record = (metric: ServerMetric) => {
     if (stopped || !Number.isFinite(metric.value)) return;
-    const timestamp = metric.timestamp ?? Date.now();
-    if (!folded.add(metric, timestamp)) buffer.push({ ...metric, timestamp });
-    keepBound();
+    buffer.add(metric, metric.timestamp ?? Date.now());
   };
 
   const series = (template: SeriesTemplate) => {
-    const folding = folded.series(template);
+    const add = buffer.series(template);
     return (value: number, timestamp = Date.now()) => {
       if (stopped || !Number.isFinite(value)) return;
-      if (!folding.add(value, timestamp)) buffer.push({ ...template, value, timestamp });
-      keepBound();
+      add(value, timestamp);
     };
   };
 
-  function keepBound() {
-    const entries = buffer.length + folded.size;
-    if (entries > maxBuffer) {
-      // Drop a tenth at once: removing one entry per record would make every record O(buffer).
-      dropOldest(entries - maxBuffer + Math.ceil(maxBuffer / 10));
-    } else if (entries === EARLY_FLUSH_AT && !flushing) {
-      setImmediate(() => void flush()).unref();
-    }
-  }
-
-  const sendWithRetry = createSender({ transport, maxRetries, giveUp: giveUp.signal, onError });
+  const sendWithRetry = createSender({ transport, maxRetries: options.maxRetries ?? 3, giveUp: giveUp.signal, onError });
 
   const handOvers: (() => void)[] = [];
   const flushOnce = async () => {
@@ -85,16 +58,10 @@ export function createMonitor(options: MonitorOptions): Monitor {
         onError(error as Error);
       }
     }
-    if (dropped > droppedReported) {
-      buffer.push({ name: 'sdk_dropped_metrics', value: dropped - droppedReported, unit: 'count', timestamp: Date.now(), source: 'system' });
-      droppedReported = dropped;
-    }
-    const batch = [...buffer, ...folded.take()];
-    buffer = [];
-    const { bodies, tooBig } = toBodies(options.app, context, batch);
+    const { bodies, tooBig } = toBodies(options.app, context, buffer.take());
     if (tooBig > 0) {
       // Never sent, never retried: no endpoint accepts a beacon over the size limit.
-      dropped += tooBig;
+      buffer.dropped += tooBig;
       onError(new Error(`${tooBig} metric${tooBig === 1 ? ' was' : 's were'} dropped: each alone is over the ${MAX_BEACON_BYTES}-byte beacon limit`));
     }
     for (const { occurrences } of bodies) inFlight += occurrences;
@@ -125,19 +92,13 @@ export function createMonitor(options: MonitorOptions): Monitor {
     process.off('beforeExit', onBeforeExit);
     const failedBefore = failed;
     const timeoutMs = options.shutdownTimeoutMs ?? 5000;
-    let deadline: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      (async () => {
-        await flushing;
-        await flush();
-        return false;
-      })(),
-      new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(true), timeoutMs))),
-    ]);
-    clearTimeout(deadline);
+    const timedOut = await runsPast(timeoutMs, async () => {
+      await flushing;
+      await flush();
+    });
     stopped = true;
     // Counted before aborting: the sends cut off now settle later and must not be counted twice.
-    const cutOff = inFlight + buffer.length + folded.occurrences;
+    const cutOff = inFlight + buffer.occurrences;
     giveUp.abort();
     const undelivered = failed - failedBefore + cutOff;
     if (timedOut) onError(new Error(`shutdown deadline of ${timeoutMs} ms passed: ${undelivered} metrics were not delivered`));
@@ -157,10 +118,18 @@ export function createMonitor(options: MonitorOptions): Monitor {
     beforeFlush: (handOver) => void handOvers.push(handOver),
     shutdown,
     get dropped() {
-      return dropped;
+      return buffer.dropped;
     },
     options,
   };
+}
+
+/** Whether `work` was still running after `timeoutMs`; the deadline timer is ref'd, so the process waits for it. */
+async function runsPast(timeoutMs: number, work: () => Promise<void>): Promise<boolean> {
+  let deadline: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([work().then(() => false), new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(true), timeoutMs)))]);
+  clearTimeout(deadline);
+  return timedOut;
 }
 
 export const statusClass = (status: number): string => `${Math.floor(status / 100)}xx`;
