@@ -1,4 +1,4 @@
-import { connectionType, deviceClass, isBot, sampled, sessionId } from './context.ts';
+import { isBot, sampled } from './context.ts';
 import { jsErrors } from './signals/errors.ts';
 import { serverTiming } from './signals/server-timing.ts';
 import { interactions, rageClicks } from './signals/interactions.ts';
@@ -9,7 +9,7 @@ import { userExperienceScore } from './signals/ux-score.ts';
 import { webVitals } from './signals/web-vitals.ts';
 import { recordRoutes } from './routes.ts';
 import { addTraceHeaders } from './trace-headers.ts';
-import { send, toBodies, type Envelope } from './transport.ts';
+import { outbox } from './outbox.ts';
 import type { BrowserMetric, Options, Problem, Signal, SignalContext } from './types.ts';
 
 export type { BrowserMetric, Options, Problem, Report, Signal, SignalContext } from './types.ts';
@@ -29,8 +29,6 @@ export interface Collector {
 /** Every signal, as the script-tag build runs them. A bundle that imports this ships them all. */
 export const allSignals = (): Signal[] => [webVitals, resources, navigation, serverTiming, longTasks, interactions, rageClicks, jsErrors, userExperienceScore];
 
-const MAX_QUEUED = 1000;
-const MAX_RETRY_BODIES = 10;
 const noop: Collector = { push() {}, flush() {}, stop() {}, signals: [] };
 
 /** Starts measuring this page and sends beacons to `options.endpoint`. */
@@ -40,8 +38,6 @@ export function init(options: Options): Collector {
   if ((options.dropBots ?? true) && isBot()) return noop;
 
   const endpoint = new URL(options.endpoint, location.href).href;
-  const queue: BrowserMetric[] = [];
-  const retry: string[] = [];
   const last = new Map<string, BrowserMetric>();
   const hiddenCallbacks: (() => void)[] = [];
   const stopping = new AbortController();
@@ -49,6 +45,10 @@ export function init(options: Options): Collector {
   let errors = 0;
   addEventListener('error', () => void errors++, { signal: stop });
   addEventListener('unhandledrejection', () => void errors++, { signal: stop });
+
+  const problem = options.onError ?? ((p: Problem) => p.kind === 'no-signals' && console.warn('vitalstream:', p.reason));
+  const out = outbox(options, endpoint, problem);
+  const flush = out.flush;
 
   const routes = recordRoutes(options.route, stop);
   const push = (metric: BrowserMetric) => {
@@ -60,32 +60,7 @@ export function init(options: Options): Collector {
     if (route) stamped.route = route;
     if (stamped.name.startsWith('web_vitals_')) last.set(stamped.name, stamped);
     const edited = options.beforeSend ? options.beforeSend(stamped) : stamped;
-    if (!edited) return;
-    queue.push(edited);
-    if (queue.length > MAX_QUEUED) queue.shift();
-  };
-
-  const envelope = (): Envelope => {
-    const context: Envelope['context'] = { sessionId: sessionId(), device: deviceClass() };
-    const connection = connectionType();
-    if (connection) context.connection = connection;
-    if (options.release) context.release = options.release;
-    return { app: options.app, context };
-  };
-
-  const problem = options.onError ?? ((p: Problem) => p.kind === 'no-signals' && console.warn('vitalstream:', p.reason));
-  const flush = (leaving = false) => {
-    const { bodies, dropped } = toBodies(envelope(), queue.splice(0));
-    if (dropped) problem({ kind: 'dropped', count: dropped, reason: 'a metric is over the beacon size limit on its own' });
-    for (const body of [...retry.splice(0), ...bodies]) {
-      send(
-        endpoint,
-        body,
-        leaving,
-        (failed) => retry.length < MAX_RETRY_BODIES && retry.push(failed),
-        (count, reason) => problem({ kind: 'refused', count, reason }),
-      );
-    }
+    if (edited) out.add(edited);
   };
 
   const context: SignalContext = {
