@@ -1,13 +1,14 @@
-import { dimensionsOf, METRICS, type Problem, type Refusal, refuse, routeTemplate } from '@vitalstream/protocol';
+import { dimensionsOf, METRICS, type Problem, type Refusal, refuse } from '@vitalstream/protocol';
 import { ADVICE_METRICS, adviseFrom } from '../advice/advice.ts';
 import { FORECAST_HISTORY_MS, forecastMetric } from '../analysis/forecast/forecast-series.ts';
 import { detailOf } from '../analysis/forecast/hourly-statistics.ts';
 import { FORECAST_HORIZON_HOURS, forecastKey } from '../analysis/forecast/scheduled-forecasts.ts';
 import type { QueryRoutePath } from '../api/routes.ts';
-import type { AlertReader, ForecastStore, MetricStore } from '../ports.ts';
+import type { AggregateQuery, AlertReader, ForecastStore, MetricStore } from '../ports.ts';
 import { answerAggregates, MAX_ANSWER_POINTS } from '../query/aggregate-answer.ts';
 import { parseAggregateQuery, queryRefusal, readTimeRange, STEPS } from '../query/aggregate-query.ts';
 import { TooManyPoints } from '../query/build-series.ts';
+import { caseHint, filtersToCheckForCase, rawPathHints } from '../query/filter-hints.ts';
 import { onlyMatching } from '../query/filters.ts';
 import { JOINED_VITALS, joinSlowVital } from '../query/slow-vitals.ts';
 
@@ -80,7 +81,7 @@ async function aggregates(deps: QueryAnswerDependencies, params: Readonly<Record
       ).refusal,
     );
   }
-  const hints = aggregated.series.every((s) => s.points.length === 0) ? routeHints(query.filters) : [];
+  const hints = aggregated.series.every((s) => s.points.length === 0) ? await emptyAnswerHints(deps, query) : [];
   return answer(200, {
     metric: query.metric,
     unit: aggregated.unit,
@@ -92,14 +93,19 @@ async function aggregates(deps: QueryAnswerDependencies, params: Readonly<Record
 }
 
 /**
- * Why an empty answer may be empty: pages and endpoints are stored as route templates, so a filter
- * on a raw path (`/products/2`) matches nothing. Says what it folds to instead of an empty 200
- * that looks like no traffic.
+ * Why an answer with filters is empty: a raw path where routes are stored, or a value in the wrong
+ * case. The case check reads the range again without that one filter; it runs only for answers
+ * that are empty, and only for the few filters a query can hold.
  */
-function routeHints(filters: Readonly<Record<string, string>>): string[] {
-  return (['page', 'endpoint'] as const)
-    .filter((key) => filters[key] !== undefined && routeTemplate(filters[key]) !== filters[key])
-    .map((key) => `${key} '${filters[key]}' is stored as its route '${routeTemplate(filters[key]!)}': filter by ${key}=${routeTemplate(filters[key]!)}.`);
+async function emptyAnswerHints(deps: QueryAnswerDependencies, query: AggregateQuery & { step: keyof typeof STEPS }): Promise<string[]> {
+  const hints = rawPathHints(query.filters);
+  for (const key of filtersToCheckForCase(query.filters)) {
+    const { [key]: _unfiltered, ...others } = query.filters;
+    const partials = await deps.store.readPartials({ ...query, filters: others, resolutionMs: STEPS[query.step] ?? Infinity });
+    const hint = caseHint(query.filters, key, partials);
+    if (hint) hints.push(hint);
+  }
+  return hints;
 }
 
 /**

@@ -81,6 +81,17 @@ describe('query handler', () => {
     expect(route.hint).toBeUndefined();
   });
 
+  it('says which stored values a filter in the wrong case meant, instead of an empty answer', async () => {
+    const range = { metric: 'web_vitals_lcp', from: String(T), to: String(T + 60_000) };
+    const page = json(await query({ ...range, page: '/Courses/:ID' }));
+    expect(page.series.flatMap((s: { points: unknown[] }) => s.points)).toEqual([]);
+    expect(page.hint).toBe("page '/Courses/:ID' matches nothing: values differ in case ('/courses/:id'): filter by page=/courses/:id.");
+    const device = json(await query({ ...range, device: 'Mobile', page: '/courses/:id' }));
+    expect(device.hint).toBe("device 'Mobile' matches nothing: values differ in case ('mobile'): filter by device=mobile.");
+    // A value no stored value matches, in any case, gets no hint: it is simply absent.
+    expect(json(await query({ ...range, device: 'tablet' })).hint).toBeUndefined();
+  });
+
   it('treats to as exclusive and defaults to the last hour', async () => {
     expect(json(await query({ metric: 'web_vitals_lcp', from: String(T - 60_000), to: String(T) })).series[0].points).toEqual([]);
     expect(json(await query({ metric: 'web_vitals_lcp' })).series[0].points).toHaveLength(1);
