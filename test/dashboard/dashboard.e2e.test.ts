@@ -288,7 +288,7 @@ describe('dashboard, with the demo traffic', () => {
     await fresh.close();
   });
 
-  it('says which route a raw page path folds to, instead of showing an empty dashboard', async () => {
+  it('says which route a raw page path or a page in the wrong case folds to, instead of showing an empty dashboard', async () => {
     const fresh = await browser.newPage();
     fresh.on('pageerror', (e) => errors.push(e.message));
     await fresh.goto(`${pipeline.pipeline.url}/`);
@@ -298,6 +298,11 @@ describe('dashboard, with the demo traffic', () => {
     await expect(fresh.locator('#empty').textContent()).resolves.toContain(
       "page '/courses/42' is stored as its route '/courses/:id': filter by page=/courses/:id.",
     );
+    await fresh.fill('input[name="page"]', '/Courses/:ID');
+    await fresh.dispatchEvent('form#filters', 'change');
+    await expect
+      .poll(() => fresh.locator('#empty').textContent(), { timeout: 10_000 })
+      .toContain("page '/Courses/:ID' matches nothing: values differ in case ('/courses/:id'): filter by page=/courses/:id.");
     await fresh.close();
   });
 
