@@ -15,26 +15,50 @@ const BREAKDOWNS = [
   ['js_error', 'fingerprint', 'JavaScript errors', 'count'],
 ];
 const TOP = 5;
+/** One colour per listed value, the same in its list row and its line. */
+const COLOURS = ['#2563EB', '#DC2626', '#059669', '#D97706', '#7C3AED'];
+const charts = [];
+/** Point widths the query API offers, finest first. */
+const STEP_WIDTHS = [
+  ['minute', 60e3],
+  ['5m', 300e3],
+  ['15m', 900e3],
+  ['hour', 3600e3],
+];
+/**
+ * A breakdown's line is one value's share of the traffic, so a step must hold enough samples for a
+ * p75 to mean something: the finest width that gives at most 30 points over the range.
+ */
+export const breakdownStep = (rangeMs) => (STEP_WIDTHS.find(([, width]) => rangeMs / width <= 30) ?? STEP_WIDTHS.at(-1))[0];
 
-/** The chosen route's breakdowns, each the busiest few values with their p75 (or count) over the range. */
+/**
+ * The chosen route's breakdowns, each the busiest few values with their p75 (or count) over the
+ * range, and the same values step by step for their time chart: a p75 over the range cannot be
+ * rebuilt from the steps' p75s, so each breakdown is asked twice.
+ */
 export async function loadPageView(view) {
   if (!view.browserFilters.page) return undefined;
+  const step = breakdownStep(view.to - view.from);
+  const ask = (metric, by, step) =>
+    api('/v1/aggregates', { metric, from: view.from, to: view.to, step, group_by: by, ...view.browserFilters }).catch(() => ({ series: [] }));
   const [joined, ...answers] = await Promise.all([
     api('/v1/slow-vitals', { from: view.from, to: view.to, ...view.browserFilters }).catch(() => ({ vitals: [] })),
-    ...BREAKDOWNS.map(([metric, by]) =>
-      api('/v1/aggregates', { metric, from: view.from, to: view.to, step: 'total', group_by: by, ...view.browserFilters }).catch(() => ({ series: [] })),
-    ),
+    ...BREAKDOWNS.flatMap(([metric, by]) => [ask(metric, by, 'total'), ask(metric, by, step)]),
   ]);
   return {
     page: view.browserFilters.page,
+    range: { from: view.from, to: view.to, stepMs: STEP_WIDTHS.find(([name]) => name === step)[1] },
     slowVitals: joined.vitals.filter((v) => v.count > 0),
-    sections: answers.map((answer, i) => {
-      const values = answer.series
-        .map((s) => ({ value: s.dimensions[BREAKDOWNS[i][1]], point: s.points[0] }))
+    sections: BREAKDOWNS.map(([, by, title, unit], i) => {
+      const [totals, steps] = [answers[2 * i], answers[2 * i + 1]];
+      const values = totals.series
+        .map((s) => ({ value: s.dimensions[by], point: s.points[0] }))
         .filter((v) => v.point && v.value !== undefined)
         .sort((a, b) => b.point.count - a.point.count);
       const total = values.reduce((n, v) => n + v.point.count, 0);
-      return { title: BREAKDOWNS[i][2], unit: BREAKDOWNS[i][3], total, values: values.slice(0, TOP) };
+      const top = values.slice(0, TOP);
+      const stepsOf = new Map(steps.series.map((s) => [s.dimensions[by], s.points]));
+      return { title, unit, total, values: top.map((v) => ({ ...v, steps: stepsOf.get(v.value) ?? [] })) };
     }),
   };
 }
@@ -46,10 +70,11 @@ export async function loadPageView(view) {
  * phases and its errors, each the busiest values with their p75 and share.
  */
 export function renderPageView(element, loaded) {
+  for (const chart of charts.splice(0)) chart.destroy();
   element.hidden = !loaded;
   if (!loaded) return;
   const item = (section) => (v) =>
-    `<li data-value="${esc(v.value)}"><span>${esc(v.value)}</span><span>${section.unit === 'count' ? count(v.point.count) : `p75 ${show(v.point.p75, section.unit)}`} <small>${percent(v.point.count / section.total)} of ${count(section.total)}</small></span></li>`;
+    `<li data-value="${esc(v.value)}"><span><i class="swatch" style="background:${COLOURS[section.values.indexOf(v)]}"></i>${esc(v.value)}</span><span>${section.unit === 'count' ? count(v.point.count) : `p75 ${show(v.point.p75, section.unit)}`} <small>${percent(v.point.count / section.total)} of ${count(section.total)}</small></span></li>`;
   const endpoint = (e) =>
     `<li data-value="${esc(`${e.method} ${e.endpoint}`)}"><span><code>${esc(`${e.method} ${e.endpoint}`)}</code></span><span>${percent(e.share)} <small>server p75 ${show(e.serverP75, 'ms')}</small></span></li>`;
   const joined = loaded.slowVitals.length
@@ -65,8 +90,49 @@ export function renderPageView(element, loaded) {
       .map(
         (section) =>
           `<section data-breakdown="${esc(section.title)}"><h3>${esc(section.title)}</h3>${
-            section.values.length ? `<ul class="split">${section.values.map(item(section)).join('')}</ul>` : '<p class="none">nothing in this range</p>'
+            section.values.length
+              ? `<ul class="split">${section.values.map(item(section)).join('')}</ul><div class="breakdown-chart" data-chart="${esc(section.title)}"></div>`
+              : '<p class="none">nothing in this range</p>'
           }</section>`,
       )
       .join('')}</div>`;
+  for (const section of loaded.sections) {
+    const target = element.querySelector(`[data-chart="${CSS.escape(section.title)}"]`);
+    if (target) charts.push(drawBreakdown(target, section, loaded.range));
+  }
+}
+
+/**
+ * A breakdown's values over time, one line each (its p75 per step, or its count for errors), on
+ * every step of the range.
+ */
+function drawBreakdown(element, section, { from, to, stepMs }) {
+  // A step without errors had none; a step without a vital's sample has no p75, and is a gap.
+  const pick = section.unit === 'count' ? (p) => p.count : (p) => p.p75;
+  const missing = section.unit === 'count' ? 0 : null;
+  const grid = [];
+  for (let t = Math.floor(from / stepMs) * stepMs; t < to; t += stepMs) grid.push(t);
+  const times = [...new Set([...grid, ...section.values.flatMap((v) => v.steps.map((p) => Date.parse(p.t)))])].sort((a, b) => a - b);
+  const lines = section.values.map((v) => {
+    const at = new Map(v.steps.map((p) => [Date.parse(p.t), pick(p)]));
+    return times.map((t) => at.get(t) ?? missing);
+  });
+  element.dataset.lines = JSON.stringify(section.values.map((v) => String(v.value)));
+  element.dataset.steps = String(times.length);
+  return new uPlot(
+    {
+      width: Math.max(220, element.clientWidth),
+      height: 120,
+      legend: { show: false },
+      cursor: { points: { size: 5 } },
+      series: [{}, ...section.values.map((v, i) => ({ label: String(v.value), stroke: COLOURS[i], width: 1.5, spanGaps: false }))],
+      axes: [
+        { size: 24, font: '10px system-ui' },
+        { size: 60, font: '10px system-ui', values: (_u, ticks) => ticks.map((t) => (section.unit === 'count' ? count(t) : show(t, section.unit))) },
+      ],
+      scales: { x: { time: true } },
+    },
+    [times.map((t) => t / 1000), ...lines],
+    element,
+  );
 }

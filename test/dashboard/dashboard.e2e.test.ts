@@ -285,6 +285,22 @@ describe('dashboard, with the demo traffic', () => {
     await expect(fresh.locator('#page-view h2').textContent()).resolves.toContain('/courses/:id');
     for (const title of ['INP target', 'CLS largest shift', 'LCP by navigation (hard against soft)', 'Server-Timing of its documents', 'JavaScript errors'])
       await expect(fresh.locator(`[data-breakdown="${title}"]`).count()).resolves.toBe(1);
+    // Each breakdown with values has its time chart: one line per listed value, over every 5-minute step of the hour.
+    const chart = fresh.locator('[data-chart="LCP element"]');
+    expect(JSON.parse((await chart.getAttribute('data-lines'))!)).toEqual(shown);
+    await expect(chart.locator('canvas').count()).resolves.toBe(1);
+    const steps = (await (
+      await fetch(`${pipeline.pipeline.url}/v1/aggregates?${new URLSearchParams({ ...Object.fromEntries(search), step: '5m' })}`)
+    ).json()) as {
+      series: { dimensions: { lcp_element: string }; points: { t: string }[] }[];
+    };
+    const listedSteps = new Set(steps.series.filter((x) => shown.includes(x.dimensions.lcp_element)).flatMap((x) => x.points.map((p) => p.t)));
+    expect(listedSteps.size).toBeGreaterThan(1);
+    // 12 steps, or 13 when the hour does not start on a step.
+    expect([12, 13]).toContain(Number(await chart.getAttribute('data-steps')));
+    const sectionsWithValues = await fresh.locator('#page-view .page-view section:has(ul.split)').count();
+    expect(sectionsWithValues).toBeGreaterThan(5);
+    await expect(fresh.locator('#page-view .breakdown-chart canvas').count()).resolves.toBe(sectionsWithValues);
     await fresh.close();
   });
 

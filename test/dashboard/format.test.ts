@@ -3,8 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { ms, plural } from '../../dashboard/format.js';
 // @ts-expect-error: as above.
 import { renderAlerts } from '../../dashboard/panels/lists.js';
+// @ts-expect-error: as above.
+import { breakdownStep } from '../../dashboard/panels/page-view.js';
 
 describe('dashboard formatting', () => {
+  it("charts a page view's breakdowns at most 30 points over the range, at the finest step that allows", () => {
+    const hour = 3600e3;
+    expect([0.25 * hour, hour, 6 * hour, 24 * hour, 7 * 24 * hour].map(breakdownStep)).toEqual(['minute', '5m', '15m', 'hour', 'hour']);
+  });
+
   it('gives a duration the digits it needs: sub-millisecond values are not "0 ms"', () => {
     expect([0, 0.42, 0.05, 1.4, 9.96, 12.4, 999.4, 1500].map(ms)).toEqual(['0 ms', '0.42 ms', '0.05 ms', '1.4 ms', '10 ms', '12 ms', '999 ms', '1.50 s']);
   });
