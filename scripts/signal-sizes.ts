@@ -16,6 +16,7 @@ const SIGNALS: [label: string, file: string, stub: string][] = [
   ['JavaScript errors', 'signals/errors.ts', stub('jsErrors')],
   ['Server-Timing', 'signals/server-timing.ts', stub('serverTiming')],
   ['user-experience score', 'signals/ux-score.ts', stub('userExperienceScore')],
+  ['back/forward cache', 'signals/back-forward-cache.ts', stub('backForwardCache')],
 ];
 
 const stubbing = (file: string, contents: string): Plugin => ({

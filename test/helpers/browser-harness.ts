@@ -10,10 +10,13 @@ export interface BrowserHarness {
 }
 
 /** A real `npm start` on a fresh data directory and headless Chromium, for the browser SDK's tests. */
-export async function startBrowserHarness(env: Record<string, string> = {}): Promise<BrowserHarness> {
+export async function startBrowserHarness(
+  env: Record<string, string> = {},
+  chromiumOptions: Parameters<typeof launchChromium>[0] = {},
+): Promise<BrowserHarness> {
   const dir = tempDir();
   const server = await startLocalProcess({ VITALSTREAM_DATA_DIR: dir.path, ...env });
-  const browser = await launchChromium();
+  const browser = await launchChromium(chromiumOptions);
   return {
     server,
     browser,

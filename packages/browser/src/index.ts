@@ -1,4 +1,5 @@
 import { isBot, sampled } from './context.ts';
+import { backForwardCache } from './signals/back-forward-cache.ts';
 import { jsErrors } from './signals/errors.ts';
 import { serverTiming } from './signals/server-timing.ts';
 import { interactions, rageClicks } from './signals/interactions.ts';
@@ -13,7 +14,7 @@ import { outbox } from './outbox.ts';
 import type { BrowserMetric, Options, Problem, Signal, SignalContext } from './types.ts';
 
 export type { BrowserMetric, Options, Problem, Report, Signal, SignalContext } from './types.ts';
-export { webVitals, resources, navigation, longTasks, interactions, rageClicks, jsErrors, serverTiming, userExperienceScore };
+export { webVitals, resources, navigation, longTasks, interactions, rageClicks, jsErrors, serverTiming, userExperienceScore, backForwardCache };
 
 export interface Collector {
   /** Report a metric of your own (e.g. `custom_checkout_steps` with a unit). */
@@ -27,7 +28,18 @@ export interface Collector {
 }
 
 /** Every signal, as the script-tag build runs them. A bundle that imports this ships them all. */
-export const allSignals = (): Signal[] => [webVitals, resources, navigation, serverTiming, longTasks, interactions, rageClicks, jsErrors, userExperienceScore];
+export const allSignals = (): Signal[] => [
+  webVitals,
+  resources,
+  navigation,
+  serverTiming,
+  longTasks,
+  interactions,
+  rageClicks,
+  jsErrors,
+  userExperienceScore,
+  backForwardCache,
+];
 
 const noop: Collector = { push() {}, flush() {}, stop() {}, signals: [] };
 

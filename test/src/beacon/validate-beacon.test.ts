@@ -236,3 +236,29 @@ describe('js_error', () => {
     expect(errorFingerprint(`Item "blue shoes" #42 (id 3f2504e0-4f89-11d3-9a0c-0305e82c3301) missing`)).toBe('Item <str> #<n> (id <id>) missing');
   });
 });
+
+describe('back/forward cache', () => {
+  it("keeps a reason only as the browser's short kebab-case name and restored only as yes or no, whoever sent them", async () => {
+    const { validateBeacon } = await import('@vitalstream/protocol/validate');
+    const result = validateBeacon(
+      {
+        app: 'shop',
+        metrics: [
+          { name: 'bfcache_blocked', value: 1, tags: { reason: 'unload-listener' } },
+          { name: 'bfcache_blocked', value: 1, tags: { reason: '<img src=x onerror=alert(1)>' } },
+          { name: 'back_forward_navigation', value: 1, tags: { restored: 'yes' } },
+          { name: 'back_forward_navigation', value: 1, tags: { restored: 'maybe' } },
+        ],
+      },
+      Date.now(),
+      'b',
+    );
+    if (!result.ok) throw new Error(result.refusal.message);
+    expect(result.value.record.metrics.map((m) => m.dimensions)).toEqual([
+      { reason: 'unload-listener' },
+      { reason: 'other' },
+      { restored: 'yes' },
+      { restored: 'no' },
+    ]);
+  });
+});

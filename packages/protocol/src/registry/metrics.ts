@@ -136,6 +136,26 @@ const SPECS: Record<string, Spec> = {
     // A message may carry user data: only its fingerprint is ever stored, whoever sent the tag.
     cleanTags: { fingerprint: errorFingerprint, error_type: errorType },
   },
+  back_forward_navigation: {
+    unit: 'count',
+    source: 'browser',
+    description: 'A back or forward navigation to the page, restored from the back/forward cache (restored=yes) or loaded anew (no)',
+    min: 1,
+    max: 1,
+    dimensions: ['restored'],
+    cleanTags: { restored: (value) => (value === 'yes' ? 'yes' : 'no') },
+  },
+  bfcache_blocked: {
+    unit: 'count',
+    source: 'browser',
+    description:
+      'A reason the browser gave (notRestoredReasons) for loading a back or forward navigation anew instead of restoring it from the back/forward cache',
+    min: 1,
+    max: 1,
+    dimensions: ['reason'],
+    // The browser's reasons are short kebab-case names; anything else is not one of them.
+    cleanTags: { reason: (value) => (/^[a-z0-9-]{1,64}$/.test(value) ? value : 'other') },
+  },
   user_experience_score: {
     unit: 'score',
     source: 'browser',
