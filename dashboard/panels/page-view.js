@@ -41,14 +41,17 @@ export async function loadPageView(view) {
   const step = breakdownStep(view.to - view.from);
   const ask = (metric, by, step) =>
     api('/v1/aggregates', { metric, from: view.from, to: view.to, step, group_by: by, ...view.browserFilters }).catch(() => ({ series: [] }));
-  const [joined, ...answers] = await Promise.all([
+  const [joined, backForward, blocked, ...answers] = await Promise.all([
     api('/v1/slow-vitals', { from: view.from, to: view.to, ...view.browserFilters }).catch(() => ({ vitals: [] })),
+    ask('back_forward_navigation', 'restored', 'total'),
+    ask('bfcache_blocked', 'reason', 'total'),
     ...BREAKDOWNS.flatMap(([metric, by]) => [ask(metric, by, 'total'), ask(metric, by, step)]),
   ]);
   return {
     page: view.browserFilters.page,
     range: { from: view.from, to: view.to, stepMs: STEP_WIDTHS.find(([name]) => name === step)[1] },
     slowVitals: joined.vitals.filter((v) => v.count > 0),
+    backForward: backForwardCache(backForward, blocked),
     sections: BREAKDOWNS.map(([, by, title, unit], i) => {
       const [totals, steps] = [answers[2 * i], answers[2 * i + 1]];
       const values = totals.series
@@ -61,6 +64,22 @@ export async function loadPageView(view) {
       return { title, unit, total, values: top.map((v) => ({ ...v, steps: stepsOf.get(v.value) ?? [] })) };
     }),
   };
+}
+
+/**
+ * Back and forward navigations to the page: how many, the share restored from the back/forward
+ * cache, and the reasons the others were not, each as a share of all back and forward navigations
+ * (a navigation can have several reasons, so the shares need not add up).
+ */
+function backForwardCache(navigations, blocked) {
+  const counts = Object.fromEntries(navigations.series.filter((s) => s.points[0]).map((s) => [s.dimensions.restored, s.points[0].count]));
+  const total = (counts.yes ?? 0) + (counts.no ?? 0);
+  const reasons = blocked.series
+    .filter((s) => s.points[0])
+    .map((s) => ({ reason: s.dimensions.reason, count: s.points[0].count }))
+    .sort((a, b) => b.count - a.count)
+    .slice(0, TOP);
+  return { total, restored: counts.yes ?? 0, reasons };
 }
 
 /**
@@ -85,8 +104,18 @@ export function renderPageView(element, loaded) {
         )
         .join('')}</section>`
     : '';
+  const { total, restored, reasons } = loaded.backForward;
+  const backForward = `<section data-breakdown="Back/forward cache"><h3>Back/forward cache</h3>${
+    total
+      ? `<p data-back-forward="${total}">${count(total)} back/forward navigation${total === 1 ? '' : 's'}: ${percent(restored / total)} restored from the cache</p>${
+          reasons.length
+            ? `<ul class="split">${reasons.map((r) => `<li data-value="${esc(r.reason)}"><span title="${esc(r.reason)}"><code>${esc(r.reason)}</code></span><span>${percent(r.count / total)} <small>of ${count(total)}</small></span></li>`).join('')}</ul>`
+            : ''
+        }`
+      : '<p class="none">no back or forward navigation in this range</p>'
+  }</section>`;
   element.innerHTML = `<h2>Why <code>${esc(loaded.page)}</code> is slow <small>its vitals by what they are attributed to, over the range</small></h2>
-    ${joined}<div class="page-view">${loaded.sections
+    ${joined}<div class="page-view">${backForward}${loaded.sections
       .map(
         (section) =>
           `<section data-breakdown="${esc(section.title)}"><h3>${esc(section.title)}</h3>${

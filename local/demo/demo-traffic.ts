@@ -123,6 +123,17 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
     ];
   };
 
+  // One page view in ten comes by the back or forward button: two thirds restored from the
+  // back/forward cache, the rest loaded anew for a reason the browser names.
+  const backForward = (t: number) => {
+    if (detailRandom() >= 0.1) return [];
+    const restored = detailRandom() < 0.67;
+    const navigation = { name: 'back_forward_navigation', value: 1, timestamp: t, tags: { restored: restored ? 'yes' : 'no' } };
+    if (restored) return [navigation];
+    const reason = pickDetail(['unload-listener', 'unload-listener', 'response-cache-control-no-store', 'masked']);
+    return [navigation, { name: 'bfcache_blocked', value: 1, timestamp: t, tags: { reason } }];
+  };
+
   // `share` of a minute's traffic: live ticks every 5 s send a twelfth, so rates match the history.
   const minuteAt = (t: number, incident: boolean, share = 1): string[] => {
     const scaled = (perMinute: number) => Math.floor(perMinute * share + random());
@@ -166,6 +177,7 @@ export function startDemoTraffic(beaconUrl: string, history: MetricStream, log: 
             { name: 'server_timing', value: spreadDetail(60, 0.4), timestamp: t, tags: { name: 'render' } },
             { name: 'web_vitals_fcp', value: spread(1300, 0.4), timestamp: t },
             { name: 'web_vitals_ttfb', value: spread(420, 0.5), timestamp: t },
+            ...backForward(t),
             // A few page views hit a bug: the checkout page's total, and a failing recommendation fetch everywhere.
             ...(page === '/checkout' && random() < 0.3
               ? [
