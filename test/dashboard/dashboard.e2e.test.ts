@@ -298,9 +298,28 @@ describe('dashboard, with the demo traffic', () => {
     expect(listedSteps.size).toBeGreaterThan(1);
     // 12 steps, or 13 when the hour does not start on a step.
     expect([12, 13]).toContain(Number(await chart.getAttribute('data-steps')));
-    const sectionsWithValues = await fresh.locator('#page-view .page-view section:has(ul.split)').count();
+    const sectionsWithValues = await fresh.locator('#page-view .page-view section:has(ul.split):not([data-breakdown="Back/forward cache"])').count();
     expect(sectionsWithValues).toBeGreaterThan(5);
     await expect(fresh.locator('#page-view .breakdown-chart canvas').count()).resolves.toBe(sectionsWithValues);
+    // Back and forward navigations: their count as the API has it, and the reasons the browser gave, busiest first.
+    const total = async (metric: string, by: string) =>
+      (
+        (await (
+          await fetch(`${pipeline.pipeline.url}/v1/aggregates?${new URLSearchParams({ ...Object.fromEntries(search), metric, group_by: by })}`)
+        ).json()) as {
+          series: { dimensions: Record<string, string>; points: { count: number }[] }[];
+        }
+      ).series
+        .filter((x) => x.points[0])
+        .map((x) => ({ value: x.dimensions[by]!, count: x.points[0]!.count }))
+        .sort((a, b) => b.count - a.count);
+    const navigations = (await total('back_forward_navigation', 'restored')).reduce((n, x) => n + x.count, 0);
+    expect(navigations).toBeGreaterThan(0);
+    const cache = fresh.locator('[data-breakdown="Back/forward cache"]');
+    // The dashboard read its range a moment before this test did: a navigation may have arrived since.
+    expect(navigations - Number(await cache.locator('[data-back-forward]').getAttribute('data-back-forward'))).toBeLessThanOrEqual(2);
+    const reasons = await cache.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-value')));
+    expect(new Set(reasons)).toEqual(new Set((await total('bfcache_blocked', 'reason')).map((x) => x.value)));
     await fresh.close();
   });
 
