@@ -301,7 +301,15 @@ init({ endpoint: '/v1/beacon', app: 'packed-web', dropBots: false, onError: (pro
 
     it('ships only the signal it imports', () => {
       expect(bundle).toContain('web_vitals_');
-      for (const other of ['long_animation_frame', 'rage_click', 'resource_transfer_size', 'js_error', 'user_experience_score'])
+      for (const other of [
+        'long_animation_frame',
+        'rage_click',
+        'resource_transfer_size',
+        'js_error',
+        'user_experience_score',
+        'back_forward_navigation',
+        'bfcache_blocked',
+      ])
         expect(bundle).not.toContain(other);
     });
 
