@@ -1,7 +1,7 @@
 import { SDK_BEACON_BYTES as MAX_BEACON_BYTES } from '@vitalstream/protocol';
 import { toBodies } from './beacon-bodies.ts';
 import { MetricBuffer } from './metric-buffer.ts';
-import { createSender } from './send-with-retry.ts';
+import { createSender, Deliveries } from './send-with-retry.ts';
 import type { Monitor, MonitorOptions, SeriesTemplate, ServerMetric, ShutdownReport } from './types.ts';
 import { workerTransport } from './worker-transport.ts';
 
@@ -25,10 +25,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
   let stopped = false;
   /** Aborted at the shutdown deadline: sends in flight and retries waiting stop at once. */
   const giveUp = new AbortController();
-  /** Occurrences in bodies a flush has taken and not yet delivered or given up on. */
-  let inFlight = 0;
-  /** Occurrences the endpoint refused or that ran out of retries since the monitor started. */
-  let failed = 0;
+  const deliveries = new Deliveries(createSender({ transport, maxRetries: options.maxRetries ?? 3, giveUp: giveUp.signal, onError }), onError);
 
   const context: Record<string, string> = {};
   if (options.service) context.service = options.service;
@@ -47,8 +44,6 @@ export function createMonitor(options: MonitorOptions): Monitor {
     };
   };
 
-  const sendWithRetry = createSender({ transport, maxRetries: options.maxRetries ?? 3, giveUp: giveUp.signal, onError });
-
   const handOvers: (() => void)[] = [];
   const flushOnce = async () => {
     for (const handOver of handOvers) {
@@ -64,17 +59,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
       buffer.dropped += tooBig;
       onError(new Error(`${tooBig} metric${tooBig === 1 ? ' was' : 's were'} dropped: each alone is over the ${MAX_BEACON_BYTES}-byte beacon limit`));
     }
-    for (const { occurrences } of bodies) inFlight += occurrences;
-    for (const { body, occurrences } of bodies) {
-      try {
-        failed += await sendWithRetry(body);
-      } catch (error) {
-        failed += occurrences;
-        onError(error as Error);
-      } finally {
-        inFlight -= occurrences;
-      }
-    }
+    await deliveries.deliver(bodies);
   };
 
   const flush = () => {
@@ -90,7 +75,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
   const shutdownOnce = async (): Promise<ShutdownReport> => {
     clearInterval(timer);
     process.off('beforeExit', onBeforeExit);
-    const failedBefore = failed;
+    const failedBefore = deliveries.failed;
     const timeoutMs = options.shutdownTimeoutMs ?? 5000;
     const timedOut = await runsPast(timeoutMs, async () => {
       await flushing;
@@ -98,9 +83,9 @@ export function createMonitor(options: MonitorOptions): Monitor {
     });
     stopped = true;
     // Counted before aborting: the sends cut off now settle later and must not be counted twice.
-    const cutOff = inFlight + buffer.occurrences;
+    const cutOff = deliveries.inFlight + buffer.occurrences;
     giveUp.abort();
-    const undelivered = failed - failedBefore + cutOff;
+    const undelivered = deliveries.failed - failedBefore + cutOff;
     if (timedOut) onError(new Error(`shutdown deadline of ${timeoutMs} ms passed: ${undelivered} metrics were not delivered`));
     else if (undelivered > 0) onError(new Error(`shutdown: ${undelivered} metrics were not delivered`));
     return { delivered: undelivered === 0, undelivered, timedOut };

@@ -73,3 +73,33 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
     }
   });
 }
+
+/**
+ * Beacon bodies on their way, counted in metric occurrences: those in flight (taken by a flush and
+ * not yet delivered or given up on) and those that failed (refused, or out of retries) since the
+ * monitor started, which is what a shutdown reports as undelivered.
+ */
+export class Deliveries {
+  inFlight = 0;
+  failed = 0;
+
+  constructor(
+    private readonly send: (body: string) => Promise<number>,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  /** Sends the bodies one after another; never rejects (a body that fails is counted and reported). */
+  async deliver(bodies: readonly { body: string; occurrences: number }[]): Promise<void> {
+    for (const { occurrences } of bodies) this.inFlight += occurrences;
+    for (const { body, occurrences } of bodies) {
+      try {
+        this.failed += await this.send(body);
+      } catch (error) {
+        this.failed += occurrences;
+        this.onError(error as Error);
+      } finally {
+        this.inFlight -= occurrences;
+      }
+    }
+  }
+}
