@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 /** The apps of bench/hello-server.mjs, and its modes (there: what each measures). */
 export type HelloApp = 'express' | 'fastify' | 'express-pg';
-export type HelloMode = 'plain' | 'layer' | 'listener' | 'timing' | 'unsent' | 'instrumented';
+export type HelloMode = 'plain' | 'layer' | 'listener' | 'timing' | 'unsent' | 'instrumented' | 'padded';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status === 0;
@@ -29,12 +29,13 @@ interface App {
   url: string;
 }
 
-async function startApp(kind: HelloApp, mode: HelloMode, beaconUrl: string): Promise<App> {
+async function startApp(kind: HelloApp, mode: HelloMode, beaconUrl: string, options?: object): Promise<App> {
   // Both apps share core 1 and the load generator has core 0 (where taskset exists).
   const args = [resolve(ROOT, 'bench/hello-server.mjs'), kind, mode, beaconUrl];
+  const env = options ? { ...process.env, HELLO_OPTIONS: JSON.stringify(options) } : process.env;
   const child = PINNED
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((done) =>
     child.stdout!.on('data', (chunk: Buffer) => {
       const match = /port (\d+)/.exec(String(chunk));
@@ -169,6 +170,52 @@ export async function serverOverhead(
   }
 }
 
+/** A variant of `cpuPerRequest`: an app in a mode, with instrumentation options. */
+export interface CpuVariant {
+  label: string;
+  mode: HelloMode;
+  options?: object;
+}
+
+/**
+ * CPU time per request of each variant, each app alone on its core under the same load, variants
+ * interleaved and the median of `reps` taken: what the instrumentation's parts cost in CPU,
+ * without the side-by-side run's sharing of one core (whose start-order effect is largest on a
+ * hello-world Fastify app).
+ */
+export async function cpuPerRequest(kind: HelloApp, variants: readonly CpuVariant[], reps = 3, seconds = 5) {
+  const sink = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(202).end('{"accepted":1}'));
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const beaconUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/v1/beacon`;
+  const micros = variants.map(() => [] as number[]);
+  try {
+    for (let rep = 0; rep < reps; rep++) {
+      for (const [i, variant] of variants.entries()) {
+        const app = await startApp(kind, variant.mode, beaconUrl, variant.options);
+        try {
+          await load(app.url, 4);
+          const loading = load(app.url, seconds + 1);
+          await new Promise((r) => setTimeout(r, 500));
+          const before = await counters(app.url);
+          await new Promise((r) => setTimeout(r, seconds * 1000));
+          const after = await counters(app.url);
+          await loading;
+          micros[i]!.push((after.cpuMicros - before.cpuMicros) / (after.served - before.served));
+        } finally {
+          app.child.kill();
+        }
+      }
+    }
+  } finally {
+    sink.close();
+  }
+  // The least is reported beside the median: on a shared machine, noise only ever adds CPU time.
+  return variants.map((variant, i) => ({ ...variant, micros: median(micros[i]!), least: Math.min(...micros[i]!), reps: micros[i]! }));
+}
+
 /** What each line of `npm run bench:overhead` measures, and the share of plain throughput it must keep. */
 const APPS: { kind: HelloApp; title: string; goal: number }[] = [
   { kind: 'express', title: 'Express', goal: 0.97 },
@@ -188,6 +235,27 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(
       `  ${title}: ${(100 * r.ratio).toFixed(1)} % of plain throughput (goal >= ${goal * 100} %: ${r.ratio >= goal ? 'met' : 'missed'}); ${Math.round(r.plain)} req/s plain, ${Math.round(r.instrumented)} instrumented; rounds ${r.ratios.join(' ')}; CPU per request ${r.cpuPlain.toFixed(1)} µs plain, ${r.cpuInstrumented.toFixed(1)} µs instrumented; ${r.beacons} beacons sent`,
     );
+  }
+  if (process.argv.includes('--cpu')) {
+    // Fastify's parts in CPU per request, each alone on its core: plain, plain with a constant header as long as
+    // the SDK's Server-Timing (what the bytes cost), instrumented without Server-Timing, without trace context, and in full.
+    const kind: HelloApp = only.includes('express') ? 'express' : 'fastify';
+    const parts = await cpuPerRequest(
+      kind,
+      [
+        { label: 'plain', mode: 'plain' },
+        ...(kind === 'fastify' ? [{ label: 'plain, padded header', mode: 'padded' as const }] : []),
+        { label: 'no Server-Timing', mode: 'instrumented', options: { serverTiming: false } },
+        { label: 'no trace context', mode: 'instrumented', options: { traceContext: false } },
+        { label: 'instrumented', mode: 'instrumented' },
+      ],
+      Number(process.env.REPS ?? 5),
+    );
+    const [median, least] = [parts[0]!.micros, parts[0]!.least];
+    for (const part of parts)
+      console.log(
+        `  ${kind} ${part.label.padEnd(22)} median ${part.micros.toFixed(2)} µs CPU a request (${(100 * (median / part.micros)).toFixed(1)} % of plain), least ${part.least.toFixed(2)} µs (${(100 * (least / part.least)).toFixed(1)} %); reps ${part.reps.map((m) => m.toFixed(2)).join(' ')}`,
+      );
   }
   if (process.argv.includes('--breakdown')) {
     // Each part against the plain Express app, side by side: the differences between lines are the parts' costs.
