@@ -13,7 +13,7 @@ if (data.endpoint && data.app) {
   const options: Parameters<typeof init>[0] = { endpoint: data.endpoint, app: data.app, dropBots: data.dropBots !== 'false', signals: allSignals() };
   if (data.release) options.release = data.release;
   if (data.sampleRate) options.sampleRate = Number(data.sampleRate);
-  // data-trace-origins="https://api.shop.example https://cdn.shop.example"
-  if (data.traceOrigins) options.traceOrigins = data.traceOrigins.split(/\s+/);
+  // data-trace-origins="https://api.shop.example https://cdn.shop.example" (commas also separate)
+  if (data.traceOrigins) options.traceOrigins = data.traceOrigins.split(/[\s,]+/);
   window.vitalstream.collector = init(options);
 }
