@@ -209,6 +209,8 @@ describe('the packed SDKs, installed with npm into an app of its own', () => {
           series: { points: { avg: number }[] }[];
         };
         expect(hitRate.series[0]!.points[0]!.avg).toBeCloseTo(2 / 5, 6);
+        // Every command after instrumentRedis, from node-redis's TracingChannel: the SET and the five GETs among them.
+        expect(await count('cache_command', 'command')).toMatchObject({ SET: 1, GET: 5 });
       },
       60_000,
     );

@@ -130,7 +130,7 @@ describe('Redis cache hit rate at 127.0.0.1:6379', () => {
     expect(rate.series[0]!.points[0]!.avg).toBe(0.5);
   });
 
-  it("reads hits and misses from node-redis's own command-reply channel, with the app's calls unchanged", async () => {
+  it("reads hits and misses, and each command's time, from node-redis's own channels, with the app's calls unchanged", async () => {
     const monitor = createMonitor({ app: 'redis-channel-app', endpoint: pipeline.beaconUrl });
     const redis = createClient({ url: 'redis://127.0.0.1:6379' });
     await redis.connect();
@@ -142,6 +142,8 @@ describe('Redis cache hit rate at 127.0.0.1:6379', () => {
     await redis.get(`${prefix}:user:3`);
     await redis.get(`${prefix}:user:1`);
     await redis.hGet(`${prefix}:profile`, 'name');
+    // Redis refuses to increment a string: the command's promise rejects.
+    await expect(redis.incr(`${prefix}:user:1`)).rejects.toThrow(/not an integer/);
     stop();
     await redis.del(`${prefix}:user:1`);
     await redis.quit();
@@ -149,5 +151,13 @@ describe('Redis cache hit rate at 127.0.0.1:6379', () => {
     const rate = await pipeline.aggregates('cache_hit_rate', { app: 'redis-channel-app', key_prefix: prefix });
     // Two hits of four lookups: the SET is no lookup, and node-redis publishes no key for HGET.
     expect(rate.series[0]!.points[0]!.avg).toBe(0.5);
+    // Each command timed from node-redis's TracingChannel, by name and outcome; the DEL after stop() is not.
+    const commands = await pipeline.aggregates('cache_command', { app: 'redis-channel-app', group_by: 'command' });
+    const counts = Object.fromEntries(commands.series.map((s) => [s.dimensions.command, s.points.reduce((n, p) => n + p.count, 0)]));
+    expect(counts).toMatchObject({ SET: 1, GET: 4, HGET: 1, INCR: 1 });
+    expect(counts.DEL).toBeUndefined();
+    const failed = await pipeline.aggregates('cache_command', { app: 'redis-channel-app', status: 'error', group_by: 'command' });
+    expect(failed.series.map((s) => s.dimensions.command)).toEqual(['INCR']);
+    for (const s of commands.series) for (const p of s.points) expect(p.min).toBeGreaterThan(0);
   });
 });

@@ -222,6 +222,10 @@ const SPECS: Record<string, Spec> = {
     dimensions: ['cache', 'key_prefix'],
   },
 
+  cache_command: ms('server', 'Duration of one cache command, from the client sending it to its reply (node-redis)', {
+    dimensions: ['cache', 'command', 'status'],
+  }),
+
   external_api_call: ms('external_api', 'Duration of one outgoing call to a third-party API', {
     dimensions: ['service', 'endpoint', 'method', 'status_code', 'status_class', 'status', 'error_type'],
   }),
