@@ -39,3 +39,19 @@ export const hidePage = (page: Page) =>
   Object.defineProperty(document, 'hidden', { value: true, configurable: true });
   document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
 `);
+
+/**
+ * One visit to a page with the script-tag build: load it, wait for the collector, click `selector`
+ * once (after 300 ms, and 400 ms for the interaction to paint), then hide and close the page so its
+ * beacons leave.
+ */
+export async function visitAndClick(browser: Browser, url: string, selector: string): Promise<void> {
+  const tab = await browser.newPage();
+  await tab.goto(url, { waitUntil: 'load' });
+  await tab.waitForFunction('window.vitalstream?.collector !== undefined');
+  await tab.waitForTimeout(300);
+  await tab.click(selector);
+  await tab.waitForTimeout(400);
+  await hidePage(tab);
+  await tab.close();
+}

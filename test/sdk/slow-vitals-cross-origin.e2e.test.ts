@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../bench/support/local-process.ts';
 import { vitalstreamExpress } from '../../packages/node/src/express.ts';
 import { createMonitor, type Monitor } from '../../packages/node/src/monitor.ts';
-import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/browser-harness.ts';
+import { startBrowserHarness, type BrowserHarness, visitAndClick } from '../helpers/browser-harness.ts';
 
 /**
  * The join across origins, as most shops have it: the page on one origin, its API on another. A
@@ -69,16 +69,7 @@ beforeAll(async () => {
   allowedUrl = await listen(api('/api/cart/:id', traceparents.allowed, shopUrl, shopUrl));
   opaqueUrl = await listen(api('/api/wishlist/:id', traceparents.opaque, shopUrl, undefined));
 
-  for (const button of ['#cart', '#wishlist', '#cart', '#wishlist']) {
-    const tab = await harness.browser.newPage();
-    await tab.goto(`${shopUrl}/shop/cart`, { waitUntil: 'load' });
-    await tab.waitForFunction('window.vitalstream?.collector !== undefined');
-    await tab.waitForTimeout(300);
-    await tab.click(button);
-    await tab.waitForTimeout(400);
-    await hidePage(tab);
-    await tab.close();
-  }
+  for (const button of ['#cart', '#wishlist', '#cart', '#wishlist']) await visitAndClick(harness.browser, `${shopUrl}/shop/cart`, button);
   await waitFor(async () => ((await inp()).slow >= 4 ? true : undefined), 20_000, 'four slow interactions on /shop/cart');
 }, 120_000);
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../bench/support/local-process.ts';
 import { vitalstreamExpress } from '../../packages/node/src/express.ts';
 import { createMonitor, type Monitor } from '../../packages/node/src/monitor.ts';
-import { hidePage, startBrowserHarness, type BrowserHarness } from '../helpers/browser-harness.ts';
+import { hidePage, startBrowserHarness, type BrowserHarness, visitAndClick } from '../helpers/browser-harness.ts';
 
 /**
  * From a slow page to the server request behind it, end to end: a real Express app with the server
@@ -76,16 +76,7 @@ beforeAll(async () => {
   // Four visits to the cart: three add to it (a slow click waiting on POST /api/cart/:id), one
   // recounts (as slow, waiting on no request). Then two loads of the slow document.
   const browser = harness.browser;
-  for (const button of ['#add', '#add', '#recount', '#add']) {
-    const tab = await browser.newPage();
-    await tab.goto(`${shopUrl}/shop/cart`, { waitUntil: 'load' });
-    await tab.waitForFunction('window.vitalstream?.collector !== undefined');
-    await tab.waitForTimeout(300);
-    await tab.click(button);
-    await tab.waitForTimeout(400);
-    await hidePage(tab);
-    await tab.close();
-  }
+  for (const button of ['#add', '#add', '#recount', '#add']) await visitAndClick(browser, `${shopUrl}/shop/cart`, button);
   for (let i = 0; i < 2; i++) {
     const tab = await browser.newPage();
     await tab.goto(`${shopUrl}/shop/slow`, { waitUntil: 'load' });
