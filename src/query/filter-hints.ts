@@ -18,15 +18,18 @@ const MAX_CASE_CHECKS = 2;
  * nothing. Says what it folds to instead of an empty 200 that looks like no traffic.
  */
 export function rawPathHints(filters: Readonly<Record<string, string>>): string[] {
-  return ROUTE_DIMENSIONS.filter((key) => filters[key] !== undefined && routeTemplate(filters[key]) !== filters[key]).map((key) => {
+  return rawPathKeys(filters).map((key) => {
     const route = routeTemplate(filters[key]!);
     return `${key} '${filters[key]}' is stored as its route '${route}': filter by ${key}=${route}.`;
   });
 }
 
+const rawPathKeys = (filters: Readonly<Record<string, string>>): string[] =>
+  ROUTE_DIMENSIONS.filter((key) => filters[key] !== undefined && routeTemplate(filters[key]) !== filters[key]);
+
 /** The filters whose misses `caseHint` may explain: the first MAX_CASE_CHECKS no raw-path hint already explains. */
 export function filtersToCheckForCase(filters: Readonly<Record<string, string>>): string[] {
-  const explained = new Set(rawPathHints(filters).map((hint) => hint.slice(0, hint.indexOf(' '))));
+  const explained = new Set(rawPathKeys(filters));
   return Object.keys(filters)
     .filter((key) => !explained.has(key))
     .slice(0, MAX_CASE_CHECKS);
