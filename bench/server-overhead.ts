@@ -24,6 +24,26 @@ function load(url: string, seconds: number): Promise<unknown> {
   return new Promise((done) => child.on('exit', done));
 }
 
+/** Where the instrumented apps really send their beacons: every one is read whole, counted and answered 202. */
+async function startBeaconSink(): Promise<{ url: string; readonly beacons: number; close(): void }> {
+  let beacons = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      beacons += 1;
+      response.writeHead(202).end('{"accepted":1}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/beacon`,
+    get beacons() {
+      return beacons;
+    },
+    close: () => server.close(),
+  };
+}
+
 interface App {
   child: ChildProcess;
   url: string;
@@ -124,16 +144,8 @@ export async function serverOverhead(
   baseline: HelloMode = 'plain',
   kind: HelloApp = 'express',
 ) {
-  let beacons = 0;
-  const sink = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      beacons += 1;
-      response.writeHead(202).end('{"accepted":1}');
-    });
-  });
-  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-  const beaconUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/v1/beacon`;
+  const sink = await startBeaconSink();
+  const beaconUrl = sink.url;
   const results: Round[] = [];
   try {
     for (let i = 0; i < rounds; i++) {
@@ -162,7 +174,7 @@ export async function serverOverhead(
       cpuInstrumented: median(results.map((r) => r.instrumentedCpu)),
       cpuRatio: median(results.map((r) => r.plainCpu / r.instrumentedCpu)),
       ratios: results.map((r) => Number((r.instrumentedRps / r.plainRps).toFixed(3))),
-      beacons,
+      beacons: sink.beacons,
       pinned: PINNED,
     };
   } finally {
@@ -184,12 +196,8 @@ export interface CpuVariant {
  * hello-world Fastify app).
  */
 export async function cpuPerRequest(kind: HelloApp, variants: readonly CpuVariant[], reps = 3, seconds = 5) {
-  const sink = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => response.writeHead(202).end('{"accepted":1}'));
-  });
-  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-  const beaconUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/v1/beacon`;
+  const sink = await startBeaconSink();
+  const beaconUrl = sink.url;
   const micros = variants.map(() => [] as number[]);
   try {
     for (let rep = 0; rep < reps; rep++) {

@@ -1,6 +1,6 @@
 // The page a team keeps open. Plain ES modules, no build step; every number comes from the query API.
 import { api, saveToken, TokenRequired, takeHints } from './api.js';
-import { clock, esc } from './format.js';
+import { clock, esc, STEP_MS } from './format.js';
 import { loadDatabase, renderDatabase } from './panels/database.js';
 import { loadErrors, renderErrors } from './panels/errors.js';
 import { loadJsErrors, renderJsErrors } from './panels/js-errors.js';
@@ -13,7 +13,6 @@ import { loadTimeline, renderTimeline } from './panels/timeline.js';
 import { loadVitals, renderVitals } from './panels/vitals.js';
 
 const RANGES = { '15m': 15 * 60e3, '1h': 3600e3, '6h': 6 * 3600e3, '24h': 24 * 3600e3, '7d': 7 * 24 * 3600e3 };
-const STEPS = { minute: 60e3, '5m': 300e3, '15m': 900e3, hour: 3600e3 };
 const form = document.getElementById('filters');
 let thresholds;
 let refreshSeconds;
@@ -34,7 +33,7 @@ function currentView() {
     from,
     to,
     step,
-    stepMs: STEPS[step],
+    stepMs: STEP_MS[step],
     endsNow: !focus,
     appFilter: only(['app']),
     // Page and device describe browser beacons; endpoints describe server requests.

@@ -19,3 +19,6 @@ export const count = (n) => n.toLocaleString('en-US');
 /** A time label fit for the span shown: the day as well once the view covers more than one. */
 export const stamp = (t, span) =>
   span > 86400e3 ? new Date(t).toLocaleString([], { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : clock(t);
+
+/** The point widths the query API offers (its `step`), finest first, in ms. */
+export const STEP_MS = { minute: 60e3, '5m': 300e3, '15m': 900e3, hour: 3600e3 };

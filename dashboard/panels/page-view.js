@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { count, esc, percent, show } from '../format.js';
+import { count, esc, percent, STEP_MS, show } from '../format.js';
 
 /** What the page view breaks each vital down by: the attribution the browser SDK sends with it. */
 const BREAKDOWNS = [
@@ -18,18 +18,11 @@ const TOP = 5;
 /** One colour per listed value, the same in its list row and its line. */
 const COLOURS = ['#2563EB', '#DC2626', '#059669', '#D97706', '#7C3AED'];
 const charts = [];
-/** Point widths the query API offers, finest first. */
-const STEP_WIDTHS = [
-  ['minute', 60e3],
-  ['5m', 300e3],
-  ['15m', 900e3],
-  ['hour', 3600e3],
-];
 /**
  * A breakdown's line is one value's share of the traffic, so a step must hold enough samples for a
  * p75 to mean something: the finest width that gives at most 30 points over the range.
  */
-export const breakdownStep = (rangeMs) => (STEP_WIDTHS.find(([, width]) => rangeMs / width <= 30) ?? STEP_WIDTHS.at(-1))[0];
+export const breakdownStep = (rangeMs) => Object.keys(STEP_MS).find((step) => rangeMs / STEP_MS[step] <= 30) ?? 'hour';
 
 /**
  * The chosen route's breakdowns, each the busiest few values with their p75 (or count) over the
@@ -49,7 +42,7 @@ export async function loadPageView(view) {
   ]);
   return {
     page: view.browserFilters.page,
-    range: { from: view.from, to: view.to, stepMs: STEP_WIDTHS.find(([name]) => name === step)[1] },
+    range: { from: view.from, to: view.to, stepMs: STEP_MS[step] },
     slowVitals: joined.vitals.filter((v) => v.count > 0),
     backForward: backForwardCache(backForward, blocked),
     sections: BREAKDOWNS.map(([, by, title, unit], i) => {

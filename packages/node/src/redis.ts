@@ -35,7 +35,8 @@ export interface RedisOptions {
  * Returns a function that stops it and reports what it has.
  */
 export function instrumentRedis(monitor: Monitor, options: RedisOptions = {}): () => void {
-  const tracker = trackCache(monitor, options.cache ?? 'redis', options.intervalMs);
+  const cache = options.cache ?? 'redis';
+  const tracker = trackCache(monitor, cache, options.intervalMs);
   const onReply = (message: unknown) => {
     try {
       const { args, reply } = message as { args?: unknown[]; reply?: unknown };
@@ -49,7 +50,7 @@ export function instrumentRedis(monitor: Monitor, options: RedisOptions = {}): (
     }
   };
   subscribe(COMMAND_REPLY, onReply);
-  const stopTiming = timeCommands(monitor, options.cache ?? 'redis');
+  const stopTiming = timeCommands(monitor, cache);
   return () => {
     unsubscribe(COMMAND_REPLY, onReply);
     stopTiming();
