@@ -34,6 +34,8 @@ interface Answer {
   readonly traceparent: string | undefined;
   route: string | undefined;
   status: number;
+  /** The answer's Content-Length, read at writeHead (Fastify hands its headers to writeHead, where getHeader cannot see them later). */
+  responseBytes: number | undefined;
 }
 
 /**
@@ -72,6 +74,7 @@ export function noteStart(app: ObservedApp, request: IncomingMessage, response: 
     traceparent: app.serverTiming && app.traceContext ? serverTraceparent(incomingTraceparent(request)) : undefined,
     route: undefined,
     status: 0,
+    responseBytes: undefined,
   };
   if (socket && current === undefined) socket[kAnswer] = answer;
   else pipelined.set(response, answer);
@@ -112,7 +115,7 @@ function onResponseFinish(message: unknown): void {
       durationMs: performance.now() - answer.startedAt,
       // GET and HEAD carry no body; reading their headers only costs time.
       requestBytes: method === 'GET' || method === 'HEAD' ? undefined : contentLength(request.headers['content-length']),
-      responseBytes: contentLength(response.getHeader('content-length')),
+      responseBytes: answer.responseBytes,
     });
   } catch {
     // Instrumentation never breaks a response.
@@ -141,10 +144,11 @@ function addAnswerHeaders(response: ServerResponse, statusCode: number, headers:
   const answer = answerOf(response, response.socket as NotedSocket | null);
   if (!answer) return;
   answer.status = statusCode;
-  const { app } = answer;
-  if (!app.serverTiming && app.timingAllowOrigin === undefined) return;
   // An array of raw header pairs is left alone: setHeader still applies beside it.
   const given = Array.isArray(headers) ? undefined : (headers as Record<string, unknown> | undefined);
+  answer.responseBytes = contentLength((given?.['content-length'] ?? response.getHeader('content-length')) as string | number | undefined);
+  const { app } = answer;
+  if (!app.serverTiming && app.timingAllowOrigin === undefined) return;
   if (app.timingAllowOrigin !== undefined) addHeader(response, given, 'timing-allow-origin', app.timingAllowOrigin, false);
   if (!app.serverTiming) return;
   // The route is known by now (the handler is answering), and kept for the finish.

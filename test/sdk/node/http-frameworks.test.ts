@@ -150,6 +150,10 @@ describe('Fastify plugin', () => {
     await monitor.shutdown();
     expect(await byDimension('api_request', 'fastify-app', 'endpoint')).toEqual({ '/users/:userId/orders': 2, '/fail': 1 });
     expect(await byDimension('api_request', 'fastify-app', 'status_code')).toEqual({ '200': 2, '503': 1 });
+    // Fastify hands its headers to writeHead, so Content-Length is read there ('{"orders":[]}' is 13 bytes).
+    expect(await byDimension('api_response_size', 'fastify-app', 'endpoint')).toEqual({ '/users/:userId/orders': 2, '/fail': 1 });
+    const orders = await pipeline.aggregates('api_response_size', { app: 'fastify-app', endpoint: '/users/:userId/orders' });
+    expect([orders.series[0]!.points[0]!.min, orders.series[0]!.points[0]!.max]).toEqual([13, 13]);
   });
 });
 
