@@ -2,6 +2,9 @@ import type { Report } from '../types.ts';
 
 type Timed = PerformanceResourceTiming;
 
+/** The step to which browsers round an event's duration (Event Timing), and so the paint's time. */
+const PAINT_TIME_STEP_MS = 8;
+
 /**
  * The endpoint that answered a request, and the server's own time for it, from the `app` entry the
  * vitalstream server SDK puts in Server-Timing (`app;dur=310;desc="POST /api/cart/:id"`). Another
@@ -22,15 +25,14 @@ function endpointOf(entry: Timed | undefined): [method: string, endpoint: string
  */
 export function reportSlowVital(report: Report, vital: string, value: number, page: string, start?: number, nextPaint?: number): void {
   report({ name: 'slow_vital', value, unit: 'ms', tags: { vital }, page });
-  // The paint's time is the event's start plus its duration, which browsers round to the nearest
-  // 8 ms: a request answered just before the paint can end up to 4 ms after that rounded time (a
-  // synchronous request's answer comes within a millisecond of the handler's end). One step of
-  // rounding is allowed for.
+  // The paint's time is the event's start plus its rounded duration: a request answered just before
+  // the paint can end up to half a step after that time (a synchronous request's answer comes within
+  // a millisecond of the handler's end). One whole step is allowed for.
   const waited =
     start === undefined
       ? performance.getEntriesByType('navigation')
       : (performance.getEntriesByType('resource') as Timed[]).filter(
-          (e) => /fetch|xmlhttprequest/.test(e.initiatorType) && e.startTime >= start && e.responseEnd <= nextPaint! + 8,
+          (e) => /fetch|xmlhttprequest/.test(e.initiatorType) && e.startTime >= start && e.responseEnd <= nextPaint! + PAINT_TIME_STEP_MS,
         );
   const slowest = new Map<string, [string, string, number]>();
   for (const entry of waited) {
