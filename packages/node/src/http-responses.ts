@@ -146,7 +146,7 @@ function addAnswerHeaders(response: ServerResponse, statusCode: number, headers:
   answer.status = statusCode;
   // An array of raw header pairs is left alone: setHeader still applies beside it.
   const given = Array.isArray(headers) ? undefined : (headers as Record<string, unknown> | undefined);
-  answer.responseBytes = contentLength((given?.['content-length'] ?? response.getHeader('content-length')) as string | number | undefined);
+  answer.responseBytes = contentLength((headerGiven(given, 'content-length') ?? response.getHeader('content-length')) as string | number | undefined);
   const { app } = answer;
   if (!app.serverTiming && app.timingAllowOrigin === undefined) return;
   if (app.timingAllowOrigin !== undefined) addHeader(response, given, 'timing-allow-origin', app.timingAllowOrigin, false);
@@ -158,14 +158,28 @@ function addAnswerHeaders(response: ServerResponse, statusCode: number, headers:
 }
 
 /**
+ * A header handed to writeHead, whatever the case of its name (`Content-Length` from an app's own
+ * writeHead call). Only a miss under the lower-case name costs a walk over the given names, and
+ * only for names whose length matches.
+ */
+function headerGiven(given: Record<string, unknown> | undefined, name: string): unknown {
+  if (given === undefined) return undefined;
+  const value = given[name];
+  if (value !== undefined) return value;
+  for (const key in given) if (key.length === name.length && key.toLowerCase() === name) return given[key];
+  return undefined;
+}
+
+/**
  * Adds a header to an answer about to be written. Headers handed to writeHead itself (Fastify
  * hands all of them) win over setHeader's, and a setHeader before such a writeHead sends Node
  * down its slow path (every given header set and validated one by one: a fifth of a hello-world
  * Fastify app's throughput), so they are joined there. An app's own value comes first (a list
- * header) or stays (any other).
+ * header) or stays (any other, under whatever case the app named it). A list header the app handed
+ * over under another case than ours goes out as two lines, which HTTP reads as one list.
  */
 function addHeader(response: ServerResponse, given: Record<string, unknown> | undefined, name: string, value: string, list: boolean): void {
-  const existing = given?.[name] ?? response.getHeader(name);
+  const existing = (list ? given?.[name] : headerGiven(given, name)) ?? response.getHeader(name);
   if (existing !== undefined && !list) return;
   const joined = existing === undefined ? value : `${String(existing)}, ${value}`;
   if (given) given[name] = joined;

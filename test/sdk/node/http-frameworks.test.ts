@@ -270,6 +270,27 @@ describe('Server-Timing from the server SDK', () => {
     },
   );
 
+  it('reads headers an app hands to writeHead itself, whatever their case: its size is recorded and its own Timing-Allow-Origin stays', async () => {
+    const monitor = createMonitor({ app: 'own-write-head', endpoint: pipeline.beaconUrl });
+    const app = express();
+    const off = vitalstreamExpress(app, monitor, { timingAllowOrigin: 'https://shop.example' });
+    app.get('/raw', (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '5', 'Timing-Allow-Origin': 'https://own.example' });
+      res.end('hello');
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/raw`);
+    expect(await answer.text()).toBe('hello');
+    expect(answer.headers.get('timing-allow-origin')).toBe('https://own.example');
+    expect(endpointOf(answer.headers.get('server-timing'))).toBe('GET /raw');
+    server.close();
+    off();
+    await monitor.shutdown();
+    const sizes = await pipeline.aggregates('api_response_size', { app: 'own-write-head' });
+    expect(sizes.series.map((series) => series.points.map((p) => [p.count, p.min, p.max]))).toEqual([[[1, 5, 5]]]);
+  });
+
   it("Fastify adds app;dur from the reply's own elapsed time", async () => {
     const monitor = createMonitor({ app: 'timing-fastify', endpoint: pipeline.beaconUrl });
     const app = Fastify();
