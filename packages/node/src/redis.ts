@@ -1,4 +1,6 @@
 import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
+// Imported rather than the global, whose getter runs a brand check on every read.
+import { performance } from 'node:perf_hooks';
 import { trackCache } from './cache.ts';
 import type { Monitor } from './monitor.ts';
 
