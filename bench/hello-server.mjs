@@ -1,6 +1,7 @@
 import express from 'express';
 import Fastify from 'fastify';
 import { subscribe } from 'node:diagnostics_channel';
+import { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { createMonitor } from '@vitalstream/node';
 import { vitalstreamExpress } from '@vitalstream/node/express';
@@ -24,6 +25,11 @@ import { instrumentPg } from '@vitalstream/node/pg';
  * unsent: the full instrumentation, but beacons are built and never sent.
  * For Fastify, padded: the plain app answering with a constant header as long as the SDK's
  *   Server-Timing, to tell what the header's bytes cost from what building it costs.
+ * For both, the floor of the design, with nothing computed and nothing recorded:
+ * channels: the plain app with empty subscribers on Node's request-start and response-finish
+ *   channels (what hearing of every request's start and end costs);
+ * floor: channels, plus writeHead patched on the prototype to add a constant header as long as
+ *   the SDK's Server-Timing, the way the SDK adds its own.
  */
 const [kind, mode, beaconUrl] = process.argv.slice(2);
 let served = 0;
@@ -35,12 +41,25 @@ const counters = () => ({ ...process.cpuUsage(), served, lastDuration });
 // Instrumentation options for experiments on the parts' costs, e.g. HELLO_OPTIONS='{"serverTiming":false}'.
 const options = JSON.parse(process.env.HELLO_OPTIONS ?? '{}');
 const listening = (port) => console.log(`port ${port}`);
+const padding = 'app;dur=0.3;desc="GET /hello/:name", traceparent;desc="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"';
+
+if (mode === 'channels' || mode === 'floor') {
+  subscribe('http.server.request.start', () => undefined);
+  subscribe('http.server.response.finish', () => undefined);
+}
+if (mode === 'floor') {
+  const writeHead = ServerResponse.prototype.writeHead;
+  ServerResponse.prototype.writeHead = function paddedWriteHead(statusCode, reason, headers) {
+    const given = typeof reason === 'object' && reason !== null ? reason : headers;
+    if (given && !Array.isArray(given)) given['server-timing'] = padding;
+    else this.setHeader('server-timing', padding);
+    return writeHead.call(this, statusCode, reason, headers);
+  };
+}
 
 if (kind === 'fastify') {
   const app = Fastify();
   if (mode === 'instrumented') await app.register(vitalstreamFastify(monitor(), options));
-  // padded: the plain app answering with a constant header as long as the SDK's Server-Timing.
-  const padding = 'app;dur=0.3;desc="GET /hello/:name", traceparent;desc="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"';
   app.get('/hello/:name', async (request, reply) => {
     served += 1;
     if (mode === 'padded') reply.header('server-timing', padding);

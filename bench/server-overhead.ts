@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 /** The apps of bench/hello-server.mjs, and its modes (there: what each measures). */
 export type HelloApp = 'express' | 'fastify' | 'express-pg';
-export type HelloMode = 'plain' | 'layer' | 'listener' | 'timing' | 'unsent' | 'instrumented' | 'padded';
+export type HelloMode = 'plain' | 'layer' | 'listener' | 'timing' | 'unsent' | 'instrumented' | 'padded' | 'channels' | 'floor';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status === 0;
@@ -17,7 +17,7 @@ const PINNED = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).stat
  */
 export const LOAD_GENERATOR = spawnSync('wrk', ['--version']).error === undefined ? 'wrk' : 'autocannon';
 
-function load(url: string, seconds: number): Promise<unknown> {
+export function load(url: string, seconds: number): Promise<unknown> {
   if (LOAD_GENERATOR === 'autocannon') return autocannon({ url, connections: 16, duration: seconds });
   const args = ['-t1', '-c16', `-d${seconds}s`, url];
   const child = PINNED ? spawn('taskset', ['-c', '0', 'wrk', ...args], { stdio: 'ignore' }) : spawn('wrk', args, { stdio: 'ignore' });
@@ -25,7 +25,7 @@ function load(url: string, seconds: number): Promise<unknown> {
 }
 
 /** Where the instrumented apps really send their beacons: every one is read whole, counted and answered 202. */
-async function startBeaconSink(): Promise<{ url: string; readonly beacons: number; close(): void }> {
+export async function startBeaconSink(): Promise<{ url: string; readonly beacons: number; close(): void }> {
   let beacons = 0;
   const server = createServer((request, response) => {
     request.resume();
@@ -44,15 +44,15 @@ async function startBeaconSink(): Promise<{ url: string; readonly beacons: numbe
   };
 }
 
-interface App {
+export interface App {
   child: ChildProcess;
   url: string;
 }
 
-async function startApp(kind: HelloApp, mode: HelloMode, beaconUrl: string, options?: object): Promise<App> {
+export async function startApp(kind: HelloApp, mode: HelloMode, beaconUrl: string, options?: object, nodeOptions?: string): Promise<App> {
   // Both apps share core 1 and the load generator has core 0 (where taskset exists).
   const args = [resolve(ROOT, 'bench/hello-server.mjs'), kind, mode, beaconUrl];
-  const env = options ? { ...process.env, HELLO_OPTIONS: JSON.stringify(options) } : process.env;
+  const env = { ...process.env, ...(options ? { HELLO_OPTIONS: JSON.stringify(options) } : {}), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
   const child = PINNED
     ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -72,7 +72,7 @@ interface Counters {
 }
 
 /** What the app has served and the CPU time it has used, read from the app itself. */
-const counters = async (url: string): Promise<Counters> => {
+export const counters = async (url: string): Promise<Counters> => {
   const usage = (await (await fetch(url.replace(/\/hello\/.*/, '/__cpu'))).json()) as { user: number; system: number; served: number };
   return { cpuMicros: usage.user + usage.system, served: usage.served, at: performance.now() };
 };
@@ -246,13 +246,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   if (process.argv.includes('--cpu')) {
     // Fastify's parts in CPU per request, each alone on its core: plain, plain with a constant header as long as
-    // the SDK's Server-Timing (what the bytes cost), instrumented without Server-Timing, without trace context, and in full.
+    // the SDK's Server-Timing (what the bytes cost), the design's floor (Node's two channels heard and that header
+    // added in writeHead, nothing computed), instrumented without Server-Timing, without trace context, and in full.
     const kind: HelloApp = only.includes('express') ? 'express' : 'fastify';
     const parts = await cpuPerRequest(
       kind,
       [
         { label: 'plain', mode: 'plain' },
         ...(kind === 'fastify' ? [{ label: 'plain, padded header', mode: 'padded' as const }] : []),
+        { label: 'floor: channels, header', mode: 'floor' },
         { label: 'no Server-Timing', mode: 'instrumented', options: { serverTiming: false } },
         { label: 'no trace context', mode: 'instrumented', options: { traceContext: false } },
         { label: 'instrumented', mode: 'instrumented' },
@@ -262,7 +264,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const [median, least] = [parts[0]!.micros, parts[0]!.least];
     for (const part of parts)
       console.log(
-        `  ${kind} ${part.label.padEnd(22)} median ${part.micros.toFixed(2)} µs CPU a request (${(100 * (median / part.micros)).toFixed(1)} % of plain), least ${part.least.toFixed(2)} µs (${(100 * (least / part.least)).toFixed(1)} %); reps ${part.reps.map((m) => m.toFixed(2)).join(' ')}`,
+        `  ${kind} ${part.label.padEnd(24)} median ${part.micros.toFixed(2)} µs CPU a request (${(100 * (median / part.micros)).toFixed(1)} % of plain), least ${part.least.toFixed(2)} µs (${(100 * (least / part.least)).toFixed(1)} %); reps ${part.reps.map((m) => m.toFixed(2)).join(' ')}`,
       );
   }
   if (process.argv.includes('--breakdown')) {
