@@ -149,7 +149,8 @@ function addAnswerHeaders(response: ServerResponse, statusCode: number, headers:
   answer.status = statusCode;
   // An array of raw header pairs is left alone: setHeader still applies beside it.
   const given = Array.isArray(headers) ? undefined : (headers as Record<string, unknown> | undefined);
-  answer.responseBytes = contentLength((headerGiven(given, 'content-length') ?? response.getHeader('content-length')) as string | number | undefined);
+  const givenLength = given === undefined ? undefined : given[givenKey(given, 'content-length')];
+  answer.responseBytes = contentLength((givenLength ?? response.getHeader('content-length')) as string | number | undefined);
   const { app } = answer;
   if (!app.serverTiming && app.timingAllowOrigin === undefined) return;
   if (app.timingAllowOrigin !== undefined) addHeader(response, given, 'timing-allow-origin', app.timingAllowOrigin, false);
@@ -161,16 +162,14 @@ function addAnswerHeaders(response: ServerResponse, statusCode: number, headers:
 }
 
 /**
- * A header handed to writeHead, whatever the case of its name (`Content-Length` from an app's own
- * writeHead call). Only a miss under the lower-case name costs a walk over the given names, and
- * only for names whose length matches.
+ * The key under which a header was handed to writeHead, whatever its case (`Content-Length` from an
+ * app's own writeHead call), or the lower-case name when it was not. Only a miss under the
+ * lower-case name costs a walk over the given names, and only names of the same length are compared.
  */
-function headerGiven(given: Record<string, unknown> | undefined, name: string): unknown {
-  if (given === undefined) return undefined;
-  const value = given[name];
-  if (value !== undefined) return value;
-  for (const key in given) if (key.length === name.length && key.toLowerCase() === name) return given[key];
-  return undefined;
+function givenKey(given: Record<string, unknown>, name: string): string {
+  if (given[name] !== undefined) return name;
+  for (const key in given) if (key.length === name.length && key.toLowerCase() === name) return key;
+  return name;
 }
 
 /**
@@ -178,8 +177,7 @@ function headerGiven(given: Record<string, unknown> | undefined, name: string): 
  * hands all of them) win over setHeader's, and a setHeader before such a writeHead sends Node
  * down its slow path (every given header set and validated one by one: a fifth of a hello-world
  * Fastify app's throughput), so they are joined there. An app's own value comes first (a list
- * header) or stays (any other, under whatever case the app named it). A list header the app handed
- * over under another case than ours goes out as two lines, which HTTP reads as one list.
+ * header) or stays (any other), under whatever case the app named it.
  */
 function addHeader(response: ServerResponse, given: Record<string, unknown> | undefined, name: string, value: string, list: boolean): void {
   // One call into the response instead of a getHeader and a setHeader: on Express's responses, whose
@@ -188,10 +186,11 @@ function addHeader(response: ServerResponse, given: Record<string, unknown> | un
     response.appendHeader(name, value);
     return;
   }
-  const existing = (list ? given?.[name] : headerGiven(given, name)) ?? response.getHeader(name);
+  const key = given === undefined ? name : givenKey(given, name);
+  const existing = given?.[key] ?? response.getHeader(name);
   if (existing !== undefined && !list) return;
   const joined = existing === undefined ? value : `${String(existing)}, ${value}`;
-  if (given) given[name] = joined;
+  if (given) given[key] = joined;
   else response.setHeader(name, joined);
 }
 
