@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { counters, type HelloApp, type HelloMode, load, startApp, startBeaconSink } from './server-overhead.ts';
 
 /**
@@ -13,6 +13,7 @@ import { counters, type HelloApp, type HelloMode, load, startApp, startBeaconSin
  * the CPU the instrumentation costs a request, which the side-by-side run turns into throughput.
  */
 const SAMPLE_HZ = 5000;
+const ROOT = resolve(import.meta.dirname, '..');
 const WINDOW_SECONDS = 5;
 
 type Profile = Map<string, number>;
@@ -47,9 +48,13 @@ async function profileApp(kind: HelloApp, mode: HelloMode, beaconUrl: string): P
     }
     return { nsBySymbol, requests };
   } finally {
+    const exited = new Promise((done) => app.child.once('exit', done));
     app.child.kill();
+    await exited;
     rmSync(data, { force: true });
     rmSync(join(tmpdir(), `perf-${app.child.pid}.map`), { force: true });
+    // V8 writes an event log per isolate beside the perf map, in the app's working folder.
+    for (const log of readdirSync(ROOT).filter((name) => name.startsWith('isolate-') && name.endsWith(`-${app.child.pid}-v8.log`))) rmSync(join(ROOT, log));
   }
 }
 
