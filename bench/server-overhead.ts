@@ -182,6 +182,21 @@ export async function serverOverhead(
   }
 }
 
+/**
+ * One app alone under load: warmed for 4 s, then its counters read at both ends of a window of
+ * `seconds` in the middle of the load, with `during` (by default, waiting) run inside the window.
+ */
+export async function measuredWindow(url: string, seconds: number, during = () => new Promise<unknown>((r) => setTimeout(r, seconds * 1000))) {
+  await load(url, 4);
+  const loading = load(url, seconds + 2);
+  await new Promise((r) => setTimeout(r, 500));
+  const before = await counters(url);
+  await during();
+  const after = await counters(url);
+  await loading;
+  return { before, after };
+}
+
 /** A variant of `cpuPerRequest`: an app in a mode, with instrumentation options. */
 export interface CpuVariant {
   label: string;
@@ -204,13 +219,7 @@ export async function cpuPerRequest(kind: HelloApp, variants: readonly CpuVarian
       for (const [i, variant] of variants.entries()) {
         const app = await startApp(kind, variant.mode, beaconUrl, variant.options);
         try {
-          await load(app.url, 4);
-          const loading = load(app.url, seconds + 1);
-          await new Promise((r) => setTimeout(r, 500));
-          const before = await counters(app.url);
-          await new Promise((r) => setTimeout(r, seconds * 1000));
-          const after = await counters(app.url);
-          await loading;
+          const { before, after } = await measuredWindow(app.url, seconds);
           micros[i]!.push((after.cpuMicros - before.cpuMicros) / (after.served - before.served));
         } finally {
           app.child.kill();
@@ -225,7 +234,7 @@ export async function cpuPerRequest(kind: HelloApp, variants: readonly CpuVarian
 }
 
 /** What each line of `npm run bench:overhead` measures, and the share of plain throughput it must keep. */
-const APPS: { kind: HelloApp; title: string; goal: number }[] = [
+export const APPS: { kind: HelloApp; title: string; goal: number }[] = [
   { kind: 'express', title: 'Express', goal: 0.97 },
   { kind: 'fastify', title: 'Fastify', goal: 0.97 },
   { kind: 'express-pg', title: 'Express + pg + fetch, one PostgreSQL query a request', goal: 0.95 },
@@ -234,6 +243,11 @@ const APPS: { kind: HelloApp; title: string; goal: number }[] = [
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rounds = Number(process.env.ROUNDS ?? 10);
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const unknown = only.filter((name) => !APPS.some((a) => a.kind === name));
+  if (unknown.length > 0) {
+    console.error(`bench:overhead: no app named ${unknown.join(', ')}; the apps are ${APPS.map((a) => a.kind).join(', ')}`);
+    process.exit(2);
+  }
   console.log(
     `server overhead: hello-world apps with and without the server SDK (Server-Timing and trace context on), side by side${PINNED ? ' on one core' : ''}, loaded by ${LOAD_GENERATOR}${LOAD_GENERATOR === 'wrk' ? '' : ' (install wrk for a load that does not slow on longer answers)'}, ${rounds} rounds, each a fresh pair started in alternating order; the figure is the median over pairs of rounds of their geometric mean:`,
   );
