@@ -24,14 +24,21 @@ import { instrumentPg } from '@vitalstream/node/pg';
  *   point, and the finish channel), recording nothing;
  * unsent: the full instrumentation, but beacons are built and never sent.
  * For Fastify, padded: the plain app answering with a constant header as long as the SDK's
- *   Server-Timing, to tell what the header's bytes cost from what building it costs.
- * For both, the floor of the design, with nothing computed and nothing recorded:
+ *   Server-Timing, to tell what the header's bytes cost from what building it costs; and plugin:
+ *   the plain app with one plugin that does nothing, registered as the SDK's is (any real Fastify
+ *   app registers some), to tell what registering a plugin costs from what the SDK's plugin does.
+ * For Express and Fastify, the floor of the design, with nothing computed and nothing recorded:
  * channels: the plain app with empty subscribers on Node's request-start and response-finish
  *   channels (what hearing of every request's start and end costs);
  * floor: channels, plus writeHead patched on the prototype to add a constant header as long as
  *   the SDK's Server-Timing, the way the SDK adds its own.
+ * For every app, busy: the plain app busy-waiting `busyMicros` (HELLO_OPTIONS, 1 by default) on
+ *   every request, which tells what a known cost reads as in this benchmark.
  */
 const [kind, mode, beaconUrl] = process.argv.slice(2);
+/** A plugin that does nothing, registered the way the SDK's plugin is (applying to the app itself). */
+const emptyPlugin = (_fastify, _options, done) => done();
+emptyPlugin[Symbol.for('skip-override')] = true;
 let served = 0;
 let lastDuration = 0;
 const monitor = () =>
@@ -40,6 +47,12 @@ const monitor = () =>
 const counters = () => ({ ...process.cpuUsage(), served, lastDuration });
 // Instrumentation options for experiments on the parts' costs, e.g. HELLO_OPTIONS='{"serverTiming":false}'.
 const options = JSON.parse(process.env.HELLO_OPTIONS ?? '{}');
+/** Mode busy: the plain app spending a known time (`busyMicros`, 1 µs by default) on every request. */
+const busyMicros = options.busyMicros ?? 1;
+const busyWait = () => {
+  const until = performance.now() + busyMicros / 1000;
+  while (performance.now() < until);
+};
 const listening = (port) => console.log(`port ${port}`);
 const padding = 'app;dur=0.3;desc="GET /hello/:name", traceparent;desc="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"';
 
@@ -60,8 +73,10 @@ if (mode === 'floor') {
 if (kind === 'fastify') {
   const app = Fastify();
   if (mode === 'instrumented') await app.register(vitalstreamFastify(monitor(), options));
+  if (mode === 'plugin') await app.register(emptyPlugin);
   app.get('/hello/:name', async (request, reply) => {
     served += 1;
+    if (mode === 'busy') busyWait();
     if (mode === 'padded') reply.header('server-timing', padding);
     return `hello ${request.params.name}`;
   });
@@ -100,6 +115,7 @@ if (kind === 'fastify') {
   }
   app.get('/hello/:name', async (req, res) => {
     served += 1;
+    if (mode === 'busy') busyWait();
     if (!pool) return void res.send(`hello ${req.params.name}`);
     const { rows } = await pool.query('SELECT $1::text AS greeting, now() AS at', [`hello ${req.params.name}`]);
     res.send(String(rows[0].greeting));

@@ -5,9 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 /** The apps of bench/hello-server.mjs, and its modes (there: what each measures). */
 export type HelloApp = 'express' | 'fastify' | 'express-pg';
-export type HelloMode = 'plain' | 'layer' | 'listener' | 'timing' | 'unsent' | 'instrumented' | 'padded' | 'channels' | 'floor';
+export type HelloMode = 'plain' | 'layer' | 'listener' | 'timing' | 'unsent' | 'instrumented' | 'padded' | 'channels' | 'floor' | 'plugin' | 'busy';
 
 const ROOT = resolve(import.meta.dirname, '..');
+/**
+ * The Node the apps run on: the benchmark's own unless OVERHEAD_NODE names another (npm scripts run
+ * the repository's Node 22; OVERHEAD_NODE=/usr/bin/node measures the machine's Node 20).
+ */
+const APP_NODE = process.env.OVERHEAD_NODE ?? process.execPath;
+export const APP_NODE_VERSION = spawnSync(APP_NODE, ['--version'], { encoding: 'utf8' }).stdout?.trim() || `unknown (${APP_NODE} did not run)`;
 const PINNED = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status === 0;
 /**
  * wrk where the machine has it (`apt-get install wrk`), else autocannon. autocannon parses answers
@@ -54,8 +60,8 @@ export async function startApp(kind: HelloApp, mode: HelloMode, beaconUrl: strin
   const args = [resolve(ROOT, 'bench/hello-server.mjs'), kind, mode, beaconUrl];
   const env = { ...process.env, ...(options ? { HELLO_OPTIONS: JSON.stringify(options) } : {}), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
   const child = PINNED
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    ? spawn('taskset', ['-c', '1', APP_NODE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(APP_NODE, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((done) =>
     child.stdout!.on('data', (chunk: Buffer) => {
       const match = /port (\d+)/.exec(String(chunk));
@@ -143,6 +149,7 @@ export async function serverOverhead(
   mode: HelloMode = 'instrumented',
   baseline: HelloMode = 'plain',
   kind: HelloApp = 'express',
+  options?: object,
 ) {
   const sink = await startBeaconSink();
   const beaconUrl = sink.url;
@@ -154,8 +161,8 @@ export async function serverOverhead(
       // run and 102 % in another when one pair served every round), so rounds must not share a pair.
       const [plain, instrumented] =
         i % 2 === 0
-          ? [await startApp(kind, baseline, beaconUrl), await startApp(kind, mode, beaconUrl)]
-          : ([await startApp(kind, mode, beaconUrl), await startApp(kind, baseline, beaconUrl)].reverse() as [App, App]);
+          ? [await startApp(kind, baseline, beaconUrl), await startApp(kind, mode, beaconUrl, options)]
+          : ([await startApp(kind, mode, beaconUrl, options), await startApp(kind, baseline, beaconUrl)].reverse() as [App, App]);
       try {
         // Long enough for the JIT to settle and for the monitor's first flush (5 s) to start its sender.
         await loadBoth(plain.url, instrumented.url, 4);
@@ -249,7 +256,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   console.log(
-    `server overhead: hello-world apps with and without the server SDK (Server-Timing and trace context on), side by side${PINNED ? ' on one core' : ''}, loaded by ${LOAD_GENERATOR}${LOAD_GENERATOR === 'wrk' ? '' : ' (install wrk for a load that does not slow on longer answers)'}, ${rounds} rounds, each a fresh pair started in alternating order; the figure is the median over pairs of rounds of their geometric mean:`,
+    `server overhead: hello-world apps with and without the server SDK (Server-Timing and trace context on), side by side${PINNED ? ' on one core' : ''}, on Node ${APP_NODE_VERSION}, loaded by ${LOAD_GENERATOR}${LOAD_GENERATOR === 'wrk' ? '' : ' (install wrk for a load that does not slow on longer answers)'}, ${rounds} rounds, each a fresh pair started in alternating order; the figure is the median over pairs of rounds of their geometric mean:`,
   );
   for (const { kind, title, goal } of APPS.filter((a) => only.length === 0 || only.includes(a.kind))) {
     const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${title}: round ${done} of ${of}`), 'instrumented', 'plain', kind);
@@ -288,6 +295,40 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const p = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${part}: round ${done} of ${of}`), part);
       process.stderr.write('\r\x1b[K');
       console.log(`  Express ${part.padEnd(9)} ${(100 * p.ratio).toFixed(1)} % of plain (rounds ${p.ratios.join(' ')})`);
+    }
+  }
+  if (process.argv.includes('--calibrate')) {
+    // What a known cost reads as: the plain app busy-waiting a fixed time on every request, against itself
+    // without it. Beside the app's CPU a request, it says how many µs of added work a point of the figure is.
+    const kind: HelloApp = only.includes('express') ? 'express' : 'fastify';
+    for (const busyMicros of [1, 3]) {
+      const r = await serverOverhead(
+        rounds,
+        3,
+        (done, of) => process.stderr.write(`\r  busy ${busyMicros} µs: round ${done} of ${of}`),
+        'busy',
+        'plain',
+        kind,
+        { busyMicros },
+      );
+      process.stderr.write('\r\x1b[K');
+      console.log(
+        `  ${kind} busy-waiting ${busyMicros} µs a request: ${(100 * r.ratio).toFixed(1)} % of plain (rounds ${r.ratios.join(' ')}); CPU a request ${r.cpuPlain.toFixed(1)} → ${r.cpuInstrumented.toFixed(1)} µs`,
+      );
+    }
+  }
+  if (process.argv.includes('--plugin')) {
+    // Fastify's figure split in two: registering any plugin (one that does nothing) against the bare app, and the
+    // SDK's plugin against the app with that empty plugin.
+    for (const [mode, baseline, title] of [
+      ['plugin', 'plain', 'an empty plugin against the bare app'],
+      ['instrumented', 'plugin', 'instrumented against the app with an empty plugin'],
+    ] as const) {
+      const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${title}: round ${done} of ${of}`), mode, baseline, 'fastify');
+      process.stderr.write('\r\x1b[K');
+      console.log(
+        `  Fastify, ${title}: ${(100 * r.ratio).toFixed(1)} % (rounds ${r.ratios.join(' ')}); CPU a request ${r.cpuPlain.toFixed(1)} → ${r.cpuInstrumented.toFixed(1)} µs`,
+      );
     }
   }
 }
