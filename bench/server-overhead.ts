@@ -13,7 +13,7 @@ const ROOT = resolve(import.meta.dirname, '..');
  * the repository's Node 22; OVERHEAD_NODE=/usr/bin/node measures the machine's Node 20).
  */
 const APP_NODE = process.env.OVERHEAD_NODE ?? process.execPath;
-export const APP_NODE_VERSION = spawnSync(APP_NODE, ['--version'], { encoding: 'utf8' }).stdout?.trim() || `unknown (${APP_NODE} did not run)`;
+const APP_NODE_VERSION = spawnSync(APP_NODE, ['--version'], { encoding: 'utf8' }).stdout?.trim() || `unknown (${APP_NODE} did not run)`;
 const PINNED = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)]).status === 0;
 /**
  * wrk where the machine has it (`apt-get install wrk`), else autocannon. autocannon parses answers
@@ -255,12 +255,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`bench:overhead: no app named ${unknown.join(', ')}; the apps are ${APPS.map((a) => a.kind).join(', ')}`);
     process.exit(2);
   }
+  /** One side-by-side run with a progress line on stderr, cleared when it is done. */
+  const sideBySide = async (title: string, mode: HelloMode, baseline: HelloMode, kind: HelloApp, options?: object) => {
+    const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${title}: round ${done} of ${of}`), mode, baseline, kind, options);
+    process.stderr.write('\r\x1b[K');
+    return r;
+  };
+  // The app that --cpu and --calibrate measure: Express when named, else Fastify.
+  const partsKind: HelloApp = only.includes('express') ? 'express' : 'fastify';
   console.log(
     `server overhead: hello-world apps with and without the server SDK (Server-Timing and trace context on), side by side${PINNED ? ' on one core' : ''}, on Node ${APP_NODE_VERSION}, loaded by ${LOAD_GENERATOR}${LOAD_GENERATOR === 'wrk' ? '' : ' (install wrk for a load that does not slow on longer answers)'}, ${rounds} rounds, each a fresh pair started in alternating order; the figure is the median over pairs of rounds of their geometric mean:`,
   );
   for (const { kind, title, goal } of APPS.filter((a) => only.length === 0 || only.includes(a.kind))) {
-    const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${title}: round ${done} of ${of}`), 'instrumented', 'plain', kind);
-    process.stderr.write('\r\x1b[K');
+    const r = await sideBySide(title, 'instrumented', 'plain', kind);
     console.log(
       `  ${title}: ${(100 * r.ratio).toFixed(1)} % of plain throughput (goal >= ${goal * 100} %: ${r.ratio >= goal ? 'met' : 'missed'}); ${Math.round(r.plain)} req/s plain, ${Math.round(r.instrumented)} instrumented; rounds ${r.ratios.join(' ')}; CPU per request ${r.cpuPlain.toFixed(1)} µs plain, ${r.cpuInstrumented.toFixed(1)} µs instrumented; ${r.beacons} beacons sent`,
     );
@@ -269,12 +276,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     // Fastify's parts in CPU per request, each alone on its core: plain, plain with a constant header as long as
     // the SDK's Server-Timing (what the bytes cost), the design's floor (Node's two channels heard and that header
     // added in writeHead, nothing computed), instrumented without Server-Timing, without trace context, and in full.
-    const kind: HelloApp = only.includes('express') ? 'express' : 'fastify';
     const parts = await cpuPerRequest(
-      kind,
+      partsKind,
       [
         { label: 'plain', mode: 'plain' },
-        ...(kind === 'fastify' ? [{ label: 'plain, padded header', mode: 'padded' as const }] : []),
+        ...(partsKind === 'fastify' ? [{ label: 'plain, padded header', mode: 'padded' as const }] : []),
         { label: 'floor: channels, header', mode: 'floor' },
         { label: 'no Server-Timing', mode: 'instrumented', options: { serverTiming: false } },
         { label: 'no trace context', mode: 'instrumented', options: { traceContext: false } },
@@ -285,35 +291,24 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const [median, least] = [parts[0]!.micros, parts[0]!.least];
     for (const part of parts)
       console.log(
-        `  ${kind} ${part.label.padEnd(24)} median ${part.micros.toFixed(2)} µs CPU a request (${(100 * (median / part.micros)).toFixed(1)} % of plain), least ${part.least.toFixed(2)} µs (${(100 * (least / part.least)).toFixed(1)} %); reps ${part.reps.map((m) => m.toFixed(2)).join(' ')}`,
+        `  ${partsKind} ${part.label.padEnd(24)} median ${part.micros.toFixed(2)} µs CPU a request (${(100 * (median / part.micros)).toFixed(1)} % of plain), least ${part.least.toFixed(2)} µs (${(100 * (least / part.least)).toFixed(1)} %); reps ${part.reps.map((m) => m.toFixed(2)).join(' ')}`,
       );
   }
   if (process.argv.includes('--breakdown')) {
     // Each part against the plain Express app, side by side: the differences between lines are the parts' costs.
     // 'plain' against itself shows what the method reads when there is no difference at all.
     for (const part of ['plain', 'layer', 'listener', 'timing', 'unsent'] as const) {
-      const p = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${part}: round ${done} of ${of}`), part);
-      process.stderr.write('\r\x1b[K');
+      const p = await sideBySide(part, part, 'plain', 'express');
       console.log(`  Express ${part.padEnd(9)} ${(100 * p.ratio).toFixed(1)} % of plain (rounds ${p.ratios.join(' ')})`);
     }
   }
   if (process.argv.includes('--calibrate')) {
     // What a known cost reads as: the plain app busy-waiting a fixed time on every request, against itself
     // without it. Beside the app's CPU a request, it says how many µs of added work a point of the figure is.
-    const kind: HelloApp = only.includes('express') ? 'express' : 'fastify';
     for (const busyMicros of [1, 3]) {
-      const r = await serverOverhead(
-        rounds,
-        3,
-        (done, of) => process.stderr.write(`\r  busy ${busyMicros} µs: round ${done} of ${of}`),
-        'busy',
-        'plain',
-        kind,
-        { busyMicros },
-      );
-      process.stderr.write('\r\x1b[K');
+      const r = await sideBySide(`busy ${busyMicros} µs`, 'busy', 'plain', partsKind, { busyMicros });
       console.log(
-        `  ${kind} busy-waiting ${busyMicros} µs a request: ${(100 * r.ratio).toFixed(1)} % of plain (rounds ${r.ratios.join(' ')}); CPU a request ${r.cpuPlain.toFixed(1)} → ${r.cpuInstrumented.toFixed(1)} µs`,
+        `  ${partsKind} busy-waiting ${busyMicros} µs a request: ${(100 * r.ratio).toFixed(1)} % of plain (rounds ${r.ratios.join(' ')}); CPU a request ${r.cpuPlain.toFixed(1)} → ${r.cpuInstrumented.toFixed(1)} µs`,
       );
     }
   }
@@ -324,8 +319,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ['plugin', 'plain', 'an empty plugin against the bare app'],
       ['instrumented', 'plugin', 'instrumented against the app with an empty plugin'],
     ] as const) {
-      const r = await serverOverhead(rounds, 3, (done, of) => process.stderr.write(`\r  ${title}: round ${done} of ${of}`), mode, baseline, 'fastify');
-      process.stderr.write('\r\x1b[K');
+      const r = await sideBySide(title, mode, baseline, 'fastify');
       console.log(
         `  Fastify, ${title}: ${(100 * r.ratio).toFixed(1)} % (rounds ${r.ratios.join(' ')}); CPU a request ${r.cpuPlain.toFixed(1)} → ${r.cpuInstrumented.toFixed(1)} µs`,
       );
