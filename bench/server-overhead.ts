@@ -261,6 +261,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stderr.write('\r\x1b[K');
     return r;
   };
+  /** The rounds and the CPU a request (baseline → measured) of a side-by-side result, as the extra lines print them. */
+  const roundsAndCpu = (r: Awaited<ReturnType<typeof sideBySide>>) =>
+    `(rounds ${r.ratios.join(' ')}); CPU a request ${r.cpuPlain.toFixed(1)} → ${r.cpuInstrumented.toFixed(1)} µs`;
   // The app that --cpu and --calibrate measure: Express when named, else Fastify.
   const partsKind: HelloApp = only.includes('express') ? 'express' : 'fastify';
   console.log(
@@ -273,8 +276,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
   }
   if (process.argv.includes('--cpu')) {
-    // Fastify's parts in CPU per request, each alone on its core: plain, plain with a constant header as long as
-    // the SDK's Server-Timing (what the bytes cost), the design's floor (Node's two channels heard and that header
+    // The app's parts in CPU per request, each alone on its core: plain, for Fastify plain with a constant header as
+    // long as the SDK's Server-Timing (what the bytes cost), the design's floor (Node's two channels heard and that header
     // added in writeHead, nothing computed), instrumented without Server-Timing, without trace context, and in full.
     const parts = await cpuPerRequest(
       partsKind,
@@ -307,9 +310,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     // without it. Beside the app's CPU a request, it says how many µs of added work a point of the figure is.
     for (const busyMicros of [1, 3]) {
       const r = await sideBySide(`busy ${busyMicros} µs`, 'busy', 'plain', partsKind, { busyMicros });
-      console.log(
-        `  ${partsKind} busy-waiting ${busyMicros} µs a request: ${(100 * r.ratio).toFixed(1)} % of plain (rounds ${r.ratios.join(' ')}); CPU a request ${r.cpuPlain.toFixed(1)} → ${r.cpuInstrumented.toFixed(1)} µs`,
-      );
+      console.log(`  ${partsKind} busy-waiting ${busyMicros} µs a request: ${(100 * r.ratio).toFixed(1)} % of plain ${roundsAndCpu(r)}`);
     }
   }
   if (process.argv.includes('--plugin')) {
@@ -320,9 +321,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ['instrumented', 'plugin', 'instrumented against the app with an empty plugin'],
     ] as const) {
       const r = await sideBySide(title, mode, baseline, 'fastify');
-      console.log(
-        `  Fastify, ${title}: ${(100 * r.ratio).toFixed(1)} % (rounds ${r.ratios.join(' ')}); CPU a request ${r.cpuPlain.toFixed(1)} → ${r.cpuInstrumented.toFixed(1)} µs`,
-      );
+      console.log(`  Fastify, ${title}: ${(100 * r.ratio).toFixed(1)} % ${roundsAndCpu(r)}`);
     }
   }
 }
